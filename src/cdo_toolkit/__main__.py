@@ -1,0 +1,3 @@
+from cdo_toolkit.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``cdo`` command line: thin typer commands over the library."""

@@ -1,0 +1,123 @@
+"""The root ``cdo`` command: global options, command groups, and error handling.
+
+Every expected failure is a :class:`~cdo_toolkit.errors.CdoError`, printed as one line
+``error: …`` with exit code 2. Anything else is a bug: one line too, unless ``--debug``
+asks for the traceback. No traceback reaches a user otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cdo_toolkit import __version__
+from cdo_toolkit.cli import registry as registry_cli
+from cdo_toolkit.cli.output import print_error
+from cdo_toolkit.errors import CdoError
+
+if TYPE_CHECKING:
+    from cdo_toolkit.config import Settings
+
+EXIT_UNUSABLE = 2
+
+
+@dataclass
+class State:
+    """Global options, resolved into settings when a command first needs them."""
+
+    registry: str | None = None
+    warehouse: str | None = None
+    debug: bool = False
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from cdo_toolkit.config import load_settings
+
+            self._settings = load_settings(registry=self.registry, warehouse=self.warehouse)
+        return self._settings
+
+
+class CdoGroup(TyperGroup):
+    """Turns errors into one line and an exit code, for the whole command tree."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CdoError as error:
+            if ctx.params.get("debug"):
+                raise
+            print_error(str(error))
+            sys.exit(EXIT_UNUSABLE)
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+            raise  # usage errors and exits: typer prints and exits as usual
+        except Exception as error:
+            if ctx.params.get("debug"):
+                raise
+            print_error(
+                f"internal error: {type(error).__name__}: {error} "
+                "(run again with --debug for the details and report it)"
+            )
+            sys.exit(EXIT_UNUSABLE)
+
+
+app = typer.Typer(
+    name="cdo",
+    cls=CdoGroup,
+    help="Data-governance toolkit of the Liberec Region's Chief Data Officer.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Plain help: typer's rich help formatter costs more start-up than the rest of the CLI.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(registry_cli.app, name="registry")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cdo {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    registry: Annotated[
+        str | None,
+        typer.Option(
+            "--registry",
+            metavar="PATH",
+            help="Registry folder [env CDO_REGISTRY; default ./registry].",
+        ),
+    ] = None,
+    warehouse: Annotated[
+        str | None,
+        typer.Option(
+            "--warehouse",
+            metavar="URL",
+            help="Warehouse URL [env CDO_WAREHOUSE; default duckdb:///warehouse/cdo.duckdb].",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Registry, validation, warehouse, lineage and quality of the region's data sources."""
+    ctx.obj = State(registry=registry, warehouse=warehouse, debug=debug)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="cdo")

@@ -1,0 +1,46 @@
+"""Rendering results: JSON to stdout, rich tables for people, one-line errors to stderr.
+
+rich is imported only when something is rendered, to keep ``cdo --help`` fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class TextOrJson(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class TableOrJson(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented UTF-8 JSON to stdout (Czech letters kept as they are)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_error(message: str) -> None:
+    sys.stderr.write(f"error: {message}\n")
+
+
+def escape(text: str) -> str:
+    """Keep rich from reading ``[...]`` in data as markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)

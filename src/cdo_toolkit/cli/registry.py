@@ -1,0 +1,246 @@
+"""``cdo registry …``: read, list, check and extend the registry of data sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cdo_toolkit.cli.output import TableOrJson, TextOrJson, console, escape, print_json
+from cdo_toolkit.findings import display_path
+
+if TYPE_CHECKING:
+    from cdo_toolkit.registry import LintResult
+
+app = typer.Typer(
+    help="The registry of data sources, guarantors and quality standards.", no_args_is_help=True
+)
+
+SCHEMA_KINDS = ("source", "registry", "organisations", "guarantors", "standards")
+
+
+def _registry_path(ctx: typer.Context) -> Path:
+    return Path(ctx.obj.settings.registry)
+
+
+@app.command()
+def lint(
+    ctx: typer.Context,
+    format: Annotated[
+        TextOrJson, typer.Option("--format", help="Output format.")
+    ] = TextOrJson.TEXT,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+) -> None:
+    """Check every registry file; exit 0 clean, 1 findings, 2 unusable registry."""
+    from cdo_toolkit.registry import lint as run_lint
+
+    result = run_lint(_registry_path(ctx))
+    if format is TextOrJson.JSON:
+        print_json(result.to_dict())
+    else:
+        _print_lint(result)
+    failed = result.errors > 0 or (strict and result.warnings > 0)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _print_lint(result: LintResult) -> None:
+    out = console()
+    for item in result.findings:
+        colour = "red" if item.severity.value == "error" else "yellow"
+        out.print(
+            f"{escape(str(item.location))}: [{colour}]{item.severity.value}[/] "
+            f"[bold]{item.code}[/] {escape(item.message)}"
+            + (f" [dim]({escape(item.hint)})[/]" if item.hint else "")
+        )
+    if result.findings:
+        out.print(
+            f"{result.errors} error(s), {result.warnings} warning(s) in {result.registry} "
+            f"({result.sources} sources read)"
+        )
+    else:
+        out.print(f"[green]{escape(result.registry)}: {result.sources} sources, no findings[/]")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    theme: Annotated[
+        str | None, typer.Option("--theme", help="Only sources of this theme.")
+    ] = None,
+    guarantor: Annotated[
+        str | None, typer.Option("--guarantor", help="Only sources of this guarantor (id).")
+    ] = None,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="Output format.")
+    ] = TableOrJson.TABLE,
+) -> None:
+    """List the registered sources."""
+    from cdo_toolkit.registry import list_sources, load_valid
+
+    rows = list_sources(
+        load_valid(_registry_path(ctx), thorough=False), theme=theme, guarantor=guarantor
+    )
+    if format is TableOrJson.JSON:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Registered sources ({len(rows)})", title_justify="left")
+    for column in (
+        "id",
+        "title",
+        "theme",
+        "guarantor",
+        "standard",
+        "frequency",
+        "table",
+        "personal",
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            escape(row["id"]),
+            escape(row["title"]),
+            row["theme"],
+            escape(row["guarantor_name"] or row["guarantor"]),
+            escape(row["standard"]),
+            row["update_frequency"],
+            row["table"],
+            "yes" if row["personal_data"] else "no",
+        )
+    console().print(table)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="Source id.")],
+    format: Annotated[
+        TextOrJson, typer.Option("--format", help="Output format.")
+    ] = TextOrJson.TEXT,
+) -> None:
+    """Show everything the registry says of one source."""
+    from cdo_toolkit.registry import load_valid, source_details
+
+    details = source_details(load_valid(_registry_path(ctx), thorough=False), source_id)
+    if format is TextOrJson.JSON:
+        print_json(details)
+        return
+    _print_details(details)
+
+
+def _print_details(details: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    out = console()
+    title, source_id, file = (escape(details[key]) for key in ("title", "id", "file"))
+    out.print(f"[bold]{title}[/] ({source_id})  [dim]{file}[/]")
+    out.print(escape(details["description"]))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim")
+    grid.add_column()
+    guarantor = details.get("guarantor_entry") or {}
+    publisher = details.get("publisher_entry") or {}
+    standard = details.get("standard_entry") or {}
+    personal = details["personal_data"]
+    rows = [
+        ("theme", details["theme"]),
+        ("keywords", ", ".join(details.get("keywords", []))),
+        (
+            "guarantor",
+            f"{guarantor.get('name', details['guarantor'])} <{guarantor.get('email', '?')}>",
+        ),
+        ("publisher", publisher.get("name", details["publisher"])),
+        ("standard", f"{standard.get('title', details['standard'])} ({details['standard']})"),
+        ("update frequency", details["update_frequency"]),
+        ("licence", details["licence"]),
+        ("access", details["access"]),
+        (
+            "personal data",
+            ("yes: " + ", ".join(personal.get("columns", []))) if personal["contains"] else "no",
+        ),
+        ("format", f"{details['format']}, {details.get('encoding', 'encoding detected')}"),
+        ("dialect", ", ".join(f"{k}={v!r}" for k, v in details["dialect"].items()) or "detected"),
+        ("warehouse", f"raw.{details['warehouse']['table']} ({details['warehouse']['load_mode']})"),
+        ("schema", details.get("schema_file") or "inline"),
+    ]
+    for key, value in rows:
+        grid.add_row(key, escape(str(value)))
+    out.print(grid)
+    fields = (details.get("schema") or {}).get("fields", [])
+    table = Table(title="Table Schema", title_justify="left")
+    for column in ("field", "type", "format", "required", "constraints", "title"):
+        table.add_column(column, overflow="fold")
+    for item in fields:
+        constraints = dict(item.get("constraints", {}))
+        required = constraints.pop("required", False)
+        table.add_row(
+            escape(item.get("name", "")),
+            item.get("type", "string"),
+            escape(str(item.get("format", ""))),
+            "yes" if required else "",
+            escape(", ".join(f"{k}={v}" for k, v in constraints.items())),
+            escape(item.get("title", "")),
+        )
+    out.print(table)
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="Which file: source, registry, organisations, guarantors or standards."
+        ),
+    ] = "source",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the schemas of all kinds into this folder instead."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of registry files, for editor completion."""
+    import json
+
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.registry.jsonschema import file_json_schema
+
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name in SCHEMA_KINDS:
+            target = out / f"{name}.schema.json"
+            target.write_text(
+                json.dumps(file_json_schema(name), ensure_ascii=False, indent=2) + "\n", "utf-8"
+            )
+            typer.echo(target.as_posix())
+        return
+    if kind not in SCHEMA_KINDS:
+        raise CdoError(f"unknown kind {kind!r}", hint=f"one of: {', '.join(SCHEMA_KINDS)}")
+    print_json(file_json_schema(kind))
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new source.")],
+    from_file: Annotated[
+        Path, typer.Option("--from", help="A data file of the source (CSV, TSV, XLSX).")
+    ],
+    guarantor: Annotated[str | None, typer.Option("--guarantor", help="Guarantor id.")] = None,
+    standard: Annotated[str | None, typer.Option("--standard", help="Quality standard id.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title in Czech.")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="Theme.")] = None,
+) -> None:
+    """Onboard a source: infer its dialect, encoding and Table Schema from a file."""
+    from cdo_toolkit.registry.infer import add_source
+
+    path = add_source(
+        _registry_path(ctx),
+        source_id,
+        from_file,
+        guarantor=guarantor,
+        standard=standard,
+        title=title,
+        theme=theme,
+    )
+    typer.echo(display_path(path))

@@ -1,0 +1,91 @@
+"""Settings: command-line flags > environment (``CDO_*``) > ``cdo.yaml`` > defaults.
+
+``cdo.yaml`` is looked up in the working directory (or named by ``CDO_CONFIG``); relative
+paths in it are relative to the file's own folder, so the toolkit behaves the same from
+any working directory of the project.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.i18n import _
+
+CONFIG_FILE = "cdo.yaml"
+DEFAULT_WAREHOUSE = "duckdb:///warehouse/cdo.duckdb"
+_KEYS = {"registry", "warehouse", "namespace", "lang"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    registry: Path
+    warehouse: str
+    namespace: str = "liberecky-kraj"
+    lang: str | None = None
+    root: Path = field(default_factory=Path.cwd)
+    """The folder that relative paths (registry, warehouse file) are resolved against."""
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
+
+    try:
+        document = load_yaml(path)
+    except YamlProblem as problem:
+        raise CdoError(problem.render(), hint=_("fix the configuration file")) from None
+    data = document.data
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise CdoError(_("{file}:1:1: the configuration must be a mapping").format(file=path))
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        mark = document.key_mark((unknown[0],))
+        raise CdoError(
+            _("{file}:{line}:{column}: unknown key {key!r}").format(
+                file=path, line=mark.line, column=mark.column, key=unknown[0]
+            ),
+            hint=_("known keys: {keys}").format(keys=", ".join(sorted(_KEYS))),
+        )
+    return dict(data)
+
+
+def load_settings(
+    *,
+    registry: str | None = None,
+    warehouse: str | None = None,
+    lang: str | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Resolve settings from flags, the environment, ``cdo.yaml`` and defaults."""
+    cwd = cwd or Path.cwd()
+    config_path = Path(os.environ.get("CDO_CONFIG") or cwd / CONFIG_FILE)
+    file_values: dict[str, Any] = {}
+    root = cwd
+    if config_path.is_file():
+        file_values = _read_config_file(config_path)
+        root = config_path.resolve().parent
+
+    def pick(flag: str | None, env: str, key: str, default: str) -> tuple[str, Path]:
+        if flag:
+            return flag, cwd
+        if os.environ.get(env):
+            return os.environ[env], cwd
+        if key in file_values:
+            return str(file_values[key]), root
+        return default, root
+
+    registry_value, registry_base = pick(registry, "CDO_REGISTRY", "registry", "registry")
+    warehouse_value, _base = pick(warehouse, "CDO_WAREHOUSE", "warehouse", DEFAULT_WAREHOUSE)
+    lang_value = lang or os.environ.get("CDO_LANG") or file_values.get("lang")
+    return Settings(
+        registry=(registry_base / registry_value),
+        warehouse=warehouse_value,
+        namespace=str(file_values.get("namespace", "liberecky-kraj")),
+        lang=str(lang_value) if lang_value else None,
+        root=root,
+    )

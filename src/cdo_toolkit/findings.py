@@ -1,0 +1,59 @@
+"""Findings: what lint and policy checks report.
+
+A finding has a stable code, a severity, a location (file, line, column) and a hint.
+It renders the way compilers and linters do, so editors can jump to it::
+
+    registry/sources/skoly.yaml:12:3: error REG010 unknown key 'guarantr'
+    (did you mean 'guarantor'?)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file; ``line`` and ``column`` are 1-based."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    hint: str | None = None
+
+    def render(self) -> str:
+        text = f"{self.location}: {self.severity.value} {self.code} {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it, else absolute."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()

@@ -1,0 +1,264 @@
+"""``cdo registry add``: onboard a source from one of its files.
+
+Frictionless ``describe`` proposes the Table Schema; we then correct what it gets wrong
+for Czech data, looking at the sampled values themselves:
+
+* codes with leading zeros (IČO ``00241121``, RÚIAN codes) stay strings, with a pattern
+  of their length, instead of integers that would lose the zeros;
+* decimal commas (``12,5``, ``1 234,50``) become numbers with ``decimalChar``/``groupChar``;
+* dates like ``1.2.2024`` become dates with ``format: "%d.%m.%Y"``;
+* ``ano``/``ne`` become booleans.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import display_path
+from cdo_toolkit.i18n import _
+from cdo_toolkit.registry.loader import load
+from cdo_toolkit.registry.models import ID_PATTERN, Frequency, Theme
+from cdo_toolkit.registry.registry import Registry
+
+SAMPLE_ROWS = 5000
+_LEADING_ZERO = re.compile(r"^0\d+$")
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}([ \u00a0]\d{3})*(,\d+)?$|^[-+]?\d+(,\d+)?$")
+_CZECH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
+_CZECH_DATETIME = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}$")
+_BOOLEANS = ({"ano", "Ano", "ANO"}, {"ne", "Ne", "NE"})
+
+
+def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
+    """Correct one inferred field from its sampled raw values (see the module docstring)."""
+    present = [v for v in values if v.strip() != ""]
+    if not present:
+        return field
+    refined = {k: v for k, v in field.items() if k not in ("type", "format")}
+    kind = field.get("type", "string")
+    all_digits = all(v.isdigit() for v in present)
+    if all_digits and any(_LEADING_ZERO.match(v) for v in present):
+        lengths = {len(v) for v in present}
+        refined["type"] = "string"
+        if len(lengths) == 1:
+            refined["constraints"] = {"pattern": rf"\d{{{lengths.pop()}}}"}
+        return refined
+    if kind == "string":
+        if all(_DECIMAL_COMMA.match(v) for v in present) and any("," in v for v in present):
+            refined.update(type="number", decimalChar=",")
+            if any((" " in v or "\u00a0" in v) for v in present):
+                refined["groupChar"] = " "
+            return refined
+        if all(_CZECH_DATE.match(v) for v in present) and _parses(present, "%d.%m.%Y"):
+            refined.update(type="date", format="%d.%m.%Y")
+            return refined
+        if all(_CZECH_DATETIME.match(v) for v in present) and _parses(present, "%d.%m.%Y %H:%M"):
+            refined.update(type="datetime", format="%d.%m.%Y %H:%M")
+            return refined
+        if set(present) <= _BOOLEANS[0] | _BOOLEANS[1]:
+            truthy = sorted(set(present) & _BOOLEANS[0]) or ["ano"]
+            falsy = sorted(set(present) & _BOOLEANS[1]) or ["ne"]
+            refined.update(type="boolean", trueValues=truthy, falseValues=falsy)
+            return refined
+    return field
+
+
+def _parses(values: list[str], pattern: str) -> bool:
+    from datetime import datetime
+
+    try:
+        for value in values[:200]:
+            datetime.strptime(value, pattern)
+    except ValueError:
+        return False
+    return True
+
+
+def infer_csv(path: Path) -> dict[str, Any]:
+    """Encoding, dialect and Table Schema of a CSV/TSV file."""
+    from frictionless import Dialect, describe, formats
+
+    from cdo_toolkit.validation.sniff import read_sample, sniff
+
+    sniffed = sniff(path)
+    try:
+        resource = describe(
+            str(path),
+            type="resource",
+            encoding=sniffed.encoding,
+            dialect=Dialect(controls=[formats.CsvControl(delimiter=sniffed.delimiter)]),
+        )
+    except Exception as exc:  # Frictionless raises its own exception types for any bad file
+        raise CdoError(
+            _("cannot describe {file}: {reason}").format(file=display_path(path), reason=exc)
+        ) from None
+    fields = resource.schema.to_descriptor().get("fields", [])  # type: ignore[attr-defined]
+    if not fields:
+        raise CdoError(_("{file}: no columns found").format(file=display_path(path)))
+    text = read_sample(path, sniffed.encoding)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sniffed.delimiter))[
+        1 : SAMPLE_ROWS + 1
+    ]
+    refined = []
+    for index, field in enumerate(fields):
+        values = [row[index] for row in rows if index < len(row)]
+        refined.append(refine_field(field, values))
+    return {
+        "encoding": sniffed.encoding,
+        "dialect": {"delimiter": sniffed.delimiter},
+        "schema": {"fields": refined},
+    }
+
+
+def _pick(option: str | None, default: str | None, known: dict[str, Any], what: str) -> str:
+    value = option or default
+    if value is None and len(known) == 1:
+        value = next(iter(known))
+    if value is None:
+        raise CdoError(
+            _("no {what} given and the registry has no default").format(what=what),
+            hint=_("pass --{what} with one of: {ids}").format(
+                what=what, ids=", ".join(sorted(known))
+            ),
+        )
+    if value not in known:
+        raise CdoError(
+            _("unknown {what} {id!r}").format(what=what, id=value),
+            hint=_("one of: {ids}").format(ids=", ".join(sorted(known))),
+        )
+    return value
+
+
+def build_entry(
+    registry: Registry,
+    source_id: str,
+    inferred: dict[str, Any],
+    *,
+    guarantor: str | None,
+    standard: str | None,
+    title: str | None,
+    theme: str | None,
+    file_name: str,
+) -> dict[str, Any]:
+    """The registry entry of a new source, from inferred facts, options and registry defaults."""
+    defaults = registry.info.defaults if registry.info else None
+    guarantor_id = _pick(
+        guarantor, defaults.guarantor if defaults else None, registry.guarantors, "guarantor"
+    )
+    standard_id = _pick(
+        standard, defaults.standard if defaults else None, registry.standards, "standard"
+    )
+    theme_value = theme or (defaults.theme.value if defaults and defaults.theme else None)
+    themes = [t.value for t in Theme]
+    if theme_value not in themes:
+        raise CdoError(
+            _("no valid theme given")
+            if theme_value is None
+            else _("unknown theme {theme!r}").format(theme=theme_value),
+            hint=_("pass --theme with one of: {themes}").format(themes=", ".join(themes)),
+        )
+    publisher = (defaults.publisher if defaults else None) or registry.guarantors[
+        guarantor_id
+    ].organisation
+    frequency = (
+        defaults.update_frequency if defaults and defaults.update_frequency else Frequency.UNKNOWN
+    )
+    table = re.sub(r"[^a-z0-9_]", "_", source_id)
+    if not table[0].isalpha():
+        table = f"t_{table}"
+    entry: dict[str, Any] = {
+        "id": source_id,
+        "title": title or source_id.replace("-", " ").capitalize(),
+        "description": (
+            f"Zdroj založený ze souboru {file_name} dne {date.today():%d.%m.%Y}; "
+            "popis doplní garant."
+        ),
+        "theme": theme_value,
+        "keywords": [],
+        "guarantor": guarantor_id,
+        "publisher": publisher,
+        "standard": standard_id,
+        "update_frequency": frequency.value,
+        "licence": (defaults.licence if defaults else None) or "CC-BY-4.0",
+        "access": "internal",
+        "personal_data": False,
+        "format": "csv",
+        "encoding": inferred["encoding"],
+        "dialect": inferred["dialect"],
+        "schema": inferred["schema"],
+        "warehouse": {"table": table, "load_mode": "replace"},
+    }
+    return entry
+
+
+HEADER = """\
+# Onboarded by `cdo registry add` from {file}.
+# Review before use: title, description, keywords, update_frequency, licence, access,
+# personal_data (set to false, confirm it!) and the inferred Table Schema.
+"""
+
+
+def add_source(
+    root: Path,
+    source_id: str,
+    data_file: Path,
+    *,
+    guarantor: str | None = None,
+    standard: str | None = None,
+    title: str | None = None,
+    theme: str | None = None,
+) -> Path:
+    """Write ``sources/<id>.yaml`` for a new source inferred from ``data_file``; returns its path.
+
+    Raises:
+        CdoError: invalid id, existing source, unreadable file, or a reference the registry lacks.
+    """
+    if not re.match(ID_PATTERN, source_id) or len(source_id) > 64:
+        raise CdoError(
+            _("invalid id {id!r}").format(id=source_id),
+            hint=_("use lower-case letters, digits and '-', e.g. 'skoly-2024'"),
+        )
+    registry = load(root)
+    target = root / "sources" / f"{source_id}.yaml"
+    if source_id in registry.sources or target.exists():
+        raise CdoError(
+            _("source {id!r} already exists ({file})").format(
+                id=source_id, file=display_path(target)
+            ),
+            hint=_("choose another id, or edit the existing file"),
+        )
+    if not data_file.is_file():
+        raise CdoError(_("file {file} not found").format(file=display_path(data_file)))
+    if data_file.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        raise CdoError(
+            _("{file}: only CSV and TSV files can be described for now").format(
+                file=display_path(data_file)
+            ),
+            hint=_("save the sheet as CSV (UTF-8) and try again"),
+        )
+    inferred = infer_csv(data_file)
+    entry = build_entry(
+        registry,
+        source_id,
+        inferred,
+        guarantor=guarantor,
+        standard=standard,
+        title=title,
+        theme=theme,
+        file_name=data_file.name,
+    )
+    text = HEADER.format(file=data_file.name) + yaml.safe_dump(
+        entry, allow_unicode=True, sort_keys=False, width=100
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # "x" refuses to overwrite a file that appeared since the check above.
+    with target.open("x", encoding="utf-8") as handle:
+        handle.write(text)
+    return target

@@ -1,0 +1,359 @@
+"""Reading the registry folder into typed entries, with findings that name file:line:col.
+
+Layout::
+
+    registry/
+      registry.yaml        the region and defaults
+      organisations.yaml   publishers and providers
+      guarantors.yaml      data stewards
+      standards.yaml       quality standards (tiers)
+      sources/<id>.yaml    one file per source
+      schemas/             Table Schemas referenced by sources
+
+Loading never stops at the first problem: every file is read, every entry that is valid
+is kept, and each problem becomes a :class:`~cdo_toolkit.findings.Finding`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import Finding, display_path
+from cdo_toolkit.i18n import _
+from cdo_toolkit.registry import models
+from cdo_toolkit.registry.placed import finding, problem_finding
+from cdo_toolkit.registry.registry import Registry, SourceEntry
+from cdo_toolkit.registry.yamlpos import Document, Path_, YamlProblem, load_yaml
+
+LIST_FILES: dict[str, type[BaseModel]] = {
+    "organisations": models.Organisation,
+    "guarantors": models.Guarantor,
+    "standards": models.Standard,
+}
+SOURCE_SUFFIXES = (".yaml", ".yml")
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``Dialect | None`` or ``list[Source]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _model_of(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list):
+        for arg in typing.get_args(annotation):
+            found = _model_of(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys that the model accepts at ``loc``, for "did you mean" hints."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return []
+        if isinstance(part, int):
+            continue
+        by_key = {info.alias or name: info for name, info in current.model_fields.items()}
+        info = by_key.get(str(part))
+        current = _model_of(info.annotation) if info is not None else None
+    if current is None:
+        return []
+    return [info.alias or name for name, info in current.model_fields.items()]
+
+
+def validation_findings(
+    error: ValidationError, model: type[BaseModel], document: Document, prefix: Path_ = ()
+) -> list[Finding]:
+    """Turn pydantic's errors into findings placed at the offending key or value."""
+    grouped: dict[tuple[Path_, str], list[ErrorDetails]] = {}
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        # Union members and validators add parts to loc that are not keys of the file.
+        end = len(loc)
+        while (
+            end > 0
+            and (*prefix, *loc[:end]) not in document.value_marks
+            and item["type"]
+            not in (
+                "missing",
+                "extra_forbidden",
+            )
+        ):
+            end -= 1
+        grouped.setdefault((loc[:end], item["type"]), []).append(item)
+    findings = []
+    for (loc, kind), items in grouped.items():
+        path = (*prefix, *loc)
+        field_name = str(loc[-1]) if loc else ""
+        if kind == "extra_forbidden":
+            known = _keys_at(model, loc[:-1])
+            close = difflib.get_close_matches(field_name, known, n=1, cutoff=0.6)
+            hint = (
+                _("did you mean {key!r}?").format(key=close[0])
+                if close
+                else _("known keys: {keys}").format(keys=", ".join(known))
+            )
+            findings.append(
+                finding(
+                    "REG010",
+                    _("unknown key {key!r}").format(key=field_name),
+                    document,
+                    path,
+                    key=True,
+                    hint=hint,
+                )
+            )
+        elif kind == "missing":
+            findings.append(
+                finding(
+                    "REG011",
+                    _("missing key {key!r}").format(key=field_name),
+                    document,
+                    path[:-1],
+                    hint=_("add it; see docs/registry.md"),
+                )
+            )
+        elif field_name == "id" and kind == "string_pattern_mismatch":
+            findings.append(
+                finding(
+                    "REG013",
+                    _("invalid id {value!r}").format(value=items[0]["input"]),
+                    document,
+                    path,
+                    hint=_("use lower-case letters, digits and '-', e.g. 'skoly-2024'"),
+                )
+            )
+        elif loc[-2:] == ("warehouse", "table"):
+            findings.append(
+                finding(
+                    "REG040",
+                    _("unsafe warehouse table name {value!r}").format(value=items[0]["input"]),
+                    document,
+                    path,
+                    hint=_("use lower-case letters, digits and '_', starting with a letter"),
+                )
+            )
+        else:
+            findings.append(_invalid_value(items, document, path))
+    return findings
+
+
+def _invalid_value(items: list[ErrorDetails], document: Document, path: Path_) -> Finding:
+    messages = list(dict.fromkeys(str(item["msg"]) for item in items))
+    where = ".".join(str(part) for part in items[0]["loc"] if not isinstance(part, int)) or "value"
+    hint = None
+    if any(item["type"] == "string_type" and isinstance(item["input"], int) for item in items):
+        hint = _("put the value in quotes, so that leading zeros are kept")
+    return finding(
+        "REG012",
+        _("invalid {where}: {reason}").format(where=where, reason=" or ".join(messages)),
+        document,
+        path,
+        hint=hint,
+    )
+
+
+def _read(path: Path, registry: Registry) -> Document | None:
+    try:
+        return load_yaml(path)
+    except YamlProblem as problem:
+        registry.findings.append(problem_finding(problem))
+        return None
+
+
+def _load_info(registry: Registry) -> None:
+    path = registry.root / "registry.yaml"
+    if not path.is_file():
+        registry.findings.append(
+            finding(
+                "REG002",
+                _("the registry has no registry.yaml"),
+                display_path(path),
+                hint=_("create it with the region and the defaults; see docs/registry.md"),
+            )
+        )
+        return
+    document = _read(path, registry)
+    if document is None:
+        return
+    registry.documents["registry"] = document
+    try:
+        registry.info = models.RegistryInfo.model_validate(document.data)
+    except ValidationError as error:
+        registry.findings.extend(validation_findings(error, models.RegistryInfo, document))
+
+
+def _load_list_file(registry: Registry, name: str, model: type[BaseModel]) -> dict[str, Any]:
+    path = registry.root / f"{name}.yaml"
+    entries: dict[str, Any] = {}
+    if not path.is_file():
+        registry.findings.append(
+            finding(
+                "REG002", _("the registry has no {name}.yaml").format(name=name), display_path(path)
+            )
+        )
+        registry.unreadable.add(name)
+        return entries
+    document = _read(path, registry)
+    if document is None:
+        registry.unreadable.add(name)
+        return entries
+    data = document.data
+    if not isinstance(data, dict) or set(data) != {name} or not isinstance(data[name], list):
+        registry.findings.append(
+            finding(
+                "REG012",
+                _("the file must hold one key, {name!r}, with a list of entries").format(name=name),
+                document,
+                (),
+            )
+        )
+        return entries
+    registry.documents[name] = document
+    for index, item in enumerate(data[name]):
+        try:
+            entry = model.model_validate(item)
+        except ValidationError as error:
+            registry.findings.extend(validation_findings(error, model, document, (name, index)))
+            _note_broken(registry, name, item.get("id") if isinstance(item, dict) else None)
+            continue
+        entry_id = entry.id  # type: ignore[attr-defined]
+        if entry_id in entries:
+            registry.findings.append(
+                finding(
+                    "REG014",
+                    _("duplicate id {id!r}").format(id=entry_id),
+                    document,
+                    (name, index, "id"),
+                    hint=_("each entry needs its own id"),
+                )
+            )
+            continue
+        entries[entry_id] = entry
+    return entries
+
+
+def _note_broken(registry: Registry, kind: str, entry_id: object) -> None:
+    if isinstance(entry_id, str):
+        registry.broken.setdefault(kind, set()).add(entry_id)
+
+
+def _load_sources(registry: Registry, *, thorough: bool) -> None:
+    from cdo_toolkit.registry.tableschema import resolve_schema
+
+    folder = registry.root / "sources"
+    if not folder.is_dir():
+        registry.findings.append(
+            finding("REG002", _("the registry has no sources/ folder"), display_path(folder))
+        )
+        return
+    files = sorted(p for p in folder.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
+    parsed: list[tuple[Path, Document, models.Source]] = []
+    for path in files:
+        document = _read(path, registry)
+        if document is None:
+            # The file name is the id it is meant to have.
+            _note_broken(registry, "sources", path.stem)
+            continue
+        try:
+            parsed.append((path, document, models.Source.model_validate(document.data)))
+        except ValidationError as error:
+            registry.findings.extend(validation_findings(error, models.Source, document))
+            data = document.data
+            _note_broken(
+                registry,
+                "sources",
+                data.get("id", path.stem) if isinstance(data, dict) else path.stem,
+            )
+    # Of two files with one id, the one named after it keeps it.
+    parsed.sort(key=lambda item: (item[0].stem != item[2].id, item[0].name))
+    for path, document, source in parsed:
+        if source.id in registry.sources:
+            other = registry.sources[source.id].document.file
+            registry.findings.append(
+                finding(
+                    "REG014",
+                    _("duplicate source id {id!r} (also in {other})").format(
+                        id=source.id, other=other
+                    ),
+                    document,
+                    ("id",),
+                )
+            )
+            continue
+        if path.stem != source.id:
+            registry.findings.append(
+                finding(
+                    "REG015",
+                    _("the source id {id!r} differs from the file name {name!r}").format(
+                        id=source.id, name=path.name
+                    ),
+                    document,
+                    ("id",),
+                    hint=_("rename the file to {name}").format(name=f"{source.id}{path.suffix}"),
+                )
+            )
+        schema, schema_file, schema_findings = resolve_schema(
+            source, document, registry.root, thorough=thorough
+        )
+        registry.findings.extend(schema_findings)
+        registry.sources[source.id] = SourceEntry(source, document, schema, schema_file)
+
+
+def load(root: Path, *, thorough: bool = True) -> Registry:
+    """Read every file of the registry at ``root``, collecting findings instead of stopping.
+
+    ``thorough`` has Frictionless judge each Table Schema too; listing commands skip it
+    to stay fast, lint and validation keep it.
+
+    Raises:
+        CdoError: ``root`` is not a folder.
+    """
+    if not root.is_dir():
+        raise CdoError(
+            _("registry folder {path} not found").format(path=display_path(root)),
+            hint=_("pass --registry PATH or set CDO_REGISTRY"),
+        )
+    from cdo_toolkit.registry.checks import check_references
+
+    registry = Registry(root=root)
+    _load_info(registry)
+    registry.organisations = _load_list_file(registry, "organisations", models.Organisation)
+    registry.guarantors = _load_list_file(registry, "guarantors", models.Guarantor)
+    registry.standards = _load_list_file(registry, "standards", models.Standard)
+    _load_sources(registry, thorough=thorough)
+    registry.findings.extend(check_references(registry))
+    registry.findings.sort(
+        key=lambda f: (f.location.file, f.location.line, f.location.column, f.code)
+    )
+    return registry
+
+
+def load_valid(root: Path, *, thorough: bool = True) -> Registry:
+    """Load the registry and insist that it has no errors.
+
+    Raises:
+        CdoError: the registry has errors; the first is named and lint is suggested.
+    """
+    registry = load(root, thorough=thorough)
+    if registry.errors:
+        first = registry.errors[0]
+        raise CdoError(
+            _("the registry has {count} error(s), the first: {first}").format(
+                count=len(registry.errors), first=first.render()
+            ),
+            hint=_("run 'cdo registry lint' to see them all"),
+            code=first.code,
+        )
+    return registry

@@ -1,0 +1,62 @@
+"""The loaded registry: typed entries with the files they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdo_toolkit.findings import Finding, Severity
+from cdo_toolkit.registry.models import Guarantor, Organisation, RegistryInfo, Source, Standard
+from cdo_toolkit.registry.yamlpos import Document
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A source with the file it was read from and its resolved Table Schema."""
+
+    source: Source
+    document: Document
+    schema: dict[str, Any] | None
+    """The Table Schema descriptor, inline or read from its file; None when it could not be read."""
+    schema_file: Path | None = None
+
+    @property
+    def id(self) -> str:
+        return self.source.id
+
+    @property
+    def field_names(self) -> list[str]:
+        fields = (self.schema or {}).get("fields", [])
+        return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+
+
+@dataclass
+class Registry:
+    root: Path
+    info: RegistryInfo | None = None
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    guarantors: dict[str, Guarantor] = field(default_factory=dict)
+    standards: dict[str, Standard] = field(default_factory=dict)
+    sources: dict[str, SourceEntry] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    broken: dict[str, set[str]] = field(default_factory=dict)
+    """Ids of entries that exist but could not be loaded, by kind; references to them are not
+    reported again as unknown, so one mistake yields one finding."""
+    unreadable: set[str] = field(default_factory=set)
+    """Kinds whose file could not be read at all: nothing can be said of references to them."""
+    documents: dict[str, Document] = field(default_factory=dict)
+    """The parsed registry.yaml and list files, by name, for placing findings."""
+
+    def known(self, kind: str) -> set[str]:
+        """Ids of ``kind`` (organisations, guarantors…) that exist, loaded or not."""
+        loaded: dict[str, object] = getattr(self, kind)
+        return set(loaded) | self.broken.get(kind, set())
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]

@@ -1,0 +1,227 @@
+"""Safe YAML with the position of every key and value.
+
+PyYAML composes the document into nodes that carry their marks; we turn the nodes into
+plain Python values ourselves, so that:
+
+* every key and value keeps its ``line:column`` for error messages;
+* duplicate keys are an error (PyYAML would keep the last one silently);
+* aliases are refused, which also rules out "billion laughs" expansion;
+* any tag beyond YAML's standard scalar and collection tags (``!!python/object``, ``!foo``)
+  is refused, so no Python object is ever constructed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cdo_toolkit.findings import display_path
+from cdo_toolkit.i18n import _
+
+MAX_YAML_BYTES = 2 * 1024 * 1024
+"""Registry files are small; a larger file is refused before it is parsed."""
+
+_STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based position in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class YamlProblem(Exception):
+    """The file cannot be read as safe YAML."""
+
+    code: str
+    message: str
+    file: str
+    mark: Mark
+    hint: str | None = None
+
+    def render(self) -> str:
+        text = f"{self.file}:{self.mark.line}:{self.mark.column}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data and where each part of it stands."""
+
+    file: str
+    data: Any
+    value_marks: dict[Path_, Mark] = field(default_factory=dict)
+    key_marks: dict[Path_, Mark] = field(default_factory=dict)
+
+    def value_mark(self, path: Path_) -> Mark:
+        """Where the value at ``path`` stands; the nearest enclosing value if not known."""
+        return self._nearest(self.value_marks, path)
+
+    def key_mark(self, path: Path_) -> Mark:
+        """Where the key of ``path`` stands (the value's place for list items)."""
+        if path in self.key_marks:
+            return self.key_marks[path]
+        return self.value_mark(path)
+
+    def _nearest(self, marks: dict[Path_, Mark], path: Path_) -> Mark:
+        for end in range(len(path), -1, -1):
+            if path[:end] in marks:
+                return marks[path[:end]]
+        return Mark(1, 1)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases while composing, before anything is expanded."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise _AliasFound(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _AliasFound(Exception):
+    def __init__(self, mark: Any) -> None:
+        self.mark = mark
+
+
+def _mark(node_mark: Any) -> Mark:
+    return Mark(node_mark.line + 1, node_mark.column + 1)
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlProblem(
+            "REG002",
+            _("the file is not UTF-8 (byte 0x{byte:02X})").format(byte=raw[exc.start]),
+            file,
+            Mark(line, column),
+            _("save it as UTF-8"),
+        ) from None
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        raise YamlProblem("REG002", _("the file contains a NUL byte"), file, Mark(line, 1))
+    return text
+
+
+def load_yaml(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> Document:
+    """Read ``path`` as safe YAML with positions.
+
+    Raises:
+        YamlProblem: the file is missing, too large, not UTF-8, not valid YAML, or uses
+            aliases, non-standard tags or duplicate keys.
+    """
+    file = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise YamlProblem(
+                "REG002",
+                _(
+                    "the file is {size} bytes, more than the {limit} a registry file may have"
+                ).format(size=size, limit=max_bytes),
+                file,
+                Mark(1, 1),
+                _("split it or remove what does not belong in the registry"),
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(
+            "REG002",
+            _("cannot read the file: {reason}").format(reason=exc.strerror),
+            file,
+            Mark(1, 1),
+        ) from None
+    return parse_yaml(_decode(raw, file), file)
+
+
+def parse_yaml(text: str, file: str) -> Document:
+    """Parse YAML ``text`` (named ``file`` in messages) into a :class:`Document`."""
+    loader = _NoAliasLoader(text)
+    try:
+        root = loader.get_single_node()
+    except _AliasFound as alias:
+        raise YamlProblem(
+            "REG004",
+            _("aliases (*name) are not allowed in the registry"),
+            file,
+            _mark(alias.mark),
+            _("write the value out in full"),
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _mark(mark) if mark is not None else Mark(1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlProblem(
+            "REG001", _("YAML syntax error: {problem}").format(problem=problem), file, where
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(
+            "REG001", _("YAML syntax error: {problem}").format(problem=exc), file, Mark(1, 1)
+        ) from None
+    document = Document(file=file, data=None)
+    try:
+        if root is not None:
+            document.data = _convert(root, (), document, loader)
+    finally:
+        loader.dispose()
+    return document
+
+
+def _convert(node: yaml.Node, path: Path_, document: Document, loader: yaml.SafeLoader) -> Any:
+    document.value_marks[path] = _mark(node.start_mark)
+    if node.tag not in _STANDARD_TAGS:
+        raise YamlProblem(
+            "REG004",
+            _("the tag {tag!r} is not allowed in the registry").format(tag=node.tag),
+            document.file,
+            _mark(node.start_mark),
+            _("remove the tag; the registry holds plain values only"),
+        )
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(
+                    "REG004",
+                    _("a key must be a plain word, not a list or mapping"),
+                    document.file,
+                    _mark(key_node.start_mark),
+                )
+            key = str(key_node.value)
+            if key in result:
+                first = document.key_marks[(*path, key)]
+                raise YamlProblem(
+                    "REG003",
+                    _("duplicate key {key!r} (first at line {line})").format(
+                        key=key, line=first.line
+                    ),
+                    document.file,
+                    _mark(key_node.start_mark),
+                    _("keep one of them"),
+                )
+            document.key_marks[(*path, key)] = _mark(key_node.start_mark)
+            result[key] = _convert(value_node, (*path, key), document, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(item, (*path, index), document, loader)
+            for index, item in enumerate(node.value)
+        ]
+    return loader.construct_object(node)

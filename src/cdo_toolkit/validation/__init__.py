@@ -1,0 +1,1 @@
+"""Validation of submitted files: dialect and encoding detection, structure and value checks."""

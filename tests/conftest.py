@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The team's shared reference material; absent in a user's clone."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present (a user's clone): reference data unavailable")
+    return SHARED
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty working directory with no cdo settings from the environment."""
+    for name in ("CDO_REGISTRY", "CDO_WAREHOUSE", "CDO_CONFIG", "CDO_LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path
+
+
+@pytest.fixture
+def base_registry(workdir: Path) -> Path:
+    """A small valid registry at ./registry, to be altered by a test."""
+    target = workdir / "registry"
+    shutil.copytree(CASES / "registry" / "_base", target)
+    return target
+
+
+@pytest.fixture
+def shipped_registry(workdir: Path) -> Path:
+    """A copy of the registry the project ships, at ./registry, with its examples."""
+    shutil.copytree(REPO / "registry", workdir / "registry")
+    shutil.copytree(REPO / "examples", workdir / "examples")
+    return workdir / "registry"
+
+
+@pytest.fixture
+def cdo() -> Callable[..., object]:
+    """Run the cdo CLI in-process; returns click's Result."""
+    from cdo_toolkit.cli.app import app
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(
+            app, list(args), input=input, env={"COLUMNS": "200"}, catch_exceptions=False
+        )
+
+    return run
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def case_files(folder: str) -> list[Path]:
+    return sorted(p for p in (CASES / folder).glob("*.yaml"))
+
+
+os.environ.setdefault("NO_COLOR", "1")

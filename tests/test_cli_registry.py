@@ -1,0 +1,262 @@
+"""``cdo registry`` through the CLI: exit codes, outputs, and JSON equal to the library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cdo_toolkit import __version__
+from cdo_toolkit.registry import lint, list_sources, load_valid, source_details
+
+
+def test_version(cdo) -> None:
+    result = cdo("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"cdo {__version__}"
+
+
+def test_lint_clean_registry_exits_0(cdo, base_registry: Path) -> None:
+    result = cdo("registry", "lint")
+    assert result.exit_code == 0
+    assert "2 sources, no findings" in result.output
+
+
+def test_lint_findings_exit_1_with_file_line_column(cdo, base_registry: Path) -> None:
+    source = base_registry / "sources" / "skoly.yaml"
+    source.write_text(source.read_text("utf-8").replace("guarantor:", "guarantr:"), "utf-8")
+    result = cdo("registry", "lint")
+    assert result.exit_code == 1
+    assert (
+        "registry/sources/skoly.yaml:5:1: error REG010 unknown key 'guarantr' "
+        "(did you mean 'guarantor'?)" in result.output
+    )
+
+
+def test_lint_warnings_pass_unless_strict(cdo, base_registry: Path) -> None:
+    guarantors = base_registry / "guarantors.yaml"
+    guarantors.write_text(
+        guarantors.read_text("utf-8")
+        + "  - id: nikdo\n    name: Nikdo\n    organisation: kraj\n    email: nikdo@example.cz\n",
+        "utf-8",
+    )
+    assert cdo("registry", "lint").exit_code == 0
+    assert cdo("registry", "lint", "--strict").exit_code == 1
+
+
+def test_lint_missing_registry_exits_2_with_one_line(cdo, workdir: Path) -> None:
+    result = cdo("--registry", "nowhere", "registry", "lint")
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("error: registry folder nowhere not found")
+    assert "Traceback" not in result.output
+
+
+def test_lint_json_equals_library_result(cdo, base_registry: Path) -> None:
+    (base_registry / "sources" / "obce.yaml").write_text("id: obce\n", "utf-8")
+    result = cdo("registry", "lint", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.output) == lint(base_registry).to_dict()
+    assert json.loads(result.output)["errors"] >= 1
+
+
+def test_registry_from_environment_and_config(cdo, base_registry: Path, monkeypatch) -> None:
+    moved = base_registry.rename(base_registry.parent / "jinde")
+    monkeypatch.setenv("CDO_REGISTRY", str(moved))
+    assert cdo("registry", "lint").exit_code == 0
+    monkeypatch.delenv("CDO_REGISTRY")
+    assert cdo("registry", "lint").exit_code == 2
+    (moved.parent / "cdo.yaml").write_text("registry: jinde\n", "utf-8")
+    assert cdo("registry", "lint").exit_code == 0
+
+
+def test_config_with_unknown_key_is_a_clear_error(cdo, base_registry: Path) -> None:
+    Path("cdo.yaml").write_text("registri: registry\n", "utf-8")
+    result = cdo("registry", "lint")
+    assert result.exit_code == 2
+    assert "cdo.yaml:1:1: unknown key 'registri'" in result.output
+
+
+def test_list_table_and_filters(cdo, shipped_registry: Path) -> None:
+    result = cdo("registry", "list")
+    assert result.exit_code == 0
+    assert "skoly" in result.output and "dotace" in result.output
+    only = cdo("registry", "list", "--theme", "education", "--format", "json")
+    assert [row["id"] for row in json.loads(only.output)] == ["skoly"]
+    by_guarantor = json.loads(
+        cdo("registry", "list", "--guarantor", "odbor-ekonomiky", "--format", "json").output
+    )
+    assert [row["id"] for row in by_guarantor] == ["rozpocet"]
+
+
+def test_list_json_equals_library_result(cdo, shipped_registry: Path) -> None:
+    result = cdo("registry", "list", "--format", "json")
+    assert json.loads(result.output) == list_sources(load_valid(shipped_registry))
+
+
+def test_list_refuses_a_broken_registry(cdo, base_registry: Path) -> None:
+    (base_registry / "standards.yaml").write_text("standards: [}\n", "utf-8")
+    result = cdo("registry", "list")
+    assert result.exit_code == 2
+    assert "error: the registry has" in result.output
+    assert "registry/standards.yaml:1:" in result.output
+    assert "run 'cdo registry lint'" in result.output
+
+
+def test_show_text_and_json(cdo, shipped_registry: Path) -> None:
+    text = cdo("registry", "show", "dotace")
+    assert text.exit_code == 0
+    assert "Poskytnuté dotace" in text.output
+    assert "prijemce_nazev" in text.output
+    as_json = cdo("registry", "show", "dotace", "--format", "json")
+    data = json.loads(as_json.output)
+    assert data == source_details(load_valid(shipped_registry), "dotace")
+    assert data["personal_data"]["columns"] == ["prijemce_nazev"]
+    assert data["guarantor_entry"]["email"] == "pavel.horak@kraj-lbc.cz"
+    assert data["schema_file"] == "schemas/dotace.schema.json"
+
+
+def test_show_unknown_source_suggests(cdo, shipped_registry: Path) -> None:
+    result = cdo("registry", "show", "skolly")
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: unknown source 'skolly' (did you mean 'skoly'?)"
+
+
+def test_schema_validates_the_shipped_registry(cdo, repo: Path) -> None:
+    import jsonschema
+
+    for kind in ("source", "registry", "organisations", "guarantors", "standards"):
+        result = cdo("registry", "schema", kind)
+        assert result.exit_code == 0
+        schema = json.loads(result.output)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
+        files = (
+            sorted((repo / "registry" / "sources").glob("*.yaml"))
+            if kind == "source"
+            else [repo / "registry" / f"{kind}.yaml"]
+        )
+        for file in files:
+            errors = list(validator.iter_errors(yaml.safe_load(file.read_text("utf-8"))))
+            assert errors == [], (file, errors[:1])
+
+
+def test_schema_rejects_what_lint_rejects(cdo) -> None:
+    import jsonschema
+
+    schema = json.loads(cdo("registry", "schema", "source").output)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"id": "x", "guarantr": "gis"}, schema)
+
+
+def test_published_schemas_are_current(cdo, repo: Path, tmp_path: Path) -> None:
+    result = cdo("registry", "schema", "--out", str(tmp_path))
+    assert result.exit_code == 0
+    for generated in sorted(tmp_path.glob("*.json")):
+        shipped = repo / "docs" / "schema" / generated.name
+        assert shipped.read_text("utf-8") == generated.read_text("utf-8"), (
+            f"{shipped} is stale: run `cdo registry schema --out docs/schema`"
+        )
+
+
+def test_schema_unknown_kind(cdo) -> None:
+    result = cdo("registry", "schema", "sources")
+    assert result.exit_code == 2
+    assert "unknown kind 'sources'" in result.output
+
+
+def test_every_error_prints_one_line_without_traceback(cdo, base_registry: Path) -> None:
+    (base_registry / "registry.yaml").unlink()
+    (base_registry / "sources" / "obce.yaml").write_bytes(b"\x00\x01binary")
+    result = cdo("registry", "list")
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_non_utf8_registry_file(base_registry: Path) -> None:
+    (base_registry / "sources" / "obce.yaml").write_bytes(
+        "id: obce\ntitle: Obce Libereckého kraje\n".encode("cp1250")
+    )
+    findings = lint(base_registry).findings
+    assert [f.render() for f in findings] == [
+        "registry/sources/obce.yaml:2:21: error REG002 the file is not UTF-8 (byte 0xE9) "
+        "(save it as UTF-8)"
+    ]
+
+
+def test_oversized_registry_file_is_refused_unread(base_registry: Path) -> None:
+    big = base_registry / "sources" / "obce.yaml"
+    big.write_text("id: obce\ndescription: " + "x" * (3 * 1024 * 1024) + "\n", "utf-8")
+    findings = lint(base_registry).findings
+    assert findings[0].code == "REG002"
+    assert "more than the" in findings[0].message
+
+
+def test_debug_shows_the_traceback(base_registry: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cdo_toolkit.cli.app import app
+    from cdo_toolkit.errors import CdoError
+
+    result = CliRunner().invoke(app, ["--debug", "registry", "show", "nic"])
+    assert isinstance(result.exception, CdoError)
+
+
+def test_help_and_list_do_not_import_heavy_libraries(repo: Path, shipped_registry: Path) -> None:
+    heavy = [
+        "pandas",
+        "polars",
+        "frictionless",
+        "pandera",
+        "duckdb",
+        "sqlglot",
+        "openlineage",
+        "pyarrow",
+    ]
+    for args in (["--help"], ["registry", "list"], ["registry", "show", "skoly"]):
+        code = (
+            "import sys, runpy\n"
+            f"sys.argv = ['cdo', *{args!r}]\n"
+            "try:\n    runpy.run_module('cdo_toolkit', run_name='__main__')\n"
+            "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert result.stderr.strip().splitlines()[-1] == "[]", (args, result.stderr)
+
+
+def test_python_dash_m_entry_point(repo: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cdo_toolkit", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == f"cdo {__version__}"
+
+
+def test_internal_error_is_one_line_without_traceback(cdo, base_registry: Path, monkeypatch) -> None:
+    import cdo_toolkit.registry
+
+    def broken(root: Path) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(cdo_toolkit.registry, "lint", broken)
+    result = cdo("registry", "lint")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "error: internal error: RuntimeError: disk on fire "
+        "(run again with --debug for the details and report it)"
+    )
+
+
+def test_usage_errors_keep_typer_messages(cdo, base_registry: Path) -> None:
+    result = cdo("registry", "list", "--format", "xml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output

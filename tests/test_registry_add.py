@@ -1,0 +1,146 @@
+"""``cdo registry add``: onboarding a source from one of its files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from cdo_toolkit.registry import lint
+from cdo_toolkit.registry.infer import refine_field
+
+CZECH_CSV = (
+    "ico;nazev;datum_zahajeni;castka;kod_obce;otevreno;pocet\r\n"
+    "00241121;Obec Černošice;1.2.2024;12,5;563889;ano;10\r\n"
+    "70891508;Liberecký kraj;15.12.2023;1 234,50;577626;ne;7\r\n"
+    "00262978;Město Žďár;3.11.2021;0,75;561380;ano;12\r\n"
+)
+
+
+def test_add_infers_czech_types_and_passes_lint(cdo, base_registry: Path) -> None:
+    data = Path("podniky.csv")
+    data.write_bytes(CZECH_CSV.encode("cp1250"))
+    result = cdo(
+        "registry",
+        "add",
+        "podniky",
+        "--from",
+        str(data),
+        "--guarantor",
+        "gis",
+        "--theme",
+        "economy",
+    )
+    assert result.exit_code == 0, result.output
+    written = Path(result.output.strip())
+    assert written == Path("registry/sources/podniky.yaml")
+    entry = yaml.safe_load(written.read_text("utf-8"))
+    assert entry["encoding"] == "windows-1250"
+    assert entry["dialect"] == {"delimiter": ";"}
+    assert entry["guarantor"] == "gis"
+    assert entry["standard"] == "zakladni"  # the registry default
+    fields = {f["name"]: f for f in entry["schema"]["fields"]}
+    assert fields["ico"]["type"] == "string"
+    assert fields["ico"]["constraints"] == {"pattern": r"\d{8}"}
+    assert fields["kod_obce"]["type"] == "integer"  # no leading zero: a number is a fair guess
+    assert fields["castka"] == {
+        "name": "castka",
+        "type": "number",
+        "decimalChar": ",",
+        "groupChar": " ",
+    }
+    assert fields["datum_zahajeni"] == {
+        "name": "datum_zahajeni",
+        "type": "date",
+        "format": "%d.%m.%Y",
+    }
+    assert fields["otevreno"]["type"] == "boolean"
+    assert fields["otevreno"]["trueValues"] == ["ano"]
+    assert fields["pocet"]["type"] == "integer"
+    assert entry["warehouse"] == {"table": "podniky", "load_mode": "replace"}
+    assert lint(base_registry).findings == []
+
+
+def test_add_refuses_to_overwrite(cdo, base_registry: Path) -> None:
+    Path("skoly.csv").write_text("a,b\n1,2\n", "utf-8")
+    before = (base_registry / "sources" / "skoly.yaml").read_bytes()
+    result = cdo(
+        "registry",
+        "add",
+        "skoly",
+        "--from",
+        "skoly.csv",
+        "--guarantor",
+        "gis",
+        "--theme",
+        "education",
+    )
+    assert result.exit_code == 2
+    assert "source 'skoly' already exists" in result.output
+    assert (base_registry / "sources" / "skoly.yaml").read_bytes() == before
+
+
+def test_add_needs_a_guarantor_when_there_is_no_default(cdo, base_registry: Path) -> None:
+    Path("x.csv").write_text("a,b\n1,2\n", "utf-8")
+    result = cdo("registry", "add", "nova", "--from", "x.csv", "--theme", "health")
+    assert result.exit_code == 2
+    assert "no guarantor given" in result.output
+    assert "gis, odbor-skolstvi" in result.output
+    assert not (base_registry / "sources" / "nova.yaml").exists()
+
+
+def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_registry: Path) -> None:
+    Path("x.csv").write_text("a,b\n1,2\n", "utf-8")
+    bad_id = cdo("registry", "add", "Nova_Data", "--from", "x.csv")
+    assert bad_id.exit_code == 2 and "invalid id 'Nova_Data'" in bad_id.output
+    unknown = cdo(
+        "registry", "add", "nova", "--from", "x.csv", "--guarantor", "nikdo", "--theme", "health"
+    )
+    assert unknown.exit_code == 2 and "unknown guarantor 'nikdo'" in unknown.output
+    missing = cdo(
+        "registry", "add", "nova", "--from", "chybi.csv", "--guarantor", "gis", "--theme", "health"
+    )
+    assert missing.exit_code == 2 and "file chybi.csv not found" in missing.output
+    theme = cdo("registry", "add", "nova", "--from", "x.csv", "--guarantor", "gis")
+    assert theme.exit_code == 2 and "pass --theme" in theme.output
+
+
+def test_add_real_czech_file_utf16(cdo, base_registry: Path, shared: Path) -> None:
+    source = shared / "data" / "real" / "vozidla-crv-obce" / "obec_dr_2023_utf16le.csv"
+    result = cdo(
+        "registry",
+        "add",
+        "vozidla",
+        "--from",
+        str(source),
+        "--guarantor",
+        "gis",
+        "--theme",
+        "transport",
+    )
+    assert result.exit_code == 0, result.output
+    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    assert entry["encoding"] == "utf-16"
+    assert entry["dialect"] == {"delimiter": ";"}
+    names = [f["name"] for f in entry["schema"]["fields"]]
+    assert names[:2] == ["obec", "pou"] and names[-1] == "Celkem"
+    assert lint(base_registry).errors == 0
+
+
+def test_refine_keeps_leading_zeros_and_reads_decimal_commas() -> None:
+    assert refine_field({"name": "p1", "type": "integer"}, ["002100200001", "002100200002"]) == {
+        "name": "p1",
+        "type": "string",
+        "constraints": {"pattern": r"\d{12}"},
+    }
+    assert (
+        refine_field({"name": "kurz", "type": "string"}, ["14,104", "", "3,5"])["decimalChar"]
+        == ","
+    )
+    # Mixed content stays as Frictionless described it.
+    assert refine_field({"name": "x", "type": "string"}, ["1,5", "abc"]) == {
+        "name": "x",
+        "type": "string",
+    }
+    # "31.2.2024" is no date: the column stays text.
+    assert refine_field({"name": "d", "type": "string"}, ["31.2.2024"])["type"] == "string"
