@@ -241,7 +241,9 @@ def test_python_dash_m_entry_point(repo: Path) -> None:
     assert result.stdout.strip() == f"cdo {__version__}"
 
 
-def test_internal_error_is_one_line_without_traceback(cdo, base_registry: Path, monkeypatch) -> None:
+def test_internal_error_is_one_line_without_traceback(
+    cdo, base_registry: Path, monkeypatch
+) -> None:
     import cdo_toolkit.registry
 
     def broken(root: Path) -> None:
