@@ -84,32 +84,37 @@ def list_(
     if format is TableOrJson.JSON:
         print_json(rows)
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=f"Registered sources ({len(rows)})", title_justify="left")
-    for column in (
-        "id",
-        "title",
-        "theme",
-        "guarantor",
-        "standard",
-        "frequency",
-        "table",
-        "personal",
-    ):
-        table.add_column(column, overflow="fold")
+    out = console()
+    wide = out.width >= 120  # a narrow terminal gets the columns that identify a source
+    table = Table(
+        title=f"Registered sources ({len(rows)})",
+        title_justify="left",
+        caption="* holds personal data; 'cdo registry show ID' tells more",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("title", ratio=3, min_width=20)
+    if wide:
+        table.add_column("theme", no_wrap=True)
+    table.add_column("guarantor", ratio=2)
+    table.add_column("standard", no_wrap=True)
+    if wide:
+        table.add_column("frequency", no_wrap=True)
     for row in rows:
-        table.add_row(
-            escape(row["id"]),
+        cells = [
+            escape(row["id"]) + (" *" if row["personal_data"] else ""),
             escape(row["title"]),
             row["theme"],
-            escape(row["guarantor_name"] or row["guarantor"]),
+            escape(row["guarantor_name"] or row["guarantor"]) if wide else escape(row["guarantor"]),
             escape(row["standard"]),
             row["update_frequency"],
-            row["table"],
-            "yes" if row["personal_data"] else "no",
-        )
-    console().print(table)
+        ]
+        table.add_row(*(cells if wide else [cells[0], cells[1], cells[3], cells[4]]))
+    out.print(table)
 
 
 @app.command()
