@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import _
@@ -37,26 +39,25 @@ class Sniffed:
     delimiter: str
 
 
-def detect_encoding(path: Path) -> str:
-    """The text encoding of ``path``, as a Python codec name."""
+def detect_encoding(path: Path, opener: Callable[[], IO[bytes]] | None = None) -> str:
+    """The text encoding of ``path`` (or of the stream ``opener`` gives), as a codec name."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-            for bom, name in _BOMS:
-                if head.startswith(bom):
-                    return name
-            handle.seek(0)
+        with opener() if opener else path.open("rb") as handle:
             decoder = codecs.getincrementaldecoder("utf-8")()
             sample = b""
+            first = True
             while chunk := handle.read(CHUNK_BYTES):
+                if first:
+                    for bom, name in _BOMS:
+                        if chunk.startswith(bom):
+                            return name
+                    first = False
                 if len(sample) < SAMPLE_BYTES:
                     sample += chunk[: SAMPLE_BYTES - len(sample)]
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError as exc:
-                    return _single_byte_encoding(
-                        sample, chunk[max(0, exc.start - 4096) : exc.start + 4096]
-                    )
+                    return _single_byte_encoding(sample, chunk[max(0, exc.start - 4096) : exc.start + 4096])
             return "utf-8"
     except OSError as exc:
         raise CdoError(

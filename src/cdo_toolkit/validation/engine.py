@@ -1,0 +1,611 @@
+"""The vectorised validation of one table.
+
+Flow: detect what the file is → read the header and check its labels → for each batch
+of rows: parse every field (Frictionless's semantics, vectorised), run the row-level
+rules through Pandera, count every failure and keep the first ones for the listing, and
+keep the columns that table-wide checks need (keys, unique fields, foreign keys,
+statistics) → check ragged rows the same way → run the table-wide checks → a
+:class:`~cdo_toolkit.validation.report.Task`.
+
+Memory is bounded by the batch size plus the columns kept for table-wide checks (a few
+bytes per row and key), so a file of any length streams.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.i18n import _
+from cdo_toolkit.validation.fields import FieldSpec, SchemaSpec, missing_expr, parse_expr
+from cdo_toolkit.validation.reader import Dialect, TableText, open_csv, open_xlsx
+from cdo_toolkit.validation.report import ReportError, Task
+from cdo_toolkit.validation.rules import Rule, col, schema_rules
+from cdo_toolkit.validation.source import Opened, SourceProblem, detect, open_binary
+
+if TYPE_CHECKING:
+    import polars as pl
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Limits:
+    errors: int = 1000
+    """How many errors are listed; all are counted."""
+    pick: frozenset[str] | None = None
+    skip: frozenset[str] = frozenset()
+
+    def wants(self, error_type: str) -> bool:
+        if self.pick is not None and error_type not in self.pick:
+            return False
+        return error_type not in self.skip
+
+
+@dataclass
+class Reference:
+    """Rows of another table that a foreign key or code list points at."""
+
+    name: str
+    keys: dict[tuple[str, ...], set[tuple[Any, ...]]] = field(default_factory=dict)
+    """Reference field names → the set of their value tuples (as text)."""
+
+
+@dataclass
+class TableInput:
+    path: Path
+    name: str
+    place: str
+    schema: SchemaSpec | None = None
+    dialect: Dialect = field(default_factory=Dialect)
+    encoding: str | None = None
+    format: str | None = None
+    extra_rules: list[Rule] = field(default_factory=list)
+    references: dict[str, Reference] = field(default_factory=dict)
+    """Foreign-key targets by resource name; "" is the table itself."""
+
+
+class _Collector:
+    """Counts every error and keeps the first ones for the listing."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.errors: list[ReportError] = []
+        self.warnings: list[ReportError] = []
+        self.error_count = 0
+        self.warning_count = 0
+        self.summary: dict[tuple[str, str], int] = {}
+
+    def count(self, error_type: str, field_name: str, n: int, *, warning: bool = False) -> bool:
+        """Count ``n`` errors; whether more may still be listed."""
+        if n <= 0 or not self.limits.wants(error_type):
+            return False
+        key = (error_type, field_name)
+        self.summary[key] = self.summary.get(key, 0) + n
+        if warning:
+            self.warning_count += n
+            return len(self.warnings) < self.limits.errors
+        self.error_count += n
+        return len(self.errors) < self.limits.errors
+
+    def add(self, error: ReportError, *, warning: bool = False) -> None:
+        target = self.warnings if warning else self.errors
+        if len(target) < self.limits.errors:
+            target.append(error)
+
+
+def _row_numbers(indices: pl.Series, first_row: int, ragged: list[int]) -> pl.Series:
+    """Row numbers of valid-row indices, given the numbers of the ragged rows skipped."""
+    import polars as pl
+
+    if not ragged:
+        return indices + first_row
+    ordered = sorted(ragged)
+    # Valid rows before each ragged row: a ragged row j at number r has r - first - j before it.
+    before = pl.Series([r - first_row - j for j, r in enumerate(ordered)], dtype=pl.Int64)
+    return indices + first_row + before.search_sorted(indices, side="right").cast(pl.Int64)
+
+
+def _label_errors(labels: list[str], schema: SchemaSpec, has_header: bool) -> list[ReportError]:
+    """Frictionless's header checks, fields matched by position ("exact")."""
+    if not has_header:
+        return []
+    errors = []
+    fields = schema.fields
+    for number, label in enumerate(labels[len(fields) :], start=len(fields) + 1):
+        errors.append(ReportError("extra-label", label=label, labels=labels, field_number=number, field_name=""))
+    for spec in fields[len(labels) :]:
+        errors.append(
+            ReportError("missing-label", label="", labels=labels, field_name=spec.name, field_number=spec.number)
+        )
+    for spec, label in zip(fields, labels, strict=False):
+        if not label:
+            errors.append(
+                ReportError("blank-label", label="", labels=labels, field_name=spec.name, field_number=spec.number)
+            )
+            continue
+        earlier = [str(i) for i, seen in enumerate(labels[: spec.number - 1], start=1) if seen == label]
+        if earlier:
+            errors.append(
+                ReportError(
+                    "duplicate-label",
+                    note=f'at position "{", ".join(earlier)}"',
+                    label=label,
+                    labels=labels,
+                    field_name=spec.name,
+                    field_number=spec.number,
+                )
+            )
+            continue
+        if label != spec.name:
+            errors.append(
+                ReportError(
+                    "incorrect-label", label=label, labels=labels, field_name=spec.name, field_number=spec.number
+                )
+            )
+    return errors
+
+
+class TableValidation:
+    """The state of one table's validation while its batches stream by."""
+
+    def __init__(self, source: TableInput, schema: SchemaSpec, text: TableText, limits: Limits) -> None:
+        self.source = source
+        self.schema = schema
+        self.text = text
+        self.limits = limits
+        self.collector = _Collector(limits)
+        self.rules = schema_rules(schema) + source.extra_rules
+        self.row_rules = [r for r in self.rules if r.row_level]
+        self.rules_by_id = {r.id: r for r in self.rules}
+        self.fields_present = [f for f in schema.fields if f.number <= text.width]
+        self.fields_absent = [f for f in schema.fields if f.number > text.width]
+        self.fallback_fields = [f for f in self.fields_present if not f.native]
+        self.extra_columns = list(range(len(schema.fields) + 1, text.width + 1))
+        self.kept: list[pl.DataFrame] = []
+        """Per batch: row index, blank flag and the typed key, unique and statistics columns."""
+        self.kept_columns = self._kept_columns()
+        self.missing_counts: dict[int, int] = {}
+        self.count_missing = any(r.kind == "null-share" for r in self.rules)
+        from cdo_toolkit.validation.pandera_bridge import pandera_schema
+
+        self.pandera = pandera_schema(self.row_rules, self._prepare_exprs(), self._blank())
+
+    # --- preparation ---------------------------------------------------------------
+
+    def _kept_columns(self) -> list[str]:
+        names: set[str] = set(self.schema.primary_key)
+        for spec in self.schema.fields:
+            if spec.constraints.get("unique"):
+                names.add(spec.name)
+        for fk in self.schema.foreign_keys:
+            names.update(fk.fields)
+            if fk.resource == "":
+                names.update(fk.reference_fields)
+        for rule in self.rules:
+            if not rule.row_level and rule.field is not None:
+                names.add(rule.field.name)
+        return [col("v", self.schema.field(n)) for n in sorted(names) if n in self.schema.names]
+
+    def _blank(self) -> pl.Expr:
+        import polars as pl
+
+        return pl.all_horizontal([pl.col(col("m", s)) for s in self.schema.fields])
+
+    def _prepare_exprs(self) -> list[pl.Expr]:
+        """Raw text to typed (``v``), raw (``r``), missing (``m``) and parsed (``p``) columns.
+
+        Fast-path parsing only; fields parsed by Frictionless's reader get their columns
+        from :meth:`_with_fallbacks` before these run.
+        """
+        import polars as pl
+
+        exprs: list[pl.Expr] = []
+        for spec in self.schema.fields:
+            if spec.number > self.text.width:
+                exprs += [
+                    pl.lit(None, dtype=pl.String).alias(col("v", spec)),
+                    pl.lit(None, dtype=pl.String).alias(col("r", spec)),
+                    pl.lit(True).alias(col("m", spec)),
+                    pl.lit(True).alias(col("p", spec)),
+                ]
+                continue
+            if not spec.native:
+                continue
+            raw = pl.col(f"c{spec.number - 1}")
+            missing = (
+                raw.is_null() | (raw.str.len_bytes() == 0)
+                if spec.missing_values == ("",)
+                else raw.is_null() | missing_expr(spec, raw)
+            )
+            value, parsed = parse_expr(spec, raw)
+            exprs += [
+                raw.alias(col("r", spec)),
+                missing.alias(col("m", spec)),
+                pl.when(parsed & ~missing).then(value).alias(col("v", spec)),
+                parsed.fill_null(False).alias(col("p", spec)),
+            ]
+        return exprs
+
+    def _with_fallbacks(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Columns of the fields that Frictionless's reader parses, per distinct value."""
+        import polars as pl
+
+        from cdo_toolkit.validation.fallback import fallback_columns
+
+        for spec in self.fallback_fields:
+            raw = frame.get_column(f"c{spec.number - 1}")
+            missing = raw.is_null() | raw.is_in(list(spec.missing_values))
+            names = [r.kind for r in self.rules if r.field is spec and r.kind not in ("type", "required")]
+            columns = fallback_columns(spec, raw, names)
+            frame = frame.with_columns(
+                raw.alias(col("r", spec)),
+                missing.alias(col("m", spec)),
+                pl.when(~missing).then(columns["v"]).alias(col("v", spec)),
+                columns["p"].fill_null(False).alias(col("p", spec)),
+                *[columns[f"k:{name}"].alias(f"k{spec.number}:{name}") for name in names],
+            )
+        return frame
+
+    def _residuals(self, prepared: pl.DataFrame) -> pl.DataFrame:
+        """Parse again, fully, the cells the fast path refused."""
+        import polars as pl
+
+        from cdo_toolkit.validation.fields import residual_expr
+
+        for spec in self.fields_present:
+            if not spec.native:
+                continue
+            residual = residual_expr(spec, pl.col(col("r", spec)))
+            if residual is None:
+                continue
+            refused = prepared.select(~pl.col(col("p", spec)) & ~pl.col(col("m", spec))).to_series()
+            rows = refused.arg_true()
+            if rows.len() == 0:
+                continue
+            value, parsed = residual
+            redo = prepared[rows].select(value.alias("v"), parsed.fill_null(False).alias("p"))
+            current = prepared.get_column(col("v", spec))
+            values = current.cast(redo.get_column("v").dtype).scatter(rows, redo.get_column("v"))
+            oks = prepared.get_column(col("p", spec)).scatter(rows, redo.get_column("p"))
+            prepared = prepared.with_columns(
+                pl.when(oks).then(values).cast(current.dtype).alias(col("v", spec)), oks.alias(col("p", spec))
+            )
+        return prepared
+
+    def prepare(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """All prepared columns of ``frame``, residual cells parsed fully (for failing rows)."""
+        prepared = self._with_fallbacks(frame).with_columns(self._prepare_exprs())
+        return self._residuals(prepared)
+
+    # --- per batch -------------------------------------------------------------------
+
+    def check_batch(self, frame: pl.DataFrame, offset: int | None, row_numbers: pl.Series | None = None) -> None:
+        """Check a batch of regular rows (``offset``: valid-row index of its first row) or ragged rows."""
+        import polars as pl
+
+        from cdo_toolkit.validation.pandera_bridge import broken_rules, failing_rows
+
+        frame = self._with_fallbacks(frame)
+        summary = [self._blank().alias("blank"), *[pl.col(c) for c in self.kept_columns]]
+        if self.count_missing:
+            summary += [pl.col(col("m", s)).alias(f"miss{s.number}") for s in self.schema.fields]
+        keep = frame.lazy().with_columns(self._prepare_exprs()).select(summary).collect()
+        blank = keep.get_column("blank")
+        if self.count_missing:
+            for spec in self.schema.fields:
+                self.missing_counts[spec.number] = self.missing_counts.get(spec.number, 0) + int(
+                    keep.get_column(f"miss{spec.number}").sum()
+                )
+            keep = keep.select("blank", *self.kept_columns)
+        index = (
+            pl.int_range(offset, offset + frame.height, eager=True, dtype=pl.Int64) if offset is not None else None
+        )
+        rows = failing_rows(self.pandera, frame) if self.row_rules else pl.Series(dtype=pl.Int64)
+        if rows.len():
+            subset = self.prepare(frame[rows])
+            broken = broken_rules(self.row_rules, subset)
+            self._report_failures(broken, rows, subset, frame, index, row_numbers)
+            if self.kept_columns:
+                # The fast path left cells it refused null; the full parse of these rows decides.
+                patched = keep.select(self.kept_columns).with_columns(
+                    [
+                        keep.get_column(c).cast(subset.get_column(c).dtype).scatter(rows, subset.get_column(c)).alias(c)
+                        for c in self.kept_columns
+                    ]
+                )
+                keep = keep.with_columns(patched)
+        self._report_blank_rows(blank, frame, index, row_numbers)
+        if offset is not None:
+            self._report_width(blank, frame, index)
+        if index is not None:
+            keep = keep.with_columns(index.alias("index"))
+        else:
+            assert row_numbers is not None
+            keep = keep.with_columns(row_numbers.cast(pl.Int64).alias("row"))
+        self.kept.append(keep)
+
+    def _cells(self, frame: pl.DataFrame, position: int) -> list[str]:
+        values = frame.select([f"c{i}" for i in range(self.text.width)]).row(position)
+        return ["" if v is None else str(v) for v in values]
+
+    def _report_failures(
+        self,
+        broken: dict[str, pl.Series],
+        rows: pl.Series,
+        subset: pl.DataFrame,
+        frame: pl.DataFrame,
+        index: pl.Series | None,
+        row_numbers: pl.Series | None,
+    ) -> None:
+        for rule_id, within in broken.items():
+            rule = self.rules_by_id[rule_id]
+            warning = rule.severity == "warning"
+            field_name = rule.field.name if rule.field else ""
+            if not self.collector.count(rule.error_type, field_name, within.len(), warning=warning):
+                continue
+            room = self.limits.errors - len(self.collector.warnings if warning else self.collector.errors)
+            for local in within.head(max(room, 0)).to_list():
+                position = int(rows[local])
+                cell = subset.get_column(col("r", rule.field))[local] if rule.field else None
+                self.collector.add(
+                    self._error(rule, cell, frame, position, index, row_numbers), warning=warning
+                )
+
+    def _error(
+        self,
+        rule: Rule,
+        cell: Any,
+        frame: pl.DataFrame,
+        position: int,
+        index: pl.Series | None,
+        row_numbers: pl.Series | None,
+    ) -> ReportError:
+        spec = rule.field
+        # Listed errors carry the valid-row index until row numbers are known (finish()).
+        row = -1 - int(index[position]) if index is not None else int(row_numbers[position])  # type: ignore[index]
+        note = rule.note
+        if rule.kind == "row-rule":
+            note = rule.params.get("message") or rule.note
+        return ReportError(
+            rule.error_type,
+            note=note,
+            row_number=row,
+            field_name=spec.name if spec else None,
+            field_number=spec.number if spec else None,
+            cell="" if cell is None else str(cell),
+            cells=self._cells(frame, position),
+        )
+
+    def _report_blank_rows(
+        self, blank: pl.Series, frame: pl.DataFrame, index: pl.Series | None, row_numbers: pl.Series | None
+    ) -> None:
+        positions = blank.arg_true()
+        if not self.collector.count("blank-row", "", len(positions)):
+            return
+        for position in positions.head(self.limits.errors).to_list():
+            row = -1 - int(index[position]) if index is not None else int(row_numbers[position])  # type: ignore[index]
+            self.collector.add(ReportError("blank-row", row_number=row, cells=self._cells(frame, position)))
+
+    def _report_width(self, blank: pl.Series, frame: pl.DataFrame, index: pl.Series | None) -> None:
+        """Every regular row lacks the fields the header lacks and has the columns the schema lacks."""
+        if not (self.fields_absent or self.extra_columns) or index is None:
+            return
+        positions = (~blank).arg_true()
+        for spec in self.fields_absent:
+            if self.collector.count("missing-cell", spec.name, len(positions)):
+                for position in positions.head(self.limits.errors).to_list():
+                    self.collector.add(
+                        ReportError(
+                            "missing-cell",
+                            row_number=-1 - int(index[position]),
+                            field_name=spec.name,
+                            field_number=spec.number,
+                            cell="",
+                            cells=self._cells(frame, position),
+                        )
+                    )
+        for number in self.extra_columns:
+            if self.collector.count("extra-cell", "", len(positions)):
+                for position in positions.head(self.limits.errors).to_list():
+                    self.collector.add(
+                        ReportError(
+                            "extra-cell",
+                            row_number=-1 - int(index[position]),
+                            field_name="",
+                            field_number=number,
+                            cell=str(frame.get_column(f"c{number - 1}")[position]),
+                            cells=self._cells(frame, position),
+                        )
+                    )
+
+    # --- ragged rows --------------------------------------------------------------------
+
+    def check_ragged(self) -> None:
+        import polars as pl
+
+        ragged = self.text.ragged
+        if not ragged:
+            return
+        width = self.text.width
+        rows = [(r.cells + [None] * width)[:width] for r in ragged]  # type: ignore[operator]
+        frame = pl.DataFrame(rows, schema={f"c{i}": pl.String for i in range(width)}, orient="row")
+        numbers = pl.Series([r.row_number for r in ragged], dtype=pl.Int64)
+        self.check_batch(frame, None, numbers)
+        nfields = len(self.schema.fields)
+        for r in ragged:
+            cells = r.cells
+            blank = all((c or "") in self.schema.fields[i].missing_values for i, c in enumerate(cells[:nfields])) and len(cells) <= nfields
+            if blank:
+                continue  # a blank row reports nothing else
+            for spec in self.schema.fields[len(cells) :]:
+                if self.collector.count("missing-cell", spec.name, 1):
+                    self.collector.add(
+                        ReportError("missing-cell", row_number=r.row_number, field_name=spec.name,
+                                    field_number=spec.number, cell="", cells=cells)
+                    )
+            for number in range(nfields + 1, len(cells) + 1):
+                if self.collector.count("extra-cell", "", 1):
+                    self.collector.add(
+                        ReportError("extra-cell", row_number=r.row_number, field_name="",
+                                    field_number=number, cell=cells[number - 1], cells=cells)
+                    )
+
+    # --- table-wide -------------------------------------------------------------------
+
+    def finish(self, task: Task) -> None:
+        import polars as pl
+
+        ragged_numbers = [r.row_number for r in self.text.ragged]
+        first = self.text.first_row
+        frames = []
+        for keep in self.kept:
+            if "index" in keep.columns:
+                keep = keep.with_columns(_row_numbers(keep.get_column("index"), first, ragged_numbers).alias("row")).drop("index")
+            frames.append(keep)
+        table = pl.concat(frames, how="vertical_relaxed").sort("row") if frames else pl.DataFrame()
+        for error in self.collector.errors + self.collector.warnings:
+            if error.row_number is not None and error.row_number < 0:
+                k = -1 - error.row_number
+                error.row_number = int(_row_numbers(pl.Series([k], dtype=pl.Int64), first, ragged_numbers)[0])
+        if table.height:
+            from cdo_toolkit.validation.tablewide import table_checks
+
+            table_checks(self, table, task)
+
+    def to_task(self, task: Task) -> None:
+        c = self.collector
+        task.errors = sorted(c.errors, key=ReportError.sort_key)[: self.limits.errors]
+        task.warnings = sorted(c.warnings, key=ReportError.sort_key)[: self.limits.errors]
+        task.error_count = c.error_count
+        task.warning_count = c.warning_count
+        task.summary = c.summary
+
+
+def prefetch(batches: Iterator[pl.DataFrame], depth: int = 1) -> Iterator[pl.DataFrame]:
+    """Read the next batch in a thread while the current one is checked.
+
+    pyarrow parses and polars checks outside the GIL, so on two cores reading and
+    checking overlap. ``depth`` batches wait at most, which bounds the memory.
+    """
+    import queue
+    import threading
+
+    slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        slots.put(("batch", batch), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            slots.put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="cdo-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = slots.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def _source_error(task: Task, problem: SourceProblem, limits: Limits) -> Task:
+    if limits.wants(problem.kind):
+        task.errors = [ReportError(problem.kind, note=problem.note)]
+        task.error_count = 1
+        task.summary = {(problem.kind, ""): 1}
+    return task
+
+
+def validate_table(source: TableInput, limits: Limits | None = None, progress: Progress | None = None) -> Task:
+    """Validate one table file; bad data and unreadable files become report errors, never exceptions."""
+    limits = limits or Limits()
+    started = time.perf_counter()
+    task = Task(name=source.name, place=source.place)
+    try:
+        opened = detect(source.path, declared_format=source.format)
+        task.bytes = opened.size
+        text, schema = _open(source, opened)
+    except SourceProblem as problem:
+        task.seconds = time.perf_counter() - started
+        return _source_error(task, problem, limits)
+    task.labels = text.labels
+    task.fields = len(schema.fields)
+    validation = TableValidation(source, schema, text, limits)
+    for error in _label_errors(text.labels, schema, source.dialect.header):
+        if validation.collector.count(error.type, error.field_name or "", 1):
+            validation.collector.add(error)
+    offset = 0
+    try:
+        for frame in prefetch(text.batches):
+            validation.check_batch(frame, offset)
+            offset += frame.height
+            if progress:
+                progress(text.bytes_read, opened.size)
+        validation.check_ragged()
+    except SourceProblem as problem:
+        task.seconds = time.perf_counter() - started
+        return _source_error(task, problem, limits)
+    task.rows = offset + len(text.ragged)
+    validation.finish(task)
+    validation.to_task(task)
+    task.seconds = time.perf_counter() - started
+    return task
+
+
+def _open(source: TableInput, opened: Opened) -> tuple[TableText, SchemaSpec]:
+    from cdo_toolkit.validation.sniff import SAMPLE_BYTES, _single_byte_encoding, detect_delimiter
+
+    if opened.format == "xlsx":
+        schema = source.schema
+        text = open_xlsx(opened, source.dialect, len(schema.fields) if schema else 0)
+        if schema is None:
+            from cdo_toolkit.validation.infer import infer_schema
+
+            schema = infer_schema(source.path, None, source.dialect, None)
+        return text, schema
+    encoding = source.encoding
+    if encoding is None:
+        from cdo_toolkit.validation.sniff import detect_encoding
+
+        encoding = detect_encoding(source.path, lambda: open_binary(opened))
+    from cdo_toolkit.validation.reader import check_codec
+
+    check_codec(encoding)
+    delimiter = source.dialect.delimiter
+    if delimiter is None:
+        if opened.format == "tsv":
+            delimiter = "\t"
+        else:
+            with open_binary(opened) as stream:
+                sample = stream.read(SAMPLE_BYTES)
+            delimiter = detect_delimiter(sample.decode(encoding, errors="replace"))
+    del _single_byte_encoding
+    schema = source.schema
+    if schema is None:
+        from cdo_toolkit.validation.infer import infer_schema
+
+        schema = infer_schema(source.path, encoding, source.dialect, delimiter, opened)
+    text = open_csv(opened, source.dialect, encoding, delimiter, len(schema.fields))
+    return text, schema
+
+
+__all__ = ["Limits", "Reference", "TableInput", "validate_table", "_"]

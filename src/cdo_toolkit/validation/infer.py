@@ -1,0 +1,52 @@
+"""A Table Schema for a file that comes without one, inferred the way Frictionless does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cdo_toolkit.i18n import _
+from cdo_toolkit.validation.fields import SchemaSpec, schema_spec
+from cdo_toolkit.validation.reader import Dialect
+from cdo_toolkit.validation.source import Opened, SourceProblem
+
+
+def frictionless_dialect(dialect: Dialect, delimiter: str | None) -> Any:
+    from frictionless import Dialect as FDialect
+    from frictionless import formats
+
+    control = formats.CsvControl(
+        delimiter=delimiter or ",",
+        quote_char=dialect.quote_char or '"',
+        double_quote=dialect.double_quote,
+        skip_initial_space=dialect.skip_initial_space,
+    )
+    if dialect.escape_char:
+        control.escape_char = dialect.escape_char
+    return FDialect(
+        header=dialect.header,
+        header_rows=list(dialect.header_rows),
+        header_join=dialect.header_join,
+        comment_char=dialect.comment_char,
+        controls=[control],
+    )
+
+
+def infer_schema(
+    path: Path, encoding: str | None, dialect: Dialect, delimiter: str | None, opened: Opened | None = None
+) -> SchemaSpec:
+    """Frictionless's ``describe`` on a sample of the file."""
+    from frictionless import Resource
+
+    options: dict[str, Any] = {"dialect": frictionless_dialect(dialect, delimiter)}
+    if encoding:
+        options["encoding"] = "utf-8" if encoding == "utf-8-sig" else encoding
+    if opened is not None and opened.compression == "zip":
+        options["innerpath"] = opened.member
+    try:
+        resource = Resource(path=path.name, basepath=str(path.parent), **options)
+        resource.infer()
+        descriptor = resource.schema.to_descriptor()
+    except Exception as exc:  # Frictionless raises its own exception types for unreadable files
+        raise SourceProblem("source-error", _("no schema could be inferred: {reason}").format(reason=exc)) from None
+    return schema_spec(descriptor)

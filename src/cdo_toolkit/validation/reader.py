@@ -1,0 +1,412 @@
+"""Reading a table in batches of raw text cells, with its header and its ragged rows.
+
+CSV is parsed by pyarrow's streaming reader: every cell is read as text (typing is the
+validator's job, with Frictionless's semantics), memory stays bounded by the batch size
+whatever the file size, and rows whose number of cells differs from the header are
+handed to us through ``invalid_row_handler`` instead of failing the read, so ragged rows
+cost no Python loop over the good ones. Row numbers follow Frictionless: the header is
+row 1 and every record counts, blank or ragged.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from cdo_toolkit.i18n import _
+from cdo_toolkit.validation.source import Opened, SourceProblem, open_binary
+
+if TYPE_CHECKING:
+    import polars as pl
+    import pyarrow as pa
+
+BATCH_BYTES = 64 * 1024 * 1024
+"""Bytes of CSV per batch: also the largest cell that can be read."""
+XLSX_BATCH_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How the table is written; Frictionless's CSV dialect options."""
+
+    delimiter: str | None = None
+    quote_char: str = '"'
+    double_quote: bool = True
+    escape_char: str | None = None
+    skip_initial_space: bool = False
+    header: bool = True
+    header_rows: tuple[int, ...] = (1,)
+    header_join: str = " "
+    comment_char: str | None = None
+    sheet: str | int | None = None
+
+
+@dataclass
+class RaggedRow:
+    row_number: int
+    cells: list[str]
+
+
+@dataclass
+class TableText:
+    """A table being read: header labels, batches of text cells, ragged rows met so far."""
+
+    labels: list[str]
+    width: int
+    """Cells a regular row has: the number of labels (or of fields, without a header)."""
+    first_row: int
+    """Row number of the first data row."""
+    encoding: str | None
+    delimiter: str | None
+    batches: Iterator[pl.DataFrame]
+    ragged: list[RaggedRow] = field(default_factory=list)
+    bytes_read: int = 0
+
+
+def _column_names(width: int) -> list[str]:
+    return [f"c{i}" for i in range(width)]
+
+
+def _python_dialect(dialect: Dialect, delimiter: str) -> dict[str, Any]:
+    return {
+        "delimiter": delimiter,
+        "quotechar": dialect.quote_char or '"',
+        "doublequote": dialect.double_quote,
+        "escapechar": dialect.escape_char,
+        "skipinitialspace": dialect.skip_initial_space,
+        "quoting": csv.QUOTE_MINIMAL if dialect.quote_char else csv.QUOTE_NONE,
+    }
+
+
+def _read_header(
+    stream: IO[bytes], encoding: str, dialect: Dialect, delimiter: str
+) -> tuple[list[str], int]:
+    """Labels from the header rows and the number of records they take."""
+    if not dialect.header:
+        return [], 0
+    last = max(dialect.header_rows)
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+    try:
+        reader = csv.reader(text, **_python_dialect(dialect, delimiter))
+        rows: list[list[str]] = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) == last:
+                break
+    except UnicodeDecodeError as exc:
+        raise SourceProblem(
+            "encoding-error",
+            _("the header cannot be decoded as {encoding}: {reason}").format(encoding=encoding, reason=exc),
+        ) from None
+    except csv.Error as exc:
+        raise SourceProblem("source-error", _("the header cannot be parsed: {reason}").format(reason=exc)) from None
+    finally:
+        text.detach()
+    if len(rows) < last:
+        return [], len(rows)
+    picked = [rows[number - 1] for number in dialect.header_rows]
+    if len(picked) == 1:
+        labels = picked[0]
+    else:
+        width = max(len(row) for row in picked)
+        labels = [
+            dialect.header_join.join(row[i] for row in picked if i < len(row) and row[i]).strip()
+            for i in range(width)
+        ]
+    if labels and encoding.replace("-", "").lower() in ("utf8", "utf8sig"):
+        labels[0] = labels[0].removeprefix("\ufeff")
+    return labels, last
+
+
+def open_csv(opened: Opened, dialect: Dialect, encoding: str, delimiter: str, width_hint: int) -> TableText:
+    """Start reading a CSV/TSV table; batches are produced as the caller iterates."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import polars as pl
+
+    with open_binary(opened) as head_stream:
+        labels, header_records = _read_header(head_stream, encoding, dialect, delimiter)
+    width = len(labels) if dialect.header else width_hint
+    if width == 0:
+        width = 1
+    table = TableText(
+        labels=labels,
+        width=width,
+        first_row=header_records + 1,
+        encoding=encoding,
+        delimiter=delimiter,
+        batches=iter(()),
+    )
+    py_dialect = _python_dialect(dialect, delimiter)
+
+    def handler(row: Any) -> str:
+        cells = next(csv.reader([row.text], **py_dialect), [])
+        table.ragged.append(RaggedRow(int(row.number), cells))
+        return "skip"
+
+    names = _column_names(width)
+    normalised = encoding.replace("-", "").replace("_", "").lower()
+    utf8 = normalised in ("utf8", "utf8sig")
+    # Records end at a newline outside quotes; with RFC 4180 quoting ("" inside quotes)
+    # an even count of quote characters tells that, so the file can be cut into chunks
+    # that pyarrow parses on all cores. Other quoting, and UTF-16, stream in one thread.
+    chunkable = (
+        not dialect.escape_char
+        and dialect.double_quote
+        and (dialect.quote_char or '"') == '"'
+        and delimiter not in ('"', "\n", "\r")
+        and not normalised.startswith(("utf16", "utf32"))
+    )
+
+    def parse_options(threads: bool) -> Any:
+        return pacsv.ParseOptions(
+            delimiter=delimiter,
+            quote_char=dialect.quote_char or False,
+            double_quote=dialect.double_quote,
+            escape_char=dialect.escape_char or False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=handler if not threads else threaded_handler,
+        )
+
+    convert = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    flagged: list[bool] = []
+
+    def threaded_handler(row: Any) -> str:
+        flagged.append(True)
+        return "skip"
+
+    def to_frame(batch: Any) -> pl.DataFrame:
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        if dialect.skip_initial_space:
+            frame = frame.with_columns(pl.all().str.strip_chars_start(" "))
+        return frame
+
+    def streamed() -> Iterator[pl.DataFrame]:
+        stream = open_binary(opened)
+        try:
+            reader = pacsv.open_csv(
+                stream,
+                read_options=pacsv.ReadOptions(
+                    use_threads=False,
+                    block_size=BATCH_BYTES,
+                    column_names=names,
+                    skip_rows=header_records,
+                    encoding="utf8" if utf8 else encoding,
+                ),
+                parse_options=parse_options(False),
+                convert_options=convert,
+            )
+            for batch in reader:
+                table.bytes_read = stream.tell()
+                yield to_frame(batch)
+        except pa.ArrowInvalid as exc:
+            raise _arrow_problem(exc, encoding) from None
+        finally:
+            stream.close()
+
+    def chunked() -> Iterator[pl.DataFrame]:
+        records_before = 0
+        with open_binary(opened) as stream:
+            for number, chunk in enumerate(_record_chunks(stream, CHUNK_BYTES)):
+                table.bytes_read += len(chunk)
+                if not utf8:
+                    try:
+                        chunk = bytes(chunk).decode(encoding).encode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        raise SourceProblem(
+                            "encoding-error",
+                            _("the file is not valid {encoding}: {reason}").format(encoding=encoding, reason=exc),
+                        ) from None
+                skip = header_records if number == 0 else 0
+                flagged.clear()
+                parsed = _read_chunk(chunk, names, skip, parse_options(True), convert, threads=True)
+                if flagged:
+                    # Ragged rows in this chunk: parse it again in one thread, which numbers them.
+                    before = len(table.ragged)
+                    parsed = _read_chunk(chunk, names, skip, parse_options(False), convert, threads=False)
+                    offset = 0 if number == 0 else records_before
+                    for ragged in table.ragged[before:]:
+                        ragged.row_number += offset
+                    local_records = len(table.ragged) - before
+                else:
+                    local_records = 0
+                records_before += skip + parsed.num_rows + local_records
+                yield to_frame(parsed)
+
+    table.batches = chunked() if chunkable else streamed()
+    return table
+
+
+CHUNK_BYTES = 96 * 1024 * 1024
+THREADED_BLOCK_BYTES = 4 * 1024 * 1024
+"""Bytes of CSV parsed at once on all cores; also bounds the largest record."""
+
+
+def _read_chunk(chunk: bytes | memoryview, names: list[str], skip: int, parse: Any, convert: Any, *, threads: bool) -> Any:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        return pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(chunk)),
+            read_options=pacsv.ReadOptions(
+                use_threads=threads, block_size=THREADED_BLOCK_BYTES if threads else BATCH_BYTES,
+                column_names=names, skip_rows=skip,
+            ),
+            parse_options=parse,
+            convert_options=convert,
+        )
+    except pa.ArrowInvalid as exc:
+        raise _arrow_problem(exc, "utf-8") from None
+
+
+def _record_chunks(stream: IO[bytes], size: int) -> Iterator[memoryview]:
+    """Pieces of the stream that end after a whole record (a newline outside quotes).
+
+    Pieces are views into the buffer read, not copies; only the tail after the last
+    record boundary is carried over to the next read.
+    """
+    rest = b""
+    while True:
+        data = stream.read(size)
+        if not data:
+            if rest:
+                yield memoryview(rest)
+            return
+        buffer = rest + data if rest else data
+        quotes = buffer.count(b'"')
+        end = buffer.rfind(b"\n")
+        while end != -1:
+            # An even count of quotes before the newline means it ends a record.
+            if (quotes - buffer.count(b'"', end)) % 2 == 0:
+                break
+            end = buffer.rfind(b"\n", 0, end)
+        if end == -1:
+            rest = buffer
+            if len(rest) > 4 * size:
+                raise SourceProblem(
+                    "source-error",
+                    _("a record is longer than {size} MB (an unclosed quote?)").format(size=4 * size // 2**20),
+                )
+            continue
+        yield memoryview(buffer)[: end + 1]
+        rest = buffer[end + 1 :]
+
+
+def _arrow_problem(exc: Exception, encoding: str) -> SourceProblem:
+    text = str(exc)
+    if "UTF8" in text or "UTF-8" in text or "decode" in text.lower():
+        return SourceProblem(
+            "encoding-error",
+            _("the file is not valid {encoding}; declare its real encoding (e.g. --encoding windows-1250)").format(
+                encoding=encoding
+            ),
+        )
+    if "straddling" in text or "block size" in text:
+        return SourceProblem(
+            "source-error",
+            _("a cell is larger than {size} MB; such cells are refused").format(size=BATCH_BYTES // 2**20),
+        )
+    return SourceProblem("source-error", _("the CSV cannot be parsed: {reason}").format(reason=text))
+
+
+def open_xlsx(opened: Opened, dialect: Dialect, width_hint: int) -> TableText:
+    """Read an .xlsx sheet as text cells (numbers and dates written the way CSV exports write them)."""
+    import polars as pl
+
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(opened.path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise SourceProblem("format-error", _("the workbook cannot be opened: {reason}").format(reason=exc)) from None
+    sheet_name = dialect.sheet
+    try:
+        if isinstance(sheet_name, int):
+            sheet = workbook.worksheets[sheet_name - 1]
+        elif sheet_name:
+            sheet = workbook[sheet_name]
+        else:
+            sheet = workbook.worksheets[0]
+    except (KeyError, IndexError):
+        raise SourceProblem("source-error", _("the workbook has no sheet {sheet!r}").format(sheet=sheet_name)) from None
+    rows = sheet.iter_rows(values_only=True)
+    header_records = max(dialect.header_rows) if dialect.header else 0
+    header = [[_excel_text(v) for v in row] for _, row in zip(range(header_records), rows, strict=False)]
+    labels = header[-1] if header else []
+    while labels and labels[-1] == "":
+        labels.pop()
+    width = len(labels) if dialect.header else width_hint
+    table = TableText(labels, max(width, 1), header_records + 1, None, None, iter(()))
+
+    def batches() -> Iterator[pl.DataFrame]:
+        buffer: list[list[str]] = []
+        row_number = header_records
+        for row in rows:
+            row_number += 1
+            cells = [_excel_text(v) for v in row]
+            while len(cells) > table.width and cells[-1] == "":
+                cells.pop()
+            if len(cells) < table.width and any(cells):
+                cells += [""] * (table.width - len(cells))
+            if len(cells) != table.width:
+                if not any(cells):
+                    cells = [""] * table.width
+                else:
+                    table.ragged.append(RaggedRow(row_number, cells))
+                    continue
+            buffer.append(cells)
+            if len(buffer) >= XLSX_BATCH_ROWS:
+                yield _frame(buffer, table.width)
+                buffer = []
+        if buffer:
+            yield _frame(buffer, table.width)
+        workbook.close()
+
+    table.batches = batches()
+    table.bytes_read = opened.size
+    return table
+
+
+def _frame(rows: list[list[str]], width: int) -> pl.DataFrame:
+    import polars as pl
+
+    names = _column_names(width)
+    return pl.DataFrame(rows, schema={name: pl.String for name in names}, orient="row")
+
+
+def _excel_text(value: Any) -> str:
+    from datetime import date, datetime, time
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def check_codec(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise SourceProblem("encoding-error", _("unknown encoding {encoding!r}").format(encoding=encoding)) from None
+
+
+__all__ = ["Dialect", "RaggedRow", "TableText", "open_csv", "open_xlsx", "Path"]

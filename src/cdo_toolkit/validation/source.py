@@ -1,0 +1,189 @@
+"""Opening a submitted file safely: what it is, how it is compressed, whether it may be read.
+
+Checks made before a single row is parsed, each a clear report error rather than a crash:
+an empty file, a binary file or an HTML page named ``.csv``, a remote URL (refused unless
+allowed), a zip with several members or with member paths that climb out, and a
+compressed stream that expands beyond a limit (a "zip bomb").
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from cdo_toolkit.i18n import _
+
+MAX_EXPANDED_BYTES = 16 * 1024**3
+"""A compressed file may expand to at most this much (16 GiB) ..."""
+MAX_EXPANSION_RATIO = 200
+"""... and to at most this many times its compressed size once past 64 MiB."""
+_RATIO_FLOOR = 64 * 1024**2
+
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\xd0\xcf\x11\xe0": "an old Excel or Word file (.xls/.doc)",
+    b"\x7fELF": "a program",
+    b"MZ": "a Windows program",
+}
+
+
+class SourceProblem(Exception):
+    """The file cannot be read as a table; ``kind`` is the report error type."""
+
+    def __init__(self, kind: str, note: str) -> None:
+        super().__init__(note)
+        self.kind = kind
+        self.note = note
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What a path turned out to be."""
+
+    path: Path
+    format: str
+    """csv, tsv or xlsx."""
+    compression: str | None
+    """None, gzip or zip."""
+    member: str | None = None
+    size: int = 0
+
+
+def is_remote(place: str) -> bool:
+    return "://" in place and not place.startswith("file://")
+
+
+def detect(path: Path, *, declared_format: str | None = None) -> Opened:
+    """Decide what ``path`` is, refusing what is no table."""
+    if not path.exists():
+        raise SourceProblem("scheme-error", _("file not found: {path}").format(path=path))
+    if path.is_dir():
+        raise SourceProblem("scheme-error", _("{path} is a folder, not a file").format(path=path))
+    size = path.stat().st_size
+    if size == 0:
+        raise SourceProblem("source-error", _("the source is empty"))
+    name = path.name.lower()
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if name.endswith(".gz"):
+        if not head.startswith(b"\x1f\x8b"):
+            raise SourceProblem("compression-error", _("the file is named .gz but is not gzip"))
+        inner = name[:-3]
+        return Opened(path, _format_of(inner, declared_format), "gzip", size=size)
+    if name.endswith(".zip"):
+        return _zip_member(path, declared_format, size)
+    if name.endswith(".xlsx") or declared_format == "xlsx":
+        if not head.startswith(b"PK"):
+            raise SourceProblem("format-error", _("the file is named .xlsx but is not an Excel workbook"))
+        return Opened(path, "xlsx", None, size=size)
+    _refuse_non_text(head, name)
+    return Opened(path, _format_of(name, declared_format), None, size=size)
+
+
+def _format_of(name: str, declared: str | None) -> str:
+    if declared in ("csv", "tsv"):
+        return declared
+    return "tsv" if name.endswith(".tsv") else "csv"
+
+
+def _refuse_non_text(head: bytes, name: str) -> None:
+    for magic, what in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise SourceProblem("format-error", _("the file is {what}, not a CSV table").format(what=what))
+    if head.startswith(b"PK\x03\x04"):
+        raise SourceProblem(
+            "format-error",
+            _("the file is a zip archive (perhaps an Excel workbook) named {name}").format(name=name),
+        )
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")):
+        raise SourceProblem(
+            "format-error",
+            _("the file is an HTML or XML page, not a CSV table (was a web page saved instead of the data?)"),
+        )
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\x00" in head:
+        raise SourceProblem(
+            "format-error", _("the file contains NUL bytes: it is binary, not a CSV table")
+        )
+
+
+def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceProblem("compression-error", _("not a readable zip archive: {reason}").format(reason=exc)) from None
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        for info in members:
+            member = info.filename
+            if member.startswith(("/", "\\")) or ".." in Path(member).parts or ":" in member:
+                raise SourceProblem(
+                    "compression-error",
+                    _("the zip member {name!r} has a path that leads outside the archive").format(name=member),
+                )
+        if len(members) != 1:
+            raise SourceProblem(
+                "compression-error",
+                _("the zip archive must hold exactly one table, it holds {count} files").format(
+                    count=len(members)
+                ),
+            )
+        info = members[0]
+        _check_expansion(info.file_size, info.compress_size or 1)
+        return Opened(path, _format_of(info.filename.lower(), declared_format), "zip", info.filename, size)
+
+
+def _check_expansion(expanded: int, compressed: int) -> None:
+    if expanded > MAX_EXPANDED_BYTES or (
+        expanded > _RATIO_FLOOR and expanded / max(compressed, 1) > MAX_EXPANSION_RATIO
+    ):
+        raise SourceProblem(
+            "compression-error",
+            _(
+                "the archive expands to {size} bytes from {packed}: refused as a likely "
+                "decompression bomb"
+            ).format(size=expanded, packed=compressed),
+        )
+
+
+class LimitedReader(io.RawIOBase):
+    """A binary stream that stops a decompression bomb while it is being read."""
+
+    def __init__(self, inner: IO[bytes], compressed_size: int) -> None:
+        self._inner = inner
+        self._compressed = compressed_size
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read(len(buffer))
+        self.count += len(data)
+        _check_expansion(self.count, self._compressed)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def open_binary(opened: Opened) -> IO[bytes]:
+    """The decompressed bytes of a table file, guarded against bombs."""
+    if opened.compression == "gzip":
+        import gzip
+
+        return io.BufferedReader(LimitedReader(gzip.open(opened.path, "rb"), opened.size), 1 << 20)
+    if opened.compression == "zip":
+        archive = zipfile.ZipFile(opened.path)
+        assert opened.member is not None
+        return io.BufferedReader(LimitedReader(archive.open(opened.member), opened.size), 1 << 20)
+    return opened.path.open("rb")
