@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from cdo_toolkit import __version__
 from cdo_toolkit.cli import registry as registry_cli
+from cdo_toolkit.cli import validate as validate_cli
 from cdo_toolkit.cli.output import print_error
 from cdo_toolkit.errors import CdoError
 
@@ -79,6 +80,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(registry_cli.app, name="registry")
+app.command("validate")(validate_cli.validate)
 
 
 def _version(value: bool) -> None:

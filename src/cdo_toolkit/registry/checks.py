@@ -126,6 +126,7 @@ def _source_references(registry: Registry, entry: SourceEntry) -> Iterator[Findi
                 ("personal_data", "columns", index),
                 hint=_("use a field name of the Table Schema"),
             )
+    yield from _source_checks(registry, entry, names)
     foreign_keys = entry.schema.get("foreignKeys")
     if not isinstance(foreign_keys, list):
         return
@@ -142,6 +143,48 @@ def _source_references(registry: Registry, entry: SourceEntry) -> Iterator[Findi
                 document,
                 ("schema",),
             )
+
+
+def _source_checks(registry: Registry, entry: SourceEntry, names: set[str]) -> Iterator[Finding]:
+    """The registry checks of a source name fields of its schema and sources that exist."""
+    for index, check in enumerate(entry.source.checks):
+        here = ("checks", index)
+        field = getattr(check, "field", None)
+        if field is not None and field not in names:
+            yield finding(
+                "REG034",
+                _("the check names an unknown field {name!r}").format(name=field),
+                entry.document,
+                (*here, "field"),
+                hint=_("use a field name of the Table Schema"),
+            )
+        if check.type == "code-list":
+            yield from _reference(
+                registry, "sources", _("source in a code-list check"), check.source, entry.document, (*here, "source")
+            )
+            target = registry.sources.get(check.source)
+            if target is not None and target.schema is not None and check.source_field not in target.field_names:
+                yield finding(
+                    "REG034",
+                    _("source {id!r} has no field {name!r}").format(id=check.source, name=check.source_field),
+                    entry.document,
+                    (*here, "source_field"),
+                )
+        if check.type == "row-rule":
+            from cdo_toolkit.validation.expressions import ExpressionError, columns_of
+
+            try:
+                unknown = sorted(columns_of(check.expression) - names)
+            except ExpressionError as error:
+                yield finding("REG035", str(error), entry.document, (*here, "expression"))
+                continue
+            if unknown:
+                yield finding(
+                    "REG035",
+                    _("the row rule names unknown fields: {names}").format(names=", ".join(unknown)),
+                    entry.document,
+                    (*here, "expression"),
+                )
 
 
 def _unused(registry: Registry) -> Iterator[Finding]:

@@ -202,8 +202,10 @@ class Dialect(_Model):
     double_quote: bool | None = None
     escape_char: str | None = Field(default=None, min_length=1, max_length=1)
     skip_initial_space: bool | None = None
-    header: bool = True
-    header_rows: list[int] | None = Field(default=None, min_length=1)
+    header: bool | None = Field(default=None, description="False for a file without a header row.")
+    header_rows: list[int] | None = Field(
+        default=None, min_length=1, description="Rows that hold the header (detected when absent)."
+    )
     comment_char: str | None = Field(default=None, min_length=1)
     sheet: str | int | None = Field(
         default=None, description="Sheet name or number of an .xlsx file."
@@ -253,6 +255,65 @@ class FileFormat(StrEnum):
     JSON = "json"
 
 
+class CheckSeverity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class _CheckBase(_Model):
+    severity: CheckSeverity = CheckSeverity.ERROR
+    description: str | None = Field(default=None, description="Why the check exists, in Czech.")
+
+
+class IcoCheck(_CheckBase):
+    """Values of the field are IČO with a valid mod-11 check digit."""
+
+    type: Literal["ico"]
+    field: str
+
+
+class CodeListCheck(_CheckBase):
+    """Values of the field are codes held by another registered source (e.g. RÚIAN municipalities)."""
+
+    type: Literal["code-list"]
+    field: str
+    source: Ref = Field(description="Id of the source that holds the code list.")
+    source_field: str = Field(description="The field of that source that holds the codes.")
+
+
+class DeviationCheck(_CheckBase):
+    """Numeric values lie within ``sigma`` standard deviations of the field's mean."""
+
+    type: Literal["deviation"]
+    field: str
+    sigma: float = Field(default=3.0, gt=0)
+    severity: CheckSeverity = CheckSeverity.WARNING
+
+
+class NullShareCheck(_CheckBase):
+    """At most ``max`` percent of the field's cells are missing."""
+
+    type: Literal["null-share"]
+    field: str
+    max: Percent
+    severity: CheckSeverity = CheckSeverity.WARNING
+
+
+class RowRuleCheck(_CheckBase):
+    """Every row satisfies a condition across fields, an SQL boolean expression."""
+
+    type: Literal["row-rule"]
+    name: str = Field(pattern=ID_PATTERN)
+    expression: str = Field(min_length=1, description="e.g. 'upraveny_rozpocet >= 0 OR skutecnost IS NULL'")
+    message: str | None = Field(default=None, description="What the row breaks, for the report.")
+
+
+Check = Annotated[
+    IcoCheck | CodeListCheck | DeviationCheck | NullShareCheck | RowRuleCheck,
+    Field(discriminator="type"),
+]
+
+
 class Source(_Model):
     """A data source of the region: what it holds, who answers for it, and how good it must be."""
 
@@ -283,6 +344,9 @@ class Source(_Model):
         "relative to the registry.",
     )
     warehouse: WarehouseTarget
+    checks: list[Check] = Field(
+        default_factory=list, description="Checks beyond the Table Schema, each with its severity."
+    )
     homepage: str | None = Field(default=None, pattern=r"^https?://")
     documentation: str | None = Field(default=None, pattern=r"^https?://")
     spatial: str | None = Field(

@@ -66,6 +66,8 @@ class TableInput:
     extra_rules: list[Rule] = field(default_factory=list)
     references: dict[str, Reference] = field(default_factory=dict)
     """Foreign-key targets by resource name; "" is the table itself."""
+    notes: list[str] = field(default_factory=list)
+    """What will not be checked and why, carried into the task."""
 
 
 class _Collector:
@@ -158,13 +160,18 @@ class TableValidation:
         self.text = text
         self.limits = limits
         self.collector = _Collector(limits)
-        self.rules = schema_rules(schema) + source.extra_rules
+        # As Frictionless: fields without a label are not expected in the data (a
+        # missing-label error says so once); labels without a field read as "any".
+        self.fields_present = [f for f in schema.fields if f.number <= text.width]
+        self.any_columns = list(range(len(schema.fields) + 1, text.width + 1))
+        present = {f.name for f in self.fields_present}
+        self.rules = [
+            r for r in schema_rules(schema) + source.extra_rules
+            if (r.field is None or r.field.name in present)
+        ]
         self.row_rules = [r for r in self.rules if r.row_level]
         self.rules_by_id = {r.id: r for r in self.rules}
-        self.fields_present = [f for f in schema.fields if f.number <= text.width]
-        self.fields_absent = [f for f in schema.fields if f.number > text.width]
         self.fallback_fields = [f for f in self.fields_present if not f.native]
-        self.extra_columns = list(range(len(schema.fields) + 1, text.width + 1))
         self.kept: list[pl.DataFrame] = []
         """Per batch: row index, blank flag and the typed key, unique and statistics columns."""
         self.kept_columns = self._kept_columns()
@@ -177,7 +184,8 @@ class TableValidation:
     # --- preparation ---------------------------------------------------------------
 
     def _kept_columns(self) -> list[str]:
-        names: set[str] = set(self.schema.primary_key)
+        present = {f.name for f in self.fields_present}
+        names: set[str] = set(self.schema.primary_key) if set(self.schema.primary_key) <= present else set()
         for spec in self.schema.fields:
             if spec.constraints.get("unique"):
                 names.add(spec.name)
@@ -188,12 +196,16 @@ class TableValidation:
         for rule in self.rules:
             if not rule.row_level and rule.field is not None:
                 names.add(rule.field.name)
-        return [col("v", self.schema.field(n)) for n in sorted(names) if n in self.schema.names]
+        return [col("v", self.schema.field(n)) for n in sorted(names) if n in present]
 
     def _blank(self) -> pl.Expr:
         import polars as pl
 
-        return pl.all_horizontal([pl.col(col("m", s)) for s in self.schema.fields])
+        missing = list(self.schema.fields[0].missing_values) if self.schema.fields else [""]
+        return pl.all_horizontal(
+            [pl.col(col("m", s)) for s in self.fields_present]
+            + [pl.col(f"c{n - 1}").is_null() | pl.col(f"c{n - 1}").is_in(missing) for n in self.any_columns]
+        )
 
     def _prepare_exprs(self) -> list[pl.Expr]:
         """Raw text to typed (``v``), raw (``r``), missing (``m``) and parsed (``p``) columns.
@@ -204,15 +216,7 @@ class TableValidation:
         import polars as pl
 
         exprs: list[pl.Expr] = []
-        for spec in self.schema.fields:
-            if spec.number > self.text.width:
-                exprs += [
-                    pl.lit(None, dtype=pl.String).alias(col("v", spec)),
-                    pl.lit(None, dtype=pl.String).alias(col("r", spec)),
-                    pl.lit(True).alias(col("m", spec)),
-                    pl.lit(True).alias(col("p", spec)),
-                ]
-                continue
+        for spec in self.fields_present:
             if not spec.native:
                 continue
             raw = pl.col(f"c{spec.number - 1}")
@@ -271,9 +275,7 @@ class TableValidation:
             current = prepared.get_column(col("v", spec))
             values = current.cast(redo.get_column("v").dtype).scatter(rows, redo.get_column("v"))
             oks = prepared.get_column(col("p", spec)).scatter(rows, redo.get_column("p"))
-            prepared = prepared.with_columns(
-                pl.when(oks).then(values).cast(current.dtype).alias(col("v", spec)), oks.alias(col("p", spec))
-            )
+            prepared = prepared.with_columns(pl.when(oks).then(values).alias(col("v", spec)), oks.alias(col("p", spec)))
         return prepared
 
     def prepare(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -292,11 +294,11 @@ class TableValidation:
         frame = self._with_fallbacks(frame)
         summary = [self._blank().alias("blank"), *[pl.col(c) for c in self.kept_columns]]
         if self.count_missing:
-            summary += [pl.col(col("m", s)).alias(f"miss{s.number}") for s in self.schema.fields]
+            summary += [pl.col(col("m", s)).alias(f"miss{s.number}") for s in self.fields_present]
         keep = frame.lazy().with_columns(self._prepare_exprs()).select(summary).collect()
         blank = keep.get_column("blank")
         if self.count_missing:
-            for spec in self.schema.fields:
+            for spec in self.fields_present:
                 self.missing_counts[spec.number] = self.missing_counts.get(spec.number, 0) + int(
                     keep.get_column(f"miss{spec.number}").sum()
                 )
@@ -319,8 +321,6 @@ class TableValidation:
                 )
                 keep = keep.with_columns(patched)
         self._report_blank_rows(blank, frame, index, row_numbers)
-        if offset is not None:
-            self._report_width(blank, frame, index)
         if index is not None:
             keep = keep.with_columns(index.alias("index"))
         else:
@@ -390,38 +390,6 @@ class TableValidation:
             row = -1 - int(index[position]) if index is not None else int(row_numbers[position])  # type: ignore[index]
             self.collector.add(ReportError("blank-row", row_number=row, cells=self._cells(frame, position)))
 
-    def _report_width(self, blank: pl.Series, frame: pl.DataFrame, index: pl.Series | None) -> None:
-        """Every regular row lacks the fields the header lacks and has the columns the schema lacks."""
-        if not (self.fields_absent or self.extra_columns) or index is None:
-            return
-        positions = (~blank).arg_true()
-        for spec in self.fields_absent:
-            if self.collector.count("missing-cell", spec.name, len(positions)):
-                for position in positions.head(self.limits.errors).to_list():
-                    self.collector.add(
-                        ReportError(
-                            "missing-cell",
-                            row_number=-1 - int(index[position]),
-                            field_name=spec.name,
-                            field_number=spec.number,
-                            cell="",
-                            cells=self._cells(frame, position),
-                        )
-                    )
-        for number in self.extra_columns:
-            if self.collector.count("extra-cell", "", len(positions)):
-                for position in positions.head(self.limits.errors).to_list():
-                    self.collector.add(
-                        ReportError(
-                            "extra-cell",
-                            row_number=-1 - int(index[position]),
-                            field_name="",
-                            field_number=number,
-                            cell=str(frame.get_column(f"c{number - 1}")[position]),
-                            cells=self._cells(frame, position),
-                        )
-                    )
-
     # --- ragged rows --------------------------------------------------------------------
 
     def check_ragged(self) -> None:
@@ -435,19 +403,21 @@ class TableValidation:
         frame = pl.DataFrame(rows, schema={f"c{i}": pl.String for i in range(width)}, orient="row")
         numbers = pl.Series([r.row_number for r in ragged], dtype=pl.Int64)
         self.check_batch(frame, None, numbers)
-        nfields = len(self.schema.fields)
+        names = [f.name for f in self.fields_present] + [
+            self.text.labels[n - 1] if n - 1 < len(self.text.labels) else f"field{n}" for n in self.any_columns
+        ]
+        missing_values = set(self.schema.fields[0].missing_values) if self.schema.fields else {""}
         for r in ragged:
             cells = r.cells
-            blank = all((c or "") in self.schema.fields[i].missing_values for i, c in enumerate(cells[:nfields])) and len(cells) <= nfields
-            if blank:
+            if all(c in missing_values for c in cells[:width]):
                 continue  # a blank row reports nothing else
-            for spec in self.schema.fields[len(cells) :]:
-                if self.collector.count("missing-cell", spec.name, 1):
+            for number in range(len(cells) + 1, width + 1):
+                if self.collector.count("missing-cell", names[number - 1], 1):
                     self.collector.add(
-                        ReportError("missing-cell", row_number=r.row_number, field_name=spec.name,
-                                    field_number=spec.number, cell="", cells=cells)
+                        ReportError("missing-cell", row_number=r.row_number, field_name=names[number - 1],
+                                    field_number=number, cell="", cells=cells)
                     )
-            for number in range(nfields + 1, len(cells) + 1):
+            for number in range(width + 1, len(cells) + 1):
                 if self.collector.count("extra-cell", "", 1):
                     self.collector.add(
                         ReportError("extra-cell", row_number=r.row_number, field_name="",
@@ -539,7 +509,7 @@ def validate_table(source: TableInput, limits: Limits | None = None, progress: P
     """Validate one table file; bad data and unreadable files become report errors, never exceptions."""
     limits = limits or Limits()
     started = time.perf_counter()
-    task = Task(name=source.name, place=source.place)
+    task = Task(name=source.name, place=source.place, notes=list(source.notes))
     try:
         opened = detect(source.path, declared_format=source.format)
         task.bytes = opened.size
@@ -550,7 +520,7 @@ def validate_table(source: TableInput, limits: Limits | None = None, progress: P
     task.labels = text.labels
     task.fields = len(schema.fields)
     validation = TableValidation(source, schema, text, limits)
-    for error in _label_errors(text.labels, schema, source.dialect.header):
+    for error in _label_errors(text.labels, schema, text.has_header):
         if validation.collector.count(error.type, error.field_name or "", 1):
             validation.collector.add(error)
     offset = 0

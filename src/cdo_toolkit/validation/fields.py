@@ -309,7 +309,8 @@ def residual_expr(spec: FieldSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr] | No
         if not spec.bare_number:
             text = text.str.replace_all(r"^[^-\d]*|\D*$", "")
         ok = text.str.contains(_INTEGER)
-        return text.str.replace_all("_", "").cast(pl.Int64, strict=False), ok
+        # Python's int has no upper bound; 128 bits hold what a register plausibly has.
+        return text.str.replace_all("_", "").cast(pl.Int128, strict=False), ok
     if kind == "number":
         text = raw.str.strip_chars()
         ok = pl.lit(True)

@@ -23,13 +23,12 @@ def frictionless_dialect(dialect: Dialect, delimiter: str | None) -> Any:
     )
     if dialect.escape_char:
         control.escape_char = dialect.escape_char
-    return FDialect(
-        header=dialect.header,
-        header_rows=list(dialect.header_rows),
-        header_join=dialect.header_join,
-        comment_char=dialect.comment_char,
-        controls=[control],
-    )
+    options: dict[str, Any] = {"header_join": dialect.header_join, "comment_char": dialect.comment_char}
+    if dialect.header is not None:
+        options["header"] = dialect.header
+    if dialect.header_rows is not None:
+        options["header_rows"] = list(dialect.header_rows)
+    return FDialect(controls=[control], **options)
 
 
 def infer_schema(

@@ -39,8 +39,10 @@ class Dialect:
     double_quote: bool = True
     escape_char: str | None = None
     skip_initial_space: bool = False
-    header: bool = True
-    header_rows: tuple[int, ...] = (1,)
+    header: bool | None = None
+    """None: as Frictionless, detect (a header unless the file says otherwise)."""
+    header_rows: tuple[int, ...] | None = None
+    """None: detect the header row among the first rows, as Frictionless does."""
     header_join: str = " "
     comment_char: str | None = None
     sheet: str | int | None = None
@@ -57,6 +59,7 @@ class TableText:
     """A table being read: header labels, batches of text cells, ragged rows met so far."""
 
     labels: list[str]
+    has_header: bool
     width: int
     """Cells a regular row has: the number of labels (or of fields, without a header)."""
     first_row: int
@@ -83,44 +86,75 @@ def _python_dialect(dialect: Dialect, delimiter: str) -> dict[str, Any]:
     }
 
 
+HEADER_SAMPLE_ROWS = 100
+
+
+def detect_header_rows(sample: list[list[str]]) -> tuple[int, ...]:
+    """Frictionless's guess of the header row: the first row about as wide as the sample.
+
+    Rows narrower or wider than the average by more than a tenth (a title, a comment
+    line before the header) are passed over.
+    """
+    widths = [len(cells) for cells in sample]
+    if not widths:
+        return (1,)
+    width = round(sum(widths) / len(widths))
+    drift = max(round(width * 0.1), 1)
+    for number, cells in enumerate(sample, start=1):
+        if width - drift <= len(cells) <= width + drift:
+            return (number,)
+    return (1,)
+
+
+def header_of(sample: list[list[str]], dialect: Dialect) -> tuple[list[str], int, bool]:
+    """Labels, the number of records the header takes, and whether there is a header."""
+    if dialect.header is False:
+        return [], 0, False
+    header_rows = dialect.header_rows or (detect_header_rows(sample) if dialect.header is None else (1,))
+    last = max(header_rows)
+    if len(sample) < last:
+        return [], len(sample), True
+    # As Frictionless: labels are stripped; header rows are joined column by column,
+    # a cell repeating the one above (a merged title) taken once.
+    labels: list[str] = []
+    previous: dict[int, str] = {}
+    for number in header_rows:
+        for index, cell in enumerate(c.strip() for c in sample[number - 1]):
+            if previous.get(index) == cell:
+                continue
+            previous[index] = cell
+            if len(labels) <= index:
+                labels.append(cell)
+            else:
+                labels[index] = dialect.header_join.join([labels[index], cell])
+    return labels, last, True
+
+
 def _read_header(
     stream: IO[bytes], encoding: str, dialect: Dialect, delimiter: str
-) -> tuple[list[str], int]:
-    """Labels from the header rows and the number of records they take."""
-    if not dialect.header:
-        return [], 0
-    last = max(dialect.header_rows)
+) -> tuple[list[str], int, bool]:
+    """Labels, the number of records the header takes, and whether there is a header."""
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+    sample: list[list[str]] = []
     try:
         reader = csv.reader(text, **_python_dialect(dialect, delimiter))
-        rows: list[list[str]] = []
         for row in reader:
-            rows.append(row)
-            if len(rows) == last:
+            sample.append(row)
+            if len(sample) >= HEADER_SAMPLE_ROWS:
                 break
     except UnicodeDecodeError as exc:
         raise SourceProblem(
             "encoding-error",
-            _("the header cannot be decoded as {encoding}: {reason}").format(encoding=encoding, reason=exc),
+            _("the file cannot be decoded as {encoding}: {reason}").format(encoding=encoding, reason=exc),
         ) from None
     except csv.Error as exc:
         raise SourceProblem("source-error", _("the header cannot be parsed: {reason}").format(reason=exc)) from None
     finally:
         text.detach()
-    if len(rows) < last:
-        return [], len(rows)
-    picked = [rows[number - 1] for number in dialect.header_rows]
-    if len(picked) == 1:
-        labels = picked[0]
-    else:
-        width = max(len(row) for row in picked)
-        labels = [
-            dialect.header_join.join(row[i] for row in picked if i < len(row) and row[i]).strip()
-            for i in range(width)
-        ]
+    labels, records, has_header = header_of(sample, dialect)
     if labels and encoding.replace("-", "").lower() in ("utf8", "utf8sig"):
         labels[0] = labels[0].removeprefix("\ufeff")
-    return labels, last
+    return labels, records, has_header
 
 
 def open_csv(opened: Opened, dialect: Dialect, encoding: str, delimiter: str, width_hint: int) -> TableText:
@@ -130,12 +164,13 @@ def open_csv(opened: Opened, dialect: Dialect, encoding: str, delimiter: str, wi
     import polars as pl
 
     with open_binary(opened) as head_stream:
-        labels, header_records = _read_header(head_stream, encoding, dialect, delimiter)
-    width = len(labels) if dialect.header else width_hint
+        labels, header_records, has_header = _read_header(head_stream, encoding, dialect, delimiter)
+    width = len(labels) if has_header else width_hint
     if width == 0:
         width = 1
     table = TableText(
         labels=labels,
+        has_header=has_header,
         width=width,
         first_row=header_records + 1,
         encoding=encoding,
@@ -342,20 +377,20 @@ def open_xlsx(opened: Opened, dialect: Dialect, width_hint: int) -> TableText:
     except (KeyError, IndexError):
         raise SourceProblem("source-error", _("the workbook has no sheet {sheet!r}").format(sheet=sheet_name)) from None
     rows = sheet.iter_rows(values_only=True)
-    header_records = max(dialect.header_rows) if dialect.header else 0
-    header = [[_excel_text(v) for v in row] for _, row in zip(range(header_records), rows, strict=False)]
-    labels = header[-1] if header else []
-    while labels and labels[-1] == "":
-        labels.pop()
-    width = len(labels) if dialect.header else width_hint
-    table = TableText(labels, max(width, 1), header_records + 1, None, None, iter(()))
+    sample = [_trimmed([_excel_text(v) for v in row]) for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)]
+    labels, header_records, has_header = header_of(sample, dialect)
+    width = len(labels) if has_header else width_hint
+    table = TableText(labels, has_header, max(width, 1), header_records + 1, None, None, iter(()))
+    import itertools
+
+    rows = itertools.chain(sample[header_records:], rows)  # type: ignore[arg-type]
 
     def batches() -> Iterator[pl.DataFrame]:
         buffer: list[list[str]] = []
         row_number = header_records
         for row in rows:
             row_number += 1
-            cells = [_excel_text(v) for v in row]
+            cells = [v if isinstance(v, str) else _excel_text(v) for v in row]
             while len(cells) > table.width and cells[-1] == "":
                 cells.pop()
             if len(cells) < table.width and any(cells):
@@ -377,6 +412,12 @@ def open_xlsx(opened: Opened, dialect: Dialect, width_hint: int) -> TableText:
     table.batches = batches()
     table.bytes_read = opened.size
     return table
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
 
 
 def _frame(rows: list[list[str]], width: int) -> pl.DataFrame:

@@ -106,15 +106,18 @@ def polars_ok(rule: Rule) -> pl.Expr:
     if not spec.native and rule.kind in CONSTRAINTS_BY_TYPE.get(spec.type, ()) + ("minLength", "maxLength", "pattern", "enum"):
         # Decided per distinct value by Frictionless's own reader (fallback.py).
         return pl.col(f"k{spec.number}:{rule.kind}").fill_null(True)
+    bounds = {
+        "minimum": lambda limit: value >= limit,
+        "maximum": lambda limit: value <= limit,
+        "exclusiveMinimum": lambda limit: value > limit,
+        "exclusiveMaximum": lambda limit: value < limit,
+    }
     check: pl.Expr
-    if rule.kind == "minimum":
-        check = value >= polars_literal(spec, rule.value)
-    elif rule.kind == "maximum":
-        check = value <= polars_literal(spec, rule.value)
-    elif rule.kind == "exclusiveMinimum":
-        check = value > polars_literal(spec, rule.value)
-    elif rule.kind == "exclusiveMaximum":
-        check = value < polars_literal(spec, rule.value)
+    if rule.kind in bounds:
+        check = bounds[rule.kind](polars_literal(spec, rule.value))
+        if spec.type == "number":
+            # Frictionless compares Decimals, and NaN compares with nothing.
+            check = check & ~value.is_nan()
     elif rule.kind == "enum":
         check = value.is_in(pl.Series([v for v in rule.value if v is not None]))
     elif rule.kind == "pattern":

@@ -1,0 +1,143 @@
+"""``cdo validate``: check a file against a registered source, a Table Schema, or a Data Package."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cdo_toolkit.cli.output import console
+
+if TYPE_CHECKING:
+    from cdo_toolkit.validation.report import Report
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    JUNIT = "junit"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+
+
+class Engine(StrEnum):
+    FAST = "fast"
+    FRICTIONLESS = "frictionless"
+
+
+def _types(value: str | None) -> frozenset[str] | None:
+    if not value:
+        return None
+    return frozenset(t.strip() for t in value.split(",") if t.strip())
+
+
+def _references(values: list[str]) -> dict[str, Path]:
+    from cdo_toolkit.errors import CdoError
+
+    result = {}
+    for value in values:
+        source_id, sep, file = value.partition("=")
+        if not sep or not source_id or not file:
+            raise CdoError(f"--reference {value!r}: expected SOURCE=FILE, e.g. obce=examples/obce.csv")
+        result[source_id] = Path(file)
+    return result
+
+
+class _Progress:
+    """A progress bar on stderr for files that take more than a second, on a terminal only."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty() or time.monotonic() - self.started < 1.0:
+            return
+        if self.bar is None:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("validating", total=total or None)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def validate(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="A CSV/TSV/XLSX file (also .csv.gz, .zip) or a datapackage.json.")],
+    source: Annotated[str | None, typer.Option("--source", help="Validate as this registered source.")] = None,
+    schema: Annotated[Path | None, typer.Option("--schema", help="A Table Schema file (JSON or YAML).")] = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the report to this file.")] = None,
+    limit_errors: Annotated[int, typer.Option("--limit-errors", min=0, help="How many errors are listed (all are counted).")] = 1000,
+    pick_errors: Annotated[str | None, typer.Option("--pick-errors", help="Only these error types, comma-separated.")] = None,
+    skip_errors: Annotated[str | None, typer.Option("--skip-errors", help="Not these error types, comma-separated.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding, e.g. windows-1250.")] = None,
+    delimiter: Annotated[str | None, typer.Option("--delimiter", help="CSV delimiter, e.g. ';'.")] = None,
+    engine: Annotated[Engine, typer.Option("--engine", help="fast (vectorised) or frictionless (the reference).")] = Engine.FAST,
+    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Fetch http(s) URLs.")] = False,
+    reference: Annotated[
+        list[str] | None,
+        typer.Option("--reference", metavar="SOURCE=FILE", help="Data of a registered source that foreign keys or code lists use."),
+    ] = None,
+) -> None:
+    """Validate a file; exit 0 valid, 1 invalid, 2 unusable input."""
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.validation.api import Options, validate as run
+    from cdo_toolkit.validation.engine import Limits
+
+    if source and schema:
+        raise CdoError("give --source or --schema, not both")
+    if delimiter is not None and len(delimiter.encode("unicode_escape").decode()) and len(delimiter.replace("\\t", "\t")) != 1:
+        raise CdoError(f"--delimiter must be one character, not {delimiter!r}")
+    options = Options(
+        source=source,
+        schema=schema,
+        encoding=encoding,
+        delimiter=delimiter.replace("\\t", "\t") if delimiter else None,
+        limits=Limits(errors=limit_errors, pick=_types(pick_errors), skip=_types(skip_errors) or frozenset()),
+        allow_remote=allow_remote,
+        engine=engine.value,
+        references=_references(reference or []),
+    )
+    registry = None
+    if source:
+        from cdo_toolkit.registry import load_valid
+
+        registry = load_valid(Path(ctx.obj.settings.registry))
+    progress = _Progress()
+    try:
+        report = run(file, options, registry=registry, progress=progress)
+    finally:
+        progress.close()
+    _emit(report, format, output)
+    raise typer.Exit(0 if report.valid else 1)
+
+
+def _emit(report: Report, fmt: Format, output: Path | None) -> None:
+    from cdo_toolkit.validation.render import print_text, render
+
+    if fmt is Format.TEXT:
+        if output is None:
+            print_text(report, console())
+            return
+        from rich.console import Console
+
+        with output.open("w", encoding="utf-8") as handle:
+            print_text(report, Console(file=handle, width=120, no_color=True, highlight=False))
+        return
+    text = render(report, fmt.value)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")

@@ -1,0 +1,238 @@
+"""Validating a file: against a registered source, a Table Schema, or as a Data Package.
+
+:func:`validate` is what ``cdo validate`` calls. Bad data and unreadable files become
+report errors; what makes the request itself unusable (an unknown source, a schema that
+cannot be read, a missing file) raises :class:`~cdo_toolkit.errors.CdoError`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import display_path
+from cdo_toolkit.i18n import _
+from cdo_toolkit.validation.engine import Limits, Reference, TableInput, validate_table
+from cdo_toolkit.validation.fields import SchemaSpec, schema_spec
+from cdo_toolkit.validation.reader import Dialect
+from cdo_toolkit.validation.report import Report, ReportError
+from cdo_toolkit.validation.source import is_remote
+
+if TYPE_CHECKING:
+    from cdo_toolkit.registry import Registry, SourceEntry
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Options:
+    """What ``cdo validate`` was asked for, beyond the file."""
+
+    source: str | None = None
+    schema: Path | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    allow_remote: bool = False
+    engine: str = "fast"
+    references: dict[str, Path] = field(default_factory=dict)
+    """Files holding the data of registered sources that foreign keys and code lists point at."""
+
+
+def dialect_of(entry: SourceEntry, options: Options) -> Dialect:
+    d = entry.source.dialect
+    return Dialect(
+        delimiter=options.delimiter or d.delimiter,
+        quote_char=d.quote_char or '"',
+        double_quote=True if d.double_quote is None else d.double_quote,
+        escape_char=d.escape_char,
+        skip_initial_space=bool(d.skip_initial_space),
+        header=d.header,
+        header_rows=tuple(d.header_rows) if d.header_rows else None,
+        comment_char=d.comment_char,
+        sheet=d.sheet,
+    )
+
+
+def source_input(entry: SourceEntry, path: Path, options: Options, place: str | None = None) -> TableInput:
+    """The validation input of a file submitted for a registered source."""
+    if entry.schema is None:
+        raise CdoError(_("source {id!r} has no readable Table Schema").format(id=entry.id),
+                       hint=_("run 'cdo registry lint'"))
+    return TableInput(
+        path=path,
+        name=entry.id,
+        place=place or display_path(path),
+        schema=schema_spec(entry.schema),
+        dialect=dialect_of(entry, options),
+        encoding=options.encoding or entry.source.encoding,
+        format=entry.source.format.value,
+    )
+
+
+def read_keys(source: TableInput, wanted: list[tuple[str, ...]]) -> dict[tuple[str, ...], set[tuple[Any, ...]]]:
+    """The distinct values (as text) of each field tuple in ``wanted``, read from ``source``."""
+    import polars as pl
+
+    from cdo_toolkit.validation.engine import _open
+    from cdo_toolkit.validation.rules import col
+    from cdo_toolkit.validation.source import SourceProblem, detect
+
+    try:
+        opened = detect(source.path, declared_format=source.format)
+        text, schema = _open(source, opened)
+    except SourceProblem:
+        return {}
+    from cdo_toolkit.validation.engine import TableValidation
+
+    validation = TableValidation(source, schema, text, Limits(errors=0))
+    found: dict[tuple[str, ...], set[tuple[Any, ...]]] = {fields: set() for fields in wanted}
+    usable = [fields for fields in wanted if all(name in schema.names for name in fields)]
+    for frame in text.batches:
+        prepared = validation.prepare(frame)
+        for fields in usable:
+            columns = [col("v", schema.field(name)) for name in fields]
+            values = prepared.select([pl.col(c).cast(pl.String) for c in columns]).unique()
+            found[fields].update(values.iter_rows())
+    return {fields: values for fields, values in found.items() if fields in usable}
+
+
+def _references(registry: Registry, entry: SourceEntry, options: Options) -> tuple[dict[str, Reference], dict[tuple[str, str], list[str]]]:
+    """Foreign-key targets and code lists of ``entry`` from the files given with --reference."""
+    wanted: dict[str, list[tuple[str, ...]]] = {}
+    schema = entry.schema or {}
+    for fk in schema.get("foreignKeys", []):
+        resource = fk.get("reference", {}).get("resource", "")
+        if resource:
+            fields = fk["reference"]["fields"]
+            wanted.setdefault(resource, []).append(tuple(fields) if isinstance(fields, list) else (fields,))
+    for check in entry.source.checks:
+        if check.type == "code-list":
+            wanted.setdefault(check.source, []).append((check.source_field,))
+    references: dict[str, Reference] = {}
+    code_lists: dict[tuple[str, str], list[str]] = {}
+    for source_id, field_sets in wanted.items():
+        path = options.references.get(source_id)
+        target = registry.sources.get(source_id)
+        if path is None or target is None:
+            continue
+        keys = read_keys(source_input(target, path, Options()), field_sets)
+        references[source_id] = Reference(source_id, keys)
+        for fields, values in keys.items():
+            if len(fields) == 1:
+                code_lists[(source_id, fields[0])] = sorted(v[0] for v in values if v[0] is not None)
+    return references, code_lists
+
+
+def _report(tasks: list[Any], started: float) -> Report:
+    return Report(tasks=tasks, seconds=time.perf_counter() - started)
+
+
+def validate(
+    place: str,
+    options: Options | None = None,
+    *,
+    registry: Registry | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Validate the file at ``place``: a table, or a Data Package descriptor.
+
+    Raises:
+        CdoError: the request cannot be carried out (see the module docstring).
+    """
+    options = options or Options()
+    started = time.perf_counter()
+    if is_remote(place):
+        if not options.allow_remote:
+            raise CdoError(
+                _("{place} is a remote URL; remote files are not fetched").format(place=place),
+                hint=_("download it first, or pass --allow-remote"),
+            )
+        from cdo_toolkit.validation.remote import download
+
+        with download(place) as local:
+            return validate(str(local), options, registry=registry, progress=progress)
+    path = Path(place)
+    if not path.exists():
+        raise CdoError(_("file {file} not found").format(file=place))
+    if path.is_dir() and (path / "datapackage.json").is_file():
+        path = path / "datapackage.json"
+    if path.name.endswith(("datapackage.json", "datapackage.yaml", "datapackage.yml")):
+        from cdo_toolkit.validation.package import validate_package
+
+        return _report(validate_package(path, options, progress), started)
+    if options.engine == "frictionless":
+        from cdo_toolkit.validation.reference_engine import frictionless_validate
+
+        return frictionless_validate(path, options, registry=registry)
+    table = _table_input(path, options, registry)
+    return _report([validate_table(table, options.limits, progress)], started)
+
+
+def _table_input(path: Path, options: Options, registry: Registry | None) -> TableInput:
+    if options.source:
+        if registry is None:
+            raise CdoError(_("--source needs the registry"))
+        entry = registry.sources.get(options.source)
+        if entry is None:
+            import difflib
+
+            close = difflib.get_close_matches(options.source, list(registry.sources), n=1)
+            raise CdoError(
+                _("unknown source {id!r}").format(id=options.source),
+                hint=_("did you mean {id!r}?").format(id=close[0]) if close else _("'cdo registry list' shows the sources"),
+            )
+        table = source_input(entry, path, options)
+        from cdo_toolkit.validation.checks import registry_rules
+
+        references, code_lists = _references(registry, entry, options)
+        assert table.schema is not None
+        rules, notes = registry_rules(entry.source.checks, table.schema, code_lists)
+        table.extra_rules = rules
+        table.references = references
+        table.notes = notes
+        return table
+    schema = load_schema(options.schema) if options.schema else None
+    return TableInput(
+        path=path,
+        name=path.name.split(".")[0],
+        place=display_path(path),
+        schema=schema,
+        dialect=Dialect(delimiter=options.delimiter),
+        encoding=options.encoding,
+    )
+
+
+def load_schema(path: Path) -> SchemaSpec:
+    """A Table Schema file (JSON or YAML), judged by Frictionless.
+
+    Raises:
+        CdoError: the file is missing, unreadable, or not a valid Table Schema.
+    """
+    from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
+
+    if not path.is_file():
+        raise CdoError(_("schema file {file} not found").format(file=display_path(path)))
+    try:
+        descriptor = load_yaml(path, max_bytes=16 * 1024 * 1024).data
+    except YamlProblem as problem:
+        raise CdoError(problem.render()) from None
+    if not isinstance(descriptor, dict):
+        raise CdoError(_("{file}: a Table Schema must be a JSON object").format(file=display_path(path)))
+    from frictionless import Schema
+
+    report = Schema.validate_descriptor(descriptor)
+    if not report.valid:
+        note = report.errors[0].note if report.errors else "invalid"
+        raise CdoError(
+            _("{file}: not a valid Table Schema: {note}").format(file=display_path(path), note=note),
+            hint=_("see https://specs.frictionlessdata.io/table-schema/"),
+        )
+    return schema_spec(descriptor)
+
+
+__all__ = ["Options", "Report", "ReportError", "validate"]

@@ -1,0 +1,68 @@
+"""The registry's checks beyond Table Schema, compiled to rules.
+
+IČO checksum, membership in a code list held by another registered source, values
+deviating from the mean, a largest share of missing values, and row rules across fields.
+Each keeps its severity: ``error`` makes the file invalid, ``warning`` is reported only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from cdo_toolkit.validation.fields import SchemaSpec
+from cdo_toolkit.validation.rules import Rule, col
+
+
+def registry_rules(checks: Sequence[Any], schema: SchemaSpec, code_lists: dict[tuple[str, str], list[str]]) -> tuple[list[Rule], list[str]]:
+    """Rules for a source's registry checks, and notes on checks that could not run.
+
+    ``code_lists`` holds the codes of (source, field) pairs that are available.
+    """
+    rules: list[Rule] = []
+    notes: list[str] = []
+    for number, check in enumerate(checks, start=1):
+        severity = str(check.severity)
+        spec = schema.field(check.field) if getattr(check, "field", None) in schema.names else None
+        rule_id = f"check{number}:{check.type}"
+        if check.type == "ico" and spec:
+            rules.append(Rule(rule_id, "ico", "ico-checksum", "the check digit does not match", spec, severity=severity))
+        elif check.type == "code-list" and spec:
+            codes = code_lists.get((check.source, check.source_field))
+            if codes is None:
+                notes.append(
+                    f"code list {check.field} → {check.source}.{check.source_field}: not checked, "
+                    f"the data of {check.source} is not available"
+                )
+                continue
+            rules.append(
+                Rule(
+                    rule_id,
+                    "code-list",
+                    "code-list",
+                    f'not among the codes of "{check.source}" ({check.source_field})',
+                    spec,
+                    severity=severity,
+                    params={"codes": codes},
+                )
+            )
+        elif check.type == "deviation" and spec:
+            rules.append(Rule(rule_id, "deviation", "deviated-value", "", spec, severity=severity,
+                              params={"sigma": check.sigma}))
+        elif check.type == "null-share" and spec:
+            rules.append(Rule(rule_id, "null-share", "null-share", "", spec, severity=severity,
+                              params={"max": check.max}))
+        elif check.type == "row-rule":
+            columns = {f.name: col("v", f) for f in schema.fields}
+            rules.append(
+                Rule(
+                    f"check{number}:{check.name}",
+                    "row-rule",
+                    "row-constraint",
+                    f'the row rule "{check.name}" ({check.expression}) is not met',
+                    None,
+                    severity=severity,
+                    params={"expression": check.expression, "columns": columns, "message": check.message},
+                )
+            )
+    return rules, notes

@@ -1,0 +1,86 @@
+"""``--engine frictionless``: Frictionless's own validation, end to end, in our report shape.
+
+The reference the vectorised engine is held to: the parity tests run both on the same
+inputs and compare the errors they find.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.findings import display_path
+from cdo_toolkit.validation.catalogue import CATALOGUE
+from cdo_toolkit.validation.report import Report, ReportError, Task
+
+if TYPE_CHECKING:
+    from cdo_toolkit.registry import Registry
+    from cdo_toolkit.validation.api import Options
+
+
+def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
+    from frictionless import Resource, Schema
+
+    from cdo_toolkit.validation.infer import frictionless_dialect
+    from cdo_toolkit.validation.reader import Dialect
+
+    kwargs: dict[str, Any] = {}
+    dialect = Dialect(delimiter=options.delimiter)
+    encoding = options.encoding
+    if options.source and registry is not None:
+        from cdo_toolkit.validation.api import dialect_of
+
+        entry = registry.sources[options.source]
+        kwargs["schema"] = Schema.from_descriptor(entry.schema)
+        dialect = dialect_of(entry, options)
+        encoding = encoding or entry.source.encoding
+    elif options.schema is not None:
+        from cdo_toolkit.registry.yamlpos import load_yaml
+
+        kwargs["schema"] = Schema.from_descriptor(load_yaml(options.schema).data)
+    if encoding:
+        kwargs["encoding"] = "utf-8" if encoding == "utf-8-sig" else encoding
+    if dialect.delimiter or dialect.header is not None or dialect.header_rows is not None:
+        kwargs["dialect"] = frictionless_dialect(dialect, dialect.delimiter)
+    return Resource(path=path.name, basepath=str(path.parent.resolve()), **kwargs)
+
+
+def _error(error: Any) -> ReportError:
+    kind = error.type if error.type in CATALOGUE else "source-error"
+    return ReportError(
+        kind,
+        note=getattr(error, "note", "") or "",
+        row_number=getattr(error, "row_number", None),
+        field_name=getattr(error, "field_name", None) or None,
+        field_number=getattr(error, "field_number", None),
+        cell=getattr(error, "cell", None),
+        cells=getattr(error, "cells", None),
+        label=getattr(error, "label", None),
+        labels=getattr(error, "labels", None),
+    )
+
+
+def frictionless_validate(path: Path, options: Options, *, registry: Registry | None = None) -> Report:
+    from frictionless import Checklist
+
+    started = time.perf_counter()
+    resource = _resource(path, options, registry)
+    checklist = Checklist(
+        pick_errors=sorted(options.limits.pick) if options.limits.pick else [],
+        skip_errors=sorted(options.limits.skip),
+    )
+    report = resource.validate(checklist, limit_errors=max(options.limits.errors, 1))
+    tasks = []
+    for item in report.tasks:
+        task = Task(name=item.name, place=display_path(path), labels=list(item.labels or []))
+        task.errors = [_error(e) for e in item.errors][: options.limits.errors]
+        task.error_count = len(item.errors)
+        for e in task.errors:
+            key = (e.type, e.field_name or "")
+            task.summary[key] = task.summary.get(key, 0) + 1
+        task.rows = item.stats.get("rows") or 0
+        task.fields = item.stats.get("fields") or 0
+        task.bytes = item.stats.get("bytes") or 0
+        tasks.append(task)
+    return Report(tasks=tasks, errors=[_error(e) for e in report.errors], seconds=time.perf_counter() - started)

@@ -1,0 +1,228 @@
+"""Report renderers: text for people, JSON, JUnit XML, GitHub annotations, Markdown, CSV.
+
+Every renderer escapes what it prints: cells are data, never markup. XML gets its special
+characters escaped and the control characters XML cannot hold removed; Markdown gets
+``|``, backticks and angle brackets escaped; GitHub workflow commands get ``%``, new
+lines, ``:`` and ``,`` encoded; CSV cells that a spreadsheet would run as a formula are
+prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+from cdo_toolkit.i18n import _
+from cdo_toolkit.validation.catalogue import CATALOGUE
+from cdo_toolkit.validation.report import Report, ReportError, Task
+
+FORMATS = ("text", "json", "junit", "github", "markdown", "csv")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+HINTS = {
+    "type-error": "the value is not of the field's type or format: correct it or leave the cell empty",
+    "constraint-error": "the value breaks a rule of the field: correct it",
+    "missing-cell": "the row has fewer cells than the header: a delimiter is missing",
+    "extra-cell": "the row has more cells than the header: an unquoted delimiter inside a value?",
+    "blank-row": "remove the empty row",
+    "primary-key": "each row needs its own key: remove or correct the repeated one",
+    "unique-error": "the value must not repeat: correct the repeated one",
+    "foreign-key": "the value must exist in the referenced table",
+    "encoding-error": "save the file in the declared encoding, or declare the right one (--encoding)",
+    "incorrect-label": "rename the column to the field name of the schema",
+    "missing-label": "add the missing column",
+    "extra-label": "remove the column, or add the field to the schema",
+    "duplicate-label": "give each column its own name",
+    "blank-label": "name the column",
+}
+
+
+def _where(error: ReportError) -> str:
+    parts = []
+    if error.row_number is not None:
+        parts.append(_("row {row}").format(row=error.row_number))
+    if error.field_name or error.field_number:
+        name = error.field_name or ""
+        parts.append(f"{name} (col {error.field_number})" if name else f"col {error.field_number}")
+    return ", ".join(parts) or _("file")
+
+
+def render(report: Report, fmt: str, *, place: str = "") -> str:
+    if fmt == "json":
+        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "junit":
+        return junit(report)
+    if fmt == "github":
+        return github(report)
+    if fmt == "markdown":
+        return markdown(report)
+    if fmt == "csv":
+        return errors_csv(report)
+    raise ValueError(fmt)
+
+
+def print_text(report: Report, console: Any) -> None:
+    """The rich summary: a verdict per table, errors per type and field, then the listed errors."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    for task in report.tasks:
+        verdict = "[green]valid[/]" if task.valid else "[red]invalid[/]"
+        console.print(
+            f"[bold]{escape(task.place)}[/]: {verdict} — {task.error_count} error(s), "
+            f"{task.warning_count} warning(s) in {task.rows} rows, {task.fields} fields"
+        )
+        if task.summary:
+            table = Table(box=None, padding=(0, 2), show_edge=False)
+            table.add_column("error type")
+            table.add_column("field")
+            table.add_column("count", justify="right")
+            table.add_column("what to do", style="dim")
+            for (kind, field_name), count in sorted(task.summary.items(), key=lambda i: (-i[1], i[0])):
+                table.add_row(kind, escape(field_name or "–"), str(count), HINTS.get(kind, ""))
+            console.print(table)
+        for label, items in (("errors", task.errors), ("warnings", task.warnings)):
+            if not items:
+                continue
+            listed = len(items)
+            total = task.error_count if label == "errors" else task.warning_count
+            console.print(f"first {listed} of {total} {label}:" if listed < total else f"{label}:")
+            for error in items:
+                console.print(f"  {escape(_where(error))}: [bold]{error.type}[/] {escape(error.message)}", soft_wrap=True)
+        for note in task.notes:
+            console.print(f"[yellow]note:[/] {escape(note)}")
+    for error in report.errors:
+        console.print(f"[red]{error.type}[/] {escape(error.message)}")
+
+
+def _xml_text(text: str) -> str:
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+def junit(report: Report) -> str:
+    """One test suite per table, one test case per error type and field (a failing one lists the errors)."""
+    import xml.etree.ElementTree as ET
+
+    suites = ET.Element("testsuites", name="cdo validate", tests="0", failures="0")
+    total_tests = total_failures = 0
+    for task in report.tasks:
+        groups: dict[tuple[str, str], list[ReportError]] = {}
+        for error in task.errors:
+            groups.setdefault((error.type, error.field_name or ""), []).append(error)
+        cases = task.summary or {}
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=_xml_text(task.place),
+            tests=str(max(len(cases), 1)),
+            failures=str(len(cases)),
+            time=f"{task.seconds:.3f}",
+        )
+        total_tests += max(len(cases), 1)
+        total_failures += len(cases)
+        if not cases:
+            ET.SubElement(suite, "testcase", classname=_xml_text(task.name), name="valid")
+        for (kind, field_name), count in sorted(cases.items()):
+            case = ET.SubElement(
+                suite, "testcase", classname=_xml_text(task.name), name=_xml_text(f"{kind} {field_name}".strip())
+            )
+            listed = groups.get((kind, field_name), [])
+            failure = ET.SubElement(case, "failure", type=kind, message=_xml_text(f"{count} × {CATALOGUE[kind].title}"))
+            failure.text = _xml_text("\n".join(f"{_where(e)}: {e.message}" for e in listed))
+    suites.set("tests", str(total_tests))
+    suites.set("failures", str(total_failures))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(report: Report) -> str:
+    """GitHub Actions workflow commands: an annotation per listed error, at the file and line."""
+    lines = []
+    for task in report.tasks:
+        for level, items in (("error", task.errors), ("warning", task.warnings)):
+            for error in items:
+                props = [f"file={_gh_property(task.place)}"]
+                if error.row_number is not None:
+                    props.append(f"line={error.row_number}")
+                if error.field_number:
+                    props.append(f"col={error.field_number}")
+                title = f"{error.type} {error.field_name or ''}".strip()
+                props.append(f"title={_gh_property(title)}")
+                lines.append(f"::{level} {','.join(props)}::{_gh_data(error.message)}")
+        if task.error_count > len(task.errors):
+            lines.append(
+                f"::notice file={_gh_property(task.place)}::"
+                + _gh_data(f"{task.error_count - len(task.errors)} more errors not listed")
+            )
+    for error in report.errors:
+        lines.append(f"::error::{_gh_data(error.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _md(text: Any) -> str:
+    value = "" if text is None else str(text)
+    value = value.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    value = value.replace("<", "&lt;").replace(">", "&gt;").replace("\r", " ").replace("\n", " ")
+    return value
+
+
+def markdown(report: Report) -> str:
+    """A Markdown summary for a CI job page."""
+    out = [f"## Validation: {'valid' if report.valid else 'invalid'}", ""]
+    for task in report.tasks:
+        mark = "✅" if task.valid else "❌"
+        out += [
+            f"### {mark} {_md(task.place)}",
+            "",
+            f"{task.error_count} error(s), {task.warning_count} warning(s), {task.rows} rows, {task.fields} fields.",
+            "",
+        ]
+        if task.summary:
+            out += ["| error type | field | count |", "|---|---|---:|"]
+            for (kind, field_name), count in sorted(task.summary.items(), key=lambda i: (-i[1], i[0])):
+                out.append(f"| {_md(kind)} | {_md(field_name or '–')} | {count} |")
+            out.append("")
+        if task.errors:
+            out += ["| row | field | type | cell | note |", "|---:|---|---|---|---|"]
+            for error in task.errors:
+                out.append(
+                    f"| {error.row_number or ''} | {_md(error.field_name or '')} | {_md(error.type)} "
+                    f"| {_md(error.cell or '')} | {_md(error.note)} |"
+                )
+            out.append("")
+        for note in task.notes:
+            out += [f"> {_md(note)}", ""]
+    return "\n".join(out)
+
+
+def _spreadsheet_safe(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def errors_csv(report: Report) -> str:
+    """The listed errors as CSV, safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["file", "row", "field", "column", "type", "cell", "message"])
+    for task in report.tasks:
+        for error in task.errors:
+            writer.writerow(
+                [_spreadsheet_safe(v) for v in (task.place, error.row_number, error.field_name, error.field_number,
+                                                 error.type, error.cell, error.message)]
+            )
+    return buffer.getvalue()
+
+
+__all__ = ["FORMATS", "Task", "render"]
