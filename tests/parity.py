@@ -12,7 +12,10 @@ Triple = tuple[str, int | None, str | None]
 
 
 def frictionless_errors(
-    path: Path, *, schema: dict[str, Any] | str | None = None, dialect: dict[str, Any] | None = None,
+    path: Path,
+    *,
+    schema: dict[str, Any] | str | None = None,
+    dialect: dict[str, Any] | None = None,
     encoding: str | None = None,
 ) -> set[Triple]:
     """(type, rowNumber, fieldName) of every error Frictionless reports."""
@@ -23,21 +26,37 @@ def frictionless_errors(
     else:
         options: dict[str, Any] = {}
         if schema is not None:
-            options["schema"] = Schema.from_descriptor(schema, basepath=str(path.parent)) if isinstance(schema, str) else Schema.from_descriptor(schema)
+            options["schema"] = (
+                Schema.from_descriptor(schema, basepath=str(path.parent))
+                if isinstance(schema, str)
+                else Schema.from_descriptor(schema)
+            )
         if dialect is not None:
             options["dialect"] = Dialect.from_descriptor(dialect)
         if encoding is not None:
             options["encoding"] = encoding
-        report = Resource(path=path.name, basepath=str(path.parent), **options).validate(limit_errors=10**7)
-    return {(e.type, getattr(e, "row_number", None), getattr(e, "field_name", None) or None) for e in report.flatten_errors()} if hasattr(report, "flatten_errors") else {
-        (e.type, getattr(e, "row_number", None), getattr(e, "field_name", None) or None)
-        for task in report.tasks
-        for e in task.errors
-    } | {(e.type, None, None) for e in report.errors}
+        report = Resource(path=path.name, basepath=str(path.parent), **options).validate(
+            limit_errors=10**7
+        )
+    return (
+        {
+            (e.type, getattr(e, "row_number", None), getattr(e, "field_name", None) or None)
+            for e in report.flatten_errors()
+        }
+        if hasattr(report, "flatten_errors")
+        else {
+            (e.type, getattr(e, "row_number", None), getattr(e, "field_name", None) or None)
+            for task in report.tasks
+            for e in task.errors
+        }
+        | {(e.type, None, None) for e in report.errors}
+    )
 
 
 def engine_errors(path: Path, options: Options | None = None) -> set[Triple]:
     options = options or Options()
     options.limits = Limits(errors=10**7)
     report = validate(str(path), options)
-    return {(t, r, f) for t, r, f in report.flatten()} | {(e.type, None, None) for e in report.errors}
+    return {(t, r, f) for t, r, f in report.flatten()} | {
+        (e.type, None, None) for e in report.errors
+    }

@@ -67,7 +67,13 @@ def test_countries_resource_descriptor(shared: Path) -> None:
     from cdo_toolkit.validation.fields import schema_spec
 
     task = validate_table(
-        TableInput(FIXTURES / "countries.csv", "countries", "countries.csv", schema_spec(descriptor["schema"]), Dialect()),
+        TableInput(
+            FIXTURES / "countries.csv",
+            "countries",
+            "countries.csv",
+            schema_spec(descriptor["schema"]),
+            Dialect(),
+        ),
         Limits(errors=10**7),
     )
     assert {(e.type, e.row_number, e.field_name or None) for e in task.errors} == expected
@@ -89,8 +95,12 @@ def test_case_file(case_file: Path, tmp_path: Path) -> None:
     schema_path.write_text(json.dumps(case["schema"]), "utf-8")
     delimiter = case.get("delimiter")
     expected = {(e[0], e[1], e[2]) for e in case["expect"]}
-    got = engine_errors(data, Options(schema=schema_path, delimiter=delimiter, encoding=case.get("encoding")))
+    got = engine_errors(
+        data, Options(schema=schema_path, delimiter=delimiter, encoding=case.get("encoding"))
+    )
     assert got == expected, case["name"]
     dialect = {"csv": {"delimiter": delimiter}} if delimiter else None
-    reference = frictionless_errors(data, schema=case["schema"], dialect=dialect, encoding=case.get("encoding"))
+    reference = frictionless_errors(
+        data, schema=case["schema"], dialect=dialect, encoding=case.get("encoding")
+    )
     assert reference == expected, "the case's expectation disagrees with Frictionless"

@@ -18,12 +18,28 @@ from tests.parity import frictionless_errors
 REAL = SHARED / "data" / "real"
 
 
-def _run(path: Path, schema: dict[str, Any], *, encoding: str | None = None, delimiter: str | None = None,
-         header_rows: list[int] | None = None, header: bool | None = None) -> tuple[set[Any], Counter[Any]]:
+def _run(
+    path: Path,
+    schema: dict[str, Any],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    header_rows: list[int] | None = None,
+    header: bool | None = None,
+) -> tuple[set[Any], Counter[Any]]:
     task = validate_table(
-        TableInput(path, path.stem, path.name, schema_spec(schema),
-                   Dialect(delimiter=delimiter, header=header, header_rows=tuple(header_rows) if header_rows else None),
-                   encoding),
+        TableInput(
+            path,
+            path.stem,
+            path.name,
+            schema_spec(schema),
+            Dialect(
+                delimiter=delimiter,
+                header=header,
+                header_rows=tuple(header_rows) if header_rows else None,
+            ),
+            encoding,
+        ),
         Limits(errors=10**7),
     )
     errors = {(e.type, e.row_number, e.field_name or None) for e in task.errors}
@@ -44,7 +60,11 @@ def test_budget_items_defects(shared: Path) -> None:
     """The README's defects: an empty key and an exact duplicate row (6412)."""
     schema = {
         "fields": [
-            {"name": "Položka", "type": "string", "constraints": {"required": True, "pattern": r"\d{4}"}},
+            {
+                "name": "Položka",
+                "type": "string",
+                "constraints": {"required": True, "pattern": r"\d{4}"},
+            },
             {"name": "Název", "type": "string"},
             {"name": "Druh", "type": "string"},
             {"name": "Třída", "type": "string"},
@@ -71,7 +91,9 @@ def test_cernosice_budget_with_decimal_comma_is_valid(shared: Path) -> None:
             {"name": "Výsledek od počátku roku", **money},
         ]
     }
-    errors, _ = _run(REAL / "rozpocet-obce" / "cernosice_00241121_budget_2016.csv", schema, delimiter=";")
+    errors, _ = _run(
+        REAL / "rozpocet-obce" / "cernosice_00241121_budget_2016.csv", schema, delimiter=";"
+    )
     assert errors == set()
 
 
@@ -95,8 +117,16 @@ def test_chmu_stations_integer_elevation_with_na(shared: Path) -> None:
             {"name": "Jméno.stanice", "type": "string"},
             {"name": "Začátek.měření", "type": "date"},
             {"name": "Konec.měření", "type": "date"},
-            {"name": "Zeměpisná.délka", "type": "number", "constraints": {"minimum": 12, "maximum": 19}},
-            {"name": "Zeměpisná.šířka", "type": "number", "constraints": {"minimum": 48.5, "maximum": 51.1}},
+            {
+                "name": "Zeměpisná.délka",
+                "type": "number",
+                "constraints": {"minimum": 12, "maximum": 19},
+            },
+            {
+                "name": "Zeměpisná.šířka",
+                "type": "number",
+                "constraints": {"minimum": 48.5, "maximum": 51.1},
+            },
             {"name": "Nadmořská.výška", "type": "integer"},
             {"name": "element", "type": "string"},
         ]
@@ -110,7 +140,11 @@ def test_covid_regions_with_empty_codes(shared: Path) -> None:
     schema = {
         "fields": [
             {"name": "datum", "type": "date"},
-            {"name": "kraj_nuts_kod", "type": "string", "constraints": {"required": True, "pattern": "CZ0[0-9]{2}"}},
+            {
+                "name": "kraj_nuts_kod",
+                "type": "string",
+                "constraints": {"required": True, "pattern": "CZ0[0-9]{2}"},
+            },
             {"name": "okres_lau_kod", "type": "string", "constraints": {"required": True}},
             {"name": "kumulativni_pocet_nakazenych", **count},
             {"name": "kumulativni_pocet_vylecenych", **count},
@@ -123,8 +157,23 @@ def test_covid_regions_with_empty_codes(shared: Path) -> None:
 
 def test_covid_municipalities_us_datetime_via_frictionless_reader(shared: Path) -> None:
     """%p (AM/PM) is parsed by Frictionless's own reader, once per distinct value."""
-    names = ("den,datum,kraj_nuts_kod,kraj_nazev,okres_lau_kod,okres_nazev,orp_kod,orp_nazev,obec_kod,"
-             "obec_nazev,nove_pripady,aktivni_pripady,nove_pripady_65,nove_pripady_7_dni,nove_pripady_14_dni").split(",")
+    names = [
+        "den",
+        "datum",
+        "kraj_nuts_kod",
+        "kraj_nazev",
+        "okres_lau_kod",
+        "okres_nazev",
+        "orp_kod",
+        "orp_nazev",
+        "obec_kod",
+        "obec_nazev",
+        "nove_pripady",
+        "aktivni_pripady",
+        "nove_pripady_65",
+        "nove_pripady_7_dni",
+        "nove_pripady_14_dni",
+    ]
     fields: list[dict[str, Any]] = [{"name": n, "type": "string"} for n in names]
     fields[1] = {"name": "datum", "type": "datetime", "format": "%m/%d/%Y %I:%M:%S %p"}
     fields[8] = {"name": "obec_kod", "type": "string", "constraints": {"pattern": r"\d{6}"}}
@@ -150,35 +199,123 @@ def test_cnb_rates_preamble_pipe_and_decimal_comma(shared: Path) -> None:
 
 
 def test_presidential_election_results_key(shared: Path) -> None:
-    header = (REAL / "volby-prezident-2023-liberecky-kraj" / "pet1_liberecky_kraj.csv").read_text("ascii").splitlines()[0]
-    fields = [{"name": n, "type": "integer", "constraints": {"minimum": 0}} for n in header.split(";")]
+    header = (
+        (REAL / "volby-prezident-2023-liberecky-kraj" / "pet1_liberecky_kraj.csv")
+        .read_text("ascii")
+        .splitlines()[0]
+    )
+    fields = [
+        {"name": n, "type": "integer", "constraints": {"minimum": 0}} for n in header.split(";")
+    ]
     schema = {"fields": fields, "primaryKey": ["OBEC", "OKRSEK", "KOLO"]}
-    errors, _ = _run(REAL / "volby-prezident-2023-liberecky-kraj" / "pet1_liberecky_kraj.csv", schema, delimiter=";")
+    errors, _ = _run(
+        REAL / "volby-prezident-2023-liberecky-kraj" / "pet1_liberecky_kraj.csv",
+        schema,
+        delimiter=";",
+    )
     assert errors == set()
 
 
-@pytest.mark.parametrize(("name", "encoding"), [("obec_dr_2021_cp1250.csv", "windows-1250"), ("obec_dr_2023_utf16le.csv", "utf-16")])
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("obec_dr_2021_cp1250.csv", "windows-1250"), ("obec_dr_2023_utf16le.csv", "utf-16")],
+)
 def test_vehicles_same_schema_across_encodings(name: str, encoding: str, shared: Path) -> None:
     path = REAL / "vozidla-crv-obce" / name
     header = path.read_bytes().decode(encoding).splitlines()[0].lstrip("\ufeff").split(";")
     fields = [{"name": n, "type": "integer", "constraints": {"minimum": 0}} for n in header]
     fields[0] = {"name": header[0], "type": "string", "constraints": {"required": True}}
     fields[1] = {"name": header[1], "type": "string", "constraints": {"required": True}}
-    errors, _ = _run(path, {"fields": fields, "primaryKey": header[:2]}, encoding=encoding, delimiter=";")
+    errors, _ = _run(
+        path, {"fields": fields, "primaryKey": header[:2]}, encoding=encoding, delimiter=";"
+    )
     assert errors == set()
 
 
 def test_police_accidents_headerless_with_sentinels(shared: Path) -> None:
     """The file has no header: a headerless schema of 64 fields, codes as strings."""
-    names = ("p1 p36 p37 p2a weekday(p2a) p2b p6 p7 p8 p9 p10 p11 p12 p13a p13b p13c p14 p15 p16 p17 p18 p19 "
-             "p20 p21 p22 p23 p24 p27 p28 p34 p35 p39 p44 p45a p47 p48a p49 p50a p50b p51 p52 p53 p55a p57 p58 "
-             "a b d e f g h i j k l n o p q r s t p5a").split()
+    names = [
+        "p1",
+        "p36",
+        "p37",
+        "p2a",
+        "weekday(p2a)",
+        "p2b",
+        "p6",
+        "p7",
+        "p8",
+        "p9",
+        "p10",
+        "p11",
+        "p12",
+        "p13a",
+        "p13b",
+        "p13c",
+        "p14",
+        "p15",
+        "p16",
+        "p17",
+        "p18",
+        "p19",
+        "p20",
+        "p21",
+        "p22",
+        "p23",
+        "p24",
+        "p27",
+        "p28",
+        "p34",
+        "p35",
+        "p39",
+        "p44",
+        "p45a",
+        "p47",
+        "p48a",
+        "p49",
+        "p50a",
+        "p50b",
+        "p51",
+        "p52",
+        "p53",
+        "p55a",
+        "p57",
+        "p58",
+        "a",
+        "b",
+        "d",
+        "e",
+        "f",
+        "g",
+        "h",
+        "i",
+        "j",
+        "k",
+        "l",
+        "n",
+        "o",
+        "p",
+        "q",
+        "r",
+        "s",
+        "t",
+        "p5a",
+    ]
     fields: list[dict[str, Any]] = [{"name": n, "type": "string"} for n in names]
-    fields[0] = {"name": "p1", "type": "string", "constraints": {"required": True, "pattern": r"\d{12}"}}
+    fields[0] = {
+        "name": "p1",
+        "type": "string",
+        "constraints": {"required": True, "pattern": r"\d{12}"},
+    }
     fields[3] = {"name": "p2a", "type": "date"}
     fields[5] = {"name": "p2b", "type": "string", "constraints": {"pattern": r"\d{4}"}}
     for name in ("p13a", "p13b", "p13c"):
         fields[names.index(name)] = {"name": name, "type": "integer", "constraints": {"minimum": 0}}
     schema = {"fields": fields, "primaryKey": ["p1"]}
-    errors, _ = _run(REAL / "nehody-pcr-praha-2020" / "00.csv", schema, encoding="windows-1250", delimiter=";", header=False)
+    errors, _ = _run(
+        REAL / "nehody-pcr-praha-2020" / "00.csv",
+        schema,
+        encoding="windows-1250",
+        delimiter=";",
+        header=False,
+    )
     assert errors == set()

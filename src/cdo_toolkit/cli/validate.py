@@ -43,7 +43,9 @@ def _references(values: list[str]) -> dict[str, Path]:
     for value in values:
         source_id, sep, file = value.partition("=")
         if not sep or not source_id or not file:
-            raise CdoError(f"--reference {value!r}: expected SOURCE=FILE, e.g. obce=examples/obce.csv")
+            raise CdoError(
+                f"--reference {value!r}: expected SOURCE=FILE, e.g. obce=examples/obce.csv"
+            )
         result[source_id] = Path(file)
     return result
 
@@ -74,38 +76,72 @@ class _Progress:
 
 def validate(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="A CSV/TSV/XLSX file (also .csv.gz, .zip) or a datapackage.json.")],
-    source: Annotated[str | None, typer.Option("--source", help="Validate as this registered source.")] = None,
-    schema: Annotated[Path | None, typer.Option("--schema", help="A Table Schema file (JSON or YAML).")] = None,
+    file: Annotated[
+        str, typer.Argument(help="A CSV/TSV/XLSX file (also .csv.gz, .zip) or a datapackage.json.")
+    ],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Validate as this registered source.")
+    ] = None,
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="A Table Schema file (JSON or YAML).")
+    ] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
-    output: Annotated[Path | None, typer.Option("--output", help="Write the report to this file.")] = None,
-    limit_errors: Annotated[int, typer.Option("--limit-errors", min=0, help="How many errors are listed (all are counted).")] = 1000,
-    pick_errors: Annotated[str | None, typer.Option("--pick-errors", help="Only these error types, comma-separated.")] = None,
-    skip_errors: Annotated[str | None, typer.Option("--skip-errors", help="Not these error types, comma-separated.")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding, e.g. windows-1250.")] = None,
-    delimiter: Annotated[str | None, typer.Option("--delimiter", help="CSV delimiter, e.g. ';'.")] = None,
-    engine: Annotated[Engine, typer.Option("--engine", help="fast (vectorised) or frictionless (the reference).")] = Engine.FAST,
-    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Fetch http(s) URLs.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write the report to this file.")
+    ] = None,
+    limit_errors: Annotated[
+        int,
+        typer.Option("--limit-errors", min=0, help="How many errors are listed (all are counted)."),
+    ] = 1000,
+    pick_errors: Annotated[
+        str | None, typer.Option("--pick-errors", help="Only these error types, comma-separated.")
+    ] = None,
+    skip_errors: Annotated[
+        str | None, typer.Option("--skip-errors", help="Not these error types, comma-separated.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Text encoding, e.g. windows-1250.")
+    ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option("--delimiter", help="CSV delimiter, e.g. ';'.")
+    ] = None,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="fast (vectorised) or frictionless (the reference).")
+    ] = Engine.FAST,
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="Fetch http(s) URLs.")
+    ] = False,
     reference: Annotated[
         list[str] | None,
-        typer.Option("--reference", metavar="SOURCE=FILE", help="Data of a registered source that foreign keys or code lists use."),
+        typer.Option(
+            "--reference",
+            metavar="SOURCE=FILE",
+            help="Data of a registered source that foreign keys or code lists use.",
+        ),
     ] = None,
 ) -> None:
     """Validate a file; exit 0 valid, 1 invalid, 2 unusable input."""
     from cdo_toolkit.errors import CdoError
-    from cdo_toolkit.validation.api import Options, validate as run
+    from cdo_toolkit.validation.api import Options
+    from cdo_toolkit.validation.api import validate as run
     from cdo_toolkit.validation.engine import Limits
 
     if source and schema:
         raise CdoError("give --source or --schema, not both")
-    if delimiter is not None and len(delimiter.encode("unicode_escape").decode()) and len(delimiter.replace("\\t", "\t")) != 1:
+    if (
+        delimiter is not None
+        and len(delimiter.encode("unicode_escape").decode())
+        and len(delimiter.replace("\\t", "\t")) != 1
+    ):
         raise CdoError(f"--delimiter must be one character, not {delimiter!r}")
     options = Options(
         source=source,
         schema=schema,
         encoding=encoding,
         delimiter=delimiter.replace("\\t", "\t") if delimiter else None,
-        limits=Limits(errors=limit_errors, pick=_types(pick_errors), skip=_types(skip_errors) or frozenset()),
+        limits=Limits(
+            errors=limit_errors, pick=_types(pick_errors), skip=_types(skip_errors) or frozenset()
+        ),
         allow_remote=allow_remote,
         engine=engine.value,
         references=_references(reference or []),

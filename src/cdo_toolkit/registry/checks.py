@@ -160,17 +160,28 @@ def _source_checks(registry: Registry, entry: SourceEntry, names: set[str]) -> I
             )
         if check.type == "code-list":
             yield from _reference(
-                registry, "sources", _("source in a code-list check"), check.source, entry.document, (*here, "source")
+                registry,
+                "sources",
+                _("source in a code-list check"),
+                check.source,
+                entry.document,
+                (*here, "source"),
             )
             target = registry.sources.get(check.source)
-            if target is not None and target.schema is not None and check.source_field not in target.field_names:
+            if (
+                target is not None
+                and target.schema is not None
+                and check.source_field not in target.field_names
+            ):
                 yield finding(
                     "REG034",
-                    _("source {id!r} has no field {name!r}").format(id=check.source, name=check.source_field),
+                    _("source {id!r} has no field {name!r}").format(
+                        id=check.source, name=check.source_field
+                    ),
                     entry.document,
                     (*here, "source_field"),
                 )
-        if check.type == "row-rule":
+        if check.type == "row-rule" and registry.thorough:
             from cdo_toolkit.validation.expressions import ExpressionError, columns_of
 
             try:
@@ -181,7 +192,9 @@ def _source_checks(registry: Registry, entry: SourceEntry, names: set[str]) -> I
             if unknown:
                 yield finding(
                     "REG035",
-                    _("the row rule names unknown fields: {names}").format(names=", ".join(unknown)),
+                    _("the row rule names unknown fields: {names}").format(
+                        names=", ".join(unknown)
+                    ),
                     entry.document,
                     (*here, "expression"),
                 )

@@ -327,7 +327,7 @@ def load(root: Path, *, thorough: bool = True) -> Registry:
         )
     from cdo_toolkit.registry.checks import check_references
 
-    registry = Registry(root=root)
+    registry = Registry(root=root, thorough=thorough)
     _load_info(registry)
     registry.organisations = _load_list_file(registry, "organisations", models.Organisation)
     registry.guarantors = _load_list_file(registry, "guarantors", models.Guarantor)

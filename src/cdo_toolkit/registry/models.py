@@ -304,7 +304,9 @@ class RowRuleCheck(_CheckBase):
 
     type: Literal["row-rule"]
     name: str = Field(pattern=ID_PATTERN)
-    expression: str = Field(min_length=1, description="e.g. 'upraveny_rozpocet >= 0 OR skutecnost IS NULL'")
+    expression: str = Field(
+        min_length=1, description="e.g. 'upraveny_rozpocet >= 0 OR skutecnost IS NULL'"
+    )
     message: str | None = Field(default=None, description="What the row breaks, for the report.")
 
 

@@ -46,6 +46,8 @@ class Registry:
     unreadable: set[str] = field(default_factory=set)
     """Kinds whose file could not be read at all: nothing can be said of references to them."""
     documents: dict[str, Document] = field(default_factory=dict)
+    thorough: bool = True
+    """Whether the checks that need heavy libraries (Frictionless, sqlglot) ran."""
     """The parsed registry.yaml and list files, by name, for placing findings."""
 
     def known(self, kind: str) -> set[str]:

@@ -93,7 +93,9 @@ def _frame(rng: np.random.Generator, n: int) -> pl.DataFrame:
     towns = np.array(TOWNS)[rng.integers(0, len(TOWNS), size=n)]
     streets = np.array(STREETS)[rng.integers(0, len(STREETS), size=n)]
     day_span = (np.datetime64("2025-12-31") - np.datetime64("1900-01-01")).astype(int)
-    started = np.datetime64("1900-01-01") + rng.integers(0, day_span + 1, size=n).astype("timedelta64[D]")
+    started = np.datetime64("1900-01-01") + rng.integers(0, day_span + 1, size=n).astype(
+        "timedelta64[D]"
+    )
     updated = np.datetime64("2015-01-01T00:00:00") + rng.integers(
         0, 11 * 365 * 86400, size=n
     ).astype("timedelta64[s]")
@@ -140,7 +142,10 @@ def _frame(rng: np.random.Generator, n: int) -> pl.DataFrame:
         .then(pl.lit(""))
         .otherwise(pl.col("grade").round(2).cast(pl.String))
         .alias("prumer_prospechu"),
-        pl.when(pl.col("bezbarierovy")).then(pl.lit("true")).otherwise(pl.lit("false")).alias("bezbarierovy"),
+        pl.when(pl.col("bezbarierovy"))
+        .then(pl.lit("true"))
+        .otherwise(pl.lit("false"))
+        .alias("bezbarierovy"),
         "poznamka",
         pl.col("kod_obce").cast(pl.String),
         pl.col("zem_sirka").cast(pl.String),
@@ -148,13 +153,15 @@ def _frame(rng: np.random.Generator, n: int) -> pl.DataFrame:
     )
 
 
-def _break(rng: np.random.Generator, frame: pl.DataFrame, share: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _break(
+    rng: np.random.Generator, frame: pl.DataFrame, share: float
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Break ``share`` of the rows, one cell each, in equal shares of the kinds."""
     import numpy as np
     import polars as pl
 
     n = frame.height
-    count = int(round(n * share))
+    count = round(n * share)
     kinds = list(BREAK_KINDS)
     # Distinct rows, never adjacent: a duplicated id copies the row before, which stays intact.
     candidates = rng.choice(np.arange(1, n, 2), size=count, replace=False)
@@ -192,7 +199,7 @@ def _break(rng: np.random.Generator, frame: pl.DataFrame, share: float) -> tuple
         else:  # latitude-range
             value = "55.1" if pick else "47.9"
         columns[field][row] = value
-    broken = pl.DataFrame(columns, schema={name: pl.String for name in frame.columns})
+    broken = pl.DataFrame(columns, schema=dict.fromkeys(frame.columns, pl.String))
     manifest = pl.DataFrame(
         {
             "rowNumber": rows + 2,  # Frictionless numbers the header as row 1
@@ -228,7 +235,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Generate the validation benchmark dataset.")
     parser.add_argument("out", type=Path)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--errors", type=float, default=0.0, help="share of broken rows, e.g. 0.001")
+    parser.add_argument(
+        "--errors", type=float, default=0.0, help="share of broken rows, e.g. 0.001"
+    )
     parser.add_argument("--seed", type=int, default=20261127)
     args = parser.parse_args()
     result = generate(args.out, args.rows, error_share=args.errors, seed=args.seed)

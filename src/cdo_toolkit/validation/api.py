@@ -58,11 +58,15 @@ def dialect_of(entry: SourceEntry, options: Options) -> Dialect:
     )
 
 
-def source_input(entry: SourceEntry, path: Path, options: Options, place: str | None = None) -> TableInput:
+def source_input(
+    entry: SourceEntry, path: Path, options: Options, place: str | None = None
+) -> TableInput:
     """The validation input of a file submitted for a registered source."""
     if entry.schema is None:
-        raise CdoError(_("source {id!r} has no readable Table Schema").format(id=entry.id),
-                       hint=_("run 'cdo registry lint'"))
+        raise CdoError(
+            _("source {id!r} has no readable Table Schema").format(id=entry.id),
+            hint=_("run 'cdo registry lint'"),
+        )
     return TableInput(
         path=path,
         name=entry.id,
@@ -74,7 +78,9 @@ def source_input(entry: SourceEntry, path: Path, options: Options, place: str | 
     )
 
 
-def read_keys(source: TableInput, wanted: list[tuple[str, ...]]) -> dict[tuple[str, ...], set[tuple[Any, ...]]]:
+def read_keys(
+    source: TableInput, wanted: list[tuple[str, ...]]
+) -> dict[tuple[str, ...], set[tuple[Any, ...]]]:
     """The distinct values (as text) of each field tuple in ``wanted``, read from ``source``."""
     import polars as pl
 
@@ -101,7 +107,9 @@ def read_keys(source: TableInput, wanted: list[tuple[str, ...]]) -> dict[tuple[s
     return {fields: values for fields, values in found.items() if fields in usable}
 
 
-def _references(registry: Registry, entry: SourceEntry, options: Options) -> tuple[dict[str, Reference], dict[tuple[str, str], list[str]]]:
+def _references(
+    registry: Registry, entry: SourceEntry, options: Options
+) -> tuple[dict[str, Reference], dict[tuple[str, str], list[str]]]:
     """Foreign-key targets and code lists of ``entry`` from the files given with --reference."""
     wanted: dict[str, list[tuple[str, ...]]] = {}
     schema = entry.schema or {}
@@ -109,7 +117,9 @@ def _references(registry: Registry, entry: SourceEntry, options: Options) -> tup
         resource = fk.get("reference", {}).get("resource", "")
         if resource:
             fields = fk["reference"]["fields"]
-            wanted.setdefault(resource, []).append(tuple(fields) if isinstance(fields, list) else (fields,))
+            wanted.setdefault(resource, []).append(
+                tuple(fields) if isinstance(fields, list) else (fields,)
+            )
     for check in entry.source.checks:
         if check.type == "code-list":
             wanted.setdefault(check.source, []).append((check.source_field,))
@@ -124,7 +134,9 @@ def _references(registry: Registry, entry: SourceEntry, options: Options) -> tup
         references[source_id] = Reference(source_id, keys)
         for fields, values in keys.items():
             if len(fields) == 1:
-                code_lists[(source_id, fields[0])] = sorted(v[0] for v in values if v[0] is not None)
+                code_lists[(source_id, fields[0])] = sorted(
+                    v[0] for v in values if v[0] is not None
+                )
     return references, code_lists
 
 
@@ -184,7 +196,9 @@ def _table_input(path: Path, options: Options, registry: Registry | None) -> Tab
             close = difflib.get_close_matches(options.source, list(registry.sources), n=1)
             raise CdoError(
                 _("unknown source {id!r}").format(id=options.source),
-                hint=_("did you mean {id!r}?").format(id=close[0]) if close else _("'cdo registry list' shows the sources"),
+                hint=_("did you mean {id!r}?").format(id=close[0])
+                if close
+                else _("'cdo registry list' shows the sources"),
             )
         table = source_input(entry, path, options)
         from cdo_toolkit.validation.checks import registry_rules
@@ -222,14 +236,18 @@ def load_schema(path: Path) -> SchemaSpec:
     except YamlProblem as problem:
         raise CdoError(problem.render()) from None
     if not isinstance(descriptor, dict):
-        raise CdoError(_("{file}: a Table Schema must be a JSON object").format(file=display_path(path)))
+        raise CdoError(
+            _("{file}: a Table Schema must be a JSON object").format(file=display_path(path))
+        )
     from frictionless import Schema
 
     report = Schema.validate_descriptor(descriptor)
     if not report.valid:
         note = report.errors[0].note if report.errors else "invalid"
         raise CdoError(
-            _("{file}: not a valid Table Schema: {note}").format(file=display_path(path), note=note),
+            _("{file}: not a valid Table Schema: {note}").format(
+                file=display_path(path), note=note
+            ),
             hint=_("see https://specs.frictionlessdata.io/table-schema/"),
         )
     return schema_spec(descriptor)

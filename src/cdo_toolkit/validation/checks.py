@@ -14,7 +14,9 @@ from cdo_toolkit.validation.fields import SchemaSpec
 from cdo_toolkit.validation.rules import Rule, col
 
 
-def registry_rules(checks: Sequence[Any], schema: SchemaSpec, code_lists: dict[tuple[str, str], list[str]]) -> tuple[list[Rule], list[str]]:
+def registry_rules(
+    checks: Sequence[Any], schema: SchemaSpec, code_lists: dict[tuple[str, str], list[str]]
+) -> tuple[list[Rule], list[str]]:
     """Rules for a source's registry checks, and notes on checks that could not run.
 
     ``code_lists`` holds the codes of (source, field) pairs that are available.
@@ -26,7 +28,16 @@ def registry_rules(checks: Sequence[Any], schema: SchemaSpec, code_lists: dict[t
         spec = schema.field(check.field) if getattr(check, "field", None) in schema.names else None
         rule_id = f"check{number}:{check.type}"
         if check.type == "ico" and spec:
-            rules.append(Rule(rule_id, "ico", "ico-checksum", "the check digit does not match", spec, severity=severity))
+            rules.append(
+                Rule(
+                    rule_id,
+                    "ico",
+                    "ico-checksum",
+                    "the check digit does not match",
+                    spec,
+                    severity=severity,
+                )
+            )
         elif check.type == "code-list" and spec:
             codes = code_lists.get((check.source, check.source_field))
             if codes is None:
@@ -47,11 +58,29 @@ def registry_rules(checks: Sequence[Any], schema: SchemaSpec, code_lists: dict[t
                 )
             )
         elif check.type == "deviation" and spec:
-            rules.append(Rule(rule_id, "deviation", "deviated-value", "", spec, severity=severity,
-                              params={"sigma": check.sigma}))
+            rules.append(
+                Rule(
+                    rule_id,
+                    "deviation",
+                    "deviated-value",
+                    "",
+                    spec,
+                    severity=severity,
+                    params={"sigma": check.sigma},
+                )
+            )
         elif check.type == "null-share" and spec:
-            rules.append(Rule(rule_id, "null-share", "null-share", "", spec, severity=severity,
-                              params={"max": check.max}))
+            rules.append(
+                Rule(
+                    rule_id,
+                    "null-share",
+                    "null-share",
+                    "",
+                    spec,
+                    severity=severity,
+                    params={"max": check.max},
+                )
+            )
         elif check.type == "row-rule":
             columns = {f.name: col("v", f) for f in schema.fields}
             rules.append(
@@ -62,7 +91,11 @@ def registry_rules(checks: Sequence[Any], schema: SchemaSpec, code_lists: dict[t
                     f'the row rule "{check.name}" ({check.expression}) is not met',
                     None,
                     severity=severity,
-                    params={"expression": check.expression, "columns": columns, "message": check.message},
+                    params={
+                        "expression": check.expression,
+                        "columns": columns,
+                        "message": check.message,
+                    },
                 )
             )
     return rules, notes

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.i18n import _
-from cdo_toolkit.validation.fields import FieldSpec, SchemaSpec, missing_expr, parse_expr
+from cdo_toolkit.validation.fields import SchemaSpec, missing_expr, parse_expr
 from cdo_toolkit.validation.reader import Dialect, TableText, open_csv, open_xlsx
 from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.rules import Rule, col, schema_rules
@@ -118,18 +118,36 @@ def _label_errors(labels: list[str], schema: SchemaSpec, has_header: bool) -> li
     errors = []
     fields = schema.fields
     for number, label in enumerate(labels[len(fields) :], start=len(fields) + 1):
-        errors.append(ReportError("extra-label", label=label, labels=labels, field_number=number, field_name=""))
+        errors.append(
+            ReportError(
+                "extra-label", label=label, labels=labels, field_number=number, field_name=""
+            )
+        )
     for spec in fields[len(labels) :]:
         errors.append(
-            ReportError("missing-label", label="", labels=labels, field_name=spec.name, field_number=spec.number)
+            ReportError(
+                "missing-label",
+                label="",
+                labels=labels,
+                field_name=spec.name,
+                field_number=spec.number,
+            )
         )
     for spec, label in zip(fields, labels, strict=False):
         if not label:
             errors.append(
-                ReportError("blank-label", label="", labels=labels, field_name=spec.name, field_number=spec.number)
+                ReportError(
+                    "blank-label",
+                    label="",
+                    labels=labels,
+                    field_name=spec.name,
+                    field_number=spec.number,
+                )
             )
             continue
-        earlier = [str(i) for i, seen in enumerate(labels[: spec.number - 1], start=1) if seen == label]
+        earlier = [
+            str(i) for i, seen in enumerate(labels[: spec.number - 1], start=1) if seen == label
+        ]
         if earlier:
             errors.append(
                 ReportError(
@@ -145,7 +163,11 @@ def _label_errors(labels: list[str], schema: SchemaSpec, has_header: bool) -> li
         if label != spec.name:
             errors.append(
                 ReportError(
-                    "incorrect-label", label=label, labels=labels, field_name=spec.name, field_number=spec.number
+                    "incorrect-label",
+                    label=label,
+                    labels=labels,
+                    field_name=spec.name,
+                    field_number=spec.number,
                 )
             )
     return errors
@@ -154,7 +176,9 @@ def _label_errors(labels: list[str], schema: SchemaSpec, has_header: bool) -> li
 class TableValidation:
     """The state of one table's validation while its batches stream by."""
 
-    def __init__(self, source: TableInput, schema: SchemaSpec, text: TableText, limits: Limits) -> None:
+    def __init__(
+        self, source: TableInput, schema: SchemaSpec, text: TableText, limits: Limits
+    ) -> None:
         self.source = source
         self.schema = schema
         self.text = text
@@ -166,7 +190,8 @@ class TableValidation:
         self.any_columns = list(range(len(schema.fields) + 1, text.width + 1))
         present = {f.name for f in self.fields_present}
         self.rules = [
-            r for r in schema_rules(schema) + source.extra_rules
+            r
+            for r in schema_rules(schema) + source.extra_rules
             if (r.field is None or r.field.name in present)
         ]
         self.row_rules = [r for r in self.rules if r.row_level]
@@ -185,7 +210,9 @@ class TableValidation:
 
     def _kept_columns(self) -> list[str]:
         present = {f.name for f in self.fields_present}
-        names: set[str] = set(self.schema.primary_key) if set(self.schema.primary_key) <= present else set()
+        names: set[str] = (
+            set(self.schema.primary_key) if set(self.schema.primary_key) <= present else set()
+        )
         for spec in self.schema.fields:
             if spec.constraints.get("unique"):
                 names.add(spec.name)
@@ -204,7 +231,10 @@ class TableValidation:
         missing = list(self.schema.fields[0].missing_values) if self.schema.fields else [""]
         return pl.all_horizontal(
             [pl.col(col("m", s)) for s in self.fields_present]
-            + [pl.col(f"c{n - 1}").is_null() | pl.col(f"c{n - 1}").is_in(missing) for n in self.any_columns]
+            + [
+                pl.col(f"c{n - 1}").is_null() | pl.col(f"c{n - 1}").is_in(missing)
+                for n in self.any_columns
+            ]
         )
 
     def _prepare_exprs(self) -> list[pl.Expr]:
@@ -243,7 +273,9 @@ class TableValidation:
         for spec in self.fallback_fields:
             raw = frame.get_column(f"c{spec.number - 1}")
             missing = raw.is_null() | raw.is_in(list(spec.missing_values))
-            names = [r.kind for r in self.rules if r.field is spec and r.kind not in ("type", "required")]
+            names = [
+                r.kind for r in self.rules if r.field is spec and r.kind not in ("type", "required")
+            ]
             columns = fallback_columns(spec, raw, names)
             frame = frame.with_columns(
                 raw.alias(col("r", spec)),
@@ -275,7 +307,9 @@ class TableValidation:
             current = prepared.get_column(col("v", spec))
             values = current.cast(redo.get_column("v").dtype).scatter(rows, redo.get_column("v"))
             oks = prepared.get_column(col("p", spec)).scatter(rows, redo.get_column("p"))
-            prepared = prepared.with_columns(pl.when(oks).then(values).alias(col("v", spec)), oks.alias(col("p", spec)))
+            prepared = prepared.with_columns(
+                pl.when(oks).then(values).alias(col("v", spec)), oks.alias(col("p", spec))
+            )
         return prepared
 
     def prepare(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -285,7 +319,9 @@ class TableValidation:
 
     # --- per batch -------------------------------------------------------------------
 
-    def check_batch(self, frame: pl.DataFrame, offset: int | None, row_numbers: pl.Series | None = None) -> None:
+    def check_batch(
+        self, frame: pl.DataFrame, offset: int | None, row_numbers: pl.Series | None = None
+    ) -> None:
         """Check a batch of regular rows (``offset``: valid-row index of its first row) or ragged rows."""
         import polars as pl
 
@@ -304,7 +340,9 @@ class TableValidation:
                 )
             keep = keep.select("blank", *self.kept_columns)
         index = (
-            pl.int_range(offset, offset + frame.height, eager=True, dtype=pl.Int64) if offset is not None else None
+            pl.int_range(offset, offset + frame.height, eager=True, dtype=pl.Int64)
+            if offset is not None
+            else None
         )
         rows = failing_rows(self.pandera, frame) if self.row_rules else pl.Series(dtype=pl.Int64)
         if rows.len():
@@ -315,7 +353,10 @@ class TableValidation:
                 # The fast path left cells it refused null; the full parse of these rows decides.
                 patched = keep.select(self.kept_columns).with_columns(
                     [
-                        keep.get_column(c).cast(subset.get_column(c).dtype).scatter(rows, subset.get_column(c)).alias(c)
+                        keep.get_column(c)
+                        .cast(subset.get_column(c).dtype)
+                        .scatter(rows, subset.get_column(c))
+                        .alias(c)
                         for c in self.kept_columns
                     ]
                 )
@@ -347,7 +388,9 @@ class TableValidation:
             field_name = rule.field.name if rule.field else ""
             if not self.collector.count(rule.error_type, field_name, within.len(), warning=warning):
                 continue
-            room = self.limits.errors - len(self.collector.warnings if warning else self.collector.errors)
+            room = self.limits.errors - len(
+                self.collector.warnings if warning else self.collector.errors
+            )
             for local in within.head(max(room, 0)).to_list():
                 position = int(rows[local])
                 cell = subset.get_column(col("r", rule.field))[local] if rule.field else None
@@ -381,14 +424,20 @@ class TableValidation:
         )
 
     def _report_blank_rows(
-        self, blank: pl.Series, frame: pl.DataFrame, index: pl.Series | None, row_numbers: pl.Series | None
+        self,
+        blank: pl.Series,
+        frame: pl.DataFrame,
+        index: pl.Series | None,
+        row_numbers: pl.Series | None,
     ) -> None:
         positions = blank.arg_true()
         if not self.collector.count("blank-row", "", len(positions)):
             return
         for position in positions.head(self.limits.errors).to_list():
             row = -1 - int(index[position]) if index is not None else int(row_numbers[position])  # type: ignore[index]
-            self.collector.add(ReportError("blank-row", row_number=row, cells=self._cells(frame, position)))
+            self.collector.add(
+                ReportError("blank-row", row_number=row, cells=self._cells(frame, position))
+            )
 
     # --- ragged rows --------------------------------------------------------------------
 
@@ -399,12 +448,13 @@ class TableValidation:
         if not ragged:
             return
         width = self.text.width
-        rows = [(r.cells + [None] * width)[:width] for r in ragged]  # type: ignore[operator]
+        rows = [(list[str | None](r.cells) + [None] * width)[:width] for r in ragged]
         frame = pl.DataFrame(rows, schema={f"c{i}": pl.String for i in range(width)}, orient="row")
         numbers = pl.Series([r.row_number for r in ragged], dtype=pl.Int64)
         self.check_batch(frame, None, numbers)
         names = [f.name for f in self.fields_present] + [
-            self.text.labels[n - 1] if n - 1 < len(self.text.labels) else f"field{n}" for n in self.any_columns
+            self.text.labels[n - 1] if n - 1 < len(self.text.labels) else f"field{n}"
+            for n in self.any_columns
         ]
         missing_values = set(self.schema.fields[0].missing_values) if self.schema.fields else {""}
         for r in ragged:
@@ -414,14 +464,26 @@ class TableValidation:
             for number in range(len(cells) + 1, width + 1):
                 if self.collector.count("missing-cell", names[number - 1], 1):
                     self.collector.add(
-                        ReportError("missing-cell", row_number=r.row_number, field_name=names[number - 1],
-                                    field_number=number, cell="", cells=cells)
+                        ReportError(
+                            "missing-cell",
+                            row_number=r.row_number,
+                            field_name=names[number - 1],
+                            field_number=number,
+                            cell="",
+                            cells=cells,
+                        )
                     )
             for number in range(width + 1, len(cells) + 1):
                 if self.collector.count("extra-cell", "", 1):
                     self.collector.add(
-                        ReportError("extra-cell", row_number=r.row_number, field_name="",
-                                    field_number=number, cell=cells[number - 1], cells=cells)
+                        ReportError(
+                            "extra-cell",
+                            row_number=r.row_number,
+                            field_name="",
+                            field_number=number,
+                            cell=cells[number - 1],
+                            cells=cells,
+                        )
                     )
 
     # --- table-wide -------------------------------------------------------------------
@@ -434,13 +496,17 @@ class TableValidation:
         frames = []
         for keep in self.kept:
             if "index" in keep.columns:
-                keep = keep.with_columns(_row_numbers(keep.get_column("index"), first, ragged_numbers).alias("row")).drop("index")
+                keep = keep.with_columns(
+                    _row_numbers(keep.get_column("index"), first, ragged_numbers).alias("row")
+                ).drop("index")
             frames.append(keep)
         table = pl.concat(frames, how="vertical_relaxed").sort("row") if frames else pl.DataFrame()
         for error in self.collector.errors + self.collector.warnings:
             if error.row_number is not None and error.row_number < 0:
                 k = -1 - error.row_number
-                error.row_number = int(_row_numbers(pl.Series([k], dtype=pl.Int64), first, ragged_numbers)[0])
+                error.row_number = int(
+                    _row_numbers(pl.Series([k], dtype=pl.Int64), first, ragged_numbers)[0]
+                )
         if table.height:
             from cdo_toolkit.validation.tablewide import table_checks
 
@@ -505,7 +571,9 @@ def _source_error(task: Task, problem: SourceProblem, limits: Limits) -> Task:
     return task
 
 
-def validate_table(source: TableInput, limits: Limits | None = None, progress: Progress | None = None) -> Task:
+def validate_table(
+    source: TableInput, limits: Limits | None = None, progress: Progress | None = None
+) -> Task:
     """Validate one table file; bad data and unreadable files become report errors, never exceptions."""
     limits = limits or Limits()
     started = time.perf_counter()
@@ -578,4 +646,4 @@ def _open(source: TableInput, opened: Opened) -> tuple[TableText, SchemaSpec]:
     return text, schema
 
 
-__all__ = ["Limits", "Reference", "TableInput", "validate_table", "_"]
+__all__ = ["Limits", "Reference", "TableInput", "_", "validate_table"]

@@ -15,21 +15,22 @@ from cdo_toolkit.i18n import _
 
 if TYPE_CHECKING:
     import polars as pl
-    from sqlglot import exp
 
 
 class ExpressionError(ValueError):
     """The expression cannot be used as a row rule."""
 
 
-def parse_condition(text: str) -> exp.Expression:
+def parse_condition(text: str) -> Any:
     import sqlglot
     from sqlglot.errors import ParseError
 
     try:
         parsed = sqlglot.parse_one(text, read="duckdb")
     except ParseError as error:
-        raise ExpressionError(_("not a valid SQL condition: {reason}").format(reason=str(error).splitlines()[0])) from None
+        raise ExpressionError(
+            _("not a valid SQL condition: {reason}").format(reason=str(error).splitlines()[0])
+        ) from None
     if parsed is None:
         raise ExpressionError(_("the condition is empty"))
     _polars(parsed, None)  # refuses what cannot run on a file
@@ -44,14 +45,15 @@ def columns_of(text: str) -> set[str]:
 
 def to_polars(text: str, columns: dict[str, str]) -> pl.Expr:
     """The condition as a polars expression; ``columns`` maps field names to frame columns."""
-    return _polars(parse_condition(text), columns)
+    expression: pl.Expr = _polars(parse_condition(text), columns)
+    return expression
 
 
-def _polars(node: exp.Expression, columns: dict[str, str] | None) -> Any:  # noqa: PLR0911, PLR0912
+def _polars(node: Any, columns: dict[str, str] | None) -> Any:
     import polars as pl
     from sqlglot import exp
 
-    def sub(child: exp.Expression) -> Any:
+    def sub(child: Any) -> Any:
         return _polars(child, columns)
 
     if isinstance(node, exp.Paren):
@@ -62,7 +64,7 @@ def _polars(node: exp.Expression, columns: dict[str, str] | None) -> Any:  # noq
         return sub(node.left) | sub(node.right)
     if isinstance(node, exp.Not):
         return ~sub(node.this)
-    comparisons = {
+    comparisons: dict[type, Any] = {
         exp.EQ: lambda a, b: a == b,
         exp.NEQ: lambda a, b: a != b,
         exp.GT: lambda a, b: a > b,
@@ -74,9 +76,9 @@ def _polars(node: exp.Expression, columns: dict[str, str] | None) -> Any:  # noq
         exp.Mul: lambda a, b: a * b,
         exp.Div: lambda a, b: a / b,
     }
-    for kind, operation in comparisons.items():
-        if type(node) is kind:
-            return operation(sub(node.left), sub(node.right))
+    operation = comparisons.get(type(node))
+    if operation is not None:
+        return operation(sub(node.left), sub(node.right))
     if isinstance(node, exp.Neg):
         return -sub(node.this)
     if isinstance(node, exp.Is):
@@ -111,11 +113,13 @@ def _polars(node: exp.Expression, columns: dict[str, str] | None) -> Any:  # noq
     if isinstance(node, exp.Upper):
         return sub(node.this).str.to_uppercase()
     raise ExpressionError(
-        _("{what} is not supported in a row rule").format(what=node.key.upper() or type(node).__name__)
+        _("{what} is not supported in a row rule").format(
+            what=node.key.upper() or type(node).__name__
+        )
     )
 
 
-def _literal(node: exp.Expression) -> Any:
+def _literal(node: Any) -> Any:
     from sqlglot import exp
 
     if isinstance(node, exp.Boolean):

@@ -24,7 +24,9 @@ def _reader(spec: FieldSpec) -> Any:
     return Field.from_descriptor(descriptor).create_cell_reader()
 
 
-def fallback_columns(spec: FieldSpec, raw: pl.Series, constraints: list[str]) -> dict[str, pl.Series]:
+def fallback_columns(
+    spec: FieldSpec, raw: pl.Series, constraints: list[str]
+) -> dict[str, pl.Series]:
     """``p`` (parsed), ``v`` (canonical text of the value) and one column per constraint name."""
     import polars as pl
 

@@ -33,9 +33,7 @@ _DECIMAL = (
     r"^[+-]?(?:(?:\d+(?:_\d+)*)(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?$"
     r"|^[+-]?(?i:inf|infinity|nan|snan)$"
 )
-_ISO_DATETIME = (
-    r"^\d{4}-\d{2}-\d{2}.\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?$"
-)
+_ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}.\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 _ISO_TIME = r"^\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 
 CONSTRAINTS_BY_TYPE = {
@@ -80,7 +78,9 @@ class FieldSpec:
         if self.type not in NATIVE_TYPES:
             return False
         if self.type == "string":
-            return self.format in ("default", "") and _rust_regex_ok(self.constraints.get("pattern"))
+            return self.format in ("default", "") and _rust_regex_ok(
+                self.constraints.get("pattern")
+            )
         if self.type in ("date", "datetime", "time"):
             return self.format == "default" or _native_strptime(self.format)
         return True

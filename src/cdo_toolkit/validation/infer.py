@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cdo_toolkit.i18n import _
 from cdo_toolkit.validation.fields import SchemaSpec, schema_spec
 from cdo_toolkit.validation.reader import Dialect
 from cdo_toolkit.validation.source import Opened, SourceProblem
@@ -23,7 +22,10 @@ def frictionless_dialect(dialect: Dialect, delimiter: str | None) -> Any:
     )
     if dialect.escape_char:
         control.escape_char = dialect.escape_char
-    options: dict[str, Any] = {"header_join": dialect.header_join, "comment_char": dialect.comment_char}
+    options: dict[str, Any] = {
+        "header_join": dialect.header_join,
+        "comment_char": dialect.comment_char,
+    }
     if dialect.header is not None:
         options["header"] = dialect.header
     if dialect.header_rows is not None:
@@ -32,7 +34,11 @@ def frictionless_dialect(dialect: Dialect, delimiter: str | None) -> Any:
 
 
 def infer_schema(
-    path: Path, encoding: str | None, dialect: Dialect, delimiter: str | None, opened: Opened | None = None
+    path: Path,
+    encoding: str | None,
+    dialect: Dialect,
+    delimiter: str | None,
+    opened: Opened | None = None,
 ) -> SchemaSpec:
     """Frictionless's ``describe`` on a sample of the file."""
     from frictionless import Resource
@@ -47,5 +53,10 @@ def infer_schema(
         resource.infer()
         descriptor = resource.schema.to_descriptor()
     except Exception as exc:  # Frictionless raises its own exception types for unreadable files
-        raise SourceProblem("source-error", _("no schema could be inferred: {reason}").format(reason=exc)) from None
+        error = getattr(exc, "error", None)
+        kind = getattr(error, "type", "source-error")
+        from cdo_toolkit.validation.catalogue import CATALOGUE
+
+        note = getattr(error, "note", None) or str(exc)
+        raise SourceProblem(kind if kind in CATALOGUE else "source-error", note) from None
     return schema_spec(descriptor)

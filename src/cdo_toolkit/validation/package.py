@@ -14,7 +14,7 @@ from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _
 from cdo_toolkit.validation.engine import Reference, TableInput, validate_table
-from cdo_toolkit.validation.fields import schema_spec
+from cdo_toolkit.validation.fields import SchemaSpec, schema_spec
 from cdo_toolkit.validation.reader import Dialect
 from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.source import is_remote
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from cdo_toolkit.validation.api import Options, Progress
 
 
-def _descriptor(path: Path) -> dict[str, Any]:
+def _descriptor(path: Path, options: Options) -> dict[str, Any]:
     from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
 
     try:
@@ -31,10 +31,23 @@ def _descriptor(path: Path) -> dict[str, Any]:
     except YamlProblem as problem:
         raise CdoError(problem.render()) from None
     if not isinstance(data, dict):
-        raise CdoError(_("{file}: a Data Package descriptor must be a JSON object").format(file=display_path(path)))
+        raise CdoError(
+            _("{file}: a Data Package descriptor must be a JSON object").format(
+                file=display_path(path)
+            )
+        )
     from frictionless import Package
 
-    report = Package.validate_descriptor(data, basepath=str(path.parent))
+    # Unsafe resource paths are reported per resource, clearer than Frictionless's
+    # "not safe"; the rest of the descriptor is judged by Frictionless.
+    judged = dict(data)
+    judged["resources"] = [
+        {**r, "path": "placeholder.csv"}
+        if isinstance(r, dict) and _resolve(path.parent, r.get("path"), options)[1]
+        else r
+        for r in data.get("resources", [])
+    ]
+    report = Package.validate_descriptor(judged, basepath=str(path.parent))
     if not report.valid:
         raise CdoError(
             _("{file}: not a valid Data Package: {note}").format(
@@ -66,20 +79,24 @@ def _resolve(base: Path, value: Any, options: Options) -> tuple[Path | None, str
     if not isinstance(value, str):
         return None, _("only single-file resources are supported")
     if is_remote(value):
-        return None, _("the resource is remote ({url}); pass --allow-remote to fetch it").format(url=value) if not options.allow_remote else None
+        return None, _("the resource is remote ({url}); pass --allow-remote to fetch it").format(
+            url=value
+        ) if not options.allow_remote else None
     candidate = Path(value)
     if candidate.is_absolute() or ".." in candidate.parts:
         return None, _("the path {path!r} leads outside the data package folder").format(path=value)
     resolved = (base / candidate).resolve()
     if not resolved.is_relative_to(base.resolve()):
-        return None, _("the path {path!r} leads outside the data package folder (a symbolic link?)").format(path=value)
+        return None, _(
+            "the path {path!r} leads outside the data package folder (a symbolic link?)"
+        ).format(path=value)
     return resolved, None
 
 
 def validate_package(path: Path, options: Options, progress: Progress | None = None) -> list[Task]:
     """One task per resource."""
-    descriptor = _descriptor(path)
     base = path.parent
+    descriptor = _descriptor(path, options)
     resources = descriptor.get("resources", [])
     inputs: dict[str, TableInput] = {}
     tasks: dict[str, Task] = {}
@@ -99,10 +116,12 @@ def validate_package(path: Path, options: Options, progress: Progress | None = N
         if isinstance(schema, str):
             schema_path, schema_problem = _resolve(base, schema, options)
             if schema_problem or schema_path is None:
-                raise CdoError(_("resource {name}: {problem}").format(name=name, problem=schema_problem))
+                raise CdoError(
+                    _("resource {name}: {problem}").format(name=name, problem=schema_problem)
+                )
             from cdo_toolkit.validation.api import load_schema
 
-            spec = load_schema(schema_path)
+            spec: SchemaSpec | None = load_schema(schema_path)
         else:
             spec = schema_spec(schema) if isinstance(schema, dict) else None
         inputs[name] = TableInput(

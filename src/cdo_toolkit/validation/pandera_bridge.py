@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 CHECK_NAME = "table-schema"
 
 
-def pandera_schema(rules: Sequence[Rule], prepare: Sequence[pl.Expr], blank: pl.Expr) -> pa.DataFrameSchema:
+def pandera_schema(
+    rules: Sequence[Rule], prepare: Sequence[pl.Expr], blank: pl.Expr
+) -> pa.DataFrameSchema:
     """A Pandera schema whose one check passes a row that is blank or meets every rule.
 
     ``prepare`` turns the raw text columns into the typed, missing and parsed columns the
@@ -54,8 +56,9 @@ def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.Series:
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        return cases.get_column("index").drop_nulls().cast(pl.Int64).unique().sort()
+        cases: pl.DataFrame = errors.failure_cases
+        rows: pl.Series = cases.get_column("index").drop_nulls().cast(pl.Int64).unique().sort()
+        return rows
     return pl.Series("index", [], dtype=pl.Int64)
 
 

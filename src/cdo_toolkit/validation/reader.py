@@ -23,7 +23,6 @@ from cdo_toolkit.validation.source import Opened, SourceProblem, open_binary
 
 if TYPE_CHECKING:
     import polars as pl
-    import pyarrow as pa
 
 BATCH_BYTES = 64 * 1024 * 1024
 """Bytes of CSV per batch: also the largest cell that can be read."""
@@ -110,7 +109,9 @@ def header_of(sample: list[list[str]], dialect: Dialect) -> tuple[list[str], int
     """Labels, the number of records the header takes, and whether there is a header."""
     if dialect.header is False:
         return [], 0, False
-    header_rows = dialect.header_rows or (detect_header_rows(sample) if dialect.header is None else (1,))
+    header_rows = dialect.header_rows or (
+        detect_header_rows(sample) if dialect.header is None else (1,)
+    )
     last = max(header_rows)
     if len(sample) < last:
         return [], len(sample), True
@@ -145,10 +146,14 @@ def _read_header(
     except UnicodeDecodeError as exc:
         raise SourceProblem(
             "encoding-error",
-            _("the file cannot be decoded as {encoding}: {reason}").format(encoding=encoding, reason=exc),
+            _("the file cannot be decoded as {encoding}: {reason}").format(
+                encoding=encoding, reason=exc
+            ),
         ) from None
     except csv.Error as exc:
-        raise SourceProblem("source-error", _("the header cannot be parsed: {reason}").format(reason=exc)) from None
+        raise SourceProblem(
+            "source-error", _("the header cannot be parsed: {reason}").format(reason=exc)
+        ) from None
     finally:
         text.detach()
     labels, records, has_header = header_of(sample, dialect)
@@ -157,11 +162,13 @@ def _read_header(
     return labels, records, has_header
 
 
-def open_csv(opened: Opened, dialect: Dialect, encoding: str, delimiter: str, width_hint: int) -> TableText:
+def open_csv(
+    opened: Opened, dialect: Dialect, encoding: str, delimiter: str, width_hint: int
+) -> TableText:
     """Start reading a CSV/TSV table; batches are produced as the caller iterates."""
+    import polars as pl
     import pyarrow as pa
     import pyarrow.csv as pacsv
-    import polars as pl
 
     with open_binary(opened) as head_stream:
         labels, header_records, has_header = _read_header(head_stream, encoding, dialect, delimiter)
@@ -253,15 +260,18 @@ def open_csv(opened: Opened, dialect: Dialect, encoding: str, delimiter: str, wi
     def chunked() -> Iterator[pl.DataFrame]:
         records_before = 0
         with open_binary(opened) as stream:
-            for number, chunk in enumerate(_record_chunks(stream, CHUNK_BYTES)):
-                table.bytes_read += len(chunk)
+            for number, piece in enumerate(_record_chunks(stream, CHUNK_BYTES)):
+                table.bytes_read += len(piece)
+                chunk: bytes | memoryview = piece
                 if not utf8:
                     try:
-                        chunk = bytes(chunk).decode(encoding).encode("utf-8")
+                        chunk = bytes(piece).decode(encoding).encode("utf-8")
                     except UnicodeDecodeError as exc:
                         raise SourceProblem(
                             "encoding-error",
-                            _("the file is not valid {encoding}: {reason}").format(encoding=encoding, reason=exc),
+                            _("the file is not valid {encoding}: {reason}").format(
+                                encoding=encoding, reason=exc
+                            ),
                         ) from None
                 skip = header_records if number == 0 else 0
                 flagged.clear()
@@ -269,7 +279,9 @@ def open_csv(opened: Opened, dialect: Dialect, encoding: str, delimiter: str, wi
                 if flagged:
                     # Ragged rows in this chunk: parse it again in one thread, which numbers them.
                     before = len(table.ragged)
-                    parsed = _read_chunk(chunk, names, skip, parse_options(False), convert, threads=False)
+                    parsed = _read_chunk(
+                        chunk, names, skip, parse_options(False), convert, threads=False
+                    )
                     offset = 0 if number == 0 else records_before
                     for ragged in table.ragged[before:]:
                         ragged.row_number += offset
@@ -288,7 +300,15 @@ THREADED_BLOCK_BYTES = 4 * 1024 * 1024
 """Bytes of CSV parsed at once on all cores; also bounds the largest record."""
 
 
-def _read_chunk(chunk: bytes | memoryview, names: list[str], skip: int, parse: Any, convert: Any, *, threads: bool) -> Any:
+def _read_chunk(
+    chunk: bytes | memoryview,
+    names: list[str],
+    skip: int,
+    parse: Any,
+    convert: Any,
+    *,
+    threads: bool,
+) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -296,8 +316,10 @@ def _read_chunk(chunk: bytes | memoryview, names: list[str], skip: int, parse: A
         return pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(chunk)),
             read_options=pacsv.ReadOptions(
-                use_threads=threads, block_size=THREADED_BLOCK_BYTES if threads else BATCH_BYTES,
-                column_names=names, skip_rows=skip,
+                use_threads=threads,
+                block_size=THREADED_BLOCK_BYTES if threads else BATCH_BYTES,
+                column_names=names,
+                skip_rows=skip,
             ),
             parse_options=parse,
             convert_options=convert,
@@ -332,7 +354,9 @@ def _record_chunks(stream: IO[bytes], size: int) -> Iterator[memoryview]:
             if len(rest) > 4 * size:
                 raise SourceProblem(
                     "source-error",
-                    _("a record is longer than {size} MB (an unclosed quote?)").format(size=4 * size // 2**20),
+                    _("a record is longer than {size} MB (an unclosed quote?)").format(
+                        size=4 * size // 2**20
+                    ),
                 )
             continue
         yield memoryview(buffer)[: end + 1]
@@ -344,28 +368,34 @@ def _arrow_problem(exc: Exception, encoding: str) -> SourceProblem:
     if "UTF8" in text or "UTF-8" in text or "decode" in text.lower():
         return SourceProblem(
             "encoding-error",
-            _("the file is not valid {encoding}; declare its real encoding (e.g. --encoding windows-1250)").format(
-                encoding=encoding
-            ),
+            _(
+                "the file is not valid {encoding}; declare its real encoding (e.g. --encoding windows-1250)"
+            ).format(encoding=encoding),
         )
     if "straddling" in text or "block size" in text:
         return SourceProblem(
             "source-error",
-            _("a cell is larger than {size} MB; such cells are refused").format(size=BATCH_BYTES // 2**20),
+            _(
+                "a record is larger than {size} MB (a runaway quote, or a cell of embedded data?); "
+                "such records are refused"
+            ).format(size=THREADED_BLOCK_BYTES // 2**20),
         )
-    return SourceProblem("source-error", _("the CSV cannot be parsed: {reason}").format(reason=text))
+    return SourceProblem(
+        "source-error", _("the CSV cannot be parsed: {reason}").format(reason=text)
+    )
 
 
 def open_xlsx(opened: Opened, dialect: Dialect, width_hint: int) -> TableText:
     """Read an .xlsx sheet as text cells (numbers and dates written the way CSV exports write them)."""
-    import polars as pl
 
     try:
         from openpyxl import load_workbook
 
         workbook = load_workbook(opened.path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise SourceProblem("format-error", _("the workbook cannot be opened: {reason}").format(reason=exc)) from None
+        raise SourceProblem(
+            "format-error", _("the workbook cannot be opened: {reason}").format(reason=exc)
+        ) from None
     sheet_name = dialect.sheet
     try:
         if isinstance(sheet_name, int):
@@ -375,15 +405,20 @@ def open_xlsx(opened: Opened, dialect: Dialect, width_hint: int) -> TableText:
         else:
             sheet = workbook.worksheets[0]
     except (KeyError, IndexError):
-        raise SourceProblem("source-error", _("the workbook has no sheet {sheet!r}").format(sheet=sheet_name)) from None
+        raise SourceProblem(
+            "source-error", _("the workbook has no sheet {sheet!r}").format(sheet=sheet_name)
+        ) from None
     rows = sheet.iter_rows(values_only=True)
-    sample = [_trimmed([_excel_text(v) for v in row]) for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)]
+    sample = [
+        _trimmed([_excel_text(v) for v in row])
+        for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)
+    ]
     labels, header_records, has_header = header_of(sample, dialect)
     width = len(labels) if has_header else width_hint
     table = TableText(labels, has_header, max(width, 1), header_records + 1, None, None, iter(()))
     import itertools
 
-    rows = itertools.chain(sample[header_records:], rows)  # type: ignore[arg-type]
+    rows = itertools.chain(sample[header_records:], rows)
 
     def batches() -> Iterator[pl.DataFrame]:
         buffer: list[list[str]] = []
@@ -424,7 +459,7 @@ def _frame(rows: list[list[str]], width: int) -> pl.DataFrame:
     import polars as pl
 
     names = _column_names(width)
-    return pl.DataFrame(rows, schema={name: pl.String for name in names}, orient="row")
+    return pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
 
 
 def _excel_text(value: Any) -> str:
@@ -447,7 +482,9 @@ def check_codec(encoding: str) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError:
-        raise SourceProblem("encoding-error", _("unknown encoding {encoding!r}").format(encoding=encoding)) from None
+        raise SourceProblem(
+            "encoding-error", _("unknown encoding {encoding!r}").format(encoding=encoding)
+        ) from None
 
 
-__all__ = ["Dialect", "RaggedRow", "TableText", "open_csv", "open_xlsx", "Path"]
+__all__ = ["Dialect", "Path", "RaggedRow", "TableText", "open_csv", "open_xlsx"]

@@ -32,7 +32,12 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
         from cdo_toolkit.validation.api import dialect_of
 
         entry = registry.sources[options.source]
-        kwargs["schema"] = Schema.from_descriptor(entry.schema)
+        # Outside a package Frictionless cannot follow a foreign key to another source.
+        schema = dict(entry.schema or {})
+        schema["foreignKeys"] = [
+            fk for fk in schema.get("foreignKeys", []) if not fk["reference"].get("resource")
+        ]
+        kwargs["schema"] = Schema.from_descriptor(schema)
         dialect = dialect_of(entry, options)
         encoding = encoding or entry.source.encoding
     elif options.schema is not None:
@@ -61,7 +66,9 @@ def _error(error: Any) -> ReportError:
     )
 
 
-def frictionless_validate(path: Path, options: Options, *, registry: Registry | None = None) -> Report:
+def frictionless_validate(
+    path: Path, options: Options, *, registry: Registry | None = None
+) -> Report:
     from frictionless import Checklist
 
     started = time.perf_counter()
@@ -83,4 +90,8 @@ def frictionless_validate(path: Path, options: Options, *, registry: Registry | 
         task.fields = item.stats.get("fields") or 0
         task.bytes = item.stats.get("bytes") or 0
         tasks.append(task)
-    return Report(tasks=tasks, errors=[_error(e) for e in report.errors], seconds=time.perf_counter() - started)
+    return Report(
+        tasks=tasks,
+        errors=[_error(e) for e in report.errors],
+        seconds=time.perf_counter() - started,
+    )

@@ -21,17 +21,26 @@ def download(url: str) -> Iterator[Path]:
     """The URL's content in a temporary file, kept while the block runs."""
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https"):
-        raise CdoError(_("only http and https URLs can be fetched, not {scheme}").format(scheme=parsed.scheme))
+        raise CdoError(
+            _("only http and https URLs can be fetched, not {scheme}").format(scheme=parsed.scheme)
+        )
     name = PurePosixPath(parsed.path).name or "download.csv"
     with tempfile.TemporaryDirectory(prefix="cdo-remote-") as folder:
         target = Path(folder) / name
         try:
-            with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response, target.open("wb") as out:  # noqa: S310
+            with (
+                urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response,
+                target.open("wb") as out,
+            ):
                 total = 0
                 while chunk := response.read(1 << 20):
                     total += len(chunk)
                     if total > MAX_DOWNLOAD_BYTES:
-                        raise CdoError(_("{url} is larger than {limit} bytes").format(url=url, limit=MAX_DOWNLOAD_BYTES))
+                        raise CdoError(
+                            _("{url} is larger than {limit} bytes").format(
+                                url=url, limit=MAX_DOWNLOAD_BYTES
+                            )
+                        )
                     out.write(chunk)
         except OSError as exc:
             raise CdoError(_("cannot fetch {url}: {reason}").format(url=url, reason=exc)) from None

@@ -82,7 +82,9 @@ def print_text(report: Report, console: Any) -> None:
             table.add_column("field")
             table.add_column("count", justify="right")
             table.add_column("what to do", style="dim")
-            for (kind, field_name), count in sorted(task.summary.items(), key=lambda i: (-i[1], i[0])):
+            for (kind, field_name), count in sorted(
+                task.summary.items(), key=lambda i: (-i[1], i[0])
+            ):
                 table.add_row(kind, escape(field_name or "–"), str(count), HINTS.get(kind, ""))
             console.print(table)
         for label, items in (("errors", task.errors), ("warnings", task.warnings)):
@@ -92,7 +94,10 @@ def print_text(report: Report, console: Any) -> None:
             total = task.error_count if label == "errors" else task.warning_count
             console.print(f"first {listed} of {total} {label}:" if listed < total else f"{label}:")
             for error in items:
-                console.print(f"  {escape(_where(error))}: [bold]{error.type}[/] {escape(error.message)}", soft_wrap=True)
+                console.print(
+                    f"  {escape(_where(error))}: [bold]{error.type}[/] {escape(error.message)}",
+                    soft_wrap=True,
+                )
         for note in task.notes:
             console.print(f"[yellow]note:[/] {escape(note)}")
     for error in report.errors:
@@ -128,14 +133,21 @@ def junit(report: Report) -> str:
             ET.SubElement(suite, "testcase", classname=_xml_text(task.name), name="valid")
         for (kind, field_name), count in sorted(cases.items()):
             case = ET.SubElement(
-                suite, "testcase", classname=_xml_text(task.name), name=_xml_text(f"{kind} {field_name}".strip())
+                suite,
+                "testcase",
+                classname=_xml_text(task.name),
+                name=_xml_text(f"{kind} {field_name}".strip()),
             )
             listed = groups.get((kind, field_name), [])
-            failure = ET.SubElement(case, "failure", type=kind, message=_xml_text(f"{count} × {CATALOGUE[kind].title}"))
+            failure = ET.SubElement(
+                case, "failure", type=kind, message=_xml_text(f"{count} × {CATALOGUE[kind].title}")
+            )
             failure.text = _xml_text("\n".join(f"{_where(e)}: {e.message}" for e in listed))
     suites.set("tests", str(total_tests))
     suites.set("failures", str(total_failures))
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
 
 
 def _gh_data(text: str) -> str:
@@ -173,8 +185,7 @@ def github(report: Report) -> str:
 def _md(text: Any) -> str:
     value = "" if text is None else str(text)
     value = value.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
-    value = value.replace("<", "&lt;").replace(">", "&gt;").replace("\r", " ").replace("\n", " ")
-    return value
+    return value.replace("<", "&lt;").replace(">", "&gt;").replace("\r", " ").replace("\n", " ")
 
 
 def markdown(report: Report) -> str:
@@ -190,7 +201,9 @@ def markdown(report: Report) -> str:
         ]
         if task.summary:
             out += ["| error type | field | count |", "|---|---|---:|"]
-            for (kind, field_name), count in sorted(task.summary.items(), key=lambda i: (-i[1], i[0])):
+            for (kind, field_name), count in sorted(
+                task.summary.items(), key=lambda i: (-i[1], i[0])
+            ):
                 out.append(f"| {_md(kind)} | {_md(field_name or '–')} | {count} |")
             out.append("")
         if task.errors:
@@ -219,8 +232,18 @@ def errors_csv(report: Report) -> str:
     for task in report.tasks:
         for error in task.errors:
             writer.writerow(
-                [_spreadsheet_safe(v) for v in (task.place, error.row_number, error.field_name, error.field_number,
-                                                 error.type, error.cell, error.message)]
+                [
+                    _spreadsheet_safe(v)
+                    for v in (
+                        task.place,
+                        error.row_number,
+                        error.field_name,
+                        error.field_number,
+                        error.type,
+                        error.cell,
+                        error.message,
+                    )
+                ]
             )
     return buffer.getvalue()
 

@@ -169,7 +169,5 @@ class Report:
     def flatten(self) -> list[tuple[str, int | None, str | None]]:
         """(type, rowNumber, fieldName) of every listed error: what parity tests compare."""
         return [
-            (e.type, e.row_number, e.field_name or None)
-            for task in self.tasks
-            for e in task.errors
+            (e.type, e.row_number, e.field_name or None) for task in self.tasks for e in task.errors
         ]

@@ -31,6 +31,20 @@ if TYPE_CHECKING:
 OTHER_CONSTRAINTS = ("required", "minLength", "maxLength", "enum", "pattern", "minimum", "maximum")
 """Constraints checked (through Frictionless's reader) on types polars does not parse."""
 
+FALLBACK_DECIDED = frozenset(
+    {
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "enum",
+        "pattern",
+        "minLength",
+        "maxLength",
+    }
+)
+"""Constraints that Frictionless's reader decides for fields polars does not parse."""
+
 ROW_LEVEL = frozenset({"type", "required", "minimum", "maximum", "exclusiveMinimum",
                        "exclusiveMaximum", "enum", "pattern", "minLength", "maxLength",
                        "ico", "code-list", "row-rule"})  # fmt: skip
@@ -67,7 +81,13 @@ def schema_rules(schema: SchemaSpec) -> list[Rule]:
     rules: list[Rule] = []
     for spec in schema.fields:
         rules.append(
-            Rule(f"{spec.number}:type", "type", "type-error", f'type is "{spec.type}/{spec.format}"', spec)
+            Rule(
+                f"{spec.number}:type",
+                "type",
+                "type-error",
+                f'type is "{spec.type}/{spec.format}"',
+                spec,
+            )
         )
         supported = CONSTRAINTS_BY_TYPE.get(spec.type, OTHER_CONSTRAINTS)
         for name in supported:
@@ -82,7 +102,14 @@ def schema_rules(schema: SchemaSpec) -> list[Rule]:
             elif name == "enum":
                 value = [read_scalar(spec, item) for item in raw_value]
             rules.append(
-                Rule(f"{spec.number}:{name}", name, "constraint-error", _note(name, raw_value), spec, value)
+                Rule(
+                    f"{spec.number}:{name}",
+                    name,
+                    "constraint-error",
+                    _note(name, raw_value),
+                    spec,
+                    value,
+                )
             )
     return rules
 
@@ -103,7 +130,7 @@ def polars_ok(rule: Rule) -> pl.Expr:
         return missing | pl.col(col("p", spec))
     if rule.kind == "required":
         return ~missing
-    if not spec.native and rule.kind in CONSTRAINTS_BY_TYPE.get(spec.type, ()) + ("minLength", "maxLength", "pattern", "enum"):
+    if not spec.native and rule.kind in FALLBACK_DECIDED:
         # Decided per distinct value by Frictionless's own reader (fallback.py).
         return pl.col(f"k{spec.number}:{rule.kind}").fill_null(True)
     bounds = {
@@ -119,7 +146,7 @@ def polars_ok(rule: Rule) -> pl.Expr:
             # Frictionless compares Decimals, and NaN compares with nothing.
             check = check & ~value.is_nan()
     elif rule.kind == "enum":
-        check = value.is_in(pl.Series([v for v in rule.value if v is not None]))
+        check = value.is_in(pl.Series([v for v in rule.value if v is not None]).implode())
     elif rule.kind == "pattern":
         # Frictionless anchors the pattern as "^{pattern}$", precedence quirks included.
         check = value.str.contains(f"^{rule.value}$")
@@ -130,7 +157,9 @@ def polars_ok(rule: Rule) -> pl.Expr:
     elif rule.kind == "ico":
         check = ico_ok(value)
     elif rule.kind == "code-list":
-        check = value.cast(pl.String).is_in(pl.Series(rule.params["codes"], dtype=pl.String))
+        check = value.cast(pl.String).is_in(
+            pl.Series(rule.params["codes"], dtype=pl.String).implode()
+        )
     else:
         raise ValueError(f"rule kind {rule.kind!r} is not row-level")
     # A missing or mistyped cell is not checked against constraints (its value is null).

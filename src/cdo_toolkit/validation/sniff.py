@@ -57,7 +57,9 @@ def detect_encoding(path: Path, opener: Callable[[], IO[bytes]] | None = None) -
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError as exc:
-                    return _single_byte_encoding(sample, chunk[max(0, exc.start - 4096) : exc.start + 4096])
+                    return _single_byte_encoding(
+                        sample, chunk[max(0, exc.start - 4096) : exc.start + 4096]
+                    )
             return "utf-8"
     except OSError as exc:
         raise CdoError(

@@ -80,7 +80,9 @@ def detect(path: Path, *, declared_format: str | None = None) -> Opened:
         return _zip_member(path, declared_format, size)
     if name.endswith(".xlsx") or declared_format == "xlsx":
         if not head.startswith(b"PK"):
-            raise SourceProblem("format-error", _("the file is named .xlsx but is not an Excel workbook"))
+            raise SourceProblem(
+                "format-error", _("the file is named .xlsx but is not an Excel workbook")
+            )
         return Opened(path, "xlsx", None, size=size)
     _refuse_non_text(head, name)
     return Opened(path, _format_of(name, declared_format), None, size=size)
@@ -95,17 +97,23 @@ def _format_of(name: str, declared: str | None) -> str:
 def _refuse_non_text(head: bytes, name: str) -> None:
     for magic, what in _BINARY_MAGIC.items():
         if head.startswith(magic):
-            raise SourceProblem("format-error", _("the file is {what}, not a CSV table").format(what=what))
+            raise SourceProblem(
+                "format-error", _("the file is {what}, not a CSV table").format(what=what)
+            )
     if head.startswith(b"PK\x03\x04"):
         raise SourceProblem(
             "format-error",
-            _("the file is a zip archive (perhaps an Excel workbook) named {name}").format(name=name),
+            _("the file is a zip archive (perhaps an Excel workbook) named {name}").format(
+                name=name
+            ),
         )
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")):
         raise SourceProblem(
             "format-error",
-            _("the file is an HTML or XML page, not a CSV table (was a web page saved instead of the data?)"),
+            _(
+                "the file is an HTML or XML page, not a CSV table (was a web page saved instead of the data?)"
+            ),
         )
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not utf16 and b"\x00" in head:
@@ -118,7 +126,9 @@ def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceProblem("compression-error", _("not a readable zip archive: {reason}").format(reason=exc)) from None
+        raise SourceProblem(
+            "compression-error", _("not a readable zip archive: {reason}").format(reason=exc)
+        ) from None
     with archive:
         members = [info for info in archive.infolist() if not info.is_dir()]
         for info in members:
@@ -126,7 +136,9 @@ def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
             if member.startswith(("/", "\\")) or ".." in Path(member).parts or ":" in member:
                 raise SourceProblem(
                     "compression-error",
-                    _("the zip member {name!r} has a path that leads outside the archive").format(name=member),
+                    _("the zip member {name!r} has a path that leads outside the archive").format(
+                        name=member
+                    ),
                 )
         if len(members) != 1:
             raise SourceProblem(
@@ -137,7 +149,9 @@ def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
             )
         info = members[0]
         _check_expansion(info.file_size, info.compress_size or 1)
-        return Opened(path, _format_of(info.filename.lower(), declared_format), "zip", info.filename, size)
+        return Opened(
+            path, _format_of(info.filename.lower(), declared_format), "zip", info.filename, size
+        )
 
 
 def _check_expansion(expanded: int, compressed: int) -> None:
@@ -156,7 +170,7 @@ def _check_expansion(expanded: int, compressed: int) -> None:
 class LimitedReader(io.RawIOBase):
     """A binary stream that stops a decompression bomb while it is being read."""
 
-    def __init__(self, inner: IO[bytes], compressed_size: int) -> None:
+    def __init__(self, inner: IO[bytes] | io.BufferedIOBase, compressed_size: int) -> None:
         self._inner = inner
         self._compressed = compressed_size
         self.count = 0

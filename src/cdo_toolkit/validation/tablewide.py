@@ -27,7 +27,9 @@ def table_checks(validation: TableValidation, table: pl.DataFrame, task: Task) -
     _statistics(validation, table)
 
 
-def _list(validation: TableValidation, error_type: str, field: str, rows: pl.DataFrame, make: object) -> None:
+def _list(
+    validation: TableValidation, error_type: str, field: str, rows: pl.DataFrame, make: object
+) -> None:
     collector = validation.collector
     if not collector.count(error_type, field, rows.height):
         return
@@ -44,7 +46,9 @@ def _primary_key(validation: TableValidation, table: pl.DataFrame) -> None:
     columns = [col("v", validation.schema.field(n)) for n in names]
     all_null = pl.all_horizontal([pl.col(c).is_null() for c in columns])
     flagged = _repeated(table, columns, ~all_null).with_columns(pl.lit(False).alias("all_null"))
-    nulls = table.filter(all_null).select("row", pl.lit(True).alias("all_null"), pl.lit(None, dtype=pl.Int64).alias("previous"))
+    nulls = table.filter(all_null).select(
+        "row", pl.lit(True).alias("all_null"), pl.lit(None, dtype=pl.Int64).alias("previous")
+    )
     flagged = pl.concat([flagged.select("row", "all_null", "previous"), nulls]).sort("row")
 
     def make(item: dict[str, object]) -> ReportError:
@@ -65,10 +69,16 @@ def _repeated(table: pl.DataFrame, columns: list[str], considered: pl.Expr) -> p
     candidates = table.filter(considered)
     repeated = candidates.filter(~pl.struct(columns).is_first_distinct())
     if repeated.height == 0:
-        return repeated.select("row", *columns).with_columns(pl.lit(None, dtype=pl.Int64).alias("previous"))
+        return repeated.select("row", *columns).with_columns(
+            pl.lit(None, dtype=pl.Int64).alias("previous")
+        )
     # Only the keys that repeat are looked at again, to find each repetition's previous row.
-    involved = candidates.join(repeated.select(columns).unique(), on=columns, how="semi", nulls_equal=True)
-    with_previous = involved.sort("row").with_columns(pl.col("row").shift().over(columns).alias("previous"))
+    involved = candidates.join(
+        repeated.select(columns).unique(), on=columns, how="semi", nulls_equal=True
+    )
+    with_previous = involved.sort("row").with_columns(
+        pl.col("row").shift().over(columns).alias("previous")
+    )
     return with_previous.join(repeated.select("row"), on="row", how="semi").sort("row")
 
 
@@ -114,28 +124,41 @@ def _foreign_keys(validation: TableValidation, table: pl.DataFrame, task: Task) 
             if any(n not in schema.names for n in fk.reference_fields):
                 continue
             ref_columns = [col("v", schema.field(n)) for n in fk.reference_fields]
-            reference = table.select([_as_text(pl.col(c)).alias(f"k{i}") for i, c in enumerate(ref_columns)]).unique()
+            reference = table.select(
+                [_as_text(pl.col(c)).alias(f"k{i}") for i, c in enumerate(ref_columns)]
+            ).unique()
         else:
             target = validation.source.references.get(fk.resource)
             values = target.keys.get(fk.reference_fields) if target else None
             if values is None:
                 task.notes.append(
-                    _("foreign key {fields} → {resource}.{ref}: not checked, the data of {resource} is not available").format(
-                        fields=", ".join(fk.fields), resource=fk.resource, ref=", ".join(fk.reference_fields)
+                    _(
+                        "foreign key {fields} → {resource}.{ref}: not checked, the data of {resource} is not available"
+                    ).format(
+                        fields=", ".join(fk.fields),
+                        resource=fk.resource,
+                        ref=", ".join(fk.reference_fields),
                     )
                 )
                 continue
             reference = pl.DataFrame(
-                list(values), schema={f"k{i}": pl.String for i in range(len(fk.fields))}, orient="row"
+                list(values),
+                schema={f"k{i}": pl.String for i in range(len(fk.fields))},
+                orient="row",
             )
         probe = table.select(
             "row",
             *[_as_text(pl.col(c)).alias(f"k{i}") for i, c in enumerate(columns)],
         ).filter(~pl.all_horizontal([pl.col(f"k{i}").is_null() for i in range(len(columns))]))
-        missing = probe.join(reference, on=[f"k{i}" for i in range(len(columns))], how="anti", nulls_equal=True).sort("row")
+        missing = probe.join(
+            reference, on=[f"k{i}" for i in range(len(columns))], how="anti", nulls_equal=True
+        ).sort("row")
 
         def make(item: dict[str, object], fk=fk) -> ReportError:  # type: ignore[no-untyped-def]
-            values_text = ", ".join("None" if item[f"k{i}"] is None else str(item[f"k{i}"]) for i in range(len(fk.fields)))
+            values_text = ", ".join(
+                "None" if item[f"k{i}"] is None else str(item[f"k{i}"])
+                for i in range(len(fk.fields))
+            )
             return ReportError(
                 "foreign-key",
                 note=(
@@ -159,33 +182,47 @@ def _statistics(validation: TableValidation, table: pl.DataFrame) -> None:
         warning = rule.severity == "warning"
         if rule.kind == "deviation":
             column = pl.col(col("v", spec)).cast(pl.Float64, strict=False)
-            stats = table.select(column.mean().alias("mean"), column.std().alias("std")).row(0, named=True)
+            stats = table.select(column.mean().alias("mean"), column.std().alias("std")).row(
+                0, named=True
+            )
             if stats["mean"] is None or not stats["std"]:
                 continue
             sigma = float(rule.params.get("sigma", 3))
             low, high = stats["mean"] - sigma * stats["std"], stats["mean"] + sigma * stats["std"]
-            flagged = table.select("row", column.alias("value")).filter(~pl.col("value").is_between(low, high))
-            note = _("value outside the average {mean:.4g} ± {sigma:g} standard deviations ({low:.4g} to {high:.4g})").format(
-                mean=stats["mean"], sigma=sigma, low=low, high=high
+            flagged = table.select("row", column.alias("value")).filter(
+                ~pl.col("value").is_between(low, high)
             )
-            if validation.collector.count("deviated-value", spec.name, flagged.height, warning=warning):
+            note = _(
+                "value outside the average {mean:.4g} ± {sigma:g} standard deviations ({low:.4g} to {high:.4g})"
+            ).format(mean=stats["mean"], sigma=sigma, low=low, high=high)
+            if validation.collector.count(
+                "deviated-value", spec.name, flagged.height, warning=warning
+            ):
                 for item in flagged.head(validation.limits.errors).iter_rows(named=True):
                     validation.collector.add(
-                        ReportError("deviated-value", note=note, row_number=item["row"], field_name=spec.name,
-                                    field_number=spec.number, cell=str(item["value"])),
+                        ReportError(
+                            "deviated-value",
+                            note=note,
+                            row_number=item["row"],
+                            field_name=spec.name,
+                            field_number=spec.number,
+                            cell=str(item["value"]),
+                        ),
                         warning=warning,
                     )
         elif rule.kind == "null-share":
             missing = validation.missing_counts.get(spec.number, 0)
             share = 100.0 * missing / task_rows if task_rows else 0.0
             limit = float(rule.params["max"])
-            if share > limit and validation.collector.count("null-share", spec.name, 1, warning=warning):
+            if share > limit and validation.collector.count(
+                "null-share", spec.name, 1, warning=warning
+            ):
                 validation.collector.add(
                     ReportError(
                         "null-share",
-                        note=_("{share:.1f} % of the cells are missing, at most {limit:g} % is allowed").format(
-                            share=share, limit=limit
-                        ),
+                        note=_(
+                            "{share:.1f} % of the cells are missing, at most {limit:g} % is allowed"
+                        ).format(share=share, limit=limit),
                         field_name=spec.name,
                         field_number=spec.number,
                     ),

@@ -1,0 +1,249 @@
+"""``cdo validate`` through the CLI: exit codes and every output format."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from cdo_toolkit.registry import load_valid
+from cdo_toolkit.validation.api import Options, validate
+
+HOSTILE = 'id,nazev\n1,"<script>alert(1)</script> | `x` ]]> &amp;"\n2,=HYPERLINK(""http://x"")\nx,\x01ok\n'
+SCHEMA = '{"fields": [{"name": "id", "type": "integer"}, {"name": "nazev", "type": "string", "constraints": {"maxLength": 5}}]}'
+
+
+def _hostile(workdir: Path) -> None:
+    Path("h.csv").write_text(HOSTILE, "utf-8")
+    Path("s.json").write_text(SCHEMA, "utf-8")
+
+
+def test_source_from_registry_valid_and_invalid(cdo, shipped_registry: Path) -> None:
+    valid = cdo("validate", "examples/obce.csv", "--source", "obce")
+    assert valid.exit_code == 0, valid.output
+    assert "valid" in valid.output
+    invalid = cdo("validate", "examples/skoly.csv", "--source", "skoly")
+    assert invalid.exit_code == 1
+    assert "row 9, ico (col 2)" in invalid.output
+    assert "type-error" in invalid.output
+
+
+def test_unknown_source_is_unusable_input(cdo, shipped_registry: Path) -> None:
+    result = cdo("validate", "examples/skoly.csv", "--source", "skola")
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: unknown source 'skola' (did you mean 'skoly'?)"
+
+
+def test_json_equals_library_report(cdo, shipped_registry: Path) -> None:
+    result = cdo("validate", "examples/skoly.csv", "--source", "skoly", "--format", "json")
+    data = json.loads(result.output)
+    library = validate(
+        "examples/skoly.csv", Options(source="skoly"), registry=load_valid(shipped_registry)
+    ).to_dict()
+    for report in (data, library):
+        report["stats"].pop("seconds")
+        for task in report["tasks"]:
+            task["stats"].pop("seconds")
+    assert data == library
+    assert data["valid"] is False
+    assert {
+        "type",
+        "title",
+        "description",
+        "message",
+        "tags",
+        "note",
+        "rowNumber",
+        "fieldName",
+        "fieldNumber",
+        "cell",
+        "cells",
+    } <= set(data["tasks"][0]["errors"][0])
+
+
+def test_foreign_keys_and_code_lists_with_reference_data(cdo, shipped_registry: Path) -> None:
+    without = json.loads(
+        cdo(
+            "validate",
+            "examples/dopravni-nehody.csv",
+            "--source",
+            "dopravni-nehody",
+            "--format",
+            "json",
+        ).output
+    )
+    assert any("not checked" in note for note in without["tasks"][0]["notes"])
+    result = cdo(
+        "validate",
+        "examples/dopravni-nehody.csv",
+        "--source",
+        "dopravni-nehody",
+        "--reference",
+        "obce=examples/obce.csv",
+        "--format",
+        "json",
+    )
+    task = json.loads(result.output)["tasks"][0]
+    found = {(e["type"], e["rowNumber"]) for e in task["errors"]}
+    assert {("foreign-key", 17), ("foreign-key", 90), ("code-list", 17), ("code-list", 90)} <= found
+    assert task["notes"] == []
+
+
+def test_limit_errors_cuts_the_listing_not_the_count(cdo, workdir: Path) -> None:
+    Path("many.csv").write_text("a\n" + "x\n" * 50, "utf-8")
+    Path("int.json").write_text('{"fields": [{"name": "a", "type": "integer"}]}', "utf-8")
+    data = json.loads(
+        cdo(
+            "validate",
+            "many.csv",
+            "--schema",
+            "int.json",
+            "--limit-errors",
+            "3",
+            "--format",
+            "json",
+        ).output
+    )
+    task = data["tasks"][0]
+    assert len(task["errors"]) == 3
+    assert task["stats"]["errors"] == 50
+    assert task["summary"] == [{"type": "type-error", "fieldName": "a", "count": 50}]
+
+
+def test_pick_and_skip_errors(cdo, workdir: Path) -> None:
+    Path("r.csv").write_text("a,b\n1\nx,2\n", "utf-8")
+    Path("int.json").write_text(
+        '{"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]}', "utf-8"
+    )
+    picked = json.loads(
+        cdo(
+            "validate",
+            "r.csv",
+            "--schema",
+            "int.json",
+            "--pick-errors",
+            "type-error",
+            "--format",
+            "json",
+        ).output
+    )
+    assert {e["type"] for e in picked["tasks"][0]["errors"]} == {"type-error"}
+    skipped = json.loads(
+        cdo(
+            "validate",
+            "r.csv",
+            "--schema",
+            "int.json",
+            "--skip-errors",
+            "type-error",
+            "--format",
+            "json",
+        ).output
+    )
+    assert {e["type"] for e in skipped["tasks"][0]["errors"]} == {"missing-cell"}
+
+
+def test_junit_is_well_formed_whatever_the_cells(cdo, workdir: Path) -> None:
+    _hostile(workdir)
+    result = cdo("validate", "h.csv", "--schema", "s.json", "--format", "junit")
+    assert result.exit_code == 1
+    root = ET.fromstring(result.output)
+    assert root.tag == "testsuites"
+    assert int(root.get("failures", "0")) >= 2
+    text = ET.tostring(root, encoding="unicode")
+    assert "<script>" not in text
+
+
+def test_github_annotations_point_at_file_and_line(cdo, workdir: Path) -> None:
+    _hostile(workdir)
+    lines = cdo("validate", "h.csv", "--schema", "s.json", "--format", "github").output.splitlines()
+    assert any(
+        line.startswith("::error file=h.csv,line=4,col=1,title=type-error id::") for line in lines
+    )
+    assert all("\n" not in line for line in lines)
+
+
+def test_markdown_escapes_markup(cdo, workdir: Path) -> None:
+    _hostile(workdir)
+    text = cdo("validate", "h.csv", "--schema", "s.json", "--format", "markdown").output
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "\\|" in text
+    assert "| error type | field | count |" in text
+
+
+def test_csv_output_neutralises_formulas(cdo, workdir: Path) -> None:
+    _hostile(workdir)
+    text = cdo("validate", "h.csv", "--schema", "s.json", "--format", "csv").output
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text
+
+
+def test_text_output_escapes_rich_markup(cdo, workdir: Path) -> None:
+    Path("m.csv").write_text("a\n[bold red]x[/]\n", "utf-8")
+    Path("int.json").write_text('{"fields": [{"name": "a", "type": "integer"}]}', "utf-8")
+    result = cdo("validate", "m.csv", "--schema", "int.json")
+    assert "[bold red]x[/]" in result.output
+
+
+def test_output_file(cdo, workdir: Path) -> None:
+    _hostile(workdir)
+    result = cdo(
+        "validate", "h.csv", "--schema", "s.json", "--format", "json", "--output", "report.json"
+    )
+    assert result.exit_code == 1
+    assert result.output == ""
+    assert json.loads(Path("report.json").read_text("utf-8"))["valid"] is False
+    cdo("validate", "h.csv", "--schema", "s.json", "--output", "report.txt")
+    assert "h.csv: invalid" in Path("report.txt").read_text("utf-8")
+
+
+def test_data_package(cdo, shared: Path) -> None:
+    package = shared / "data" / "real" / "frictionless-fixtures" / "invalid" / "datapackage.json"
+    result = cdo("validate", str(package), "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert [t["name"] for t in data["tasks"]] == ["data", "data2"]
+    found = {(t["name"], e["type"], e.get("rowNumber")) for t in data["tasks"] for e in t["errors"]}
+    assert found == {
+        ("data", "blank-row", 3),
+        ("data", "primary-key", 3),
+        ("data2", "blank-row", 4),
+    }
+
+
+def test_frictionless_engine_agrees_on_the_samples(cdo, shipped_registry: Path) -> None:
+    for source in ("skoly", "dotace", "silnice"):
+        fast = json.loads(
+            cdo("validate", f"examples/{source}.csv", "--source", source, "--format", "json").output
+        )
+        reference = json.loads(
+            cdo(
+                "validate",
+                f"examples/{source}.csv",
+                "--source",
+                source,
+                "--format",
+                "json",
+                "--engine",
+                "frictionless",
+            ).output
+        )
+        assert _frictionless_kinds(fast) == _frictionless_kinds(reference), source
+
+
+def _frictionless_kinds(report: dict) -> list[tuple]:  # type: ignore[type-arg]
+    """The errors Frictionless knows of: not the registry's checks, not foreign keys to other sources."""
+    ours = {
+        "ico-checksum",
+        "code-list",
+        "row-constraint",
+        "deviated-value",
+        "null-share",
+        "foreign-key",
+    }
+    return sorted(
+        (e["type"], e.get("rowNumber"), e.get("fieldName"))
+        for task in report["tasks"]
+        for e in task["errors"]
+        if e["type"] not in ours
+    )

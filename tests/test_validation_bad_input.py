@@ -1,0 +1,201 @@
+"""Bad input: each case gets a clear error (file and place), exit 1 or 2, no traceback."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cdo_toolkit.validation.api import Options, validate
+
+
+def _errors(place: Path | str, **options: object) -> list[tuple[str, str]]:
+    report = validate(str(place), Options(**options))  # type: ignore[arg-type]
+    return [(e.type, e.note) for task in report.tasks for e in task.errors] + [
+        (e.type, e.note) for e in report.errors
+    ]
+
+
+def _cli(cdo, *args: str):  # type: ignore[no-untyped-def]
+    result = cdo("validate", *args)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_empty_file(cdo, workdir: Path) -> None:
+    Path("empty.csv").write_bytes(b"")
+    assert _errors("empty.csv") == [("source-error", "the source is empty")]
+    result = _cli(cdo, "empty.csv")
+    assert result.exit_code == 1
+    assert "the source is empty" in result.output
+
+
+def test_header_only_is_valid(workdir: Path) -> None:
+    Path("h.csv").write_text("a,b\n", "utf-8")
+    report = validate("h.csv")
+    assert report.valid and report.tasks[0].rows == 0
+
+
+def test_binary_file_named_csv(cdo, workdir: Path) -> None:
+    Path("photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
+    assert _errors("photo.csv") == [("format-error", "the file is a PNG image, not a CSV table")]
+    Path("blob.csv").write_bytes(b"a,b\n\x00\x01\x02\x03")
+    assert _errors("blob.csv")[0][0] == "format-error"
+    assert _cli(cdo, "blob.csv").exit_code == 1
+
+
+def test_html_page_saved_as_csv(shared: Path) -> None:
+    errors = _errors(shared / "data" / "real" / "covid-mzcr" / "web_orp.csv")
+    assert errors[0][0] == "format-error"
+    assert "HTML" in errors[0][1]
+
+
+def test_ragged_rows_are_reported_not_fatal(workdir: Path) -> None:
+    Path("r.csv").write_text("a,b,c\n1,2\n1,2,3,4\n5,6,7\n", "utf-8")
+    report = validate("r.csv")
+    assert {(e.type, e.row_number) for e in report.tasks[0].errors} == {
+        ("missing-cell", 2),
+        ("extra-cell", 3),
+    }
+
+
+def test_huge_cell_is_refused_in_bounded_memory(workdir: Path) -> None:
+    import resource
+
+    with Path("big.csv").open("wb") as handle:
+        handle.write(b"a,b\n1,")
+        handle.write(b"x" * (20 * 1024 * 1024))
+        handle.write(b"\n2,y\n")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    errors = _errors("big.csv")
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    # Frictionless refuses cells over 128 KB; we allow records up to 4 MB and refuse the rest.
+    assert errors[0][0] == "source-error" and "larger than 4 MB" in errors[0][1]
+    assert grown_mb < 600
+
+
+def test_gzip_bomb_is_refused(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cdo_toolkit.validation.source as source
+
+    monkeypatch.setattr(source, "_RATIO_FLOOR", 1024 * 1024)
+    with gzip.open("bomb.csv.gz", "wb", compresslevel=9) as handle:
+        handle.write(b"a,b\n")
+        for _ in range(64):
+            handle.write(b"0" * (1024 * 1024))
+    assert Path("bomb.csv.gz").stat().st_size < 1024 * 1024
+    errors = _errors("bomb.csv.gz")
+    assert errors[0][0] == "compression-error"
+    assert "decompression bomb" in errors[0][1]
+
+
+def test_gzip_and_zip_tables_are_read(workdir: Path) -> None:
+    with gzip.open("t.csv.gz", "wt", encoding="utf-8") as handle:
+        handle.write("a,b\n1,2\n3,4\n")
+    assert validate("t.csv.gz").tasks[0].rows == 2
+    with zipfile.ZipFile("t.zip", "w") as archive:
+        archive.writestr("data.csv", "a;b\n1;2\n")
+    assert validate("t.zip").tasks[0].rows == 1
+
+
+def test_zip_with_several_files_or_climbing_paths(workdir: Path) -> None:
+    with zipfile.ZipFile("two.zip", "w") as archive:
+        archive.writestr("a.csv", "a\n1\n")
+        archive.writestr("b.csv", "a\n1\n")
+    assert "exactly one table" in _errors("two.zip")[0][1]
+    with zipfile.ZipFile("evil.zip", "w") as archive:
+        archive.writestr("../../etc/passwd.csv", "a\n1\n")
+    assert "leads outside the archive" in _errors("evil.zip")[0][1]
+
+
+def test_zip_bomb_is_refused_before_reading(workdir: Path) -> None:
+    with (
+        zipfile.ZipFile("bomb.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("bomb.csv", "w", force_zip64=True) as member,
+    ):
+        for _ in range(300):
+            member.write(b"0" * (1024 * 1024))
+    errors = _errors("bomb.zip")
+    assert errors[0][0] == "compression-error" and "bomb" in errors[0][1]
+
+
+def _package(folder: Path, path: str) -> Path:
+    descriptor = {
+        "name": "p",
+        "resources": [
+            {"name": "data", "path": path, "schema": {"fields": [{"name": "a", "type": "string"}]}}
+        ],
+    }
+    folder.mkdir(exist_ok=True)
+    target = folder / "datapackage.json"
+    target.write_text(json.dumps(descriptor), "utf-8")
+    return target
+
+
+def test_package_paths_climbing_out_are_refused(workdir: Path) -> None:
+    Path("secret.csv").write_text("a\nsecret\n", "utf-8")
+    for path in ("../secret.csv", "/etc/passwd"):
+        errors = _errors(_package(Path("pkg"), path))
+        assert errors[0][0] == "scheme-error"
+        assert "outside the data package folder" in errors[0][1]
+
+
+def test_package_symlink_leading_out_is_refused(workdir: Path) -> None:
+    Path("outside.csv").write_text("a\nsecret\n", "utf-8")
+    Path("pkg").mkdir()
+    Path("pkg/data.csv").symlink_to(Path("outside.csv").resolve())
+    errors = _errors(_package(Path("pkg"), "data.csv"))
+    assert "symbolic link" in errors[0][1]
+
+
+def test_remote_urls_are_refused_without_allow_remote(cdo, workdir: Path) -> None:
+    result = _cli(cdo, "https://example.org/data.csv")
+    assert result.exit_code == 2
+    assert "remote URL" in result.output and "--allow-remote" in result.output
+
+
+def test_remote_urls_fetched_with_allow_remote(workdir: Path) -> None:
+    import http.server
+    import threading
+
+    Path("served.csv").write_text("a,b\n1,x\n", "utf-8")
+    handler = http.server.SimpleHTTPRequestHandler
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a: handler(*a, directory=str(Path.cwd()))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/served.csv"
+        report = validate(url, Options(allow_remote=True))
+        assert report.tasks[0].rows == 1
+    finally:
+        server.shutdown()
+
+
+def test_wrong_declared_encoding(workdir: Path) -> None:
+    Path("cz.csv").write_bytes("a,b\nŠkola,Žár\n".encode("cp1250"))
+    errors = _errors("cz.csv", encoding="utf-8")
+    assert errors[0][0] == "encoding-error"
+
+
+def test_detected_encodings_keep_czech_letters(workdir: Path) -> None:
+    text = "název;město\nZákladní škola;Česká Lípa\n"
+    for encoding in ("cp1250", "utf-8-sig", "utf-16"):
+        Path("t.csv").write_bytes(text.encode(encoding))
+        report = validate("t.csv")
+        assert report.tasks[0].labels == ["název", "město"], encoding
+        assert report.valid, encoding
+
+
+def test_missing_file_and_schema_are_unusable_input(cdo, workdir: Path) -> None:
+    assert _cli(cdo, "nowhere.csv").exit_code == 2
+    Path("a.csv").write_text("a\n1\n", "utf-8")
+    Path("bad.json").write_text('{"fields": [{"name": "a", "type": "magical"}]}', "utf-8")
+    result = _cli(cdo, "a.csv", "--schema", "bad.json")
+    assert result.exit_code == 2
+    assert "not a valid Table Schema" in result.output
+    result = _cli(cdo, "a.csv", "--schema", "missing.json")
+    assert result.exit_code == 2 and "not found" in result.output
