@@ -29,8 +29,20 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+# Benchmarks run the toolkit as users install it (no test tooling in the environment).
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): pyproject.toml $(shell find src -name '*.py')
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .
+	$(BENCH_VENV)/bin/python -m pip install --quiet '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/startup.py
+	$(BENCH_VENV)/bin/python bench/validate.py
 
 # Regenerates the sample files of the shipped registry from the project's own generator.
 examples: $(STAMP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -181,11 +182,22 @@ def validate(
         from cdo_toolkit.validation.reference_engine import frictionless_validate
 
         return frictionless_validate(path, options, registry=registry)
-    table = _table_input(path, options, registry)
-    return _report([validate_table(table, options.limits, progress)], started)
+    table, verdict = _table_input(path, options, registry)
+    try:
+        task = validate_table(table, options.limits, progress)
+    except Exception:
+        if verdict is not None:
+            verdict.result()  # an invalid schema explains the failure better
+        raise
+    if verdict is not None:
+        verdict.result()  # raises CdoError if Frictionless found the schema invalid
+    return _report([task], started)
 
 
-def _table_input(path: Path, options: Options, registry: Registry | None) -> TableInput:
+def _table_input(
+    path: Path, options: Options, registry: Registry | None
+) -> tuple[TableInput, Future[None] | None]:
+    """The table to validate, and the pending verdict of Frictionless on a --schema file."""
     if options.source:
         if registry is None:
             raise CdoError(_("--source needs the registry"))
@@ -209,8 +221,8 @@ def _table_input(path: Path, options: Options, registry: Registry | None) -> Tab
         table.extra_rules = rules
         table.references = references
         table.notes = notes
-        return table
-    schema = load_schema(options.schema) if options.schema else None
+        return table, None
+    schema, verdict = load_schema_deferred(options.schema) if options.schema else (None, None)
     return TableInput(
         path=path,
         name=path.name.split(".")[0],
@@ -218,15 +230,10 @@ def _table_input(path: Path, options: Options, registry: Registry | None) -> Tab
         schema=schema,
         dialect=Dialect(delimiter=options.delimiter),
         encoding=options.encoding,
-    )
+    ), verdict
 
 
-def load_schema(path: Path) -> SchemaSpec:
-    """A Table Schema file (JSON or YAML), judged by Frictionless.
-
-    Raises:
-        CdoError: the file is missing, unreadable, or not a valid Table Schema.
-    """
+def _read_descriptor(path: Path) -> dict[str, Any]:
     from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
 
     if not path.is_file():
@@ -239,6 +246,10 @@ def load_schema(path: Path) -> SchemaSpec:
         raise CdoError(
             _("{file}: a Table Schema must be a JSON object").format(file=display_path(path))
         )
+    return descriptor
+
+
+def _judge(path: Path, descriptor: dict[str, Any]) -> None:
     from frictionless import Schema
 
     report = Schema.validate_descriptor(descriptor)
@@ -250,7 +261,41 @@ def load_schema(path: Path) -> SchemaSpec:
             ),
             hint=_("see https://specs.frictionlessdata.io/table-schema/"),
         )
+
+
+def load_schema(path: Path) -> SchemaSpec:
+    """A Table Schema file (JSON or YAML), judged by Frictionless.
+
+    Raises:
+        CdoError: the file is missing, unreadable, or not a valid Table Schema.
+    """
+    descriptor = _read_descriptor(path)
+    _judge(path, descriptor)
     return schema_spec(descriptor)
+
+
+def load_schema_deferred(path: Path) -> tuple[SchemaSpec, Future[None]]:
+    """A Table Schema file read now and judged by Frictionless in a thread meanwhile.
+
+    Frictionless's judgement (importing it, building its JSON Schema validators) is
+    Python work that overlaps with the data work, which runs outside the GIL. A
+    descriptor too broken to be read at all is judged at once.
+    """
+    descriptor = _read_descriptor(path)
+    try:
+        spec = schema_spec(descriptor)
+        from cdo_toolkit.validation.rules import schema_rules
+
+        schema_rules(spec)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        _judge(path, descriptor)
+        raise CdoError(
+            _("{file}: not a valid Table Schema").format(file=display_path(path))
+        ) from None
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cdo-schema")
+    verdict = executor.submit(_judge, path, descriptor)
+    executor.shutdown(wait=False)
+    return spec, verdict
 
 
 __all__ = ["Options", "Report", "ReportError", "validate"]

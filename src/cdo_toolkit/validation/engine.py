@@ -103,6 +103,7 @@ def _row_numbers(indices: pl.Series, first_row: int, ragged: list[int]) -> pl.Se
     """Row numbers of valid-row indices, given the numbers of the ragged rows skipped."""
     import polars as pl
 
+    indices = indices.cast(pl.Int64)
     if not ragged:
         return indices + first_row
     ordered = sorted(ragged)
@@ -340,7 +341,7 @@ class TableValidation:
                 )
             keep = keep.select("blank", *self.kept_columns)
         index = (
-            pl.int_range(offset, offset + frame.height, eager=True, dtype=pl.Int64)
+            pl.int_range(offset, offset + frame.height, eager=True, dtype=pl.UInt32)
             if offset is not None
             else None
         )
@@ -369,9 +370,17 @@ class TableValidation:
             keep = keep.with_columns(row_numbers.cast(pl.Int64).alias("row"))
         self.kept.append(keep)
 
-    def _cells(self, frame: pl.DataFrame, position: int) -> list[str]:
-        values = frame.select([f"c{i}" for i in range(self.text.width)]).row(position)
-        return ["" if v is None else str(v) for v in values]
+    def _raw_columns(self) -> list[str]:
+        return [f"c{i}" for i in range(self.text.width)]
+
+    def _row_label(
+        self, position: int, index: pl.Series | None, row_numbers: pl.Series | None
+    ) -> int:
+        # Listed errors carry the valid-row index until row numbers are known (finish()).
+        if index is not None:
+            return -1 - int(index[position])
+        assert row_numbers is not None
+        return int(row_numbers[position])
 
     def _report_failures(
         self,
@@ -382,6 +391,7 @@ class TableValidation:
         index: pl.Series | None,
         row_numbers: pl.Series | None,
     ) -> None:
+        listed: list[tuple[Rule, list[int]]] = []
         for rule_id, within in broken.items():
             rule = self.rules_by_id[rule_id]
             warning = rule.severity == "warning"
@@ -391,37 +401,32 @@ class TableValidation:
             room = self.limits.errors - len(
                 self.collector.warnings if warning else self.collector.errors
             )
-            for local in within.head(max(room, 0)).to_list():
-                position = int(rows[local])
-                cell = subset.get_column(col("r", rule.field))[local] if rule.field else None
+            listed.append((rule, within.head(max(room, 0)).to_list()))
+        wanted = sorted({local for _, locals_ in listed for local in locals_})
+        if not wanted:
+            return
+        # One gather for all the rows that will be listed, not one lookup per error.
+        cells = dict(zip(wanted, subset[wanted].select(self._raw_columns()).rows(), strict=True))
+        for rule, locals_ in listed:
+            warning = rule.severity == "warning"
+            spec = rule.field
+            note = (
+                (rule.params.get("message") or rule.note) if rule.kind == "row-rule" else rule.note
+            )
+            for local in locals_:
+                row_cells = ["" if v is None else str(v) for v in cells[local]]
                 self.collector.add(
-                    self._error(rule, cell, frame, position, index, row_numbers), warning=warning
+                    ReportError(
+                        rule.error_type,
+                        note=note,
+                        row_number=self._row_label(int(rows[local]), index, row_numbers),
+                        field_name=spec.name if spec else None,
+                        field_number=spec.number if spec else None,
+                        cell=row_cells[spec.number - 1] if spec else "",
+                        cells=row_cells,
+                    ),
+                    warning=warning,
                 )
-
-    def _error(
-        self,
-        rule: Rule,
-        cell: Any,
-        frame: pl.DataFrame,
-        position: int,
-        index: pl.Series | None,
-        row_numbers: pl.Series | None,
-    ) -> ReportError:
-        spec = rule.field
-        # Listed errors carry the valid-row index until row numbers are known (finish()).
-        row = -1 - int(index[position]) if index is not None else int(row_numbers[position])  # type: ignore[index]
-        note = rule.note
-        if rule.kind == "row-rule":
-            note = rule.params.get("message") or rule.note
-        return ReportError(
-            rule.error_type,
-            note=note,
-            row_number=row,
-            field_name=spec.name if spec else None,
-            field_number=spec.number if spec else None,
-            cell="" if cell is None else str(cell),
-            cells=self._cells(frame, position),
-        )
 
     def _report_blank_rows(
         self,
@@ -433,10 +438,17 @@ class TableValidation:
         positions = blank.arg_true()
         if not self.collector.count("blank-row", "", len(positions)):
             return
-        for position in positions.head(self.limits.errors).to_list():
-            row = -1 - int(index[position]) if index is not None else int(row_numbers[position])  # type: ignore[index]
+        listed = positions.head(self.limits.errors)
+        for position, values in zip(
+            listed.to_list(), frame[listed].select(self._raw_columns()).rows(), strict=True
+        ):
+            cells = ["" if v is None else str(v) for v in values]
             self.collector.add(
-                ReportError("blank-row", row_number=row, cells=self._cells(frame, position))
+                ReportError(
+                    "blank-row",
+                    row_number=self._row_label(position, index, row_numbers),
+                    cells=cells,
+                )
             )
 
     # --- ragged rows --------------------------------------------------------------------
@@ -494,19 +506,32 @@ class TableValidation:
         ragged_numbers = [r.row_number for r in self.text.ragged]
         first = self.text.first_row
         frames = []
-        for keep in self.kept:
+        while self.kept:
+            keep = self.kept.pop(0)  # freed as it is converted: the peak is one copy, not two
             if "index" in keep.columns:
                 keep = keep.with_columns(
                     _row_numbers(keep.get_column("index"), first, ragged_numbers).alias("row")
                 ).drop("index")
             frames.append(keep)
-        table = pl.concat(frames, how="vertical_relaxed").sort("row") if frames else pl.DataFrame()
-        for error in self.collector.errors + self.collector.warnings:
-            if error.row_number is not None and error.row_number < 0:
-                k = -1 - error.row_number
-                error.row_number = int(
-                    _row_numbers(pl.Series([k], dtype=pl.Int64), first, ragged_numbers)[0]
-                )
+        table = (
+            pl.concat(frames, how="vertical_relaxed", rechunk=False) if frames else pl.DataFrame()
+        )
+        del frames
+        if ragged_numbers:
+            table = table.sort("row")  # ragged rows were checked last; regular ones are in order
+        listed = [
+            e
+            for e in self.collector.errors + self.collector.warnings
+            if e.row_number is not None and e.row_number < 0
+        ]
+        if listed:
+            numbers = _row_numbers(
+                pl.Series([-1 - (e.row_number or 0) for e in listed], dtype=pl.Int64),
+                first,
+                ragged_numbers,
+            )
+            for error, number in zip(listed, numbers.to_list(), strict=True):
+                error.row_number = int(number)
         if table.height:
             from cdo_toolkit.validation.tablewide import table_checks
 
@@ -580,37 +605,79 @@ def validate_table(
     task = Task(name=source.name, place=source.place, notes=list(source.notes))
     try:
         opened = detect(source.path, declared_format=source.format)
-        task.bytes = opened.size
-        text, schema = _open(source, opened)
     except SourceProblem as problem:
         task.seconds = time.perf_counter() - started
         return _source_error(task, problem, limits)
+    task.bytes = opened.size
+    try:
+        _validate(source, opened, limits, progress, task, full_scan=False)
+    except SourceProblem as problem:
+        if problem.kind == "encoding-error" and source.encoding is None:
+            # The encoding was guessed from the start of the file, and a later part
+            # disagrees: guess again from the whole file and start over.
+            try:
+                _validate(source, opened, limits, progress, task, full_scan=True)
+            except SourceProblem as again:
+                _source_error(task, again, limits)
+        else:
+            _source_error(task, problem, limits)
+    task.seconds = time.perf_counter() - started
+    return task
+
+
+def _validate(
+    source: TableInput,
+    opened: Opened,
+    limits: Limits,
+    progress: Progress | None,
+    task: Task,
+    *,
+    full_scan: bool,
+) -> None:
+    text, schema = _open(source, opened, full_scan=full_scan)
     task.labels = text.labels
     task.fields = len(schema.fields)
     validation = TableValidation(source, schema, text, limits)
     for error in _label_errors(text.labels, schema, text.has_header):
         if validation.collector.count(error.type, error.field_name or "", 1):
             validation.collector.add(error)
+    warm = _warm_up_pandera()
     offset = 0
-    try:
-        for frame in prefetch(text.batches):
-            validation.check_batch(frame, offset)
-            offset += frame.height
-            if progress:
-                progress(text.bytes_read, opened.size)
-        validation.check_ragged()
-    except SourceProblem as problem:
-        task.seconds = time.perf_counter() - started
-        return _source_error(task, problem, limits)
+    for frame in prefetch(text.batches):
+        warm.join()
+        validation.check_batch(frame, offset)
+        offset += frame.height
+        if progress:
+            progress(text.bytes_read, opened.size)
+    validation.check_ragged()
     task.rows = offset + len(text.ragged)
     validation.finish(task)
     validation.to_task(task)
-    task.seconds = time.perf_counter() - started
-    return task
 
 
-def _open(source: TableInput, opened: Opened) -> tuple[TableText, SchemaSpec]:
-    from cdo_toolkit.validation.sniff import SAMPLE_BYTES, _single_byte_encoding, detect_delimiter
+def _warm_up_pandera() -> Any:
+    """Register Pandera's polars backends in a thread while the first chunk is read.
+
+    Registration is Python work (a few hundred milliseconds) that would otherwise wait
+    in line before the first check; the reader meanwhile works outside the GIL.
+    """
+    import threading
+
+    def register() -> None:
+        from pandera.backends.polars.register import register_polars_backends
+
+        register_polars_backends()
+
+    thread = threading.Thread(target=register, name="cdo-pandera", daemon=True)
+    thread.start()
+    return thread
+
+
+def _open(
+    source: TableInput, opened: Opened, *, full_scan: bool = True
+) -> tuple[TableText, SchemaSpec]:
+    """Start reading the table: the encoding, delimiter and schema decided, the header read."""
+    from cdo_toolkit.validation.sniff import SAMPLE_BYTES, detect_delimiter, detect_encoding
 
     if opened.format == "xlsx":
         schema = source.schema
@@ -620,11 +687,9 @@ def _open(source: TableInput, opened: Opened) -> tuple[TableText, SchemaSpec]:
 
             schema = infer_schema(source.path, None, source.dialect, None)
         return text, schema
-    encoding = source.encoding
-    if encoding is None:
-        from cdo_toolkit.validation.sniff import detect_encoding
-
-        encoding = detect_encoding(source.path, lambda: open_binary(opened))
+    encoding = source.encoding or detect_encoding(
+        source.path, lambda: open_binary(opened), limit=None if full_scan else GUESS_BYTES
+    )
     from cdo_toolkit.validation.reader import check_codec
 
     check_codec(encoding)
@@ -636,7 +701,6 @@ def _open(source: TableInput, opened: Opened) -> tuple[TableText, SchemaSpec]:
             with open_binary(opened) as stream:
                 sample = stream.read(SAMPLE_BYTES)
             delimiter = detect_delimiter(sample.decode(encoding, errors="replace"))
-    del _single_byte_encoding
     schema = source.schema
     if schema is None:
         from cdo_toolkit.validation.infer import infer_schema
@@ -644,6 +708,10 @@ def _open(source: TableInput, opened: Opened) -> tuple[TableText, SchemaSpec]:
         schema = infer_schema(source.path, encoding, source.dialect, delimiter, opened)
     text = open_csv(opened, source.dialect, encoding, delimiter, len(schema.fields))
     return text, schema
+
+
+GUESS_BYTES = 16 * 1024 * 1024
+"""The encoding is guessed from this much of a file; the reader checks the rest as it parses."""
 
 
 __all__ = ["Limits", "Reference", "TableInput", "_", "validate_table"]

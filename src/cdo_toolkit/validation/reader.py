@@ -257,45 +257,51 @@ def open_csv(
         finally:
             stream.close()
 
+    def pieces() -> Iterator[memoryview]:
+        if opened.compression is None and opened.size > 0:
+            yield from _mapped_chunks(opened.path, CHUNK_BYTES)
+        else:
+            with open_binary(opened) as stream:
+                yield from _record_chunks(stream, CHUNK_BYTES)
+
     def chunked() -> Iterator[pl.DataFrame]:
         records_before = 0
-        with open_binary(opened) as stream:
-            for number, piece in enumerate(_record_chunks(stream, CHUNK_BYTES)):
-                table.bytes_read += len(piece)
-                chunk: bytes | memoryview = piece
-                if not utf8:
-                    try:
-                        chunk = bytes(piece).decode(encoding).encode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        raise SourceProblem(
-                            "encoding-error",
-                            _("the file is not valid {encoding}: {reason}").format(
-                                encoding=encoding, reason=exc
-                            ),
-                        ) from None
-                skip = header_records if number == 0 else 0
-                flagged.clear()
-                parsed = _read_chunk(chunk, names, skip, parse_options(True), convert, threads=True)
-                if flagged:
-                    # Ragged rows in this chunk: parse it again in one thread, which numbers them.
-                    before = len(table.ragged)
-                    parsed = _read_chunk(
-                        chunk, names, skip, parse_options(False), convert, threads=False
-                    )
-                    offset = 0 if number == 0 else records_before
-                    for ragged in table.ragged[before:]:
-                        ragged.row_number += offset
-                    local_records = len(table.ragged) - before
-                else:
-                    local_records = 0
-                records_before += skip + parsed.num_rows + local_records
-                yield to_frame(parsed)
+        for number, piece in enumerate(pieces()):
+            table.bytes_read += len(piece)
+            chunk: bytes | memoryview = piece
+            if not utf8:
+                try:
+                    chunk = bytes(piece).decode(encoding).encode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise SourceProblem(
+                        "encoding-error",
+                        _("the file is not valid {encoding}: {reason}").format(
+                            encoding=encoding, reason=exc
+                        ),
+                    ) from None
+            skip = header_records if number == 0 else 0
+            flagged.clear()
+            parsed = _read_chunk(chunk, names, skip, parse_options(True), convert, threads=True)
+            if flagged:
+                # Ragged rows in this chunk: parse it again in one thread, which numbers them.
+                before = len(table.ragged)
+                parsed = _read_chunk(
+                    chunk, names, skip, parse_options(False), convert, threads=False
+                )
+                offset = 0 if number == 0 else records_before
+                for ragged in table.ragged[before:]:
+                    ragged.row_number += offset
+                local_records = len(table.ragged) - before
+            else:
+                local_records = 0
+            records_before += skip + parsed.num_rows + local_records
+            yield to_frame(parsed)
 
     table.batches = chunked() if chunkable else streamed()
     return table
 
 
-CHUNK_BYTES = 96 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024 * 1024
 THREADED_BLOCK_BYTES = 4 * 1024 * 1024
 """Bytes of CSV parsed at once on all cores; also bounds the largest record."""
 
@@ -326,6 +332,60 @@ def _read_chunk(
         )
     except pa.ArrowInvalid as exc:
         raise _arrow_problem(exc, "utf-8") from None
+
+
+def _boundary(buffer: Any, start: int, end: int, quotes: int) -> int:
+    """The last newline in ``buffer[start:end]`` outside quotes (-1 if none); ``quotes``
+    is the count of quote characters in that range."""
+    cut = buffer.rfind(b"\n", start, end)
+    while cut != -1:
+        # An even count of quotes before the newline means it ends a record.
+        if (quotes - buffer[cut:end].count(b'"')) % 2 == 0:
+            return int(cut)
+        cut = buffer.rfind(b"\n", start, cut)
+    return -1
+
+
+def _mapped_chunks(path: Path, size: int) -> Iterator[memoryview]:
+    """Record-aligned pieces of a file, as views of its memory map (no copies)."""
+    import mmap
+
+    handle = path.open("rb")
+    mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    view = memoryview(mapped)
+    try:
+        start, total = 0, len(mapped)
+        while start < total:
+            end = min(start + size, total)
+            if end < total:
+                cut = _boundary(mapped, start, end, mapped[start:end].count(b'"'))
+                while cut == -1 and end < total:
+                    end = min(end + size, total)
+                    if end - start > 4 * size:
+                        raise SourceProblem(
+                            "source-error",
+                            _("a record is longer than {size} MB (an unclosed quote?)").format(
+                                size=4 * size // 2**20
+                            ),
+                        )
+                    cut = (
+                        _boundary(mapped, start, end, mapped[start:end].count(b'"'))
+                        if end < total
+                        else total - 1
+                    )
+                end = cut + 1
+            yield view[start:end]
+            # Pages already parsed leave the process: memory stays bounded by the chunk.
+            aligned = start - start % mmap.PAGESIZE
+            mapped.madvise(mmap.MADV_DONTNEED, aligned, end - aligned)
+            start = end
+    finally:
+        try:
+            view.release()
+            mapped.close()
+        except BufferError:
+            pass  # a parser still holds a view of the map; it is unmapped when that goes
+        handle.close()
 
 
 def _record_chunks(stream: IO[bytes], size: int) -> Iterator[memoryview]:

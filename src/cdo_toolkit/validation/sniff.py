@@ -39,14 +39,22 @@ class Sniffed:
     delimiter: str
 
 
-def detect_encoding(path: Path, opener: Callable[[], IO[bytes]] | None = None) -> str:
-    """The text encoding of ``path`` (or of the stream ``opener`` gives), as a codec name."""
+def detect_encoding(
+    path: Path, opener: Callable[[], IO[bytes]] | None = None, *, limit: int | None = None
+) -> str:
+    """The text encoding of ``path`` (or of the stream ``opener`` gives), as a codec name.
+
+    ``limit`` bounds how much is read: beyond it, a file that was UTF-8 so far is taken
+    for UTF-8 (the CSV reader validates UTF-8 as it parses and says so otherwise).
+    """
     try:
         with opener() if opener else path.open("rb") as handle:
             decoder = codecs.getincrementaldecoder("utf-8")()
             sample = b""
             first = True
-            while chunk := handle.read(CHUNK_BYTES):
+            seen = 0
+            while (limit is None or seen < limit) and (chunk := handle.read(CHUNK_BYTES)):
+                seen += len(chunk)
                 if first:
                     for bom, name in _BOMS:
                         if chunk.startswith(bom):

@@ -67,7 +67,8 @@ def _repeated(table: pl.DataFrame, columns: list[str], considered: pl.Expr) -> p
     import polars as pl
 
     candidates = table.filter(considered)
-    repeated = candidates.filter(~pl.struct(columns).is_first_distinct())
+    key = pl.col(columns[0]) if len(columns) == 1 else pl.struct(columns)
+    repeated = candidates.filter(~key.is_first_distinct())
     if repeated.height == 0:
         return repeated.select("row", *columns).with_columns(
             pl.lit(None, dtype=pl.Int64).alias("previous")
