@@ -13,9 +13,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo submits every sample file into a fresh warehouse of its own (warehouse/demo/).
+DEMO_WAREHOUSE := duckdb:///warehouse/demo/cdo.duckdb
+
 demo: $(STAMP)
 	$(CDO) registry lint
 	$(CDO) registry list
+	rm -rf warehouse/demo
+	@for source in obce $$(ls examples | sed 's/\.csv$$//' | grep -v '^obce$$'); do \
+	  echo "== cdo submit $$source examples/$$source.csv"; \
+	  $(CDO) --warehouse $(DEMO_WAREHOUSE) submit $$source examples/$$source.csv | head -n 4 || true; \
+	done
+	$(CDO) --warehouse $(DEMO_WAREHOUSE) history
+	$(CDO) --warehouse $(DEMO_WAREHOUSE) warehouse status
 
 test: lint typecheck pytest
 

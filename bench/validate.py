@@ -38,6 +38,7 @@ types = {"integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "datetime": "T
          "boolean": "BOOLEAN", "string": "VARCHAR"}
 columns = ", ".join(f"'{f['name']}': '{types[f['type']]}'" for f in schema["fields"])
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}', header=true, columns={{{columns}}}, "
             "store_rejects=true, ignore_errors=true)")
 conditions = []

@@ -81,3 +81,35 @@ def case_files(folder: str) -> list[Path]:
 
 
 os.environ.setdefault("NO_COLOR", "1")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the PostgreSQL server named by CDO_TEST_POSTGRES_URL.
+
+    Skipped where no server is configured, except under CI=true, where .ci/run starts
+    one and a missing server is a failure.
+    """
+    import uuid
+
+    admin = os.environ.get("CDO_TEST_POSTGRES_URL")
+    if not admin:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CDO_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL")
+        pytest.skip(
+            "no PostgreSQL server: set CDO_TEST_POSTGRES_URL (as .ci/run does) to run these tests"
+        )
+    import psycopg
+
+    name = f"cdo_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at CDO_TEST_POSTGRES_URL is not reachable: {exc}")
+        pytest.skip(f"PostgreSQL at CDO_TEST_POSTGRES_URL is not reachable: {exc}")
+    base, _, _ = admin.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from cdo_toolkit import __version__
 from cdo_toolkit.cli import registry as registry_cli
 from cdo_toolkit.cli import validate as validate_cli
+from cdo_toolkit.cli import warehouse as warehouse_cli
 from cdo_toolkit.cli.output import print_error
 from cdo_toolkit.errors import CdoError
 
@@ -81,6 +82,9 @@ app = typer.Typer(
 )
 app.add_typer(registry_cli.app, name="registry")
 app.command("validate")(validate_cli.validate)
+app.command("submit")(warehouse_cli.submit)
+app.command("history")(warehouse_cli.history)
+app.add_typer(warehouse_cli.app, name="warehouse")
 
 
 def _version(value: bool) -> None:

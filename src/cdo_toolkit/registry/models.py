@@ -187,6 +187,12 @@ class Standard(_Model):
     description: str | None = None
     thresholds: Thresholds
     weights: Weights | None = None
+    max_error_rows: Percent = Field(
+        default=0,
+        description="Largest share of rows, in percent, that may carry value errors (type, constraint, "
+        "registry checks) for a submission still to be accepted; such cells load as empty. Errors of "
+        "structure, header or keys always reject.",
+    )
     max_volume_change: Percent | None = Field(
         default=None,
         description="Largest accepted change in row count from the previous accepted load, "

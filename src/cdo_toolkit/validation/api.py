@@ -8,7 +8,7 @@ cannot be read, a missing file) raises :class:`~cdo_toolkit.errors.CdoError`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,8 @@ from cdo_toolkit.validation.report import Report, ReportError
 from cdo_toolkit.validation.source import is_remote
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from cdo_toolkit.registry import Registry, SourceEntry
 
 Progress = Callable[[int, int], None]
@@ -42,6 +44,10 @@ class Options:
     engine: str = "fast"
     references: dict[str, Path] = field(default_factory=dict)
     """Files holding the data of registered sources that foreign keys and code lists point at."""
+    stored_keys: Callable[[str, tuple[str, ...]], set[tuple[Any, ...]] | None] | None = None
+    """Where a registered source's keys come from when no file is given: the warehouse."""
+    place: str | None = None
+    """The name shown for the file in the report (the landing copy is named by its hash)."""
 
 
 def dialect_of(entry: SourceEntry, options: Options) -> Dialect:
@@ -108,6 +114,37 @@ def read_keys(
     return {fields: values for fields, values in found.items() if fields in usable}
 
 
+def typed_frames(source: TableInput) -> Iterator[pl.DataFrame]:
+    """The rows of a (valid) table as typed columns named after the schema's fields.
+
+    Values are parsed exactly as validation parsed them (Frictionless semantics); what
+    validation passed loads unchanged.
+    """
+    import polars as pl
+
+    from cdo_toolkit.validation.engine import TableValidation, _open
+    from cdo_toolkit.validation.rules import col
+    from cdo_toolkit.validation.source import SourceProblem, detect
+
+    try:
+        opened = detect(source.path, declared_format=source.format)
+        text, schema = _open(source, opened)
+    except SourceProblem as problem:
+        raise CdoError(problem.note) from None
+    validation = TableValidation(source, schema, text, Limits(errors=0))
+    present = {f.name for f in validation.fields_present}
+    for frame in text.batches:
+        prepared = validation.prepare(frame)
+        yield prepared.select(
+            [
+                pl.col(col("v", f)).alias(f.name)
+                if f.name in present
+                else pl.lit(None).alias(f.name)
+                for f in schema.fields
+            ]
+        )
+
+
 def _references(
     registry: Registry, entry: SourceEntry, options: Options
 ) -> tuple[dict[str, Reference], dict[tuple[str, str], list[str]]]:
@@ -129,9 +166,17 @@ def _references(
     for source_id, field_sets in wanted.items():
         path = options.references.get(source_id)
         target = registry.sources.get(source_id)
-        if path is None or target is None:
+        if target is None:
             continue
-        keys = read_keys(source_input(target, path, Options()), field_sets)
+        if path is not None:
+            keys = read_keys(source_input(target, path, Options()), field_sets)
+        elif options.stored_keys is not None:
+            stored = {fields: options.stored_keys(source_id, fields) for fields in field_sets}
+            keys = {fields: values for fields, values in stored.items() if values is not None}
+            if not keys:
+                continue
+        else:
+            continue
         references[source_id] = Reference(source_id, keys)
         for fields, values in keys.items():
             if len(fields) == 1:
@@ -212,7 +257,7 @@ def _table_input(
                 if close
                 else _("'cdo registry list' shows the sources"),
             )
-        table = source_input(entry, path, options)
+        table = source_input(entry, path, options, options.place)
         from cdo_toolkit.validation.checks import registry_rules
 
         references, code_lists = _references(registry, entry, options)

@@ -1,0 +1,158 @@
+"""``cdo submit``, ``cdo history`` and ``cdo warehouse status``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
+
+if TYPE_CHECKING:
+    from cdo_toolkit.warehouse.url import WarehouseUrl
+
+app = typer.Typer(help="The warehouse: what it holds.", no_args_is_help=True, rich_markup_mode=None)
+
+
+def _url(ctx: typer.Context) -> WarehouseUrl:
+    from cdo_toolkit.warehouse.url import parse_url
+
+    settings = ctx.obj.settings
+    return parse_url(settings.warehouse, settings.root)
+
+
+def submit(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="The registered source the file belongs to.")],
+    file: Annotated[Path, typer.Argument(help="The file to submit.")],
+    guarantor: Annotated[
+        str | None, typer.Option("--guarantor", help="Who submits (a guarantor id).")
+    ] = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for a busy DuckDB warehouse.")
+    ] = 30.0,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="Output format.")
+    ] = TableOrJson.TABLE,
+    reference: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reference",
+            metavar="SOURCE=FILE",
+            help="Data of a registered source that foreign keys use.",
+        ),
+    ] = None,
+) -> None:
+    """Store, validate and load a file; exit 0 accepted (or already loaded), 1 rejected, 2 unusable."""
+    from cdo_toolkit.cli.validate import _references
+    from cdo_toolkit.registry import load_valid
+    from cdo_toolkit.warehouse.submit import submit as run
+
+    registry = load_valid(Path(ctx.obj.settings.registry))
+    err = console(stderr=True)
+    result = run(
+        registry,
+        _url(ctx),
+        source,
+        file,
+        guarantor=guarantor,
+        wait_seconds=wait,
+        on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
+        references=_references(reference or []),
+    )
+    if format is TableOrJson.JSON:
+        print_json(result.to_dict())
+    else:
+        _print_result(result)
+    raise typer.Exit(1 if result.status == "rejected" else 0)
+
+
+def _print_result(result: Any) -> None:
+    out = console()
+    if result.status == "duplicate":
+        out.print(
+            f"[green]already loaded[/]: the same file was accepted as submission {result.duplicate_of}; "
+            f"nothing was loaded again (submission {result.submission_id})"
+        )
+        return
+    if result.status == "accepted":
+        out.print(
+            f"[green]accepted[/]: {result.rows} rows loaded into {result.table} (submission {result.submission_id})"
+        )
+        for warning in result.warnings:
+            out.print(f"[yellow]warning:[/] {escape(warning)}")
+        return
+    out.print(
+        f"[red]rejected[/] (submission {result.submission_id}): the file was not loaded; fix these and submit again."
+    )
+    out.print(f"the file and its report are kept in {escape(result.quarantine_path or '')}")
+    from cdo_toolkit.validation.render import print_text
+
+    print_text(result.report, out)
+
+
+def history(
+    ctx: typer.Context,
+    source: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="How many submissions, newest first.")
+    ] = 50,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="Output format.")
+    ] = TableOrJson.TABLE,
+) -> None:
+    """Submissions: when, who, file, sha256, rows, status."""
+    from cdo_toolkit.warehouse.status import history as load_history
+
+    rows = load_history(_url(ctx), source, limit)
+    if format is TableOrJson.JSON:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Submissions ({len(rows)})", title_justify="left")
+    for name in ("id", "source", "status", "file", "rows", "finished", "sha256"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            escape(row["source"]),
+            row["status"],
+            escape(row["file"]),
+            "" if row["rows"] is None else str(row["rows"]),
+            (row["finished_at"] or "")[:19],
+            row["sha256"][:12],
+        )
+    console().print(table)
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="Output format.")
+    ] = TableOrJson.TABLE,
+) -> None:
+    """Tables, rows, last accepted load and columns of every registered source."""
+    from cdo_toolkit.registry import load_valid
+    from cdo_toolkit.warehouse.status import status as load_status
+
+    data = load_status(_url(ctx), load_valid(Path(ctx.obj.settings.registry), thorough=False))
+    if format is TableOrJson.JSON:
+        print_json(data)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Warehouse {escape(data['warehouse'])}", title_justify="left")
+    for name in ("source", "table", "rows", "last accepted", "columns"):
+        table.add_column(name, overflow="fold")
+    for item in data["tables"]:
+        table.add_row(
+            escape(item["source"]),
+            item["table"],
+            "–" if item["rows"] is None else str(item["rows"]),
+            (item["last_accepted"] or "never")[:19],
+            str(len(item["columns"]) or "–"),
+        )
+    console().print(table)

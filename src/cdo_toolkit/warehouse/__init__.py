@@ -1,0 +1,1 @@
+"""The warehouse: validated submissions loaded into DuckDB or PostgreSQL, with their history."""

@@ -1,0 +1,199 @@
+"""A connection to the warehouse: DuckDB (embedded, one writer at a time) or PostgreSQL.
+
+One small interface over both: ``execute`` with parameters, ``transaction``, and
+``stage``, which bulk-loads a typed Arrow table into a temporary table ``incoming`` through
+the engine's own loader (a registered Arrow view for DuckDB, ``COPY`` for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.i18n import _
+from cdo_toolkit.warehouse import sql
+from cdo_toolkit.warehouse.url import WarehouseUrl
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+STAGE = "incoming"
+
+
+class Warehouse:
+    def __init__(
+        self,
+        url: WarehouseUrl,
+        *,
+        wait_seconds: float = 30.0,
+        on_wait: Callable[[str], None] | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.url = url
+        self.kind = url.kind
+        self._connection: Any = None
+        self._connect(wait_seconds, on_wait, read_only)
+
+    # --- connecting -------------------------------------------------------------------
+
+    def _connect(
+        self, wait_seconds: float, on_wait: Callable[[str], None] | None, read_only: bool
+    ) -> None:
+        if self.kind == "duckdb":
+            self._connect_duckdb(wait_seconds, on_wait, read_only)
+        else:
+            self._connect_postgres()
+
+    def _connect_duckdb(
+        self, wait_seconds: float, on_wait: Callable[[str], None] | None, read_only: bool
+    ) -> None:
+        import duckdb
+
+        path = self.url.path
+        assert path is not None
+        if read_only and not path.exists():
+            raise CdoError(
+                _("the warehouse {path} does not exist yet").format(path=path),
+                hint=_("submit a file first: cdo submit SOURCE FILE"),
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CdoError(
+                _("cannot create the warehouse folder {path}: {reason}").format(
+                    path=path.parent, reason=exc.strerror
+                )
+            ) from None
+        deadline = time.monotonic() + wait_seconds
+        told = False
+        while True:
+            try:
+                self._connection = duckdb.connect(str(path), read_only=read_only)
+                self._connection.execute("SET enable_progress_bar = false")
+                return
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise CdoError(
+                        _("cannot open the warehouse {path}: {reason}").format(
+                            path=path, reason=exc
+                        )
+                    ) from None
+                if time.monotonic() >= deadline:
+                    raise CdoError(
+                        _("the warehouse {path} is in use by another process").format(path=path),
+                        hint=_(
+                            "DuckDB allows one writer at a time: wait for the other submission to end, then retry"
+                        ),
+                    ) from None
+                if not told and on_wait is not None:
+                    on_wait(
+                        _(
+                            "the warehouse is in use by another process; waiting up to {seconds:.0f} s"
+                        ).format(seconds=wait_seconds)
+                    )
+                    told = True
+                time.sleep(0.2)
+
+    def _connect_postgres(self) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            raise CdoError(
+                _("PostgreSQL needs the psycopg package"), hint=_("pip install 'psycopg[binary]'")
+            ) from None
+        try:
+            self._connection = psycopg.connect(self.url.url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            message = (
+                str(exc).replace(self.url.url, self.url.safe).splitlines()[0]
+                if str(exc)
+                else type(exc).__name__
+            )
+            raise CdoError(
+                _("cannot connect to the warehouse {url}: {reason}").format(
+                    url=self.url.safe, reason=message
+                )
+            ) from None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- statements -------------------------------------------------------------------
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement with parameters; the rows it returns, if any."""
+        if self.kind == "duckdb":
+            result = self._connection.execute(statement, list(params))
+            try:
+                return list(result.fetchall())
+            except Exception:  # DuckDB raises when a statement returns no result set
+                return []
+        with self._connection.cursor() as cursor:
+            cursor.execute(statement, list(params) if params else None)
+            return list(cursor.fetchall()) if cursor.description else []
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: a failure (or a killed process) leaves the warehouse as before."""
+        if self.kind == "duckdb":
+            self._connection.execute("BEGIN TRANSACTION")
+            try:
+                yield
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+        else:
+            with self._connection.transaction():
+                yield
+
+    def stage(self, frame: pa.Table, columns: list[tuple[str, str]]) -> None:
+        """Load ``frame`` into the temporary table ``incoming`` (inside the current transaction)."""
+        names = [name for name, _type in columns]
+        if self.kind == "duckdb":
+            self._connection.register("cdo_arrow", frame)
+            try:
+                from sqlglot import exp
+
+                query = sql.select([sql.column(n) for n in names], exp.to_table("cdo_arrow"))
+                create = exp.Create(
+                    this=exp.to_table(STAGE),
+                    kind="TABLE",
+                    replace=True,
+                    expression=query,
+                    properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                )
+                self._connection.execute(sql.render(create, "duckdb"))
+            finally:
+                self._connection.unregister("cdo_arrow")
+            return
+        import io
+
+        import polars as pl
+
+        definition = sql.create_table("pg_temp", STAGE, columns, "postgres")
+        self.execute(sql.drop_table("pg_temp", STAGE, "postgres"))
+        self.execute(definition)
+        buffer = io.BytesIO()
+        data = pl.from_arrow(frame)
+        assert isinstance(data, pl.DataFrame)
+        data.write_csv(buffer, include_header=False, null_value="\\N", quote_style="non_numeric")
+        from psycopg import sql as pgsql
+
+        statement = pgsql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
+            pgsql.Identifier("pg_temp", STAGE),
+            pgsql.SQL(", ").join(pgsql.Identifier(n) for n in names),
+        )
+        with self._connection.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(buffer.getvalue())

@@ -1,0 +1,81 @@
+"""The landing zone: every submitted file stored first, by content, read-only.
+
+``landing/<source>/<sha256><suffixes>``: the same bytes always land at the same place,
+so a second submission of a file finds it already there, and nothing ever overwrites
+or deletes a landed file. Rejected files are copied to ``quarantine/`` beside their report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.i18n import _
+
+
+@dataclass(frozen=True)
+class Landed:
+    path: Path
+    sha256: str
+    bytes: int
+
+
+def _suffix(name: str) -> str:
+    lowered = name.lower()
+    for double in (".csv.gz", ".tsv.gz"):
+        if lowered.endswith(double):
+            return double
+    return Path(lowered).suffix or ".dat"
+
+
+def land(file: Path, folder: Path, source: str) -> Landed:
+    """Copy ``file`` into the landing zone (atomically, read-only) and return where it is."""
+    target_dir = folder / "landing" / source
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        with (
+            file.open("rb") as src,
+            tempfile.NamedTemporaryFile(dir=target_dir, prefix=".incoming-", delete=False) as tmp,
+        ):
+            while chunk := src.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                tmp.write(chunk)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+            temporary = Path(tmp.name)
+        sha = digest.hexdigest()
+        target = target_dir / f"{sha}{_suffix(file.name)}"
+        if target.exists():
+            temporary.unlink()
+        else:
+            temporary.chmod(0o444)
+            temporary.replace(target)
+        return Landed(target, sha, size)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise CdoError(
+            _("cannot store {file} in the landing zone {folder}: {reason}").format(
+                file=file, folder=target_dir, reason=reason
+            ),
+            hint=_("nothing was loaded; free disk space or fix permissions, then submit again"),
+        ) from None
+
+
+def quarantine(landed: Landed, folder: Path, source: str, report_json: str) -> Path:
+    """A copy of a rejected file and its report in ``quarantine/<source>/``."""
+    target_dir = folder / "quarantine" / source
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / landed.path.name
+    if not target.exists():
+        shutil.copyfile(landed.path, target)
+        target.chmod(0o444)
+    (target_dir / f"{landed.sha256}.report.json").write_text(report_json, encoding="utf-8")
+    return target

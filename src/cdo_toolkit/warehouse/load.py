@@ -1,0 +1,311 @@
+"""Loading a validated file into ``raw.<table>`` in one transaction, then reconciling.
+
+Load modes: ``replace`` (the table becomes the file), ``append`` (rows added), ``upsert``
+(rows whose primary key is in the file are replaced, the others kept). Every row carries
+``_cdo_submission_id``, so what a submission loaded can always be found again.
+
+Reconciliation, inside the same transaction: the rows, distinct keys and sums of numeric
+columns that the table holds for this submission must equal those of the file; a
+mismatch undoes the load. Drift against the previous accepted load (columns added,
+removed or retyped; a change in row count beyond the standard's limit) is reported.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.i18n import _
+from cdo_toolkit.warehouse import sql
+from cdo_toolkit.warehouse.connection import STAGE, Warehouse
+
+if TYPE_CHECKING:
+    import polars as pl
+
+RAW = "raw"
+SUBMISSION_COLUMN = "_cdo_submission_id"
+NUMERIC = ("integer", "number", "year")
+
+
+@dataclass
+class LoadResult:
+    rows: int
+    table: str
+    reconciliation: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _polars_type(kind: str) -> Any:
+    import polars as pl
+
+    return {
+        "integer": pl.Int64,
+        "number": pl.Float64,
+        "boolean": pl.Boolean,
+        "date": pl.Date,
+        "datetime": pl.Datetime("us"),
+        "time": pl.Time,
+        "year": pl.Int32,
+    }.get(kind, pl.String)
+
+
+def table_columns(warehouse: Warehouse, schema: str, table: str) -> list[tuple[str, str]] | None:
+    """(name, SQL type) of a table's columns, or None if it does not exist."""
+    statement = sql.for_engine(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        warehouse.kind,
+    )
+    rows = warehouse.execute(statement, [schema, table])
+    return [(str(n), str(t).upper()) for n, t in rows] or None
+
+
+def _expected_sql_types(columns: list[tuple[str, str]], kind: str) -> list[tuple[str, str]]:
+    rendered = []
+    for name, field_type in columns:
+        text = sql.data_type(field_type).sql(dialect=sql.DIALECTS[kind]).upper()
+        rendered.append((name, text))
+    return rendered
+
+
+def _same_type(declared: str, actual: str) -> bool:
+    aliases = {
+        "TEXT": {"TEXT", "VARCHAR", "CHARACTER VARYING"},
+        "BIGINT": {"BIGINT", "INT8"},
+        "DOUBLE": {"DOUBLE", "DOUBLE PRECISION", "FLOAT8"},
+        "DOUBLE PRECISION": {"DOUBLE", "DOUBLE PRECISION", "FLOAT8"},
+        "INT": {"INT", "INTEGER", "INT4"},
+        "INTEGER": {"INT", "INTEGER", "INT4"},
+        "TIMESTAMP": {"TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE"},
+        "TIME": {"TIME", "TIME WITHOUT TIME ZONE"},
+    }
+    return actual == declared or actual in aliases.get(declared, set())
+
+
+def load(
+    warehouse: Warehouse,
+    *,
+    table: str,
+    fields: list[tuple[str, str]],
+    primary_key: list[str],
+    mode: str,
+    frames: Iterator[pl.DataFrame],
+    submission_id: int,
+) -> LoadResult:
+    """Stage, load and reconcile, inside the caller's transaction."""
+    import polars as pl
+    from sqlglot import exp
+
+    kind = warehouse.kind
+    columns = [*fields, (SUBMISSION_COLUMN, "integer")]
+    target = sql.table(RAW, table)
+    warehouse.execute(sql.create_schema(RAW, kind))
+    existing = table_columns(warehouse, RAW, table)
+    expected = _expected_sql_types(columns, kind)
+    if mode == "replace" and existing is not None:
+        warehouse.execute(sql.drop_table(RAW, table, kind))
+        existing = None
+    if existing is None:
+        warehouse.execute(sql.create_table(RAW, table, columns, kind))
+    elif [n for n, _t in existing] != [n for n, _t in expected] or not all(
+        _same_type(e, a) for (_n, e), (_m, a) in zip(expected, existing, strict=True)
+    ):
+        raise CdoError(
+            _("raw.{table} has other columns than the source's Table Schema").format(table=table),
+            hint=_("the schema changed: submit with load_mode replace, or migrate the table"),
+        )
+    rows = 0
+    sums: dict[str, float] = {}
+    numeric = [name for name, field_type in fields if field_type in NUMERIC]
+    staged = False
+    for frame in frames:
+        typed = frame.select(
+            [
+                pl.col(name).cast(_polars_type(field_type), strict=False).alias(name)
+                for name, field_type in fields
+            ]
+        ).with_columns(pl.lit(submission_id, dtype=pl.Int64).alias(SUBMISSION_COLUMN))
+        rows += typed.height
+        for name in numeric:
+            value = typed.get_column(name).cast(pl.Float64).sum()
+            sums[name] = sums.get(name, 0.0) + float(value or 0.0)
+        if not staged:
+            warehouse.stage(typed.to_arrow(), columns)
+            staged = True
+        else:
+            _stage_more(warehouse, typed, columns)
+    if not staged:
+        warehouse.stage(
+            pl.DataFrame(schema={n: _polars_type(t) for n, t in columns}).to_arrow(), columns
+        )
+    stage = exp.to_table(STAGE) if kind == "duckdb" else sql.table("pg_temp", STAGE)
+    names = [name for name, _type in columns]
+    if mode == "upsert" and primary_key:
+        keys = exp.Tuple(expressions=[sql.column(k) for k in primary_key])
+        inner = sql.select([sql.column(k) for k in primary_key], stage)
+        delete = exp.Delete(
+            this=target, where=exp.Where(this=exp.In(this=keys, query=exp.Subquery(this=inner)))
+        )
+        warehouse.execute(sql.render(delete, kind))
+    insert = exp.Insert(
+        this=exp.Schema(this=target, expressions=[sql.ident(n) for n in names]),
+        expression=sql.select([sql.column(n) for n in names], stage),
+    )
+    warehouse.execute(sql.render(insert, kind))
+    reconciliation = _reconcile(
+        warehouse, table, primary_key, numeric, rows, sums, submission_id, mode
+    )
+    return LoadResult(rows, f"{RAW}.{table}", reconciliation)
+
+
+def _stage_more(warehouse: Warehouse, typed: pl.DataFrame, columns: list[tuple[str, str]]) -> None:
+    """Append a further batch to the staging table."""
+    from sqlglot import exp
+
+    if warehouse.kind == "duckdb":
+        connection = warehouse._connection
+        connection.register("cdo_arrow", typed.to_arrow())
+        try:
+            names = [n for n, _t in columns]
+            insert = exp.Insert(
+                this=exp.Schema(
+                    this=exp.to_table(STAGE), expressions=[sql.ident(n) for n in names]
+                ),
+                expression=sql.select([sql.column(n) for n in names], exp.to_table("cdo_arrow")),
+            )
+            connection.execute(sql.render(insert, "duckdb"))
+        finally:
+            connection.unregister("cdo_arrow")
+        return
+    import io
+
+    from psycopg import sql as pgsql
+
+    buffer = io.BytesIO()
+    typed.write_csv(buffer, include_header=False, null_value="\\N", quote_style="non_numeric")
+    statement = pgsql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
+        pgsql.Identifier("pg_temp", STAGE),
+        pgsql.SQL(", ").join(pgsql.Identifier(n) for n, _t in columns),
+    )
+    with warehouse._connection.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(buffer.getvalue())
+
+
+def _reconcile(
+    warehouse: Warehouse,
+    table: str,
+    primary_key: list[str],
+    numeric: list[str],
+    rows: int,
+    sums: dict[str, float],
+    submission_id: int,
+    mode: str,
+) -> dict[str, Any]:
+    from sqlglot import exp
+
+    kind = warehouse.kind
+    measures: list[exp.Expression] = [exp.Count(this=exp.Star())]
+    if primary_key:
+        keys = [sql.column(k) for k in primary_key]
+        measures.append(
+            exp.Count(
+                this=exp.Distinct(
+                    expressions=[exp.Tuple(expressions=keys)] if len(keys) > 1 else keys
+                )
+            )
+        )
+    measures += [
+        exp.Sum(this=exp.Cast(this=sql.column(n), to=exp.DataType.build("DOUBLE"))) for n in numeric
+    ]
+    where = exp.EQ(this=sql.column(SUBMISSION_COLUMN), expression=sql.placeholder())
+    query = sql.select(measures, sql.table(RAW, table), where)
+    result = warehouse.execute(sql.render(query, kind), [submission_id])[0]
+    held_rows = int(result[0])
+    report: dict[str, Any] = {"submitted_rows": rows, "table_rows_of_submission": held_rows}
+    problems = []
+    if held_rows != rows:
+        problems.append(
+            _("the table holds {held} rows of this submission, the file {rows}").format(
+                held=held_rows, rows=rows
+            )
+        )
+    offset = 1
+    if primary_key:
+        distinct = int(result[1])
+        report["distinct_keys"] = distinct
+        if distinct != rows:
+            problems.append(
+                _("{distinct} distinct keys for {rows} rows").format(distinct=distinct, rows=rows)
+            )
+        offset = 2
+    report["sums"] = {}
+    for index, name in enumerate(numeric):
+        held = float(result[offset + index] or 0.0)
+        submitted = sums.get(name, 0.0)
+        report["sums"][name] = {"file": submitted, "table": held}
+        if not math.isclose(held, submitted, rel_tol=1e-9, abs_tol=1e-6):
+            problems.append(
+                _("the sum of {column} differs: file {file}, table {table}").format(
+                    column=name, file=submitted, table=held
+                )
+            )
+    if mode == "replace":
+        total = warehouse.execute(
+            sql.render(sql.select([exp.Count(this=exp.Star())], sql.table(RAW, table)), kind)
+        )[0][0]
+        report["table_rows"] = int(total)
+        if int(total) != rows:
+            problems.append(
+                _("after a replace the table holds {total} rows, the file {rows}").format(
+                    total=total, rows=rows
+                )
+            )
+    report["matches"] = not problems
+    if problems:
+        raise CdoError(
+            _("reconciliation failed: {problems}").format(problems="; ".join(problems)),
+            hint=_("the load was undone; nothing changed in the warehouse"),
+        )
+    return report
+
+
+def drift(
+    previous: dict[str, Any] | None,
+    fields: list[tuple[str, str]],
+    rows: int,
+    max_change: float | None,
+) -> list[str]:
+    """Differences from the previous accepted load, as warnings."""
+    if previous is None:
+        return []
+    warnings = []
+    before = dict(previous.get("schema") or [])
+    now = dict(fields)
+    added = [n for n in now if n not in before]
+    removed = [n for n in before if n not in now]
+    retyped = [n for n in now if n in before and before[n] != now[n]]
+    if added:
+        warnings.append(
+            _("columns added since the previous load: {names}").format(names=", ".join(added))
+        )
+    if removed:
+        warnings.append(
+            _("columns removed since the previous load: {names}").format(names=", ".join(removed))
+        )
+    if retyped:
+        warnings.append(
+            _("columns retyped since the previous load: {names}").format(names=", ".join(retyped))
+        )
+    previous_rows = previous.get("rows") or 0
+    if previous_rows:
+        change = 100.0 * (rows - previous_rows) / previous_rows
+        if max_change is not None and abs(change) > max_change:
+            warnings.append(
+                _(
+                    "the row count changed by {change:+.1f} % ({before} → {after}), more than the standard's {limit:g} %"
+                ).format(change=change, before=previous_rows, after=rows, limit=max_change)
+            )
+    return warnings

@@ -1,0 +1,190 @@
+"""``cdo_meta``: the record of every submission, in the warehouse itself.
+
+A submission's status moves ``validating`` → ``rejected`` | ``accepted`` | ``duplicate`` |
+``failed``. ``accepted`` is written in the same transaction as the load, so it is true
+exactly when the data is there. A process killed mid-way leaves ``validating`` or
+``loading``; the next submission marks such rows ``interrupted``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from cdo_toolkit.warehouse.connection import Warehouse
+
+SCHEMA = "cdo_meta"
+FINAL = ("rejected", "accepted", "duplicate", "failed", "interrupted")
+
+COLUMNS = (
+    ("id", "BIGINT"),
+    ("source", "TEXT"),
+    ("guarantor", "TEXT"),
+    ("file_name", "TEXT"),
+    ("sha256", "TEXT"),
+    ("bytes", "BIGINT"),
+    ("rows", "BIGINT"),
+    ("started_at", "TIMESTAMP"),
+    ("finished_at", "TIMESTAMP"),
+    ("status", "TEXT"),
+    ("message", "TEXT"),
+    ("landing_path", "TEXT"),
+    ("report", "TEXT"),
+    ("reconciliation", "TEXT"),
+    ("table_schema", "TEXT"),
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def ensure(warehouse: Warehouse) -> None:
+    """Create ``cdo_meta`` and its tables if missing (idempotent)."""
+    from sqlglot import exp
+
+    from cdo_toolkit.warehouse import sql
+
+    warehouse.execute(sql.create_schema(SCHEMA, warehouse.kind))
+    warehouse.execute("CREATE SEQUENCE IF NOT EXISTS cdo_meta.submission_ids")
+    definitions = [exp.ColumnDef(this=sql.ident(n), kind=exp.DataType.build(t)) for n, t in COLUMNS]
+    create = exp.Create(
+        this=exp.Schema(this=sql.table(SCHEMA, "submissions"), expressions=definitions),
+        kind="TABLE",
+        exists=True,
+    )
+    warehouse.execute(sql.render(create, warehouse.kind))
+
+
+def _run(warehouse: Warehouse, statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    from cdo_toolkit.warehouse import sql
+
+    return warehouse.execute(sql.for_engine(statement, warehouse.kind), params)
+
+
+def next_id(warehouse: Warehouse) -> int:
+    return int(_run(warehouse, "SELECT nextval('cdo_meta.submission_ids')", [])[0][0])
+
+
+def insert(warehouse: Warehouse, values: dict[str, Any]) -> None:
+    from sqlglot import exp
+
+    from cdo_toolkit.warehouse import sql
+
+    statement = exp.Insert(
+        this=exp.Schema(
+            this=sql.table(SCHEMA, "submissions"), expressions=[sql.ident(n) for n in values]
+        ),
+        expression=exp.Values(
+            expressions=[exp.Tuple(expressions=[sql.placeholder() for _ in values])]
+        ),
+    )
+    warehouse.execute(sql.render(statement, warehouse.kind), list(values.values()))
+
+
+def update(warehouse: Warehouse, submission_id: int, values: dict[str, Any]) -> None:
+    from sqlglot import exp
+
+    from cdo_toolkit.warehouse import sql
+
+    statement = exp.Update(
+        this=sql.table(SCHEMA, "submissions"),
+        expressions=[exp.EQ(this=sql.column(n), expression=sql.placeholder()) for n in values],
+        where=exp.Where(this=exp.EQ(this=sql.column("id"), expression=sql.placeholder())),
+    )
+    warehouse.execute(sql.render(statement, warehouse.kind), [*values.values(), submission_id])
+
+
+def mark_interrupted(warehouse: Warehouse, source: str) -> int:
+    """Submissions of ``source`` left unfinished by a killed process: now ``interrupted``."""
+    stale = _run(
+        warehouse,
+        "SELECT id FROM cdo_meta.submissions WHERE source = ? "
+        "AND status NOT IN ('rejected', 'accepted', 'duplicate', 'failed', 'interrupted')",
+        [source],
+    )
+    for (submission_id,) in stale:
+        update(
+            warehouse,
+            int(submission_id),
+            {
+                "status": "interrupted",
+                "finished_at": now(),
+                "message": "the process ended before the submission finished",
+            },
+        )
+    return len(stale)
+
+
+def accepted_with_hash(warehouse: Warehouse, source: str, sha256: str) -> int | None:
+    rows = _run(
+        warehouse,
+        "SELECT id FROM cdo_meta.submissions WHERE source = ? AND sha256 = ? AND status = 'accepted' "
+        "ORDER BY id DESC LIMIT 1",
+        [source, sha256],
+    )
+    return int(rows[0][0]) if rows else None
+
+
+def last_accepted(warehouse: Warehouse, source: str) -> dict[str, Any] | None:
+    rows = _run(
+        warehouse,
+        "SELECT id, rows, table_schema, finished_at FROM cdo_meta.submissions "
+        "WHERE source = ? AND status = 'accepted' ORDER BY id DESC LIMIT 1",
+        [source],
+    )
+    if not rows:
+        return None
+    submission_id, count, schema, finished = rows[0]
+    return {
+        "id": submission_id,
+        "rows": count,
+        "schema": json.loads(schema) if schema else None,
+        "finished_at": finished,
+    }
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: int
+    source: str
+    guarantor: str | None
+    file_name: str
+    sha256: str
+    bytes: int
+    rows: int | None
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    message: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "guarantor": self.guarantor,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "rows": self.rows,
+            "started_at": self.started_at.isoformat() + "Z" if self.started_at else None,
+            "finished_at": self.finished_at.isoformat() + "Z" if self.finished_at else None,
+            "status": self.status,
+            "message": self.message,
+        }
+
+
+def history(warehouse: Warehouse, source: str | None = None, limit: int = 100) -> list[HistoryRow]:
+    select = (
+        "SELECT id, source, guarantor, file_name, sha256, bytes, rows, started_at, finished_at, status, message "
+        "FROM cdo_meta.submissions "
+    )
+    if source:
+        rows = _run(
+            warehouse, select + "WHERE source = ? ORDER BY id DESC LIMIT ?", [source, limit]
+        )
+    else:
+        rows = _run(warehouse, select + "ORDER BY id DESC LIMIT ?", [limit])
+    return [HistoryRow(*row) for row in rows]

@@ -1,0 +1,316 @@
+"""``cdo submit``: store, validate, load or quarantine, reconcile, record. Nothing lost.
+
+1. The file is stored first in the landing zone, by its SHA-256, read-only.
+2. The same bytes accepted before are recognised and not loaded twice.
+3. It is validated against its source; error-severity findings reject it.
+4. Rejected: a copy and the report go to quarantine; the status says rejected.
+5. Accepted: one transaction loads it, reconciles it and records it accepted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.i18n import _
+from cdo_toolkit.warehouse import meta
+from cdo_toolkit.warehouse.connection import Warehouse
+from cdo_toolkit.warehouse.landing import land, quarantine
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cdo_toolkit.registry import Registry
+    from cdo_toolkit.validation.report import Report
+    from cdo_toolkit.warehouse.url import WarehouseUrl
+
+
+@dataclass
+class SubmitResult:
+    submission_id: int
+    source: str
+    status: str
+    """accepted, rejected or duplicate."""
+    sha256: str
+    landing_path: str
+    rows: int = 0
+    table: str | None = None
+    report: Report | None = None
+    quarantine_path: str | None = None
+    reconciliation: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    duplicate_of: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "submission": self.submission_id,
+            "source": self.source,
+            "status": self.status,
+            "sha256": self.sha256,
+            "landing": self.landing_path,
+            "rows": self.rows,
+            "table": self.table,
+            "quarantine": self.quarantine_path,
+            "reconciliation": self.reconciliation,
+            "warnings": self.warnings,
+            "duplicate_of": self.duplicate_of,
+            "report": self.report.to_dict() if self.report else None,
+        }
+
+
+def submit(
+    registry: Registry,
+    url: WarehouseUrl,
+    source_id: str,
+    file: Path,
+    *,
+    guarantor: str | None = None,
+    folder: Path | None = None,
+    wait_seconds: float = 30.0,
+    on_wait: Callable[[str], None] | None = None,
+    references: dict[str, Path] | None = None,
+) -> SubmitResult:
+    """Submit ``file`` as the source ``source_id``. See the module docstring."""
+    from cdo_toolkit.validation.api import Options, source_input, typed_frames, validate
+
+    entry = registry.sources.get(source_id)
+    if entry is None:
+        raise CdoError(
+            _("unknown source {id!r}").format(id=source_id),
+            hint=_("'cdo registry list' shows the sources"),
+        )
+    if guarantor is not None and guarantor not in registry.guarantors:
+        raise CdoError(_("unknown guarantor {id!r}").format(id=guarantor))
+    if not file.is_file():
+        raise CdoError(_("file {file} not found").format(file=file))
+    folder = folder or url.folder
+    landed = land(file, folder, source_id)
+    source = entry.source
+    with Warehouse(url, wait_seconds=wait_seconds, on_wait=on_wait) as warehouse:
+        meta.ensure(warehouse)
+        meta.mark_interrupted(warehouse, source_id)
+        submission_id = meta.next_id(warehouse)
+        record = {
+            "id": submission_id,
+            "source": source_id,
+            "guarantor": guarantor or source.guarantor,
+            "file_name": file.name,
+            "sha256": landed.sha256,
+            "bytes": landed.bytes,
+            "started_at": meta.now(),
+            "status": "validating",
+            "landing_path": str(landed.path),
+        }
+        previous = meta.accepted_with_hash(warehouse, source_id, landed.sha256)
+        if previous is not None:
+            meta.insert(
+                warehouse,
+                {
+                    **record,
+                    "status": "duplicate",
+                    "finished_at": meta.now(),
+                    "message": f"the same bytes were accepted as submission {previous}",
+                },
+            )
+            return SubmitResult(
+                submission_id,
+                source_id,
+                "duplicate",
+                landed.sha256,
+                str(landed.path),
+                duplicate_of=previous,
+            )
+        meta.insert(warehouse, record)
+        options = Options(
+            source=source_id,
+            references=references or {},
+            stored_keys=lambda other, fields: stored_keys(warehouse, registry, other, fields),
+            place=file.name,
+        )
+        report = validate(str(landed.path), options, registry=registry)
+        report_json = json.dumps(report.to_dict(), ensure_ascii=False)
+        verdict = acceptable(report, registry.standards.get(source.standard))
+        if verdict is not None:
+            place = quarantine(landed, folder, source_id, report_json)
+            meta.update(
+                warehouse,
+                submission_id,
+                {
+                    "status": "rejected",
+                    "finished_at": meta.now(),
+                    "report": report_json,
+                    "rows": sum(t.rows for t in report.tasks),
+                    "message": verdict,
+                },
+            )
+            return SubmitResult(
+                submission_id,
+                source_id,
+                "rejected",
+                landed.sha256,
+                str(landed.path),
+                rows=sum(t.rows for t in report.tasks),
+                report=report,
+                quarantine_path=str(place),
+            )
+        return _accept(
+            warehouse,
+            registry,
+            entry,
+            landed,
+            submission_id,
+            report,
+            report_json,
+            source_input,
+            typed_frames,
+        )
+
+
+VALUE_ERRORS = frozenset(
+    {
+        "type-error",
+        "constraint-error",
+        "ico-checksum",
+        "code-list",
+        "row-constraint",
+        "deviated-value",
+        "null-share",
+        "foreign-key",
+        "unique-error",
+    }
+)
+"""Errors a standard may tolerate up to ``max_error_rows``; any other error rejects."""
+
+
+def acceptable(report: Report, standard: Any) -> str | None:
+    """None when the standard accepts the report, else why it rejects it."""
+    if report.valid:
+        return None
+    tolerance = float(standard.max_error_rows) if standard is not None else 0.0
+    for task in report.tasks:
+        hard = {kind for (kind, _field), _n in task.summary.items() if kind not in VALUE_ERRORS}
+        if hard:
+            return _("errors that always reject: {types}").format(types=", ".join(sorted(hard)))
+        share = 100.0 * task.error_count / max(task.rows, 1)
+        if task.error_count and share > tolerance:
+            return _(
+                "{count} error(s) in {rows} rows ({share:.1f} %), the standard tolerates {limit:g} %"
+            ).format(count=task.error_count, rows=task.rows, share=share, limit=tolerance)
+    return None if report.tasks else _("nothing to load")
+
+
+def _accept(
+    warehouse: Warehouse,
+    registry: Registry,
+    entry: Any,
+    landed: Any,
+    submission_id: int,
+    report: Report,
+    report_json: str,
+    source_input: Any,
+    typed_frames: Any,
+) -> SubmitResult:
+    from cdo_toolkit.validation.api import Options
+    from cdo_toolkit.warehouse.load import drift, load
+
+    source = entry.source
+    schema = entry.schema or {}
+    fields = [(f["name"], f.get("type", "string")) for f in schema.get("fields", [])]
+    primary_key = schema.get("primaryKey") or []
+    primary_key = [primary_key] if isinstance(primary_key, str) else list(primary_key)
+    standard = registry.standards.get(source.standard)
+    previous = meta.last_accepted(warehouse, source.id)
+    table_input = source_input(entry, landed.path, Options())
+    try:
+        meta.update(warehouse, submission_id, {"status": "loading"})
+        with warehouse.transaction():
+            result = load(
+                warehouse,
+                table=source.warehouse.table,
+                fields=fields,
+                primary_key=primary_key,
+                mode=source.warehouse.load_mode.value,
+                frames=typed_frames(table_input),
+                submission_id=submission_id,
+            )
+            warnings = drift(
+                previous, fields, result.rows, standard.max_volume_change if standard else None
+            )
+            meta.update(
+                warehouse,
+                submission_id,
+                {
+                    "status": "accepted",
+                    "finished_at": meta.now(),
+                    "rows": result.rows,
+                    "report": report_json,
+                    "reconciliation": json.dumps(
+                        {**result.reconciliation, "drift": warnings}, ensure_ascii=False
+                    ),
+                    "table_schema": json.dumps(fields),
+                    "message": "; ".join(warnings) or None,
+                },
+            )
+    except CdoError as error:
+        _record_failure(warehouse, submission_id, str(error))
+        raise
+    except Exception as error:
+        _record_failure(warehouse, submission_id, f"{type(error).__name__}: {error}")
+        raise CdoError(
+            _("loading into {table} failed: {reason}").format(
+                table=source.warehouse.table, reason=error
+            ),
+            hint=_(
+                "the load was undone and the file stays in the landing zone; fix the cause and submit again"
+            ),
+        ) from None
+    return SubmitResult(
+        submission_id,
+        source.id,
+        "accepted",
+        landed.sha256,
+        str(landed.path),
+        rows=result.rows,
+        table=result.table,
+        report=report,
+        reconciliation=result.reconciliation,
+        warnings=warnings,
+    )
+
+
+def stored_keys(
+    warehouse: Warehouse, registry: Registry, source_id: str, fields: tuple[str, ...]
+) -> set[tuple[Any, ...]] | None:
+    """Distinct values (as text) of ``fields`` in the warehouse table of ``source_id``, if loaded."""
+    from sqlglot import exp
+
+    from cdo_toolkit.warehouse import sql
+    from cdo_toolkit.warehouse.load import RAW, table_columns
+
+    entry = registry.sources.get(source_id)
+    if entry is None:
+        return None
+    table = entry.source.warehouse.table
+    columns = table_columns(warehouse, RAW, table)
+    if columns is None or any(name not in {n for n, _t in columns} for name in fields):
+        return None
+    query = (
+        exp.select(*[exp.Cast(this=sql.column(n), to=exp.DataType.build("TEXT")) for n in fields])
+        .from_(sql.table(RAW, table))
+        .distinct()
+    )
+    return set(warehouse.execute(sql.render(query, warehouse.kind)))
+
+
+def _record_failure(warehouse: Warehouse, submission_id: int, message: str) -> None:
+    try:
+        meta.update(
+            warehouse,
+            submission_id,
+            {"status": "failed", "finished_at": meta.now(), "message": message[:2000]},
+        )
+    except Exception:  # the warehouse itself may be what failed (read-only, disk full)
+        return

@@ -1,0 +1,283 @@
+"""Submissions into the warehouse, on DuckDB and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cdo_toolkit.warehouse.connection import Warehouse
+from cdo_toolkit.warehouse.url import parse_url
+
+SOURCE = """\
+id: mesta
+title: Města
+description: Města kraje.
+theme: territory
+guarantor: gis
+publisher: kraj
+standard: zakladni
+update_frequency: ANNUAL
+licence: CC-BY-4.0
+personal_data: false
+encoding: utf-8
+dialect: {delimiter: ";"}
+schema:
+  fields:
+    - {name: kod, type: string, constraints: {required: true, pattern: '5\\d{5}'}}
+    - {name: nazev, type: string}
+    - {name: obyvatel, type: integer, constraints: {minimum: 0}}
+    - {name: rozloha, type: number, decimalChar: ","}
+    - {name: zalozeno, type: date, format: "%d.%m.%Y"}
+  primaryKey: [kod]
+warehouse:
+  table: mesta
+  load_mode: MODE
+"""
+DATA = "kod;nazev;obyvatel;rozloha;zalozeno\n563889;Liberec;104261;106,09;1.1.1352\n563510;Jablonec;45830;31,38;2.3.1866\n"
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse_url(request: pytest.FixtureRequest, workdir: Path) -> str:
+    if request.param == "duckdb":
+        return "duckdb:///warehouse/test.duckdb"
+    return request.getfixturevalue("postgres_url")
+
+
+def _registry(base: Path, mode: str = "replace") -> None:
+    (base / "sources" / "mesta.yaml").write_text(SOURCE.replace("MODE", mode), "utf-8")
+
+
+def _submit(cdo, url: str, data: str, name: str = "mesta.csv", *extra: str):  # type: ignore[no-untyped-def]
+    Path(name).write_text(data, "utf-8")
+    result = cdo("--warehouse", url, "submit", "mesta", name, "--format", "json", *extra)
+    assert "Traceback" not in result.output
+    return result, json.loads(result.output) if result.output.startswith("{") else None
+
+
+def _rows(url: str, query: str) -> list[tuple]:  # type: ignore[type-arg]
+    with Warehouse(parse_url(url, Path.cwd())) as warehouse:
+        return warehouse.execute(query)
+
+
+def test_accepted_file_is_loaded_typed_and_recorded(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    _registry(base_registry)
+    result, data = _submit(cdo, warehouse_url, DATA)
+    assert result.exit_code == 0, result.output
+    assert data["status"] == "accepted" and data["rows"] == 2
+    assert data["reconciliation"]["matches"] is True
+    assert data["reconciliation"]["sums"]["obyvatel"] == {"file": 150091.0, "table": 150091.0}
+    rows = _rows(
+        warehouse_url, "SELECT kod, obyvatel, rozloha, zalozeno FROM raw.mesta ORDER BY kod"
+    )
+    assert [(r[0], r[1], r[2], str(r[3])) for r in rows] == [
+        ("563510", 45830, 31.38, "1866-03-02"),
+        ("563889", 104261, 106.09, "1352-01-01"),
+    ]
+    landing = Path(data["landing"])
+    assert landing.read_text("utf-8") == DATA
+    assert not os.access(landing, os.W_OK) or os.geteuid() == 0
+    assert landing.stat().st_mode & 0o222 == 0
+    history = json.loads(cdo("--warehouse", warehouse_url, "history", "--format", "json").output)
+    assert [(h["source"], h["status"], h["rows"], h["sha256"]) for h in history] == [
+        ("mesta", "accepted", 2, data["sha256"])
+    ]
+    status = json.loads(
+        cdo("--warehouse", warehouse_url, "warehouse", "status", "--format", "json").output
+    )
+    mesta = next(t for t in status["tables"] if t["source"] == "mesta")
+    assert mesta["rows"] == 2 and mesta["last_submission"] == data["submission"]
+    assert [c["name"] for c in mesta["columns"]] == [
+        "kod",
+        "nazev",
+        "obyvatel",
+        "rozloha",
+        "zalozeno",
+        "_cdo_submission_id",
+    ]
+
+
+def test_rejected_file_is_quarantined_not_loaded(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    _registry(base_registry)
+    _submit(cdo, warehouse_url, DATA)
+    result, data = _submit(cdo, warehouse_url, DATA + "12345;Chybné;x;1,0;31.2.2020\n", "bad.csv")
+    assert result.exit_code == 1
+    assert data["status"] == "rejected"
+    quarantined = Path(data["quarantine"])
+    assert quarantined.exists()
+    report = json.loads((quarantined.parent / f"{data['sha256']}.report.json").read_text("utf-8"))
+    assert report["valid"] is False
+    assert {e["fieldName"] for e in report["tasks"][0]["errors"]} == {"kod", "obyvatel", "zalozeno"}
+    assert report["tasks"][0]["place"] == "bad.csv"
+    assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta")[0][0] == 2
+    text = cdo("--warehouse", warehouse_url, "submit", "mesta", "bad.csv")
+    assert "rejected" in text.output and "row 4" in text.output
+
+
+def test_same_bytes_are_not_loaded_twice(cdo, base_registry: Path, warehouse_url: str) -> None:
+    _registry(base_registry, "append")
+    _, one = _submit(cdo, warehouse_url, DATA)
+    second, two = _submit(cdo, warehouse_url, DATA, "copy.csv")
+    assert second.exit_code == 0
+    assert two["status"] == "duplicate" and two["duplicate_of"] == one["submission"]
+    assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta")[0][0] == 2
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("replace", 1), ("append", 3), ("upsert", 2)])
+def test_load_modes(cdo, base_registry: Path, warehouse_url: str, mode: str, expected: int) -> None:
+    _registry(base_registry, mode)
+    _submit(cdo, warehouse_url, DATA)
+    update = "kod;nazev;obyvatel;rozloha;zalozeno\n563889;Liberec;105000;106,09;1.1.1352\n"
+    result, data = _submit(cdo, warehouse_url, update, "update.csv")
+    assert data["status"] == "accepted", result.output
+    assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta")[0][0] == expected
+    liberec = _rows(
+        warehouse_url, "SELECT obyvatel FROM raw.mesta WHERE kod = '563889' ORDER BY obyvatel"
+    )
+    assert [r[0] for r in liberec] == {
+        "replace": [105000],
+        "append": [104261, 105000],
+        "upsert": [105000],
+    }[mode]
+
+
+def test_volume_and_schema_drift_are_reported(cdo, base_registry: Path, warehouse_url: str) -> None:
+    _registry(base_registry)
+    standards = base_registry / "standards.yaml"
+    data = yaml.safe_load(standards.read_text("utf-8"))
+    data["standards"][0]["max_volume_change"] = 20
+    standards.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    _submit(cdo, warehouse_url, DATA)
+    source = base_registry / "sources" / "mesta.yaml"
+    source.write_text(
+        source.read_text("utf-8").replace(
+            "  primaryKey: [kod]", "    - {name: poznamka, type: string}\n  primaryKey: [kod]"
+        ),
+        "utf-8",
+    )
+    smaller = "kod;nazev;obyvatel;rozloha;zalozeno;poznamka\n563889;Liberec;104261;106,09;1.1.1352;krajské město\n"
+    result, out = _submit(cdo, warehouse_url, smaller, "smaller.csv")
+    assert out["status"] == "accepted", result.output
+    assert any("columns added since the previous load: poznamka" in w for w in out["warnings"])
+    assert any("-50.0 %" in w for w in out["warnings"])
+
+
+def test_unknown_source_and_missing_file(cdo, base_registry: Path, warehouse_url: str) -> None:
+    result = cdo("--warehouse", warehouse_url, "submit", "mestaa", "x.csv")
+    assert result.exit_code == 2 and "unknown source 'mestaa'" in result.output
+    _registry(base_registry)
+    result = cdo("--warehouse", warehouse_url, "submit", "mesta", "chybi.csv")
+    assert result.exit_code == 2 and "not found" in result.output
+
+
+def test_unwritable_warehouse_is_a_clear_error(cdo, base_registry: Path) -> None:
+    _registry(base_registry)
+    Path("blocker").write_text("a file where a folder should be", "utf-8")
+    Path("mesta.csv").write_text(DATA, "utf-8")
+    result = cdo("--warehouse", "duckdb:///blocker/cdo.duckdb", "submit", "mesta", "mesta.csv")
+    assert result.exit_code == 2
+    assert result.output.startswith("error: cannot store") or result.output.startswith(
+        "error: cannot create"
+    )
+    assert Path("mesta.csv").read_text("utf-8") == DATA
+
+
+def test_busy_duckdb_warehouse_waits_then_fails_clearly(cdo, base_registry: Path) -> None:
+    _registry(base_registry)
+    url = "duckdb:///warehouse/busy.duckdb"
+    _submit(cdo, url, DATA)
+    Path("next.csv").write_text(DATA.replace("104261", "104262"), "utf-8")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, time; c = duckdb.connect('warehouse/busy.duckdb'); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        started = time.monotonic()
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cdo_toolkit",
+                "--warehouse",
+                url,
+                "submit",
+                "mesta",
+                "next.csv",
+                "--wait",
+                "1.5",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert time.monotonic() - started >= 1.5
+        assert result.returncode == 2
+        assert "in use by another process" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    result, data = _submit(cdo, url, DATA.replace("104261", "104262"), "next.csv")
+    assert data["status"] == "accepted"
+
+
+def test_kill_during_submit_leaves_before_or_after(base_registry: Path, warehouse_url: str) -> None:
+    """kill -9 at random moments: the table holds the old load or the new one, never a mix."""
+    import random
+
+    _registry(base_registry)
+    rows = 60_000
+    lines = ["kod;nazev;obyvatel;rozloha;zalozeno"] + [
+        f"5{i:05d};Obec {i};{i};{i % 97},5;1.1.2000" for i in range(rows)
+    ]
+    Path("big.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    command = [sys.executable, "-m", "cdo_toolkit", "--warehouse", warehouse_url, "submit", "mesta"]
+    first = subprocess.run([*command, "big.csv"], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    generator = random.Random(7)
+    seen = set()
+    for attempt in range(4):
+        changed = (
+            "\n".join(
+                lines[:1]
+                + [line.replace(";1.1.2000", f";2.2.20{attempt + 10}") for line in lines[1:]]
+            )
+            + "\n"
+        )
+        Path(f"v{attempt}.csv").write_text(changed, "utf-8")
+        process = subprocess.Popen(
+            [*command, f"v{attempt}.csv"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(generator.uniform(0.8, 3.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        counts = _rows(
+            warehouse_url, "SELECT count(*), count(DISTINCT zalozeno), min(zalozeno) FROM raw.mesta"
+        )[0]
+        assert counts[0] == rows and counts[1] == 1, counts  # one whole load, never a mix
+        seen.add(str(counts[2]))
+        landed = list(Path("warehouse/landing/mesta").glob("*.csv"))
+        assert all(p.read_bytes() for p in landed)
+        rerun = subprocess.run([*command, f"v{attempt}.csv"], capture_output=True, text=True)
+        assert rerun.returncode == 0, rerun.stderr
+        assert (
+            _rows(warehouse_url, "SELECT min(zalozeno) FROM raw.mesta")[0][0].year == 2010 + attempt
+        )
+    statuses = _rows(warehouse_url, "SELECT status FROM cdo_meta.submissions")
+    assert {s[0] for s in statuses} <= {"accepted", "interrupted", "duplicate"}
+    assert len(seen) >= 1
