@@ -53,6 +53,7 @@ $(BENCH_STAMP): pyproject.toml $(shell find src -name '*.py')
 bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/startup.py
 	$(BENCH_VENV)/bin/python bench/validate.py
+	$(BENCH_VENV)/bin/python bench/load.py
 
 # Regenerates the sample files of the shipped registry from the project's own generator.
 examples: $(STAMP)
