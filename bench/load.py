@@ -56,9 +56,12 @@ def registry(folder: Path) -> Path:
     (root / "schemas" / "schools.json").write_text(SCHEMA.read_text("utf-8"), "utf-8")
     (root / "sources" / "rejstrik-skol.yaml").write_text(SOURCE, "utf-8")
     (root / "registry.yaml").write_text("region: {name: Benchmark, ruian: '78'}\n", "utf-8")
-    (root / "organisations.yaml").write_text("organisations:\n  - {id: bench, name: Bench, kind: external}\n", "utf-8")
+    (root / "organisations.yaml").write_text(
+        "organisations:\n  - {id: bench, name: Bench, kind: external}\n", "utf-8"
+    )
     (root / "guarantors.yaml").write_text(
-        "guarantors:\n  - {id: bench, name: Bench, organisation: bench, email: bench@example.cz}\n", "utf-8"
+        "guarantors:\n  - {id: bench, name: Bench, organisation: bench, email: bench@example.cz}\n",
+        "utf-8",
     )
     (root / "standards.yaml").write_text(
         "standards:\n  - id: bench\n    title: Bench\n    thresholds: {completeness: 0, validity: 0, uniqueness: 0, timeliness: 0}\n",
@@ -71,32 +74,56 @@ def timed(command: list[str], cwd: Path) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     if result.returncode not in (0,):
-        sys.exit(f"error: {' '.join(command[:4])}… exited {result.returncode}: {result.stderr[-500:]}")
+        sys.exit(
+            f"error: {' '.join(command[:4])}… exited {result.returncode}: {result.stderr[-500:]}"
+        )
     return time.perf_counter() - started, result.stdout
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args()
     if not SCHEMA.is_file():
-        sys.exit(f"error: {SCHEMA} not found: the benchmark's Table Schema lives in ../shared/bench")
+        sys.exit(
+            f"error: {SCHEMA} not found: the benchmark's Table Schema lives in ../shared/bench"
+        )
     python = sys.executable
     data = args.out / f"schools-{args.rows}-clean.csv"
     if not data.exists():
         args.out.mkdir(parents=True, exist_ok=True)
-        subprocess.run([python, "-m", "cdo_toolkit.synth.bench", str(data), "--rows", str(args.rows)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [python, "-m", "cdo_toolkit.synth.bench", str(data), "--rows", str(args.rows)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     submits, ctas, checks = [], [], []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="cdo-bench-") as folder:
             work = Path(folder)
             root = registry(work)
             url = f"duckdb:///{work / 'warehouse' / 'cdo.duckdb'}"
-            seconds, output = timed([python, "-m", "cdo_toolkit", "--registry", str(root), "--warehouse", url,
-                                     "submit", "rejstrik-skol", str(data), "--format", "json"], work)
+            seconds, output = timed(
+                [
+                    python,
+                    "-m",
+                    "cdo_toolkit",
+                    "--registry",
+                    str(root),
+                    "--warehouse",
+                    url,
+                    "submit",
+                    "rejstrik-skol",
+                    str(data),
+                    "--format",
+                    "json",
+                ],
+                work,
+            )
             result = json.loads(output)
             assert result["status"] == "accepted" and result["rows"] == args.rows, result["status"]
             submits.append(seconds)
@@ -112,7 +139,9 @@ def main() -> None:
     print(f"cdo submit (land + validate + load + reconcile): {submit:6.2f} s")
     print(f"duckdb CREATE TABLE AS read_csv:                 {load:6.2f} s")
     print(f"duckdb validation reference:                     {check:6.2f} s")
-    print(f"ratio submit / (load + validation reference):    {submit / reference:6.2f} (target <= 2.5)")
+    print(
+        f"ratio submit / (load + validation reference):    {submit / reference:6.2f} (target <= 2.5)"
+    )
 
 
 if __name__ == "__main__":
