@@ -26,6 +26,9 @@ demo: $(STAMP)
 	done
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) history
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) warehouse status
+	$(CDO) --warehouse $(DEMO_WAREHOUSE) build
+	$(CDO) --warehouse $(DEMO_WAREHOUSE) lineage show mart.zastavky_obce
+	$(CDO) --warehouse $(DEMO_WAREHOUSE) lineage columns mart.nehody_okresy.nehod_na_1000
 
 test: lint typecheck pytest
 

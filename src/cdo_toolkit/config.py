@@ -17,7 +17,7 @@ from cdo_toolkit.i18n import _
 
 CONFIG_FILE = "cdo.yaml"
 DEFAULT_WAREHOUSE = "duckdb:///warehouse/cdo.duckdb"
-_KEYS = {"registry", "warehouse", "namespace", "lang"}
+_KEYS = {"registry", "warehouse", "namespace", "lang", "lineage"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Settings:
     namespace: str = "liberecky-kraj"
     lang: str | None = None
     root: Path = field(default_factory=Path.cwd)
+    lineage: dict[str, Any] | None = None
+    """OpenLineage client configuration (a transport), from ``lineage:`` in cdo.yaml."""
     """The folder that relative paths (registry, warehouse file) are resolved against."""
 
 
@@ -88,4 +90,7 @@ def load_settings(
         namespace=str(file_values.get("namespace", "liberecky-kraj")),
         lang=str(lang_value) if lang_value else None,
         root=root,
+        lineage=file_values.get("lineage")
+        if isinstance(file_values.get("lineage"), dict)
+        else None,
     )

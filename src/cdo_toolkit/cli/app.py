@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from cdo_toolkit import __version__
+from cdo_toolkit.cli import lineage as lineage_cli
 from cdo_toolkit.cli import registry as registry_cli
 from cdo_toolkit.cli import validate as validate_cli
 from cdo_toolkit.cli import warehouse as warehouse_cli
@@ -85,6 +86,8 @@ app.command("validate")(validate_cli.validate)
 app.command("submit")(warehouse_cli.submit)
 app.command("history")(warehouse_cli.history)
 app.add_typer(warehouse_cli.app, name="warehouse")
+app.command("build")(lineage_cli.build)
+app.add_typer(lineage_cli.app, name="lineage")
 
 
 def _version(value: bool) -> None:

@@ -17,7 +17,7 @@ app = typer.Typer(
     help="The registry of data sources, guarantors and quality standards.", no_args_is_help=True
 )
 
-SCHEMA_KINDS = ("source", "registry", "organisations", "guarantors", "standards")
+SCHEMA_KINDS = ("source", "registry", "organisations", "guarantors", "standards", "build")
 
 
 def _registry_path(ctx: typer.Context) -> Path:

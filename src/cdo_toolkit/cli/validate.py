@@ -151,9 +151,23 @@ def validate(
         from cdo_toolkit.registry import load_valid
 
         registry = load_valid(Path(ctx.obj.settings.registry))
+    from cdo_toolkit.lineage.context import emitter_for, file_input, with_report
+    from cdo_toolkit.lineage.events import run as lineage_run
+    from cdo_toolkit.validation.source import is_remote
+
+    settings = ctx.obj.settings
+    entry = registry.sources.get(source) if registry and source else None
+    local = not is_remote(file) and Path(file).is_file()
+    inputs = [file_input(Path(file), registry, entry)] if local else []
+    job = f"validate.{source or Path(file).name.split('.')[0]}"
     progress = _Progress()
     try:
-        report = run(file, options, registry=registry, progress=progress)
+        with lineage_run(
+            emitter_for(settings), settings.namespace, job, "VALIDATE", inputs=inputs
+        ) as current:
+            report = run(file, options, registry=registry, progress=progress)
+            if current is not None and inputs and len(report.tasks) == 1:
+                with_report(current.inputs[0], report.tasks[0])
     finally:
         progress.close()
     _emit(report, format, output)

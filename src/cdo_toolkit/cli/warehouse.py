@@ -46,6 +46,7 @@ def submit(
 ) -> None:
     """Store, validate and load a file; exit 0 accepted (or already loaded), 1 rejected, 2 unusable."""
     from cdo_toolkit.cli.validate import _references
+    from cdo_toolkit.lineage.context import emitter_for
     from cdo_toolkit.registry import load_valid
     from cdo_toolkit.warehouse.submit import submit as run
 
@@ -60,6 +61,8 @@ def submit(
         wait_seconds=wait,
         on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
         references=_references(reference or []),
+        emitter=emitter_for(ctx.obj.settings),
+        namespace=ctx.obj.settings.namespace,
     )
     if format is TableOrJson.JSON:
         print_json(result.to_dict())

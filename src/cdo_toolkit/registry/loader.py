@@ -311,6 +311,50 @@ def _load_sources(registry: Registry, *, thorough: bool) -> None:
         registry.sources[source.id] = SourceEntry(source, document, schema, schema_file)
 
 
+def _load_builds(registry: Registry) -> None:
+    """``builds/<id>.yaml``: derived datasets and their SQL (an optional folder)."""
+    from cdo_toolkit.registry.registry import BuildEntry
+
+    folder = registry.root / "builds"
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file()):
+        document = _read(path, registry)
+        if document is None:
+            continue
+        try:
+            build = models.Build.model_validate(document.data)
+        except ValidationError as error:
+            registry.findings.extend(validation_findings(error, models.Build, document))
+            continue
+        if build.id in registry.builds or path.stem != build.id:
+            registry.findings.append(
+                finding(
+                    "REG015",
+                    _("the build id {id!r} differs from the file name or is used twice").format(
+                        id=build.id
+                    ),
+                    document,
+                    ("id",),
+                )
+            )
+            continue
+        sql_path = (registry.root / build.sql).resolve()
+        text = None
+        if not sql_path.is_relative_to(registry.root.resolve()) or not sql_path.is_file():
+            registry.findings.append(
+                finding(
+                    "REG036",
+                    _("SQL file {path!r} not found in the registry").format(path=build.sql),
+                    document,
+                    ("sql",),
+                )
+            )
+        else:
+            text = sql_path.read_text("utf-8")
+        registry.builds[build.id] = BuildEntry(build, document, text)
+
+
 def load(root: Path, *, thorough: bool = True) -> Registry:
     """Read every file of the registry at ``root``, collecting findings instead of stopping.
 
@@ -333,6 +377,7 @@ def load(root: Path, *, thorough: bool = True) -> Registry:
     registry.guarantors = _load_list_file(registry, "guarantors", models.Guarantor)
     registry.standards = _load_list_file(registry, "standards", models.Standard)
     _load_sources(registry, thorough=thorough)
+    _load_builds(registry)
     registry.findings.extend(check_references(registry))
     registry.findings.sort(
         key=lambda f: (f.location.file, f.location.line, f.location.column, f.code)

@@ -377,6 +377,20 @@ class Source(_Model):
         return value
 
 
+class Build(_Model):
+    """A derived dataset: a SELECT over warehouse tables, built into ``<schema>.<table>``."""
+
+    id: Id
+    title: str = Field(min_length=1, description="Title, in Czech.")
+    description: str = Field(min_length=1)
+    sql: str = Field(
+        description="Path of the .sql file (one SELECT, DuckDB dialect), relative to the registry."
+    )
+    schema_name: str = Field(default="mart", alias="schema", pattern=TABLE_PATTERN, max_length=63)
+    table: str = Field(pattern=TABLE_PATTERN, max_length=63)
+    guarantor: Ref | None = None
+
+
 class Defaults(_Model):
     """Values that ``cdo registry add`` fills in when an option does not give them."""
 
@@ -421,4 +435,5 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "guarantors": GuarantorsFile,
     "standards": StandardsFile,
     "source": Source,
+    "build": Build,
 }

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from cdo_toolkit.findings import Finding, Severity
-from cdo_toolkit.registry.models import Guarantor, Organisation, RegistryInfo, Source, Standard
+from cdo_toolkit.registry.models import (
+    Build,
+    Guarantor,
+    Organisation,
+    RegistryInfo,
+    Source,
+    Standard,
+)
 from cdo_toolkit.registry.yamlpos import Document
 
 
@@ -31,6 +38,20 @@ class SourceEntry:
         return [f["name"] for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
 
+@dataclass(frozen=True)
+class BuildEntry:
+    """A derived dataset with the file it was read from and its SQL."""
+
+    build: Build
+    document: Document
+    sql: str | None
+    """The SELECT, None when the file could not be read."""
+
+    @property
+    def id(self) -> str:
+        return self.build.id
+
+
 @dataclass
 class Registry:
     root: Path
@@ -39,6 +60,7 @@ class Registry:
     guarantors: dict[str, Guarantor] = field(default_factory=dict)
     standards: dict[str, Standard] = field(default_factory=dict)
     sources: dict[str, SourceEntry] = field(default_factory=dict)
+    builds: dict[str, BuildEntry] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     broken: dict[str, set[str]] = field(default_factory=dict)
     """Ids of entries that exist but could not be loaded, by kind; references to them are not

@@ -202,7 +202,10 @@ class TableValidation:
         """Per batch: row index, blank flag and the typed key, unique and statistics columns."""
         self.kept_columns = self._kept_columns()
         self.missing_counts: dict[int, int] = {}
-        self.count_missing = any(r.kind == "null-share" for r in self.rules)
+        self.count_missing = (
+            True  # missing cells per field feed null-share checks and lineage metrics
+        )
+        self.rule_failures: dict[str, int] = {}
         from cdo_toolkit.validation.pandera_bridge import pandera_schema
 
         self.pandera = pandera_schema(self.row_rules, self._prepare_exprs(), self._blank())
@@ -394,6 +397,7 @@ class TableValidation:
         listed: list[tuple[Rule, list[int]]] = []
         for rule_id, within in broken.items():
             rule = self.rules_by_id[rule_id]
+            self.rule_failures[rule_id] = self.rule_failures.get(rule_id, 0) + within.len()
             warning = rule.severity == "warning"
             field_name = rule.field.name if rule.field else ""
             if not self.collector.count(rule.error_type, field_name, within.len(), warning=warning):
@@ -539,6 +543,31 @@ class TableValidation:
 
     def to_task(self, task: Task) -> None:
         c = self.collector
+        task.missing = {f.name: self.missing_counts.get(f.number, 0) for f in self.fields_present}
+        by_type: dict[tuple[str, str], int] = c.summary
+        task.assertions = [
+            {
+                "assertion": rule.kind,
+                "column": rule.field.name if rule.field else None,
+                "severity": rule.severity,
+                "failures": self.rule_failures.get(rule.id, 0)
+                if rule.row_level
+                else by_type.get((rule.error_type, rule.field.name if rule.field else ""), 0),
+            }
+            for rule in self.rules
+        ]
+        for kind, error_type in (("primaryKey", "primary-key"), ("foreignKey", "foreign-key")):
+            if (kind == "primaryKey" and self.schema.primary_key) or (
+                kind == "foreignKey" and self.schema.foreign_keys
+            ):
+                task.assertions.append(
+                    {
+                        "assertion": kind,
+                        "column": None,
+                        "severity": "error",
+                        "failures": by_type.get((error_type, ""), 0),
+                    }
+                )
         task.errors = sorted(c.errors, key=ReportError.sort_key)[: self.limits.errors]
         task.warnings = sorted(c.warnings, key=ReportError.sort_key)[: self.limits.errors]
         task.error_count = c.error_count

@@ -103,6 +103,10 @@ class Task:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     """What was not checked and why (a foreign key without its reference data…)."""
+    assertions: list[dict[str, Any]] = field(default_factory=list)
+    """Each rule checked, with its column, severity and how many rows failed it."""
+    missing: dict[str, int] = field(default_factory=dict)
+    """Missing cells per field."""
 
     @property
     def valid(self) -> bool:
@@ -130,6 +134,7 @@ class Task:
                 for (kind, name), count in sorted(self.summary.items(), key=lambda i: (-i[1], i[0]))
             ],
             "notes": self.notes,
+            "assertions": self.assertions,
         }
 
 

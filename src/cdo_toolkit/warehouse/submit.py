@@ -72,8 +72,56 @@ def submit(
     wait_seconds: float = 30.0,
     on_wait: Callable[[str], None] | None = None,
     references: dict[str, Path] | None = None,
+    emitter: Any = None,
+    namespace: str = "liberecky-kraj",
 ) -> SubmitResult:
-    """Submit ``file`` as the source ``source_id``. See the module docstring."""
+    """Submit ``file`` as the source ``source_id``. See the module docstring.
+
+    With an ``emitter``, the run is recorded as OpenLineage events: ``submit.<source>``
+    and, for an accepted file, its child run ``load.<source>``.
+    """
+    from cdo_toolkit.lineage.context import file_input, table_output
+    from cdo_toolkit.lineage.events import run
+
+    entry = registry.sources.get(source_id)
+    inputs = [file_input(file, registry, entry)] if entry is not None and file.is_file() else []
+    with run(emitter, namespace, f"submit.{source_id}", "SUBMIT", inputs=inputs) as current:
+        result = _submit(
+            registry,
+            url,
+            source_id,
+            file,
+            guarantor=guarantor,
+            folder=folder,
+            wait_seconds=wait_seconds,
+            on_wait=on_wait,
+            references=references,
+            lineage=current,
+        )
+        if current is not None and result.report is not None and result.report.tasks:
+            from cdo_toolkit.lineage.context import with_report
+
+            with_report(current.inputs[0], result.report.tasks[0])
+            if result.status == "accepted" and result.table:
+                current.outputs = [
+                    table_output(url, result.table.split(".", 1)[1], registry, entry, result.rows)
+                ]
+        return result
+
+
+def _submit(
+    registry: Registry,
+    url: WarehouseUrl,
+    source_id: str,
+    file: Path,
+    *,
+    guarantor: str | None,
+    folder: Path | None,
+    wait_seconds: float,
+    on_wait: Callable[[str], None] | None,
+    references: dict[str, Path] | None,
+    lineage: Any,
+) -> SubmitResult:
     from cdo_toolkit.validation.api import Options, source_input, typed_frames, validate
 
     entry = registry.sources.get(source_id)
@@ -156,17 +204,36 @@ def submit(
                 report=report,
                 quarantine_path=str(place),
             )
-        return _accept(
-            warehouse,
-            registry,
-            entry,
-            landed,
-            submission_id,
-            report,
-            report_json,
-            source_input,
-            typed_frames,
-        )
+        from cdo_toolkit.lineage.context import file_input, table_output
+        from cdo_toolkit.lineage.events import run
+
+        emitter = lineage.emitter if lineage is not None else None
+        namespace = lineage.namespace if lineage is not None else ""
+        with run(
+            emitter,
+            namespace,
+            f"load.{source_id}",
+            "LOAD",
+            parent=lineage,
+            inputs=[file_input(landed.path, registry, entry)],
+        ) as load_run:
+            result = _accept(
+                warehouse,
+                registry,
+                entry,
+                landed,
+                submission_id,
+                report,
+                report_json,
+                source_input,
+                typed_frames,
+            )
+            if load_run is not None:
+                load_run.outputs = [
+                    table_output(url, source.warehouse.table, registry, entry, result.rows)
+                ]
+                load_run.outputs[0].bytes = landed.bytes
+            return result
 
 
 VALUE_ERRORS = frozenset(

@@ -1,0 +1,145 @@
+"""``cdo build`` and ``cdo lineage show|columns|flush``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
+
+app = typer.Typer(
+    help="Lineage recorded as OpenLineage events.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+class GraphFormat(StrEnum):
+    TREE = "tree"
+    JSON = "json"
+    MERMAID = "mermaid"
+    DOT = "dot"
+
+
+def build(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None, typer.Argument(metavar="[NAME]...", help="Builds to run (default: all).")
+    ] = None,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="Output format.")
+    ] = TableOrJson.TABLE,
+) -> None:
+    """Run the registry's SQL builds in dependency order, recording column lineage."""
+    from cdo_toolkit.lineage.builds import run_builds
+    from cdo_toolkit.lineage.context import emitter_for
+    from cdo_toolkit.registry import load_valid
+    from cdo_toolkit.warehouse.url import parse_url
+
+    settings = ctx.obj.settings
+    registry = load_valid(Path(settings.registry), thorough=False)
+    results = run_builds(
+        registry,
+        parse_url(settings.warehouse, settings.root),
+        names or None,
+        emitter=emitter_for(settings),
+        namespace=settings.namespace,
+    )
+    if format is TableOrJson.JSON:
+        print_json([r.to_dict() for r in results])
+        return
+    for result in results:
+        console().print(
+            f"[green]built[/] {result.table}: {result.rows} rows from {', '.join(result.inputs)}"
+        )
+
+
+def _graph(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    from cdo_toolkit.lineage.graph import read_graph
+    from cdo_toolkit.warehouse.url import parse_url
+
+    settings = ctx.obj.settings
+    return read_graph(
+        parse_url(settings.warehouse, settings.root).folder / "lineage" / "events.jsonl"
+    )
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    dataset: Annotated[
+        str, typer.Argument(help="A dataset name, or its unique ending (raw.obce, zastavky_obce).")
+    ],
+    downstream: Annotated[
+        bool, typer.Option("--downstream/--upstream", help="Direction (upstream by default).")
+    ] = False,
+    depth: Annotated[int, typer.Option("--depth", min=1, help="How many levels.")] = 10,
+    format: Annotated[
+        GraphFormat, typer.Option("--format", help="Output format.")
+    ] = GraphFormat.TREE,
+) -> None:
+    """Where a dataset comes from (or what is made of it), with last runs and checks."""
+    from cdo_toolkit.lineage import graph as graphs
+
+    graph = _graph(ctx)
+    start = graph.find(dataset)
+    if format is GraphFormat.JSON:
+        print_json(graphs.render_json(graph, start, downstream=downstream, depth=depth))
+        return
+    render = {
+        GraphFormat.TREE: graphs.render_tree,
+        GraphFormat.MERMAID: graphs.render_mermaid,
+        GraphFormat.DOT: graphs.render_dot,
+    }[format]
+    typer.echo(render(graph, start, downstream=downstream, depth=depth))
+
+
+@app.command()
+def columns(
+    ctx: typer.Context,
+    column: Annotated[
+        str,
+        typer.Argument(metavar="DATASET.COLUMN", help="e.g. mart.zastavky_obce.zastavek_na_1000"),
+    ],
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="Output format.")
+    ] = TableOrJson.TABLE,
+) -> None:
+    """Trace one column to its source columns."""
+    from cdo_toolkit.errors import CdoError
+
+    dataset, _sep, name = column.rpartition(".")
+    if not dataset:
+        raise CdoError(f"{column!r}: give DATASET.COLUMN")
+    graph = _graph(ctx)
+    node = graph.find(dataset)
+    if name not in node.columns:
+        raise CdoError(
+            f"{node.name} has no recorded lineage for column {name!r}",
+            hint="known: " + ", ".join(sorted(node.columns)) if node.columns else None,
+        )
+    sources = graph.column_sources(node, name)
+    if format is TableOrJson.JSON:
+        print_json({"dataset": node.name, "column": name, "sources": sources})
+        return
+    out = console()
+    out.print(f"[bold]{escape(node.name)}.{escape(name)}[/] comes from:")
+    for item in sources:
+        out.print(
+            f"  {escape(item['dataset'])}.{escape(item['column'])}  [dim]{escape(' ← '.join(item['via']))}[/]"
+        )
+
+
+@app.command()
+def flush(ctx: typer.Context) -> None:
+    """Send the spooled events to the lineage endpoint, in order."""
+    from cdo_toolkit.lineage.context import emitter_for
+
+    emitter = emitter_for(ctx.obj.settings)
+    if emitter is None:
+        typer.echo("lineage is disabled (OPENLINEAGE_DISABLED=true)")
+        return
+    delivered, remaining = emitter.flush()
+    typer.echo(f"{delivered} event(s) delivered, {remaining} still spooled")
+    raise typer.Exit(1 if remaining else 0)

@@ -1,0 +1,1 @@
+"""Lineage: every run recorded as OpenLineage events; column lineage of SQL builds."""

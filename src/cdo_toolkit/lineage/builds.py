@@ -1,0 +1,210 @@
+"""``cdo build``: derived datasets from SQL, run in dependency order, with column lineage.
+
+A build is one SELECT over warehouse tables (``raw.<source table>`` or another build's
+table). The order comes from the tables each SELECT reads (parsed with sqlglot); a cycle
+or a table that no source or build provides is an error before anything runs. Each build
+runs in its own transaction and emits a run with the ``columnLineage`` of its output.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.i18n import _
+from cdo_toolkit.lineage.sql import Edge, column_lineage, parse_select, source_tables
+
+if TYPE_CHECKING:
+    from cdo_toolkit.lineage.emitter import Emitter
+    from cdo_toolkit.registry import Registry
+    from cdo_toolkit.registry.registry import BuildEntry
+    from cdo_toolkit.warehouse.connection import Warehouse
+    from cdo_toolkit.warehouse.url import WarehouseUrl
+
+
+@dataclass
+class BuildResult:
+    id: str
+    table: str
+    rows: int
+    inputs: list[str]
+    lineage: list[Edge] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "build": self.id,
+            "table": self.table,
+            "rows": self.rows,
+            "inputs": self.inputs,
+            "columnLineage": [e.__dict__ for e in self.lineage],
+        }
+
+
+def target(entry: BuildEntry) -> str:
+    return f"{entry.build.schema_name}.{entry.build.table}"
+
+
+def plan(
+    registry: Registry, names: list[str] | None = None
+) -> list[tuple[BuildEntry, Any, set[str]]]:
+    """The builds to run, in dependency order, each with its parsed query and input tables.
+
+    Raises:
+        CdoError: an unknown build, unreadable SQL, a table nobody provides, or a cycle.
+    """
+    provided = {f"raw.{e.source.warehouse.table}" for e in registry.sources.values()}
+    outputs = {target(b): b.id for b in registry.builds.values()}
+    parsed: dict[str, tuple[BuildEntry, Any, set[str]]] = {}
+    for entry in registry.builds.values():
+        if entry.sql is None:
+            raise CdoError(
+                _("build {id!r} has no readable SQL file").format(id=entry.id),
+                hint=_("run 'cdo registry lint'"),
+            )
+        try:
+            query = parse_select(entry.sql)
+        except CdoError as error:
+            raise CdoError(
+                _("build {id!r}: {reason}").format(id=entry.id, reason=error.message),
+                hint=error.hint,
+            ) from None
+        tables = source_tables(query)
+        unknown = sorted(t for t in tables if t not in provided and t not in outputs)
+        if unknown:
+            raise CdoError(
+                _(
+                    "build {id!r} reads {tables}, which no registered source or build provides"
+                ).format(id=entry.id, tables=", ".join(unknown)),
+                hint=_("name tables as raw.<source table> or <schema>.<build table>"),
+            )
+        parsed[entry.id] = (entry, query, tables)
+    graph = {
+        build_id: {outputs[t] for t in tables if t in outputs}
+        for build_id, (_e, _q, tables) in parsed.items()
+    }
+    try:
+        order = list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as cycle:
+        raise CdoError(
+            _("the builds depend on each other in a cycle: {cycle}").format(
+                cycle=" → ".join(cycle.args[1])
+            )
+        ) from None
+    wanted = set(names) if names else set(parsed)
+    for name in wanted - set(parsed):
+        raise CdoError(
+            _("unknown build {id!r}").format(id=name),
+            hint=_("known: {ids}").format(ids=", ".join(sorted(parsed))),
+        )
+    # A requested build brings the builds it reads from.
+    needed: set[str] = set()
+    stack = list(wanted)
+    while stack:
+        current = stack.pop()
+        if current not in needed:
+            needed.add(current)
+            stack.extend(graph[current])
+    return [parsed[build_id] for build_id in order if build_id in needed]
+
+
+def warehouse_schema(
+    warehouse: Warehouse, tables: set[str]
+) -> dict[str, dict[str, dict[str, str]]]:
+    from cdo_toolkit.warehouse.load import table_columns
+
+    schema: dict[str, dict[str, dict[str, str]]] = {}
+    for name in sorted(tables):
+        db, _sep, table = name.partition(".")
+        columns = table_columns(warehouse, db, table)
+        if columns is None:
+            raise CdoError(
+                _("{table} does not exist in the warehouse yet").format(table=name),
+                hint=_("submit its source first (cdo submit), or build what makes it"),
+            )
+        schema.setdefault(db, {})[table] = dict(columns)
+    return schema
+
+
+def run_builds(
+    registry: Registry,
+    url: WarehouseUrl,
+    names: list[str] | None = None,
+    *,
+    emitter: Emitter | None = None,
+    namespace: str = "liberecky-kraj",
+) -> list[BuildResult]:
+    from sqlglot import exp
+
+    from cdo_toolkit.lineage.context import table_output
+    from cdo_toolkit.lineage.events import Dataset, run
+    from cdo_toolkit.lineage.naming import table_dataset
+    from cdo_toolkit.warehouse import sql
+    from cdo_toolkit.warehouse.connection import Warehouse
+
+    steps = plan(registry, names)
+    results = []
+    with Warehouse(url) as warehouse:
+        for entry, query, tables in steps:
+            build = entry.build
+            schema = warehouse_schema(warehouse, tables)
+            edges = column_lineage(query, schema)
+            inputs = []
+            for table in sorted(tables):
+                db, _sep, name = table.partition(".")
+                ns, dataset_name = table_dataset(url, db, name)
+                inputs.append(Dataset(ns, dataset_name, fields=list(schema[db][name].items())))
+            select_sql = query.sql(dialect=sql.DIALECTS[warehouse.kind])
+            with run(
+                emitter, namespace, f"build.{build.id}", "BUILD", inputs=inputs, sql=entry.sql
+            ) as current:
+                with warehouse.transaction():
+                    warehouse.execute(sql.create_schema(build.schema_name, warehouse.kind))
+                    warehouse.execute(
+                        sql.drop_table(build.schema_name, build.table, warehouse.kind)
+                    )
+                    create = exp.Create(
+                        this=sql.table(build.schema_name, build.table),
+                        kind="TABLE",
+                        expression=exp.maybe_parse(
+                            select_sql, dialect=sql.DIALECTS[warehouse.kind]
+                        ),
+                    )
+                    warehouse.execute(sql.render(create, warehouse.kind))
+                    count = sql.select(
+                        [exp.Count(this=exp.Star())], sql.table(build.schema_name, build.table)
+                    )
+                    rows = int(warehouse.execute(sql.render(count, warehouse.kind))[0][0])
+                if current is not None:
+                    output = table_output(
+                        url, build.table, None, None, rows, schema=build.schema_name
+                    )
+                    output.description = build.description
+                    output.fields = [(n, "") for n in {e.output: None for e in edges}]
+                    output.column_lineage = _facet_lineage(url, edges)
+                    current.outputs = [output]
+            results.append(BuildResult(build.id, target(entry), rows, sorted(tables), edges))
+    return results
+
+
+def _facet_lineage(url: WarehouseUrl, edges: list[Edge]) -> dict[str, list[dict[str, Any]]]:
+    from cdo_toolkit.lineage.naming import table_dataset
+
+    fields: dict[str, dict[tuple[str, str, str], list[dict[str, Any]]]] = {}
+    for edge in edges:
+        db, _sep, name = edge.table.partition(".")
+        ns, dataset = table_dataset(url, db, name)
+        transformations = fields.setdefault(edge.output, {}).setdefault(
+            (ns, dataset, edge.column), []
+        )
+        transformation = {"type": edge.type, "subtype": edge.subtype, "masking": edge.masking}
+        if transformation not in transformations:
+            transformations.append(transformation)
+    return {
+        output: [
+            {"namespace": ns, "name": dataset, "field": column, "transformations": transformations}
+            for (ns, dataset, column), transformations in sources.items()
+        ]
+        for output, sources in fields.items()
+    }

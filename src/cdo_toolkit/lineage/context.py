@@ -1,0 +1,86 @@
+"""Lineage for the commands: the emitter of the settings, and the datasets of a source."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.lineage.emitter import Emitter
+from cdo_toolkit.lineage.events import Dataset
+from cdo_toolkit.lineage.naming import file_dataset, table_dataset
+
+if TYPE_CHECKING:
+    from cdo_toolkit.config import Settings
+    from cdo_toolkit.registry import Registry, SourceEntry
+    from cdo_toolkit.validation.report import Task
+    from cdo_toolkit.warehouse.url import WarehouseUrl
+
+
+def emitter_for(settings: Settings) -> Emitter | None:
+    """The emitter of these settings; None when OPENLINEAGE_DISABLED=true."""
+    if os.getenv("OPENLINEAGE_DISABLED", "").lower().strip() == "true":
+        return None
+    from cdo_toolkit.warehouse.url import parse_url
+
+    return Emitter(parse_url(settings.warehouse, settings.root).folder, settings.lineage)
+
+
+def _fields(entry: SourceEntry | None) -> list[tuple[str, str]]:
+    if entry is None or entry.schema is None:
+        return []
+    return [(f["name"], f.get("type", "string")) for f in entry.schema.get("fields", [])]
+
+
+def _owner(registry: Registry | None, entry: SourceEntry | None) -> str | None:
+    if registry is None or entry is None:
+        return None
+    guarantor = registry.guarantors.get(entry.source.guarantor)
+    return f"{guarantor.name} <{guarantor.email}>" if guarantor else entry.source.guarantor
+
+
+def file_input(
+    path: Path, registry: Registry | None = None, entry: SourceEntry | None = None
+) -> Dataset:
+    namespace, name = file_dataset(path)
+    return Dataset(
+        namespace,
+        name,
+        fields=_fields(entry),
+        description=entry.source.description if entry else None,
+        owner=_owner(registry, entry),
+        source_uri=path.resolve().as_uri(),
+    )
+
+
+def with_report(dataset: Dataset, task: Task) -> Dataset:
+    """The dataset with the metrics and assertions of its validation."""
+    dataset.rows = task.rows
+    dataset.bytes = task.bytes
+    dataset.null_counts = dict(task.missing)
+    dataset.assertions = [a for a in task.assertions if a.get("assertion")]
+    if not dataset.fields and task.labels:
+        dataset.fields = [(label, "string") for label in task.labels]
+    return dataset
+
+
+def table_output(
+    url: WarehouseUrl,
+    table: str,
+    registry: Registry | None,
+    entry: SourceEntry | None,
+    rows: int | None = None,
+    schema: str = "raw",
+) -> Dataset:
+    namespace, name = table_dataset(url, schema, table)
+    extra: dict[str, Any] = {}
+    return Dataset(
+        namespace,
+        name,
+        fields=_fields(entry),
+        description=entry.source.description if entry else None,
+        owner=_owner(registry, entry),
+        source_uri=url.safe if url.kind == "postgres" else namespace,
+        rows=rows,
+        **extra,
+    )

@@ -1,0 +1,246 @@
+"""The lineage graph, read back from the recorded events (``lineage/events.jsonl``).
+
+Datasets are nodes; a run links its inputs to its outputs. For each dataset we keep the
+last run that wrote it (job, state, time) and the quality assertions recorded for it (as
+an input of validation or submission). Column lineage comes from the ``columnLineage``
+facets of builds; a load maps a file's columns to the table's columns of the same name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.i18n import _
+
+Key = tuple[str, str]
+
+
+@dataclass
+class Node:
+    namespace: str
+    name: str
+    last_job: str | None = None
+    last_state: str | None = None
+    last_time: str | None = None
+    assertions: list[dict[str, Any]] = field(default_factory=list)
+    upstream: set[Key] = field(default_factory=set)
+    downstream: set[Key] = field(default_factory=set)
+    columns: dict[str, set[tuple[Key, str, str]]] = field(default_factory=dict)
+    """output column → {(source dataset, source column, transformation)}"""
+
+    @property
+    def key(self) -> Key:
+        return self.namespace, self.name
+
+    def summary(self) -> dict[str, Any]:
+        failed = [a for a in self.assertions if not a.get("success")]
+        return {
+            "namespace": self.namespace,
+            "name": self.name,
+            "lastRun": {"job": self.last_job, "state": self.last_state, "time": self.last_time}
+            if self.last_job
+            else None,
+            "assertions": {
+                "total": len(self.assertions),
+                "failed": len(failed),
+                "failing": sorted(
+                    {f"{a.get('assertion')}:{a.get('column') or ''}".rstrip(":") for a in failed}
+                ),
+            },
+        }
+
+
+class Graph:
+    def __init__(self) -> None:
+        self.nodes: dict[Key, Node] = {}
+
+    def node(self, namespace: str, name: str) -> Node:
+        return self.nodes.setdefault((namespace, name), Node(namespace, name))
+
+    def add(self, event: dict[str, Any]) -> None:
+        state = event.get("eventType")
+        job = event.get("job", {}).get("name")
+        time = event.get("eventTime")
+        inputs = [self.node(d["namespace"], d["name"]) for d in event.get("inputs") or []]
+        outputs = [self.node(d["namespace"], d["name"]) for d in event.get("outputs") or []]
+        for data, node in zip(event.get("inputs") or [], inputs, strict=True):
+            assertions = ((data.get("inputFacets") or {}).get("dataQualityAssertions") or {}).get(
+                "assertions"
+            )
+            if assertions and state in ("COMPLETE", "FAIL"):
+                node.assertions = assertions
+        if state not in ("COMPLETE", "FAIL"):
+            return
+        for data, node in zip(event.get("outputs") or [], outputs, strict=True):
+            node.last_job, node.last_state, node.last_time = job, state, time
+            if state != "COMPLETE":
+                continue
+            for source in inputs:
+                node.upstream.add(source.key)
+                source.downstream.add(node.key)
+            facet = (data.get("facets") or {}).get("columnLineage")
+            if facet:
+                node.columns = {}
+                for column, spec in (facet.get("fields") or {}).items():
+                    for item in spec.get("inputFields") or []:
+                        for transformation in item.get("transformations") or [{"type": "DIRECT"}]:
+                            kind = transformation.get("type", "DIRECT")
+                            if transformation.get("subtype"):
+                                kind += "/" + transformation["subtype"]
+                            node.columns.setdefault(column, set()).add(
+                                ((item["namespace"], item["name"]), item["field"], kind)
+                            )
+            elif len(inputs) == 1:
+                # A load: the table's columns are the file's columns of the same name.
+                names = [
+                    f["name"]
+                    for f in ((data.get("facets") or {}).get("schema") or {}).get("fields", [])
+                ]
+                node.columns = {n: {(inputs[0].key, n, "DIRECT/IDENTITY")} for n in names}
+
+    def find(self, name: str) -> Node:
+        """A dataset by its name, or a unique ending of it (``raw.obce``, ``zastavky_obce``)."""
+        exact = [n for n in self.nodes.values() if n.name == name]
+        if len(exact) == 1:
+            return exact[0]
+        partial = [
+            n for n in self.nodes.values() if n.name.endswith(name) or n.name.endswith("." + name)
+        ]
+        if len(partial) == 1:
+            return partial[0]
+        if not partial:
+            raise CdoError(
+                _("no dataset {name!r} in the recorded lineage").format(name=name),
+                hint=_("known: {names}").format(
+                    names=", ".join(sorted(n.name for n in self.nodes.values()))[:400]
+                ),
+            )
+        raise CdoError(
+            _("{name!r} names several datasets: {names}").format(
+                name=name, names=", ".join(sorted(n.name for n in partial))
+            )
+        )
+
+    def walk(
+        self, start: Node, *, downstream: bool, depth: int
+    ) -> Iterator[tuple[int, Node, Node | None]]:
+        """(level, node, parent) depth-first from ``start``, each dataset once per branch."""
+
+        def visit(
+            node: Node, level: int, parent: Node | None, seen: frozenset[Key]
+        ) -> Iterator[tuple[int, Node, Node | None]]:
+            yield level, node, parent
+            if level >= depth:
+                return
+            nexts = node.downstream if downstream else node.upstream
+            for key in sorted(nexts):
+                if key not in seen:
+                    yield from visit(self.nodes[key], level + 1, node, seen | {key})
+
+        yield from visit(start, 0, None, frozenset({start.key}))
+
+    def column_sources(self, node: Node, column: str, depth: int = 20) -> list[dict[str, Any]]:
+        """The source columns of ``node.column``, followed upstream as far as lineage says."""
+        results: list[dict[str, Any]] = []
+
+        def trace(current: Node, col: str, level: int, path: list[str]) -> None:
+            sources = current.columns.get(col)
+            if not sources or level >= depth:
+                if level:
+                    results.append({"dataset": current.name, "column": col, "via": path})
+                return
+            for (namespace, name), source_column, kind in sorted(sources):
+                upstream = self.nodes.get((namespace, name)) or Node(namespace, name)
+                trace(upstream, source_column, level + 1, [*path, f"{kind} {name}.{source_column}"])
+
+        trace(node, column, 0, [])
+        return results
+
+
+def read_graph(log: Path) -> Graph:
+    graph = Graph()
+    if not log.exists():
+        raise CdoError(
+            _("no lineage recorded yet in {path}").format(path=log),
+            hint=_("lineage is recorded by cdo validate, submit and build"),
+        )
+    with log.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                graph.add(json.loads(line))
+    return graph
+
+
+def _label(node: Node) -> str:
+    info = node.summary()
+    run = info["lastRun"]
+    text = node.name
+    if run:
+        text += f"  [{run['job']} {run['state']} {str(run['time'])[:19]}]"
+    checks = info["assertions"]
+    if checks["total"]:
+        text += f"  checks {checks['total'] - checks['failed']}/{checks['total']} passed"
+        if checks["failing"]:
+            text += " (failing: " + ", ".join(checks["failing"][:5]) + ")"
+    return text
+
+
+def render_tree(graph: Graph, start: Node, *, downstream: bool, depth: int) -> str:
+    lines = []
+    for level, node, _parent in graph.walk(start, downstream=downstream, depth=depth):
+        lines.append(("    " * (level - 1) + "└── " if level else "") + _label(node))
+    return "\n".join(lines)
+
+
+def render_json(graph: Graph, start: Node, *, downstream: bool, depth: int) -> dict[str, Any]:
+    nodes: dict[Key, dict[str, Any]] = {}
+    edges = []
+    for _level, node, parent in graph.walk(start, downstream=downstream, depth=depth):
+        nodes[node.key] = node.summary()
+        if parent is not None:
+            source, target = (parent, node) if downstream else (node, parent)
+            edges.append({"from": source.name, "to": target.name})
+    return {
+        "dataset": start.name,
+        "direction": "downstream" if downstream else "upstream",
+        "nodes": list(nodes.values()),
+        "edges": edges,
+    }
+
+
+def _ids(
+    graph: Graph, start: Node, downstream: bool, depth: int
+) -> tuple[dict[Key, str], list[tuple[Key, Key]]]:
+    ids: dict[Key, str] = {}
+    edges = []
+    for _level, node, parent in graph.walk(start, downstream=downstream, depth=depth):
+        ids.setdefault(node.key, f"d{len(ids)}")
+        if parent is not None:
+            edges.append((parent.key, node.key) if downstream else (node.key, parent.key))
+    return ids, edges
+
+
+def render_mermaid(graph: Graph, start: Node, *, downstream: bool, depth: int) -> str:
+    ids, edges = _ids(graph, start, downstream, depth)
+    lines = ["flowchart LR"]
+    for key, ident in ids.items():
+        label = graph.nodes[key].name.replace('"', "'")
+        lines.append(f'    {ident}["{label}"]')
+    lines += [f"    {ids[a]} --> {ids[b]}" for a, b in dict.fromkeys(edges)]
+    return "\n".join(lines)
+
+
+def render_dot(graph: Graph, start: Node, *, downstream: bool, depth: int) -> str:
+    ids, edges = _ids(graph, start, downstream, depth)
+    lines = ["digraph lineage {", "    rankdir=LR;", "    node [shape=box];"]
+    for key, ident in ids.items():
+        label = graph.nodes[key].name.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'    {ident} [label="{label}"];')
+    lines += [f"    {ids[a]} -> {ids[b]};" for a, b in dict.fromkeys(edges)]
+    lines.append("}")
+    return "\n".join(lines)

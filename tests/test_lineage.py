@@ -1,0 +1,256 @@
+"""Lineage: events of every command valid against the official schemas, the spool and its
+flush, column lineage of builds, and the lineage views."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import threading
+import time
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cdo_toolkit.lineage.sql import column_lineage, parse_select
+from tests.conftest import CASES
+from tests.openlineage_spec import event_errors, format_checks_active, read_events
+
+EVENTS = Path("warehouse/lineage/events.jsonl")
+
+
+@pytest.fixture(autouse=True)
+def _no_openlineage_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("OPENLINEAGE"):
+            monkeypatch.delenv(name)
+
+
+def _submit_all(cdo) -> None:  # type: ignore[no-untyped-def]
+    for source in ("obce", "zastavky", "dopravni-nehody", "skoly"):
+        result = cdo("submit", source, f"examples/{source}.csv")
+        assert result.exit_code in (0, 1), result.output
+
+
+def test_events_of_every_command_are_valid(cdo, shipped_registry: Path, shared: Path) -> None:
+    assert format_checks_active(), (
+        "install jsonschema's format validators: uri and date-time must be checked"
+    )
+    assert cdo("validate", "examples/skoly.csv", "--source", "skoly").exit_code == 1
+    _submit_all(cdo)
+    assert cdo("build").exit_code == 0
+    events = read_events(EVENTS)
+    for event in events:
+        assert event_errors(event) == [], (event["job"]["name"], event["eventType"])
+    jobs = [(e["job"]["name"], e["eventType"]) for e in events]
+    assert jobs[:2] == [("validate.skoly", "START"), ("validate.skoly", "COMPLETE")]
+    assert ("submit.obce", "START") in jobs and ("load.obce", "COMPLETE") in jobs
+    assert ("build.zastavky-obce", "COMPLETE") in jobs
+    for event in events:
+        assert event["job"]["namespace"] == "liberecky-kraj"
+        assert event["eventTime"].endswith("+00:00")
+        assert {"processing_engine", "nominalTime"} <= set(event["run"]["facets"])
+        assert event["job"]["facets"]["jobType"]["processingType"] == "BATCH"
+
+
+def test_facets_say_what_the_runs_did(cdo, shipped_registry: Path, shared: Path) -> None:
+    _submit_all(cdo)
+    cdo("build")
+    events = {(e["job"]["name"], e["eventType"]): e for e in read_events(EVENTS)}
+    submit = events[("submit.obce", "COMPLETE")]
+    source = submit["inputs"][0]
+    assert source["namespace"] == "file" and source["name"].endswith("examples/obce.csv")
+    assert {"schema", "dataSource", "documentation", "ownership"} <= set(source["facets"])
+    assert source["facets"]["ownership"]["owners"][0]["name"].startswith("Ing. Petr Dvořák")
+    metrics = source["inputFacets"]["dataQualityMetrics"]
+    assert metrics["rowCount"] == 40 and metrics["columnMetrics"]["psc"]["nullCount"] == 0
+    assertions = source["inputFacets"]["dataQualityAssertions"]["assertions"]
+    assert {"assertion": "pattern", "column": "kod_obce", "success": True}.items() <= next(
+        a for a in assertions if a["assertion"] == "pattern" and a["column"] == "kod_obce"
+    ).items()
+    assert "dataQualityAssertions" not in source["facets"]  # the spec places it among input facets
+    table = submit["outputs"][0]
+    assert table["name"] == "raw.obce" and table["namespace"].startswith("duckdb:///")
+    assert table["outputFacets"]["outputStatistics"]["rowCount"] == 40
+    load = events[("load.obce", "COMPLETE")]
+    assert load["run"]["facets"]["parent"]["run"]["runId"] == submit["run"]["runId"]
+    assert load["run"]["facets"]["parent"]["job"]["name"] == "submit.obce"
+    rejected = events[("submit.skoly", "COMPLETE")]
+    failing = [
+        a
+        for a in rejected["inputs"][0]["inputFacets"]["dataQualityAssertions"]["assertions"]
+        if not a["success"]
+    ]
+    assert {(a["assertion"], a["column"]) for a in failing} >= {
+        ("type", "kapacita"),
+        ("pattern", "ico"),
+        ("ico", "ico"),
+    }
+    build = events[("build.zastavky-obce", "COMPLETE")]
+    lineage = build["outputs"][0]["facets"]["columnLineage"]["fields"]
+    sources = {
+        (f["name"], f["field"], t["type"], t.get("subtype"))
+        for f in lineage["zastavek"]["inputFields"]
+        for t in f["transformations"]
+    }
+    assert ("raw.zastavky", "kod_zastavky", "DIRECT", "AGGREGATION") in sources
+    assert ("raw.obce", "kod_obce", "INDIRECT", "JOIN") in sources
+    assert "SELECT" in build["job"]["facets"]["sql"]["query"]
+
+
+def test_failed_build_emits_fail_with_the_error(cdo, shipped_registry: Path, shared: Path) -> None:
+    _submit_all(cdo)
+    (shipped_registry / "builds" / "zastavky_obce.sql").write_text(
+        "SELECT CAST(nazev AS INTEGER) AS cislo FROM raw.obce", "utf-8"
+    )
+    result = cdo("build", "zastavky-obce")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    failed = [e for e in read_events(EVENTS) if e["eventType"] == "FAIL"]
+    assert failed and failed[-1]["job"]["name"] == "build.zastavky-obce"
+    assert "Conversion" in failed[-1]["run"]["facets"]["errorMessage"]["message"]
+    assert event_errors(failed[-1]) == []
+
+
+def test_builds_refuse_cycles_and_unknown_tables_before_running(
+    cdo, shipped_registry: Path
+) -> None:
+    builds = shipped_registry / "builds"
+    (builds / "zastavky_obce.sql").write_text("SELECT * FROM mart.nehody_okresy", "utf-8")
+    (builds / "nehody_okresy.sql").write_text("SELECT * FROM mart.zastavky_obce", "utf-8")
+    result = cdo("build")
+    assert result.exit_code == 2 and "cycle" in result.output
+    (builds / "nehody_okresy.sql").write_text("SELECT * FROM raw.neexistuje", "utf-8")
+    result = cdo("build")
+    assert result.exit_code == 2 and "raw.neexistuje" in result.output
+    assert not EVENTS.exists()
+
+
+class _Receiver(http.server.BaseHTTPRequestHandler):
+    mode = "ok"
+    received: typing.ClassVar[list[dict]] = []  # type: ignore[type-arg]
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.mode == "500":
+            self.send_response(500)
+            self.end_headers()
+            return
+        if self.mode == "slow":
+            time.sleep(6)
+        type(self).received.append(json.loads(body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
+    _Receiver.received = []
+    _Receiver.mode = "ok"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Receiver
+    server.shutdown()
+
+
+def test_http_endpoint_failures_spool_and_flush_in_order(
+    cdo, shipped_registry: Path, receiver, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    url, handler = receiver
+    spool = Path("warehouse/lineage/spool.jsonl")
+    # Down: a port nothing listens on.
+    monkeypatch.setenv("OPENLINEAGE_URL", "http://127.0.0.1:9")
+    started = time.monotonic()
+    result = cdo("validate", "examples/obce.csv", "--source", "obce")
+    assert result.exit_code == 0
+    assert time.monotonic() - started < 8
+    assert len(read_events(spool)) == 2
+    # Answering 500, then slow.
+    monkeypatch.setenv("OPENLINEAGE_URL", url)
+    handler.mode = "500"
+    assert cdo("validate", "examples/zastavky.csv", "--source", "zastavky").exit_code == 0
+    handler.mode = "slow"
+    started = time.monotonic()
+    assert cdo("validate", "examples/silnice.csv", "--source", "silnice").exit_code == 1
+    assert time.monotonic() - started < 20
+    spooled = read_events(spool)
+    assert [e["job"]["name"] for e in spooled] == ["validate.obce"] * 2 + [
+        "validate.zastavky"
+    ] * 2 + ["validate.silnice"] * 2
+    # Up: the flush delivers everything, in order, and empties the spool.
+    handler.mode = "ok"
+    handler.received.clear()
+    result = cdo("lineage", "flush")
+    assert result.exit_code == 0, result.output
+    assert "6 event(s) delivered, 0 still spooled" in result.output
+    assert [(e["job"]["name"], e["eventType"]) for e in handler.received] == [
+        (e["job"]["name"], e["eventType"]) for e in spooled
+    ]
+    assert not spool.exists()
+    # The local log has every event, whatever the endpoint did.
+    assert len(read_events(EVENTS)) == 6
+
+
+def test_flush_keeps_what_was_not_delivered(
+    cdo, shipped_registry: Path, receiver, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    url, handler = receiver
+    monkeypatch.setenv("OPENLINEAGE_URL", url)
+    handler.mode = "500"
+    cdo("validate", "examples/obce.csv", "--source", "obce")
+    result = cdo("lineage", "flush")
+    assert result.exit_code == 1 and "0 event(s) delivered, 2 still spooled" in result.output
+    assert len(read_events(Path("warehouse/lineage/spool.jsonl"))) == 2
+
+
+def test_lineage_configured_in_cdo_yaml(cdo, shipped_registry: Path, receiver) -> None:  # type: ignore[no-untyped-def]
+    url, handler = receiver
+    Path("cdo.yaml").write_text(
+        yaml.safe_dump({"lineage": {"transport": {"type": "http", "url": url}}}), "utf-8"
+    )
+    assert cdo("validate", "examples/obce.csv", "--source", "obce").exit_code == 0
+    assert [e["eventType"] for e in handler.received] == ["START", "COMPLETE"]
+
+
+def test_lineage_show_and_columns(cdo, shipped_registry: Path) -> None:
+    _submit_all(cdo)
+    cdo("build")
+    tree = cdo("lineage", "show", "zastavky_obce").output
+    assert tree.splitlines()[0].startswith("mart.zastavky_obce  [build.zastavky-obce COMPLETE")
+    assert "└── raw.obce  [submit.obce COMPLETE" in tree
+    assert "examples/obce.csv  checks" in tree and "passed" in tree
+    down = json.loads(cdo("lineage", "show", "raw.obce", "--downstream", "--format", "json").output)
+    assert {e["to"] for e in down["edges"]} == {"mart.zastavky_obce", "mart.nehody_okresy"}
+    mermaid = cdo("lineage", "show", "nehody_okresy", "--format", "mermaid").output
+    assert mermaid.startswith("flowchart LR") and '["raw.dopravni_nehody"]' in mermaid
+    dot = cdo("lineage", "show", "nehody_okresy", "--format", "dot", "--depth", "1").output
+    assert dot.startswith("digraph lineage {") and "examples" not in dot
+    traced = json.loads(
+        cdo("lineage", "columns", "mart.zastavky_obce.spoju_denne", "--format", "json").output
+    )
+    assert {(s["dataset"].split("/")[-1], s["column"]) for s in traced["sources"]} >= {
+        ("zastavky.csv", "spoju_pracovni_den")
+    }
+    missing = cdo("lineage", "columns", "mart.zastavky_obce.nic")
+    assert missing.exit_code == 2 and "no recorded lineage for column 'nic'" in missing.output
+
+
+def _lineage_cases() -> list[Path]:
+    return sorted((CASES / "lineage").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("case_file", _lineage_cases(), ids=lambda p: p.stem)
+def test_column_lineage_case(case_file: Path) -> None:
+    case = yaml.safe_load(case_file.read_text("utf-8"))
+    edges = column_lineage(parse_select(case["sql"]), case["schema"])
+    got = {f"{e.output} <- {e.table}.{e.column} {e.type}/{e.subtype}" for e in edges}
+    for expected in case["expect"]:
+        assert expected in got, (expected, sorted(got))
+    for absent in case.get("absent", []):
+        assert absent not in got
