@@ -29,6 +29,7 @@ demo: $(STAMP)
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) build
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) lineage show mart.zastavky_obce
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) lineage columns mart.nehody_okresy.nehod_na_1000
+	$(CDO) --warehouse $(DEMO_WAREHOUSE) audit --html warehouse/report.html --markdown warehouse/report.md
 
 test: lint typecheck pytest
 
@@ -61,6 +62,7 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/startup.py
 	$(BENCH_VENV)/bin/python bench/validate.py
 	$(BENCH_VENV)/bin/python bench/load.py
+	$(BENCH_VENV)/bin/python bench/score.py
 
 # Regenerates the sample files of the shipped registry from the project's own generator.
 examples: $(STAMP)

@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from cdo_toolkit import __version__
 from cdo_toolkit.cli import lineage as lineage_cli
+from cdo_toolkit.cli import quality as quality_cli
 from cdo_toolkit.cli import registry as registry_cli
 from cdo_toolkit.cli import validate as validate_cli
 from cdo_toolkit.cli import warehouse as warehouse_cli
@@ -88,6 +89,8 @@ app.command("history")(warehouse_cli.history)
 app.add_typer(warehouse_cli.app, name="warehouse")
 app.command("build")(lineage_cli.build)
 app.add_typer(lineage_cli.app, name="lineage")
+app.command("score")(quality_cli.score)
+app.command("audit")(quality_cli.audit)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,127 @@
+"""``cdo score`` and ``cdo audit``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
+
+
+def _context(ctx: typer.Context) -> tuple[Any, Any, Path]:
+    from cdo_toolkit.registry import load_valid
+    from cdo_toolkit.warehouse.url import parse_url
+
+    settings = ctx.obj.settings
+    registry = load_valid(Path(settings.registry), thorough=False)
+    return parse_url(settings.warehouse, settings.root), registry, Path(settings.root) / "policies"
+
+
+def _scorecard(scores: list[Any]) -> None:
+    from rich.table import Table
+
+    from cdo_toolkit.quality.report import DIMENSION_LABELS
+
+    table = Table(title="Quality of the region's sources", title_justify="left")
+    table.add_column("source", no_wrap=True)
+    table.add_column("score", justify="right")
+    table.add_column("grade", justify="center")
+    table.add_column("trend", justify="right")
+    table.add_column("standard")
+    for key in DIMENSION_LABELS:
+        table.add_column(key[:5], justify="right")
+    for s in scores:
+        dims = []
+        for key in DIMENSION_LABELS:
+            value = s.dimensions.get(key)
+            text = "–" if value is None else f"{value:.0f}"
+            dims.append(f"[red]{text}[/]" if s.met.get(key) is False else text)
+        table.add_row(
+            escape(s.source),
+            "not submitted" if s.score is None else f"{s.score:.1f}",
+            s.grade,
+            "" if s.trend is None else f"{s.trend:+.1f}",
+            f"[green]{escape(s.standard)}[/]" if s.passes else f"[red]{escape(s.standard)}[/]",
+            *dims,
+        )
+    console().print(table)
+
+
+def score(
+    ctx: typer.Context,
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[SOURCE]...", help="Sources to score (default: all)."),
+    ] = None,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="Output format.")
+    ] = TableOrJson.TABLE,
+    fail_under: Annotated[
+        float | None, typer.Option("--fail-under", help="Exit 1 if a scored source is below this.")
+    ] = None,
+) -> None:
+    """Score sources in the warehouse, per dimension, and store the result."""
+    from cdo_toolkit.quality.score import load_policy
+    from cdo_toolkit.quality.score import score as run
+
+    url, registry, policies = _context(ctx)
+    results = run(url, registry, sources or None, policy=load_policy(policies))
+    if format is TableOrJson.JSON:
+        print_json([r.to_dict() for r in results])
+    else:
+        _scorecard(results)
+    if fail_under is not None and any(
+        r.score is not None and r.score < fail_under for r in results
+    ):
+        raise typer.Exit(1)
+
+
+def audit(
+    ctx: typer.Context,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the report for the leadership here.")
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Write the report as Markdown here.")
+    ] = None,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="Terminal output format.")
+    ] = TableOrJson.TABLE,
+    fail_under: Annotated[
+        float | None, typer.Option("--fail-under", help="Exit 1 if a scored source is below this.")
+    ] = None,
+) -> None:
+    """Score every source, list what each guarantor must fix, write the reports."""
+    from cdo_toolkit.quality import report
+    from cdo_toolkit.quality.audit import audit as run
+
+    url, registry, policies = _context(ctx)
+    result = run(url, registry, policies)
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(report.html(result), encoding="utf-8")
+    if markdown is not None:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(report.markdown(result), encoding="utf-8")
+    if format is TableOrJson.JSON:
+        print_json(result.to_dict())
+    else:
+        _scorecard(result.scores)
+        out = console()
+        for guarantor, entries in result.to_fix.items():
+            name = result.guarantors.get(guarantor, {}).get("name", guarantor)
+            out.print(
+                f"[bold]{escape(name)}[/]: "
+                + "; ".join(
+                    f"{escape(e['source'])} ({escape(e['items'][0]['what'])})" for e in entries
+                )
+            )
+        for path in (html, markdown):
+            if path is not None:
+                out.print(f"report written: {escape(str(path))}")
+    if fail_under is not None and any(
+        s.score is not None and s.score < fail_under for s in result.scores
+    ):
+        raise typer.Exit(1)

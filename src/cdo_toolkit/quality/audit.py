@@ -1,0 +1,176 @@
+"""``cdo audit``: every source scored, what each guarantor must fix, worst first.
+
+The audit adds to the scores: registry findings (lint), overdue submissions (the update
+frequency against the last accepted submission), and for each guarantor the failing
+checks of their sources with sample rows from the last submission's report. Values of
+columns marked as personal data are masked in every output.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.quality.score import SourceScore, load_policy, score
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cdo_toolkit.registry import Registry
+    from cdo_toolkit.warehouse.url import WarehouseUrl
+
+MASK = "•••"
+SAMPLE_ROWS = 3
+
+
+@dataclass
+class Audit:
+    generated: str
+    region: str
+    warehouse: str
+    scores: list[SourceScore]
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    to_fix: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """guarantor id → items, worst first."""
+    guarantors: dict[str, dict[str, str]] = field(default_factory=dict)
+    history: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)
+    builds: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "generated": self.generated,
+            "region": self.region,
+            "warehouse": self.warehouse,
+            "scores": [s.to_dict() for s in self.scores],
+            "findings": self.findings,
+            "to_fix": self.to_fix,
+            "guarantors": self.guarantors,
+            "history": self.history,
+            "builds": self.builds,
+        }
+
+
+def mask_cells(cells: list[str], labels: list[str], personal: set[str]) -> list[str]:
+    return [
+        MASK if i < len(labels) and labels[i] in personal and value else value
+        for i, value in enumerate(cells)
+    ]
+
+
+def _samples(warehouse: Any, registry: Registry, source_id: str) -> list[dict[str, Any]]:
+    """Errors with their rows from the newest report of the source, personal data masked."""
+    from cdo_toolkit.warehouse import sql
+
+    rows = warehouse.execute(
+        sql.for_engine(
+            "SELECT report FROM cdo_meta.submissions WHERE source = ? AND report IS NOT NULL ORDER BY id DESC LIMIT 1",
+            warehouse.kind,
+        ),
+        [source_id],
+    )
+    if not rows or not rows[0][0]:
+        return []
+    report = json.loads(rows[0][0])
+    entry = registry.sources[source_id]
+    personal = set(entry.source.personal_data.columns)
+    samples = []
+    for task in report.get("tasks", []):
+        labels = task.get("labels") or []
+        for error in task.get("errors", [])[:SAMPLE_ROWS]:
+            cell = error.get("cell", "")
+            if error.get("fieldName") in personal and cell:
+                cell = MASK
+            samples.append(
+                {
+                    "type": error["type"],
+                    "row": error.get("rowNumber"),
+                    "field": error.get("fieldName"),
+                    "cell": cell,
+                    "cells": mask_cells(error.get("cells") or [], labels, personal),
+                    "note": error.get("note", ""),
+                }
+            )
+    return samples
+
+
+def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
+    from cdo_toolkit.quality.score import history
+    from cdo_toolkit.registry.lint import lint
+    from cdo_toolkit.warehouse.connection import Warehouse
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    scores = score(url, registry, now=now, policy=load_policy(policies))
+    result = Audit(
+        generated=now.isoformat(timespec="seconds") + "Z",
+        region=registry.info.region.name if registry.info else "",
+        warehouse=url.safe,
+        scores=scores,
+        guarantors={
+            g.id: {"name": g.name, "email": g.email, "department": g.department or ""}
+            for g in registry.guarantors.values()
+        },
+    )
+    result.findings = [f.to_dict() for f in lint(registry.root).findings]
+    with Warehouse(url) as warehouse:
+        for item in scores:
+            result.history[item.source] = [
+                (t.isoformat(timespec="seconds"), s) for t, s in history(warehouse, item.source)
+            ]
+            todo: list[dict[str, Any]] = []
+            if item.status != "scored":
+                todo.append(
+                    {"what": "no accepted data: submit the source (cdo submit)", "severity": 100}
+                )
+            if item.overdue_days:
+                todo.append(
+                    {
+                        "what": f"overdue by {item.overdue_days:g} days for an update frequency of "
+                        f"{registry.sources[item.source].source.update_frequency.value}",
+                        "severity": 90,
+                    }
+                )
+            for dimension, met in item.met.items():
+                if met is False:
+                    todo.append(
+                        {
+                            "what": f"{dimension} {item.dimensions[dimension]} below the standard's "
+                            f"{item.thresholds.get(dimension)}",
+                            "severity": 80,
+                        }
+                    )
+            for check in item.failing_checks:
+                todo.append(
+                    {
+                        "what": f"{check['rows']} row(s) break {check['check']}"
+                        + (f" on {check['column']}" if check["column"] else ""),
+                        "severity": 50,
+                    }
+                )
+            if not todo:
+                continue
+            entry = {
+                "source": item.source,
+                "title": item.title,
+                "score": item.score,
+                "grade": item.grade,
+                "items": sorted(todo, key=lambda t: -t["severity"]),
+                "samples": _samples(warehouse, registry, item.source),
+            }
+            result.to_fix.setdefault(item.guarantor, []).append(entry)
+    for entries in result.to_fix.values():
+        entries.sort(key=lambda e: (e["score"] is not None, e["score"] or 0))
+    from cdo_toolkit.lineage.sql import parse_select, source_tables
+
+    for build in registry.builds.values():
+        inputs = sorted(source_tables(parse_select(build.sql))) if build.sql else []
+        result.builds.append(
+            {
+                "id": build.id,
+                "title": build.build.title,
+                "inputs": inputs,
+                "table": f"{build.build.schema_name}.{build.build.table}",
+            }
+        )
+    return result

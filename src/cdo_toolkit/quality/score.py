@@ -1,0 +1,493 @@
+"""Quality scores per source and dimension, computed inside the warehouse.
+
+One aggregate query per table (built as sqlglot expressions, so it runs on DuckDB and
+PostgreSQL and transpiles to Spark and Trino) measures completeness, validity, uniqueness
+and the foreign-key part of consistency in a single pass. Timeliness and reconciliation
+come from ``cdo_meta.submissions``; metadata from the registry (``metadata.py``).
+``docs/quality.md`` defines each dimension.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.warehouse import sql
+
+if TYPE_CHECKING:
+    from cdo_toolkit.registry import Registry, SourceEntry
+    from cdo_toolkit.warehouse.connection import Warehouse
+
+DIMENSIONS = ("completeness", "validity", "uniqueness", "timeliness", "consistency", "metadata")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Scoring defaults from ``policies/quality.yaml``."""
+
+    weights: dict[str, float]
+    grades: tuple[tuple[float, str], ...]
+    required_weight: float = 2.0
+
+    def grade(self, score: float) -> str:
+        return next((letter for floor, letter in self.grades if score >= floor), "E")
+
+
+DEFAULT_POLICY = Policy(
+    dict.fromkeys(DIMENSIONS, 1.0), ((97, "A"), (94, "B"), (90, "C"), (80, "D"))
+)
+
+
+def load_policy(folder: Any) -> Policy:
+    """The quality policy of ``folder`` (``policies/``), or the defaults."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(folder) / "quality.yaml"
+    if not path.is_file():
+        return DEFAULT_POLICY
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    weights = {
+        **DEFAULT_POLICY.weights,
+        **{k: float(v) for k, v in (data.get("weights") or {}).items()},
+    }
+    grades = tuple(
+        sorted(((float(v), str(k)) for k, v in (data.get("grades") or {}).items()), reverse=True)
+    )
+    return Policy(weights, grades or DEFAULT_POLICY.grades, float(data.get("required_weight", 2.0)))
+
+
+@dataclass
+class SourceScore:
+    source: str
+    title: str
+    guarantor: str
+    standard: str
+    status: str
+    """scored, or not submitted (no accepted data)."""
+    rows: int | None = None
+    dimensions: dict[str, float | None] = field(default_factory=dict)
+    thresholds: dict[str, float | None] = field(default_factory=dict)
+    met: dict[str, bool | None] = field(default_factory=dict)
+    score: float | None = None
+    grade: str = "–"
+    previous: float | None = None
+    failing_checks: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    last_accepted: str | None = None
+    overdue_days: float | None = None
+
+    @property
+    def passes(self) -> bool:
+        return self.status == "scored" and all(v is not False for v in self.met.values())
+
+    @property
+    def trend(self) -> float | None:
+        if self.score is None or self.previous is None:
+            return None
+        return round(self.score - self.previous, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "guarantor": self.guarantor,
+            "standard": self.standard,
+            "status": self.status,
+            "rows": self.rows,
+            "score": self.score,
+            "grade": self.grade,
+            "passes_standard": self.passes,
+            "previous": self.previous,
+            "trend": self.trend,
+            "dimensions": self.dimensions,
+            "thresholds": self.thresholds,
+            "met": self.met,
+            "failing_checks": self.failing_checks,
+            "metadata": self.metadata,
+            "last_accepted": self.last_accepted,
+            "overdue_days": self.overdue_days,
+        }
+
+
+def _rules(registry: Registry, entry: SourceEntry) -> list[Any]:
+    """Error-severity row rules of the source (Table Schema constraints and registry checks)."""
+    from cdo_toolkit.validation.checks import registry_rules
+    from cdo_toolkit.validation.fields import schema_spec
+    from cdo_toolkit.validation.rules import schema_rules
+
+    spec = schema_spec(entry.schema or {"fields": []})
+    # Code lists run as SQL subqueries in the warehouse, so no codes are read here.
+    codes: dict[tuple[str, str], list[str]] = {
+        (c.source, c.source_field): [] for c in entry.source.checks if c.type == "code-list"
+    }
+    extra, _notes = registry_rules(entry.source.checks, spec, codes)
+    return [
+        r
+        for r in schema_rules(spec) + extra
+        if r.row_level and r.kind != "type" and r.severity == "error"
+    ]
+
+
+def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry) -> dict[str, Any]:
+    """The one aggregate query over ``raw.<table>``: counts for every data dimension."""
+    from sqlglot import exp
+
+    from cdo_toolkit.quality.sqlrules import breaks, condition
+
+    table = entry.source.warehouse.table
+    schema = entry.schema or {}
+    fields = [f["name"] for f in schema.get("fields", [])]
+    primary_key = schema.get("primaryKey") or []
+    primary_key = [primary_key] if isinstance(primary_key, str) else list(primary_key)
+    measures: list[Any] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
+    measures += [
+        exp.alias_(exp.Count(this=sql.column(name)), f"c{i}") for i, name in enumerate(fields)
+    ]
+    conditions: list[tuple[str, str | None, Any]] = []
+    for rule in _rules(registry, entry):
+        target = None
+        if rule.kind == "code-list" and rule.field is not None:
+            field_name = rule.field.name
+            check = next(
+                c for c in entry.source.checks if c.type == "code-list" and c.field == field_name
+            )
+            other = registry.sources.get(check.source)
+            if other is None:
+                continue
+            target = (sql.table("raw", other.source.warehouse.table), check.source_field)
+        cond = condition(rule, target)
+        if cond is not None:
+            conditions.append(
+                (rule.kind, rule.field.name if rule.field else rule.params.get("expression"), cond)
+            )
+    for index, (_kind, _column, cond) in enumerate(conditions):
+        measures.append(exp.alias_(exp.Sum(this=breaks(cond)), f"r{index}"))
+    if conditions:
+        everything = exp.and_(
+            *[
+                exp.Coalesce(this=exp.Paren(this=c.copy()), expressions=[exp.Boolean(this=True)])
+                for _k, _c, c in conditions
+            ]
+        )
+        measures.append(
+            exp.alias_(
+                exp.Sum(
+                    this=exp.Case(
+                        ifs=[
+                            exp.If(
+                                this=exp.Not(this=exp.Paren(this=everything)),
+                                true=exp.Literal.number(1),
+                            )
+                        ],
+                        default=exp.Literal.number(0),
+                    )
+                ),
+                "invalid",
+            )
+        )
+    source_table: Any = sql.table("raw", table)
+    if primary_key:
+        # Rows whose key repeats: the sizes of the key groups larger than one (a hash
+        # aggregate; a window over the table costs three times as much).
+        copies = exp.alias_(exp.Count(this=exp.Star()), "copies")
+        groups = (
+            exp.select(copies)
+            .from_(sql.table("raw", table))
+            .group_by(*[sql.column(k) for k in primary_key])
+            .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
+        )
+        repeated = exp.select(
+            exp.Coalesce(
+                this=exp.Sum(this=sql.column("copies")), expressions=[exp.Literal.number(0)]
+            )
+        ).from_(exp.Subquery(this=groups, alias=exp.TableAlias(this=sql.ident("g"))))
+        measures.append(exp.alias_(exp.Max(this=exp.Subquery(this=repeated)), "dup"))
+    foreign: list[str] = []
+    for index, fk in enumerate(schema.get("foreignKeys", [])):
+        resource = fk.get("reference", {}).get("resource")
+        columns = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        targets = (
+            fk["reference"]["fields"]
+            if isinstance(fk["reference"]["fields"], list)
+            else [fk["reference"]["fields"]]
+        )
+        other = registry.sources.get(resource) if resource else None
+        if other is None or len(columns) != 1:
+            continue
+        present = exp.Not(this=exp.Is(this=sql.column(columns[0]), expression=exp.Null()))
+        reference = (
+            exp.select(sql.column(targets[0]))
+            .from_(sql.table("raw", other.source.warehouse.table))
+            .where(exp.Not(this=exp.Is(this=sql.column(targets[0]), expression=exp.Null())))
+        )
+        found = exp.and_(
+            present, exp.In(this=sql.column(columns[0]), query=exp.Subquery(this=reference))
+        )
+        one = exp.Literal.number(1)
+        zero = exp.Literal.number(0)
+        measures.append(
+            exp.alias_(
+                exp.Sum(this=exp.Case(ifs=[exp.If(this=present, true=one)], default=zero)),
+                f"fk{index}_n",
+            )
+        )
+        measures.append(
+            exp.alias_(
+                exp.Sum(this=exp.Case(ifs=[exp.If(this=found, true=one)], default=zero)),
+                f"fk{index}_found",
+            )
+        )
+        foreign.append(f"fk{index}")
+    query = exp.select(*measures).from_(source_table)
+    row = warehouse.execute(sql.render(query, warehouse.kind))[0]
+    names = [m.alias for m in measures]
+    values = dict(zip(names, row, strict=True))
+    return {
+        "values": values,
+        "fields": fields,
+        "required": {
+            f["name"]
+            for f in schema.get("fields", [])
+            if (f.get("constraints") or {}).get("required")
+        }
+        | set(primary_key),
+        "conditions": [(k, c) for k, c, _e in conditions],
+        "has_key": bool(primary_key),
+        "foreign": foreign,
+        "sql": sql.render(query, warehouse.kind),
+    }
+
+
+def _pct(part: float, whole: float) -> float:
+    return round(100.0 * part / whole, 1) if whole else 100.0
+
+
+def score_source(
+    warehouse: Warehouse,
+    registry: Registry,
+    entry: SourceEntry,
+    now: datetime,
+    policy: Policy = DEFAULT_POLICY,
+) -> SourceScore:
+    from cdo_toolkit.quality.metadata import metadata_points
+    from cdo_toolkit.registry.models import FREQUENCY_DAYS
+    from cdo_toolkit.warehouse import meta
+    from cdo_toolkit.warehouse.load import table_columns
+
+    source = entry.source
+    standard = registry.standards.get(source.standard)
+    thresholds = standard.thresholds.model_dump() if standard else {}
+    last = (
+        meta.last_accepted(warehouse, source.id)
+        if table_columns(warehouse, meta.SCHEMA, "submissions")
+        else None
+    )
+    last_full = _last_submission(warehouse, source.id) if last else None
+    result = SourceScore(
+        source.id,
+        source.title,
+        source.guarantor,
+        source.standard,
+        "not submitted",
+        thresholds=thresholds,
+    )
+    first = _first_accepted(warehouse, source.id) if last else None
+    result.metadata = metadata_points(registry, entry, last_full, first)
+    result.dimensions = dict.fromkeys(DIMENSIONS)
+    result.dimensions["metadata"] = result.metadata["score"]
+    period = FREQUENCY_DAYS.get(source.update_frequency)
+    if last is None or table_columns(warehouse, "raw", source.warehouse.table) is None:
+        result.met = dict.fromkeys(DIMENSIONS)
+        result.met["metadata"] = _met(result.dimensions["metadata"], thresholds.get("metadata"))
+        return result
+    result.status = "scored"
+    finished: datetime = last["finished_at"]
+    result.last_accepted = finished.isoformat() + "Z"
+    age = (now - finished).total_seconds() / 86400
+    measures = table_measures(warehouse, registry, entry)
+    values = measures["values"]
+    n = int(values["n"] or 0)
+    result.rows = n
+    weights = {
+        name: policy.required_weight if name in measures["required"] else 1.0
+        for name in measures["fields"]
+    }
+    filled = sum(
+        weights[name] * int(values[f"c{i}"] or 0) for i, name in enumerate(measures["fields"])
+    )
+    result.dimensions["completeness"] = _pct(filled, sum(weights.values()) * n)
+    result.dimensions["validity"] = _pct(n - int(values.get("invalid") or 0), n)
+    result.dimensions["uniqueness"] = (
+        _pct(n - int(values.get("dup") or 0), n) if measures["has_key"] else None
+    )
+    if period is None:
+        result.dimensions["timeliness"] = 100.0
+    else:
+        late = max(0.0, age - period)
+        result.dimensions["timeliness"] = round(max(0.0, 100.0 * (1 - late / period)), 1)
+        result.overdue_days = round(late, 1) if late > 0 else None
+    parts = []
+    for key in measures["foreign"]:
+        total = int(values[f"{key}_n"] or 0)
+        parts.append(_pct(int(values[f"{key}_found"] or 0), total))
+    reconciliation = (last_full or {}).get("reconciliation") or {}
+    if "matches" in reconciliation:
+        parts.append(100.0 if reconciliation["matches"] else 0.0)
+    result.dimensions["consistency"] = round(sum(parts) / len(parts), 1) if parts else None
+    result.failing_checks = [
+        {"check": kind, "column": column, "rows": int(values[f"r{i}"] or 0)}
+        for i, (kind, column) in enumerate(measures["conditions"])
+        if int(values[f"r{i}"] or 0)
+    ]
+    if measures["has_key"] and int(values.get("dup") or 0):
+        result.failing_checks.append(
+            {"check": "primaryKey", "column": None, "rows": int(values["dup"])}
+        )
+    result.met = {d: _met(result.dimensions[d], thresholds.get(d)) for d in DIMENSIONS}
+    weights_by_dimension = (
+        standard.weights.model_dump() if standard and standard.weights else policy.weights
+    )
+    scored = {d: v for d, v in result.dimensions.items() if v is not None}
+    total_weight = sum(weights_by_dimension[d] for d in scored)
+    result.score = (
+        round(sum(weights_by_dimension[d] * v for d, v in scored.items()) / total_weight, 1)
+        if total_weight
+        else None
+    )
+    result.grade = policy.grade(result.score) if result.score is not None else "–"
+    return result
+
+
+def _met(value: float | None, threshold: float | None) -> bool | None:
+    if value is None or threshold is None:
+        return None
+    return value >= threshold
+
+
+def _last_submission(warehouse: Warehouse, source: str) -> dict[str, Any] | None:
+    rows = warehouse.execute(
+        sql.for_engine(
+            "SELECT bytes, reconciliation, finished_at FROM cdo_meta.submissions WHERE source = ? AND status = 'accepted' "
+            "ORDER BY id DESC LIMIT 1",
+            warehouse.kind,
+        ),
+        [source],
+    )
+    if not rows:
+        return None
+    size, reconciliation, finished = rows[0]
+    return {
+        "bytes": size,
+        "reconciliation": json.loads(reconciliation) if reconciliation else {},
+        "finished_at": finished,
+    }
+
+
+def _first_accepted(warehouse: Warehouse, source: str) -> Any:
+    rows = warehouse.execute(
+        sql.for_engine(
+            "SELECT min(finished_at) FROM cdo_meta.submissions WHERE source = ? AND status = 'accepted'",
+            warehouse.kind,
+        ),
+        [source],
+    )
+    return rows[0][0] if rows else None
+
+
+def ensure_history(warehouse: Warehouse) -> None:
+    from sqlglot import exp
+
+    warehouse.execute(sql.create_schema("cdo_meta", warehouse.kind))
+    columns = [
+        ("scored_at", "TIMESTAMP"),
+        ("source", "TEXT"),
+        ("score", "DOUBLE"),
+        ("grade", "TEXT"),
+        ("result", "TEXT"),
+    ]
+    create = exp.Create(
+        this=exp.Schema(
+            this=sql.table("cdo_meta", "scores"),
+            expressions=[
+                exp.ColumnDef(this=sql.ident(n), kind=exp.DataType.build(t)) for n, t in columns
+            ],
+        ),
+        kind="TABLE",
+        exists=True,
+    )
+    warehouse.execute(sql.render(create, warehouse.kind))
+
+
+def previous_score(warehouse: Warehouse, source: str) -> float | None:
+    rows = warehouse.execute(
+        sql.for_engine(
+            "SELECT score FROM cdo_meta.scores WHERE source = ? ORDER BY scored_at DESC LIMIT 1",
+            warehouse.kind,
+        ),
+        [source],
+    )
+    return None if not rows or rows[0][0] is None else float(rows[0][0])
+
+
+def history(warehouse: Warehouse, source: str) -> list[tuple[datetime, float | None]]:
+    rows = warehouse.execute(
+        sql.for_engine(
+            "SELECT scored_at, score FROM cdo_meta.scores WHERE source = ? ORDER BY scored_at",
+            warehouse.kind,
+        ),
+        [source],
+    )
+    return [(r[0], None if r[1] is None else float(r[1])) for r in rows]
+
+
+def score(
+    url: Any,
+    registry: Registry,
+    sources: list[str] | None = None,
+    *,
+    store: bool = True,
+    now: datetime | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> list[SourceScore]:
+    """Score the sources (all by default), store each result with its time, return them."""
+    from datetime import UTC
+
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.i18n import _
+    from cdo_toolkit.warehouse import meta
+    from cdo_toolkit.warehouse.connection import Warehouse
+
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    wanted = sources or sorted(registry.sources)
+    unknown = [s for s in wanted if s not in registry.sources]
+    if unknown:
+        raise CdoError(_("unknown source {id!r}").format(id=unknown[0]))
+    results = []
+    with Warehouse(url) as warehouse:
+        meta.ensure(warehouse)
+        ensure_history(warehouse)
+        for source_id in wanted:
+            result = score_source(warehouse, registry, registry.sources[source_id], now, policy)
+            result.previous = previous_score(warehouse, source_id)
+            results.append(result)
+        if store:
+            with warehouse.transaction():
+                for result in results:
+                    warehouse.execute(
+                        sql.for_engine(
+                            "INSERT INTO cdo_meta.scores (scored_at, source, score, grade, result) VALUES (?, ?, ?, ?, ?)",
+                            warehouse.kind,
+                        ),
+                        [
+                            now,
+                            result.source,
+                            result.score,
+                            result.grade,
+                            json.dumps(result.to_dict(), ensure_ascii=False, default=str),
+                        ],
+                    )
+    return results

@@ -1,0 +1,116 @@
+"""The validation rules as SQL predicates (sqlglot expressions), to run where the data is.
+
+The same :class:`~cdo_toolkit.validation.rules.Rule` objects that check files become
+conditions on the loaded table's typed columns, rendered for DuckDB, PostgreSQL, Spark or
+Trino by sqlglot. A row breaks a rule when the condition is FALSE; a missing value (NULL)
+is not checked against constraints, as in validation, except by ``required``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdo_toolkit.validation.rules import Rule
+from cdo_toolkit.warehouse import sql
+
+
+def _literal(value: Any) -> Any:
+    from datetime import date, datetime, time
+
+    from sqlglot import exp
+
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float):
+        return exp.Literal.number(value)
+    if isinstance(value, datetime):
+        return exp.Cast(
+            this=exp.Literal.string(value.isoformat(sep=" ")), to=exp.DataType.build("TIMESTAMP")
+        )
+    if isinstance(value, date):
+        return exp.Cast(this=exp.Literal.string(value.isoformat()), to=exp.DataType.build("DATE"))
+    if isinstance(value, time):
+        return exp.Cast(this=exp.Literal.string(value.isoformat()), to=exp.DataType.build("TIME"))
+    return exp.Literal.string(str(value))
+
+
+def ico_condition(column: Any) -> Any:
+    """Eight digits whose last is the mod-11 check digit of the first seven."""
+    import sqlglot
+    from sqlglot import exp
+
+    text = column.sql()
+    digit = "CAST(SUBSTRING({c}, {i}, 1) AS INT)"
+    total = " + ".join(f"{digit.format(c=text, i=i + 1)} * {8 - i}" for i in range(7))
+    check = f"CASE MOD({total}, 11) WHEN 0 THEN 1 WHEN 1 THEN 0 ELSE 11 - MOD({total}, 11) END"
+    parsed = sqlglot.parse_one(
+        f"LENGTH({text}) = 8 AND {digit.format(c=text, i=8)} = {check}", read="duckdb"
+    )
+    shape = exp.RegexpLike(this=column.copy(), expression=exp.Literal.string("^[0-9]{8}$"))
+    # Digits are read only where the text is eight digits; elsewhere the rule fails.
+    return exp.Case(ifs=[exp.If(this=shape, true=parsed)], default=exp.Boolean(this=False))
+
+
+def condition(rule: Rule, code_list_table: Any = None) -> Any | None:
+    """The SQL condition a row meets for ``rule``; None when it has no SQL form (the type)."""
+    from sqlglot import exp
+
+    if rule.kind == "row-rule":
+        from cdo_toolkit.validation.expressions import parse_condition
+
+        parsed = parse_condition(rule.params["expression"])
+        for column in parsed.find_all(exp.Column):
+            column.set("this", sql.ident(column.name))
+        return parsed
+    spec = rule.field
+    if spec is None:
+        return None
+    column = sql.column(spec.name)
+    kind = rule.kind
+    if kind == "required":
+        return exp.Not(this=exp.Is(this=column, expression=exp.Null()))
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        operator = {
+            "minimum": exp.GTE,
+            "maximum": exp.LTE,
+            "exclusiveMinimum": exp.GT,
+            "exclusiveMaximum": exp.LT,
+        }[kind]
+        return operator(this=column, expression=_literal(rule.value))
+    if kind == "enum":
+        return exp.In(this=column, expressions=[_literal(v) for v in rule.value if v is not None])
+    if kind == "pattern":
+        # Anchored as Frictionless anchors it.
+        return exp.RegexpLike(this=column, expression=exp.Literal.string(f"^{rule.value}$"))
+    if kind == "minLength":
+        return exp.GTE(this=exp.Length(this=column), expression=exp.Literal.number(rule.value))
+    if kind == "maxLength":
+        return exp.LTE(this=exp.Length(this=column), expression=exp.Literal.number(rule.value))
+    if kind == "ico":
+        return ico_condition(column)
+    if kind == "code-list" and code_list_table is not None:
+        table, field = code_list_table
+        return exp.In(
+            this=column, query=exp.Subquery(this=exp.select(sql.column(field)).from_(table))
+        )
+    return None
+
+
+def breaks(condition_expression: Any) -> Any:
+    """1 when a row breaks the condition (it is FALSE), else 0."""
+    from sqlglot import exp
+
+    return exp.Case(
+        ifs=[
+            exp.If(
+                this=exp.Not(
+                    this=exp.Coalesce(
+                        this=exp.Paren(this=condition_expression),
+                        expressions=[exp.Boolean(this=True)],
+                    )
+                ),
+                true=exp.Literal.number(1),
+            )
+        ],
+        default=exp.Literal.number(0),
+    )

@@ -1,0 +1,275 @@
+"""Quality scores in the warehouse (DuckDB and PostgreSQL), history, the audit and its report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cdo_toolkit.quality.score import load_policy, score
+from cdo_toolkit.registry import load_valid
+from cdo_toolkit.warehouse.url import parse_url
+
+SOURCE = """\
+id: mesta
+title: Města
+description: Města kraje.
+theme: territory
+guarantor: gis
+publisher: kraj
+standard: zakladni
+update_frequency: ANNUAL
+licence: CC-BY-4.0
+personal_data: {contains: true, columns: [starosta], legal_basis: "zákon", retention: P5Y}
+encoding: utf-8
+dialect: {delimiter: ";"}
+schema:
+  fields:
+    - {name: kod, type: string, constraints: {required: true, pattern: '5\\d{5}'}}
+    - {name: nazev, type: string, constraints: {required: true}}
+    - {name: obyvatel, type: integer, constraints: {minimum: 0, maximum: 200000}}
+    - {name: kraj, type: string, constraints: {enum: [LK]}}
+    - {name: starosta, type: string}
+  primaryKey: [kod]
+  foreignKeys:
+    - {fields: [kod], reference: {resource: obce, fields: [kod_obce]}}
+warehouse: {table: mesta, load_mode: append}
+"""
+OBCE = """\
+id: obce
+title: Obce
+description: Číselník obcí.
+theme: territory
+guarantor: gis
+publisher: kraj
+standard: zakladni
+update_frequency: ANNUAL
+licence: CC-BY-4.0
+personal_data: false
+dialect: {delimiter: ";"}
+schema:
+  fields:
+    - {name: kod_obce, type: string}
+  primaryKey: [kod_obce]
+warehouse: {table: obce}
+"""
+# 6 rows. By hand: nazev missing once (required, weight 2), obyvatel missing once, kraj
+# missing twice (optional, weight 1); obyvatel 250000 breaks maximum, kraj "XX" breaks
+# enum; kod 563510 is twice in the file; kod 599999 is no municipality.
+HEADER = "kod;nazev;obyvatel;kraj;starosta\n"
+FIRST = (
+    "563889;Liberec;104261;LK;Jaroslav Zámečník\n"
+    "563510;Jablonec;45830;LK;Miloš Vele\n"
+    "561380;;36853;XX;Jitka Volfová\n"
+    "599999;Neznámá;;;Jan Novák\n"
+    "577626;Turnov;14425;LK;Tomáš Hocke\n"
+)
+# Appended later: a key the table already holds (append mode keeps both).
+SECOND = "563510;Jablonec 2;250000;;Jiří Čeřovský\n"
+MESTA = HEADER + FIRST + SECOND
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def scored_warehouse(request: pytest.FixtureRequest, cdo, base_registry: Path) -> str:  # type: ignore[no-untyped-def]
+    url = (
+        "duckdb:///warehouse/q.duckdb"
+        if request.param == "duckdb"
+        else request.getfixturevalue("postgres_url")
+    )
+    (base_registry / "sources" / "mesta.yaml").write_text(SOURCE, "utf-8")
+    (base_registry / "sources" / "obce.yaml").write_text(OBCE, "utf-8")
+    standards = yaml.safe_load((base_registry / "standards.yaml").read_text("utf-8"))
+    standards["standards"][0]["max_error_rows"] = 100  # keep the defects: they are what is scored
+    (base_registry / "standards.yaml").write_text(
+        yaml.safe_dump(standards, allow_unicode=True), "utf-8"
+    )
+    Path("obce.csv").write_text("kod_obce\n563889\n563510\n561380\n577626\n", "utf-8")
+    assert cdo("--warehouse", url, "submit", "obce", "obce.csv").exit_code == 0
+    for name, rows in (("mesta.csv", FIRST), ("mesta-doplneni.csv", SECOND)):
+        Path(name).write_text(HEADER + rows, "utf-8")
+        result = cdo("--warehouse", url, "submit", "mesta", name, "--format", "json")
+        assert json.loads(result.output)["status"] == "accepted", result.output
+    Path("vse.csv").write_text(MESTA, "utf-8")
+    return url
+
+
+def _score(url: str, base: Path):  # type: ignore[no-untyped-def]
+    registry = load_valid(base)
+    return {s.source: s for s in score(parse_url(url, Path.cwd()), registry, store=False)}
+
+
+def test_dimensions_by_hand(scored_warehouse: str, base_registry: Path) -> None:
+    result = _score(scored_warehouse, base_registry)["mesta"]
+    assert result.status == "scored" and result.rows == 6
+    # weights: kod 2, nazev 2, obyvatel 1, kraj 1, starosta 1 = 7 per row, 42 cells in all;
+    # missing: nazev once (2), obyvatel once (1), kraj twice (2) = 5 → 37/42.
+    assert result.dimensions["completeness"] == round(100 * 37 / 42, 1)
+    # invalid rows: row 3 (maximum), row 4 (nazev required, enum): 2 of 6.
+    assert result.dimensions["validity"] == round(100 * 4 / 6, 1)
+    # rows whose key is repeated: both rows of 563510.
+    assert result.dimensions["uniqueness"] == round(100 * 4 / 6, 1)
+    # foreign keys found: 5 of 6 codes; reconciliation matched: (83.3 + 100) / 2.
+    assert result.dimensions["consistency"] == round((round(100 * 5 / 6, 1) + 100) / 2, 1)
+    assert result.dimensions["timeliness"] == 100.0
+    checks = {(c["check"], c["column"]): c["rows"] for c in result.failing_checks}
+    assert checks == {
+        ("required", "nazev"): 1,
+        ("maximum", "obyvatel"): 1,
+        ("enum", "kraj"): 1,
+        ("primaryKey", None): 2,
+    }
+
+
+def test_sql_rules_count_what_validation_counts(scored_warehouse: str, base_registry: Path) -> None:
+    """The same rules on a file (validation) and in the warehouse (SQL) find the same rows."""
+    from cdo_toolkit.validation.api import Options, validate
+
+    registry = load_valid(base_registry)
+    report = validate("vse.csv", Options(source="mesta"), registry=registry)
+    by_file = {
+        (a["assertion"], a["column"]): a["failures"]
+        for a in report.tasks[0].assertions
+        if a["failures"] and a["assertion"] not in ("type", "primaryKey", "foreignKey")
+    }
+    in_sql = {
+        (c["check"], c["column"]): c["rows"]
+        for c in _score(scored_warehouse, base_registry)["mesta"].failing_checks
+        if c["check"] != "primaryKey"
+    }
+    assert by_file == in_sql
+
+
+def test_never_submitted_is_not_a_perfect_score(cdo, base_registry: Path) -> None:
+    result = cdo("--warehouse", "duckdb:///warehouse/empty.duckdb", "score", "--format", "json")
+    assert result.exit_code == 0, result.output
+    for item in json.loads(result.output):
+        assert item["status"] == "not submitted"
+        assert item["score"] is None and item["grade"] == "–"
+        assert item["dimensions"]["validity"] is None
+        assert item["passes_standard"] is False
+
+
+def test_history_trend_and_fail_under(cdo, scored_warehouse: str) -> None:
+    first = json.loads(
+        cdo("--warehouse", scored_warehouse, "score", "mesta", "--format", "json").output
+    )[0]
+    assert first["previous"] is None
+    registry_file = Path("registry/sources/mesta.yaml")
+    registry_file.write_text(
+        registry_file.read_text("utf-8").replace("load_mode: append", "load_mode: replace"), "utf-8"
+    )
+    Path("opraveno.csv").write_text(
+        MESTA.replace("563510;Jablonec 2", "563511;Jablonec 2"), "utf-8"
+    )
+    assert cdo("--warehouse", scored_warehouse, "submit", "mesta", "opraveno.csv").exit_code == 0
+    second = json.loads(
+        cdo("--warehouse", scored_warehouse, "score", "mesta", "--format", "json").output
+    )[0]
+    assert second["previous"] == first["score"]
+    assert second["trend"] == round(second["score"] - first["score"], 1) and second["trend"] > 0
+    assert (
+        cdo("--warehouse", scored_warehouse, "score", "mesta", "--fail-under", "99").exit_code == 1
+    )
+    assert (
+        cdo("--warehouse", scored_warehouse, "score", "mesta", "--fail-under", "10").exit_code == 0
+    )
+    table = cdo("--warehouse", scored_warehouse, "score", "mesta").output
+    assert "mesta" in table and "+" in table
+
+
+def test_audit_masks_personal_data_everywhere(cdo, scored_warehouse: str) -> None:
+    data = json.loads(
+        cdo(
+            "--warehouse",
+            scored_warehouse,
+            "audit",
+            "--format",
+            "json",
+            "--html",
+            "r.html",
+            "--markdown",
+            "r.md",
+        ).output
+    )
+    samples = [s for entries in data["to_fix"].values() for e in entries for s in e["samples"]]
+    assert samples and all(
+        "Jitka Volfová" not in json.dumps(s, ensure_ascii=False) for s in samples
+    )
+    assert any("•••" in s["cells"] for s in samples)
+    for path in ("r.html", "r.md"):
+        text = Path(path).read_text("utf-8")
+        assert "Volfová" not in text and "Zámečník" not in text
+    assert "Co opravit" in Path("r.md").read_text("utf-8")
+
+
+def test_policy_grades_come_from_policies_folder(tmp_path: Path) -> None:
+    (tmp_path / "quality.yaml").write_text(
+        "grades: {A: 99, B: 50}\nweights: {metadata: 0}\n", "utf-8"
+    )
+    policy = load_policy(tmp_path)
+    assert policy.grade(99.5) == "A" and policy.grade(60) == "B" and policy.grade(10) == "E"
+    assert policy.weights["metadata"] == 0 and policy.weights["validity"] == 1
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        import os
+
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed: .ci/run must install Debian's chromium package")
+        pytest.skip("no headless Chromium (Debian package chromium) to open the report")
+    return path
+
+
+def test_report_renders_in_a_browser(cdo, shipped_registry: Path, tmp_path: Path) -> None:
+    browser = _chromium()
+    for source in ("obce", "zastavky", "dopravni-nehody", "skoly"):
+        cdo("submit", source, f"examples/{source}.csv")
+    assert cdo("build").exit_code == 0
+    cdo("score")
+    result = cdo("audit", "--html", "report.html")
+    assert result.exit_code == 0, result.output
+    html = Path("report.html").read_text("utf-8")
+    import re
+
+    # Self-contained: no script or stylesheet is fetched from anywhere.
+    assert (
+        re.findall(r"<script[^>]*\bsrc=", html) == []
+        and re.findall(r"<link[^>]*\bhref=", html) == []
+    )
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=8000",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
+    url = Path("report.html").resolve().as_uri()
+    dom = subprocess.run(
+        [browser, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    for chart in ("scorecard", "dimensions", "history", "lineage"):
+        start = dom.stdout.index(f'id="{chart}"')
+        assert "main-svg" in dom.stdout[start : start + 20000], f"chart {chart} did not render"
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
+    assert not [line for line in console if "Uncaught" in line or "Error" in line], console
+    shot = subprocess.run(
+        [browser, *flags, "--window-size=1200,2000", f"--screenshot={tmp_path / 'r.png'}", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shot.returncode == 0 and (tmp_path / "r.png").stat().st_size > 50_000
