@@ -20,33 +20,44 @@ def _context(ctx: typer.Context) -> tuple[Any, Any, Path]:
 
 
 def _scorecard(scores: list[Any]) -> None:
+    from rich import box
     from rich.table import Table
 
     from cdo_toolkit.quality.report import DIMENSION_LABELS
 
-    table = Table(title="Quality of the region's sources", title_justify="left")
+    out = console()
+    wide = out.width >= 110  # a narrow terminal gets the verdicts, not every dimension
+    table = Table(
+        title="Quality of the region's sources", title_justify="left", box=box.SIMPLE_HEAD
+    )
     table.add_column("source", no_wrap=True)
-    table.add_column("score", justify="right")
+    table.add_column("score", justify="right", no_wrap=True)
     table.add_column("grade", justify="center")
     table.add_column("trend", justify="right")
-    table.add_column("standard")
-    for key in DIMENSION_LABELS:
-        table.add_column(key[:5], justify="right")
-    for s in scores:
-        dims = []
+    table.add_column("standard", no_wrap=True)
+    if wide:
         for key in DIMENSION_LABELS:
-            value = s.dimensions.get(key)
-            text = "–" if value is None else f"{value:.0f}"
-            dims.append(f"[red]{text}[/]" if s.met.get(key) is False else text)
-        table.add_row(
+            table.add_column(key[:6], justify="right")
+    else:
+        table.add_column("below the standard")
+    for s in scores:
+        cells = [
             escape(s.source),
-            "not submitted" if s.score is None else f"{s.score:.1f}",
+            "–" if s.score is None else f"{s.score:.1f}",
             s.grade,
             "" if s.trend is None else f"{s.trend:+.1f}",
-            f"[green]{escape(s.standard)}[/]" if s.passes else f"[red]{escape(s.standard)}[/]",
-            *dims,
-        )
-    console().print(table)
+            f"[green]{escape(s.standard)} ✓[/]" if s.passes else f"[red]{escape(s.standard)} ✗[/]",
+        ]
+        if wide:
+            for key in DIMENSION_LABELS:
+                value = s.dimensions.get(key)
+                text = "–" if value is None else f"{value:.0f}"
+                cells.append(f"[red]{text}[/]" if s.met.get(key) is False else text)
+        else:
+            below = [k for k, met in s.met.items() if met is False]
+            cells.append("not submitted" if s.status != "scored" else ", ".join(below))
+        table.add_row(*cells)
+    out.print(table)
 
 
 def score(
