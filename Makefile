@@ -18,6 +18,7 @@ DEMO_WAREHOUSE := duckdb:///warehouse/demo/cdo.duckdb
 
 demo: $(STAMP)
 	$(CDO) registry lint
+	$(CDO) policy check
 	$(CDO) registry list
 	rm -rf warehouse/demo
 	@for source in obce $$(ls examples | sed 's/\.csv$$//' | grep -v '^obce$$'); do \
@@ -30,6 +31,9 @@ demo: $(STAMP)
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) lineage show mart.zastavky_obce
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) lineage columns mart.nehody_okresy.nehod_na_1000
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) audit --html warehouse/report.html --markdown warehouse/report.md
+	@# Not every demo sample is valid, so some datasets are (rightly) not ready.
+	$(CDO) --warehouse $(DEMO_WAREHOUSE) catalog check || true
+	$(CDO) catalog export --out warehouse/demo/catalog
 
 test: lint typecheck pytest
 

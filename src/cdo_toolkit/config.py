@@ -17,6 +17,7 @@ from cdo_toolkit.i18n import _
 
 CONFIG_FILE = "cdo.yaml"
 DEFAULT_WAREHOUSE = "duckdb:///warehouse/cdo.duckdb"
+LANGUAGES = ("cs", "en")
 _KEYS = {"registry", "warehouse", "namespace", "lang", "lineage"}
 
 
@@ -30,6 +31,14 @@ class Settings:
     lineage: dict[str, Any] | None = None
     """OpenLineage client configuration (a transport), from ``lineage:`` in cdo.yaml."""
     """The folder that relative paths (registry, warehouse file) are resolved against."""
+
+    @property
+    def language(self) -> str:
+        """``cs`` or ``en``: the setting, else the locale (``LC_ALL``/``LANG``), else English."""
+        if self.lang:
+            return self.lang
+        locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+        return "cs" if (locale or "").lower().startswith("cs") else "en"
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:
@@ -84,6 +93,11 @@ def load_settings(
     registry_value, registry_base = pick(registry, "CDO_REGISTRY", "registry", "registry")
     warehouse_value, _base = pick(warehouse, "CDO_WAREHOUSE", "warehouse", DEFAULT_WAREHOUSE)
     lang_value = lang or os.environ.get("CDO_LANG") or file_values.get("lang")
+    if lang_value and str(lang_value) not in LANGUAGES:
+        raise CdoError(
+            _("unknown language {lang!r}").format(lang=lang_value),
+            hint=_("use one of: {langs}").format(langs=", ".join(LANGUAGES)),
+        )
     return Settings(
         registry=(registry_base / registry_value),
         warehouse=warehouse_value,

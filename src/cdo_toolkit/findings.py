@@ -50,6 +50,23 @@ class Finding:
         return data
 
 
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def github_annotations(findings: list[Finding]) -> str:
+    """GitHub Actions workflow commands, so each finding shows at its file and line."""
+    lines = []
+    for item in findings:
+        where = item.location
+        props = f"file={_gh_escape(where.file, prop=True)},line={where.line},col={where.column}"
+        title = _gh_escape(item.code, prop=True)
+        message = item.message + (f" ({item.hint})" if item.hint else "")
+        lines.append(f"::{item.severity.value} {props},title={title}::{_gh_escape(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
 def display_path(path: Path) -> str:
     """``path`` relative to the working directory when it lies below it, else absolute."""
     resolved = path.resolve()

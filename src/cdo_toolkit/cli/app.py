@@ -15,7 +15,9 @@ import typer
 from typer.core import TyperGroup
 
 from cdo_toolkit import __version__
+from cdo_toolkit.cli import catalog as catalog_cli
 from cdo_toolkit.cli import lineage as lineage_cli
+from cdo_toolkit.cli import policy as policy_cli
 from cdo_toolkit.cli import quality as quality_cli
 from cdo_toolkit.cli import registry as registry_cli
 from cdo_toolkit.cli import validate as validate_cli
@@ -35,6 +37,7 @@ class State:
 
     registry: str | None = None
     warehouse: str | None = None
+    lang: str | None = None
     debug: bool = False
     _settings: Settings | None = field(default=None, repr=False)
 
@@ -43,7 +46,9 @@ class State:
         if self._settings is None:
             from cdo_toolkit.config import load_settings
 
-            self._settings = load_settings(registry=self.registry, warehouse=self.warehouse)
+            self._settings = load_settings(
+                registry=self.registry, warehouse=self.warehouse, lang=self.lang
+            )
         return self._settings
 
 
@@ -91,6 +96,8 @@ app.command("build")(lineage_cli.build)
 app.add_typer(lineage_cli.app, name="lineage")
 app.command("score")(quality_cli.score)
 app.command("audit")(quality_cli.audit)
+app.add_typer(policy_cli.app, name="policy")
+app.add_typer(catalog_cli.app, name="catalog")
 
 
 def _version(value: bool) -> None:
@@ -118,6 +125,12 @@ def root(
             help="Warehouse URL [env CDO_WAREHOUSE; default duckdb:///warehouse/cdo.duckdb].",
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", metavar="cs|en", help="Language of messages [env CDO_LANG; default locale]."
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
     version: Annotated[
         bool,
@@ -127,7 +140,7 @@ def root(
     ] = False,
 ) -> None:
     """Registry, validation, warehouse, lineage and quality of the region's data sources."""
-    ctx.obj = State(registry=registry, warehouse=warehouse, debug=debug)
+    ctx.obj = State(registry=registry, warehouse=warehouse, lang=lang, debug=debug)
 
 
 def main() -> None:

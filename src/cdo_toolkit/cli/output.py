@@ -19,6 +19,12 @@ class TextOrJson(StrEnum):
     JSON = "json"
 
 
+class FindingsFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
 class TableOrJson(StrEnum):
     TABLE = "table"
     JSON = "json"
@@ -44,3 +50,16 @@ def escape(text: str) -> str:
     from rich.markup import escape as rich_escape
 
     return rich_escape(text)
+
+
+def print_findings(findings: Any) -> None:
+    """Findings one per line, as compilers print them, coloured by severity, never wrapped."""
+    out = console()
+    for item in findings:
+        colour = "red" if item.severity.value == "error" else "yellow"
+        out.print(
+            f"{escape(str(item.location))}: [{colour}]{item.severity.value}[/] "
+            f"[bold]{item.code}[/] {escape(item.message)}"
+            + (f" [dim]({escape(item.hint)})[/]" if item.hint else ""),
+            soft_wrap=True,  # one finding, one line: editors and CI logs parse them
+        )

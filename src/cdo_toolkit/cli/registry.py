@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cdo_toolkit.cli.output import TableOrJson, TextOrJson, console, escape, print_json
+from cdo_toolkit.cli.output import (
+    FindingsFormat,
+    TableOrJson,
+    TextOrJson,
+    console,
+    escape,
+    print_findings,
+    print_json,
+)
 from cdo_toolkit.findings import display_path
 
 if TYPE_CHECKING:
@@ -28,16 +36,19 @@ def _registry_path(ctx: typer.Context) -> Path:
 def lint(
     ctx: typer.Context,
     format: Annotated[
-        TextOrJson, typer.Option("--format", help="Output format.")
-    ] = TextOrJson.TEXT,
+        FindingsFormat, typer.Option("--format", help="Output format.")
+    ] = FindingsFormat.TEXT,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
 ) -> None:
     """Check every registry file; exit 0 clean, 1 findings, 2 unusable registry."""
+    from cdo_toolkit.findings import github_annotations
     from cdo_toolkit.registry import lint as run_lint
 
     result = run_lint(_registry_path(ctx))
-    if format is TextOrJson.JSON:
+    if format is FindingsFormat.JSON:
         print_json(result.to_dict())
+    elif format is FindingsFormat.GITHUB:
+        typer.echo(github_annotations(result.findings), nl=False)
     else:
         _print_lint(result)
     failed = result.errors > 0 or (strict and result.warnings > 0)
@@ -46,13 +57,7 @@ def lint(
 
 def _print_lint(result: LintResult) -> None:
     out = console()
-    for item in result.findings:
-        colour = "red" if item.severity.value == "error" else "yellow"
-        out.print(
-            f"{escape(str(item.location))}: [{colour}]{item.severity.value}[/] "
-            f"[bold]{item.code}[/] {escape(item.message)}"
-            + (f" [dim]({escape(item.hint)})[/]" if item.hint else "")
-        )
+    print_findings(result.findings)
     if result.findings:
         out.print(
             f"{result.errors} error(s), {result.warnings} warning(s) in {result.registry} "

@@ -360,6 +360,11 @@ class Source(_Model):
     spatial: str | None = Field(
         default=None, description="RÚIAN code of the area covered; the region's by default."
     )
+    download_url: str | None = Field(
+        default=None,
+        pattern=r"^https://",
+        description="Where the published file is downloaded; the catalogue's template by default.",
+    )
 
     @field_validator("personal_data", mode="before")
     @classmethod
@@ -408,10 +413,27 @@ class Region(_Model):
     iri: str | None = Field(default=None, pattern=r"^https?://")
 
 
+class Catalog(_Model):
+    """The region's local open-data catalogue (LKOD), which ``cdo catalog export`` writes."""
+
+    iri: str = Field(
+        pattern=r"^https://", description="Where the catalogue's records are published."
+    )
+    title: str = Field(min_length=1, description="Title of the catalogue, in Czech.")
+    description: str = Field(min_length=1, description="What the catalogue holds, in Czech.")
+    homepage: str | None = Field(default=None, pattern=r"^https://")
+    download_url: str | None = Field(
+        default=None,
+        pattern=r"^https://",
+        description="Template of a dataset's download URL, with {id} and {format}.",
+    )
+
+
 class RegistryInfo(_Model):
     """``registry.yaml``: the region and the defaults of new entries."""
 
     region: Region
+    catalog: Catalog | None = None
     defaults: Defaults = Field(default_factory=Defaults)
 
 

@@ -1,0 +1,78 @@
+"""``cdo catalog check``: what each public dataset lacks before it may be published.
+
+A dataset is ready when its DCAT-AP-CZ record has every mandatory field (see
+:mod:`cdo_toolkit.catalog.dcat`) and the latest data the warehouse received for it was
+valid: its last submission was accepted. Data that failed validation is not published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cdo_toolkit.catalog.dcat import dataset_record, public_sources
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.i18n import _
+
+# A duplicate re-sends the data of an accepted submission, so it leaves the data valid.
+VALID_STATUSES = {"accepted", "duplicate"}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    source: str
+    title: str
+    gaps: list[str]
+    last_submission: dict[str, Any] | None
+
+    @property
+    def ready(self) -> bool:
+        return not self.gaps
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "ready": self.ready,
+            "gaps": self.gaps,
+            "last_submission": self.last_submission,
+        }
+
+
+def _data_gap(url: Any, source_id: str) -> tuple[str | None, dict[str, Any] | None]:
+    from cdo_toolkit.warehouse.status import history
+
+    try:
+        rows = history(url, source_id, limit=1)
+    except CdoError as error:
+        return _("latest data: the warehouse cannot be read ({reason})").format(
+            reason=error.message
+        ), None
+    if not rows:
+        return _("latest data: nothing submitted yet (run cdo submit)"), None
+    last = rows[0]
+    if last["status"] not in VALID_STATUSES:
+        return _(
+            "latest data: submission #{id} ({file}) is {status}; fix the file and submit again"
+        ).format(id=last["id"], file=last["file"], status=last["status"]), last
+    return None, last
+
+
+def check(registry: Any, url: Any) -> list[Readiness]:
+    """Readiness of every public source, in id order."""
+    missing_file = url.path is not None and not url.path.exists()
+    results = []
+    gap: str | None
+    for entry in sorted(public_sources(registry), key=lambda e: e.source.id):
+        _record, gaps = dataset_record(registry, entry)
+        if missing_file:
+            gap, last = (
+                _("latest data: the warehouse {path} does not exist yet").format(path=url.path),
+                None,
+            )
+        else:
+            gap, last = _data_gap(url, entry.source.id)
+        results.append(
+            Readiness(entry.source.id, entry.source.title, gaps + ([gap] if gap else []), last)
+        )
+    return results

@@ -1,0 +1,228 @@
+"""``cdo policy check``: the region's governance rules, evaluated over the registry.
+
+Rules are data (``policies/*.yaml``); each names a *kind* implemented here, with its
+parameters. A new rule of an existing kind needs no code. Findings carry the rule's id as
+their code (``POL:<id>``), its severity and message, and the place in the registry file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import Finding, Location, Severity
+from cdo_toolkit.i18n import _
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    severity: Severity
+    message: dict[str, str]
+    rationale: str
+    applies_to: Any
+    params: dict[str, Any]
+
+    def text(self, lang: str) -> str:
+        return self.message.get(lang) or self.message.get("en") or next(iter(self.message.values()))
+
+
+def load_rules(folder: Path) -> list[Rule]:
+    """Every rule of ``policies/*.yaml`` (files without ``rules:`` are other settings)."""
+    from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
+
+    rules = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = load_yaml(path).data
+        except YamlProblem as problem:
+            raise CdoError(problem.render()) from None
+        if not isinstance(data, dict) or "rules" not in data:
+            continue
+        for index, item in enumerate(data["rules"]):
+            try:
+                kind = item["kind"]
+                if kind not in KINDS:
+                    raise CdoError(
+                        _("{file}: rule {n}: unknown kind {kind!r}").format(
+                            file=path, n=index + 1, kind=kind
+                        ),
+                        hint=_("kinds: {kinds}").format(kinds=", ".join(sorted(KINDS))),
+                    )
+                selector = item.get("applies_to", "all")
+                unknown = set(selector) - SELECTORS if isinstance(selector, dict) else set()
+                if unknown or not isinstance(selector, dict | str) or selector == "":
+                    raise CdoError(
+                        _("{file}: rule {n}: applies_to {value!r} selects nothing known").format(
+                            file=path, n=index + 1, value=selector
+                        ),
+                        hint=_("use all, or a mapping of {keys}").format(
+                            keys=", ".join(sorted(SELECTORS))
+                        ),
+                    )
+                known = {"id", "kind", "severity", "message", "rationale", "applies_to"}
+                rules.append(
+                    Rule(
+                        str(item["id"]),
+                        kind,
+                        Severity(item.get("severity", "error")),
+                        dict(item["message"]),
+                        str(item.get("rationale", "")),
+                        selector,
+                        {k: v for k, v in item.items() if k not in known},
+                    )
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                raise CdoError(
+                    _("{file}: rule {n} is incomplete: {reason}").format(
+                        file=path, n=index + 1, reason=exc
+                    ),
+                    hint=_("a rule needs id, kind, severity and message"),
+                ) from None
+    return rules
+
+
+SELECTORS = {"personal_data", "access", "theme", "sources"}
+
+
+def _applies(rule: Rule, source: Any) -> bool:
+    selector = rule.applies_to
+    if selector in (None, "all"):
+        return True
+    if not isinstance(selector, dict):
+        return False
+    checks: dict[str, Callable[[Any], bool]] = {
+        "personal_data": lambda v: source.personal_data.contains is bool(v),
+        "access": lambda v: source.access.value == v,
+        "theme": lambda v: source.theme.value in (v if isinstance(v, list) else [v]),
+        "sources": lambda v: source.id in v,
+    }
+    return all(checks[key](value) for key, value in selector.items())
+
+
+def _finding(rule: Rule, lang: str, document: Any, path: tuple[Any, ...], detail: str) -> Finding:
+    from cdo_toolkit.registry.placed import finding
+
+    return finding(
+        f"POL:{rule.id}",
+        f"{rule.text(lang)} ({detail})" if detail else rule.text(lang),
+        document,
+        path,
+        severity=rule.severity,
+        hint=rule.rationale or None,
+    )
+
+
+def _guarantor_contact(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[Finding]:
+    guarantor = registry.guarantors.get(entry.source.guarantor)
+    domains = rule.params.get("domains") or []
+    email = guarantor.email if guarantor else ""
+    if not email or (domains and email.rsplit("@", 1)[-1] not in domains):
+        yield _finding(rule, lang, entry.document, ("guarantor",), email or _("no e-mail"))
+
+
+def _required_fields(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[Finding]:
+    for name in rule.params.get("fields", []):
+        if not getattr(entry.source, name, None):
+            yield _finding(rule, lang, entry.document, (), name)
+
+
+def _personal_data(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[Finding]:
+    personal = entry.source.personal_data
+    missing = [name for name in rule.params.get("require", []) if not getattr(personal, name, None)]
+    if missing:
+        yield _finding(rule, lang, entry.document, ("personal_data",), ", ".join(missing))
+    if entry.source.access.value in rule.params.get("forbidden_access", []):
+        yield _finding(
+            rule, lang, entry.document, ("access",), f"access: {entry.source.access.value}"
+        )
+
+
+def _open_data(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[Finding]:
+    source = entry.source
+    if source.licence not in rule.params.get("licences", []):
+        yield _finding(rule, lang, entry.document, ("licence",), source.licence)
+    if source.format.value not in rule.params.get("formats", []):
+        yield _finding(rule, lang, entry.document, ("format",), source.format.value)
+
+
+def _frequency(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[Finding]:
+    if entry.source.update_frequency.value not in rule.params.get("allowed", []):
+        yield _finding(
+            rule, lang, entry.document, ("update_frequency",), entry.source.update_frequency.value
+        )
+
+
+def _naming(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[Finding]:
+    pattern = rule.params.get("table_pattern")
+    if pattern and not re.fullmatch(pattern, entry.source.warehouse.table):
+        yield _finding(
+            rule, lang, entry.document, ("warehouse", "table"), entry.source.warehouse.table
+        )
+
+
+def _names(function: Any) -> set[str]:
+    """The names a function goes by: sqlglot normalises ``random()`` to ``RAND``, say."""
+    as_written = function.sql(dialect="duckdb").split("(", 1)[0]
+    return {function.sql_name().lower(), type(function).__name__.lower(), as_written.lower()}
+
+
+def _build_checks(rule: Rule, registry: Any, lang: str) -> Iterator[Finding]:
+    """Rules of kinds naming and build-sql over the registry's builds."""
+    from sqlglot import exp
+
+    from cdo_toolkit.lineage.sql import parse_select
+
+    for build in registry.builds.values():
+        if rule.kind == "naming":
+            pattern = rule.params.get("table_pattern")
+            if pattern and not re.fullmatch(pattern, build.build.table):
+                yield _finding(rule, lang, build.document, ("table",), build.build.table)
+            schema_pattern = rule.params.get("build_schema_pattern")
+            if schema_pattern and not re.fullmatch(schema_pattern, build.build.schema_name):
+                yield _finding(rule, lang, build.document, ("schema",), build.build.schema_name)
+            continue
+        if build.sql is None:
+            continue
+        try:
+            query = parse_select(build.sql)
+        except CdoError as error:
+            yield _finding(rule, lang, build.document, ("sql",), error.message)
+            continue
+        forbidden = {name.lower() for name in rule.params.get("forbidden_functions", [])}
+        used = sorted({name for f in query.find_all(exp.Func) for name in _names(f)} & forbidden)
+        if used:
+            yield _finding(rule, lang, build.document, ("sql",), ", ".join(used))
+
+
+KINDS: dict[str, Callable[..., Iterator[Finding]] | None] = {
+    "guarantor-contact": _guarantor_contact,
+    "required-fields": _required_fields,
+    "personal-data": _personal_data,
+    "open-data": _open_data,
+    "frequency": _frequency,
+    "naming": _naming,
+    "build-sql": None,
+}
+
+
+def check(registry: Any, rules: list[Rule], lang: str = "en") -> list[Finding]:
+    """Every violation of ``rules`` in ``registry``, sorted by file and line."""
+    findings: list[Finding] = []
+    for rule in rules:
+        handler = KINDS[rule.kind]
+        if handler is not None:
+            for entry in registry.sources.values():
+                if _applies(rule, entry.source):
+                    findings.extend(handler(rule, registry, entry, lang))
+        if rule.kind in ("naming", "build-sql"):
+            findings.extend(_build_checks(rule, registry, lang))
+    return sorted(findings, key=lambda f: (f.location.file, f.location.line, f.code))
+
+
+__all__ = ["Finding", "Location", "Rule", "check", "load_rules"]

@@ -1,0 +1,158 @@
+"""Governance policies: one case file per rule kind, the shipped rules, and the CLI.
+
+A case file holds its rules, the registry files it changes and the violations it must yield;
+adding a case is adding a YAML file to tests/cases/policies/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.policies.check import KINDS, check, load_rules
+from cdo_toolkit.registry import load_valid
+from tests.conftest import REPO, case_files, write_files
+
+
+def _case_setup(case_file: Path, registry: Path) -> tuple[dict[str, Any], Path]:
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    write_files(registry, case.get("files", {}))
+    policies = registry.parent / "policies"
+    policies.mkdir()
+    (policies / "rules.yaml").write_text(
+        yaml.safe_dump({"rules": case["rules"]}, allow_unicode=True), encoding="utf-8"
+    )
+    return case, policies
+
+
+@pytest.mark.parametrize("case_file", case_files("policies"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_policy_case(case_file: Path, lang: str, base_registry: Path) -> None:
+    case, policies = _case_setup(case_file, base_registry)
+    rules = load_rules(policies)
+
+    findings = check(load_valid(base_registry, thorough=False), rules, lang=lang)
+
+    got = [
+        (
+            f"{f.location.file.removeprefix('registry/')}:{f.location.line}:{f.location.column}",
+            f.code,
+        )
+        for f in findings
+    ]
+    assert sorted(got) == sorted((item["at"], item["code"]) for item in case["expect"]), case[
+        "name"
+    ]
+    for item in case["expect"]:
+        found = findings[got.index((item["at"], item["code"]))]
+        rule = next(r for r in case["rules"] if f"POL:{r['id']}" == item["code"])
+        expected = item["message"].replace(rule["message"]["en"], rule["message"][lang])
+        matching = [
+            f.message for f, g in zip(findings, got, strict=True) if g == (item["at"], item["code"])
+        ]
+        assert expected in matching, (expected, found.message)
+        assert found.severity.value == item.get("severity", "error")
+
+
+def test_every_kind_has_a_case() -> None:
+    covered = {
+        rule["kind"]
+        for path in case_files("policies")
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]
+    }
+    assert covered == set(KINDS)
+
+
+def test_shipped_registry_meets_shipped_policies(shipped_registry: Path) -> None:
+    rules = load_rules(REPO / "policies")
+    assert {rule.kind for rule in rules} == set(KINDS)
+    for rule in rules:
+        assert set(rule.message) == {"cs", "en"}, (
+            f"rule {rule.id} needs a Czech and an English message"
+        )
+    assert check(load_valid(shipped_registry, thorough=False), rules) == []
+
+
+def test_unknown_kind_names_file_and_rule(workdir: Path) -> None:
+    folder = workdir / "policies"
+    folder.mkdir()
+    (folder / "x.yaml").write_text(
+        "rules:\n  - {id: a, kind: naming, severity: error, message: {en: A}}\n"
+        "  - {id: b, kind: nonsense, severity: error, message: {en: B}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CdoError) as error:
+        load_rules(folder)
+    assert "x.yaml: rule 2: unknown kind 'nonsense'" in str(error.value)
+    assert "naming" in str(error.value)
+
+
+def test_incomplete_rule_is_an_error(workdir: Path) -> None:
+    folder = workdir / "policies"
+    folder.mkdir()
+    (folder / "x.yaml").write_text("rules:\n  - {id: a, kind: naming}\n", encoding="utf-8")
+    with pytest.raises(CdoError, match="rule 1 is incomplete"):
+        load_rules(folder)
+
+
+def test_cli_exit_codes_and_formats(base_registry: Path, cdo: Callable[..., Any]) -> None:
+    _case, policies = _case_setup(
+        case_files("policies")[0].parent / "open-data.yaml", base_registry
+    )
+
+    text = cdo("policy", "check", "--policies", str(policies))
+    assert text.exit_code == 1
+    assert (
+        "registry/sources/obce.yaml:9:10: error POL:otevrena-data Not open data. (proprietary)"
+        in text.output
+    )
+
+    data = json.loads(
+        cdo("policy", "check", "--policies", str(policies), "--format", "json").output
+    )
+    assert (data["errors"], data["warnings"], len(data["findings"])) == (2, 0, 2)
+
+    github = cdo(
+        "--lang", "cs", "policy", "check", "--policies", str(policies), "--format", "github"
+    )
+    assert github.output.splitlines()[0] == (
+        "::error file=registry/sources/obce.yaml,line=9,col=10,title=POL%3Aotevrena-data::"
+        "Chybí otevřená licence nebo formát. (proprietary)"
+    )
+
+
+def test_cli_warnings_pass_unless_strict(base_registry: Path, cdo: Callable[..., Any]) -> None:
+    _case, policies = _case_setup(
+        case_files("policies")[0].parent / "required-fields.yaml", base_registry
+    )
+    assert cdo("policy", "check", "--policies", str(policies)).exit_code == 0
+    assert cdo("policy", "check", "--policies", str(policies), "--strict").exit_code == 1
+
+
+def test_cli_clean_registry(shipped_registry: Path, cdo: Callable[..., Any]) -> None:
+    shutil.copytree(REPO / "policies", shipped_registry.parent / "policies")
+    result = cdo("policy", "check")
+    assert result.exit_code == 0, result.output
+    assert "no violations" in result.output
+
+
+def test_unknown_selector_is_an_error(workdir: Path) -> None:
+    folder = workdir / "policies"
+    folder.mkdir()
+    (folder / "x.yaml").write_text(
+        "rules:\n  - {id: a, kind: naming, severity: error, message: {en: A}, applies_to: {acces: public}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CdoError) as error:
+        load_rules(folder)
+    assert "x.yaml: rule 1: applies_to {'acces': 'public'} selects nothing known" in str(
+        error.value
+    )
+    assert "access" in str(error.value)
