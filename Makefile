@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CDO := $(BIN)/cdo
 
-.PHONY: demo test lint fmt typecheck pytest bench examples soak clean
+.PHONY: demo test lint fmt typecheck pytest bench examples soak clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,3 +74,11 @@ examples: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# The Czech message catalogue: collect the messages of the code, merge them into cdo.po
+# (translate what is new there), compile cdo.mo. A test fails while one lacks a translation.
+LOCALE := src/cdo_toolkit/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output -k N_ --project cdo-toolkit -o $(LOCALE)/cdo.pot src/cdo_toolkit
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(LOCALE)/cdo.pot -d $(LOCALE) -D cdo -l cs
+	$(BIN)/pybabel compile -d $(LOCALE) -D cdo

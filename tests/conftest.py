@@ -26,11 +26,29 @@ def shared() -> Path:
     return SHARED
 
 
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Each test starts, and leaves the process, with English messages."""
+    from cdo_toolkit import i18n
+
+    i18n.use("en")
+    yield
+    i18n.use("en")
+
+
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty working directory with no cdo settings from the environment."""
-    for name in ("CDO_REGISTRY", "CDO_WAREHOUSE", "CDO_CONFIG", "CDO_LANG"):
+    for name in (
+        "CDO_REGISTRY",
+        "CDO_WAREHOUSE",
+        "CDO_CONFIG",
+        "CDO_LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+    ):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")  # messages in English unless a test asks for Czech
     monkeypatch.chdir(tmp_path)
     yield tmp_path
 

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from cdo_toolkit.errors import CdoError
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import LANGUAGES, _
 
 CONFIG_FILE = "cdo.yaml"
 DEFAULT_WAREHOUSE = "duckdb:///warehouse/cdo.duckdb"
-LANGUAGES = ("cs", "en")
 _KEYS = {"registry", "warehouse", "namespace", "lang", "lineage"}
 
 
@@ -35,10 +34,9 @@ class Settings:
     @property
     def language(self) -> str:
         """``cs`` or ``en``: the setting, else the locale (``LC_ALL``/``LANG``), else English."""
-        if self.lang:
-            return self.lang
-        locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
-        return "cs" if (locale or "").lower().startswith("cs") else "en"
+        from cdo_toolkit.i18n import locale_language
+
+        return self.lang or locale_language()
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:

@@ -1,17 +1,59 @@
-"""Message translation.
+"""Message translation with gettext.
 
-Every user-facing message goes through :func:`_`, so that the message catalogue
-mechanism (gettext) can carry it into Czech. Until a catalogue is installed, the
-English source text is shown.
+Every user-facing message of the toolkit goes through :func:`_` (or is marked with
+:func:`N_` where it is defined, and translated where it is shown). The English text is
+the message's key; the Czech catalogue is ``locale/cs/LC_MESSAGES/cdo.po``, compiled to
+``cdo.mo`` by ``make messages`` (Babel). A test fails when a message has no translation
+or the compiled catalogue is older than its source.
+
+The language is chosen by ``--lang``, ``CDO_LANG``, ``lang:`` in ``cdo.yaml`` or the locale.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
+import os
+from pathlib import Path
+
+DOMAIN = "cdo"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("cs", "en")
 
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
+_active = "en"
 
 
 def _(message: str) -> str:
     """Translate ``message`` with the active catalogue."""
     return _translation.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it yet (at import time)."""
+    return message
+
+
+def locale_language() -> str:
+    """``cs`` when the locale is Czech, else ``en``."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "cs" if value.lower().startswith("cs") else "en"
+    return "en"
+
+
+def use(language: str) -> None:
+    """Make ``language`` (``cs`` or ``en``) the language of every message from now on."""
+    global _translation, _active
+    if language == _active:
+        return
+    _translation = (
+        _gettext.NullTranslations()
+        if language == "en"
+        else _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
+    )
+    _active = language
+
+
+def active() -> str:
+    return _active

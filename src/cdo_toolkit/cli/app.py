@@ -7,6 +7,7 @@ asks for the traceback. No traceback reaches a user otherwise.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -24,6 +25,7 @@ from cdo_toolkit.cli import validate as validate_cli
 from cdo_toolkit.cli import warehouse as warehouse_cli
 from cdo_toolkit.cli.output import print_error
 from cdo_toolkit.errors import CdoError
+from cdo_toolkit.i18n import LANGUAGES, _, locale_language, use
 
 if TYPE_CHECKING:
     from cdo_toolkit.config import Settings
@@ -49,6 +51,7 @@ class State:
             self._settings = load_settings(
                 registry=self.registry, warehouse=self.warehouse, lang=self.lang
             )
+            use(self._settings.language)  # cdo.yaml may name the language
         return self._settings
 
 
@@ -140,6 +143,13 @@ def root(
     ] = False,
 ) -> None:
     """Registry, validation, warehouse, lineage and quality of the region's data sources."""
+    language = lang or os.environ.get("CDO_LANG") or locale_language()
+    if language not in LANGUAGES:
+        raise CdoError(
+            _("unknown language {lang!r}").format(lang=language),
+            hint=_("use one of: {langs}").format(langs=", ".join(LANGUAGES)),
+        )
+    use(language)  # before anything is said; cdo.yaml's lang applies once settings load
     ctx.obj = State(registry=registry, warehouse=warehouse, lang=lang, debug=debug)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cdo_toolkit.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class ErrorType:
@@ -22,7 +24,13 @@ class ErrorType:
     """``label``, ``row``, ``cell`` or ``source``: which keys the error carries."""
 
     def message(self, **values: object) -> str:
-        return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "")), self.template)
+        """The message in the active language; the template's English is the catalogue key."""
+        return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "")), _(self.template))
+
+    @property
+    def label(self) -> str:
+        """The title in the active language (``title`` stays Frictionless's, for JSON)."""
+        return _(self.title)
 
 
 _TABLE_HEADER = ("#table", "#header", "#label")
@@ -37,201 +45,223 @@ CATALOGUE: dict[str, ErrorType] = {
     for e in (
         ErrorType(
             "blank-label",
-            "Blank Label",
+            N_("Blank Label"),
             "A label in the header row is missing a value. Label should be provided and not be blank.",
-            'Label in the header in field at position "{fieldNumber}" is blank',
+            N_('Label in the header in field at position "{fieldNumber}" is blank'),
             _TABLE_HEADER,
             "label",
         ),
         ErrorType(
             "duplicate-label",
-            "Duplicate Label",
+            N_("Duplicate Label"),
             "Two columns in the header row have the same value. Column names should be unique.",
-            'Label "{label}" in the header at position "{fieldNumber}" is duplicated to a label: {note}',
+            N_(
+                'Label "{label}" in the header at position "{fieldNumber}" is duplicated to a label: {note}'
+            ),
             _TABLE_HEADER,
             "label",
         ),
         ErrorType(
             "missing-label",
-            "Missing Label",
+            N_("Missing Label"),
             "Based on the schema there should be a label that is missing in the data's header.",
-            'There is a missing label in the header\'s field "{fieldName}" at position "{fieldNumber}"',
+            N_(
+                'There is a missing label in the header\'s field "{fieldName}" at position "{fieldNumber}"'
+            ),
             _TABLE_HEADER,
             "label",
         ),
         ErrorType(
             "extra-label",
-            "Extra Label",
+            N_("Extra Label"),
             "The header of the data source contains label that does not exist in the provided schema.",
-            'There is an extra label "{label}" in header at position "{fieldNumber}"',
+            N_('There is an extra label "{label}" in header at position "{fieldNumber}"'),
             _TABLE_HEADER,
             "label",
         ),
         ErrorType(
             "incorrect-label",
-            "Incorrect Label",
+            N_("Incorrect Label"),
             "One of the data source header does not match the field name defined in the schema.",
-            'Label "{label}" in field {fieldName} at position "{fieldNumber}" does not match the '
-            "field name in the schema",
+            N_(
+                'Label "{label}" in field {fieldName} at position "{fieldNumber}" does not match the '
+                "field name in the schema"
+            ),
             _TABLE_HEADER,
             "label",
         ),
         ErrorType(
             "extra-cell",
-            "Extra Cell",
+            N_("Extra Cell"),
             _CELL_SHAPE.format("more"),
-            'Row at position "{rowNumber}" has an extra value in field at position "{fieldNumber}"',
+            N_(
+                'Row at position "{rowNumber}" has an extra value in field at position "{fieldNumber}"'
+            ),
             _TABLE_ROW_CELL,
             "cell",
         ),
         ErrorType(
             "missing-cell",
-            "Missing Cell",
+            N_("Missing Cell"),
             _CELL_SHAPE.format("less"),
-            'Row at position "{rowNumber}" has a missing cell in field "{fieldName}" at position '
-            '"{fieldNumber}"',
+            N_(
+                'Row at position "{rowNumber}" has a missing cell in field "{fieldName}" at position '
+                '"{fieldNumber}"'
+            ),
             _TABLE_ROW_CELL,
             "cell",
         ),
         ErrorType(
             "blank-row",
-            "Blank Row",
+            N_("Blank Row"),
             "This row is empty. A row should contain at least one value.",
-            'Row at position "{rowNumber}" is completely blank',
+            N_('Row at position "{rowNumber}" is completely blank'),
             ("#table", "#row"),
             "row",
         ),
         ErrorType(
             "type-error",
-            "Type Error",
+            N_("Type Error"),
             "The value does not match the schema type and format for this field.",
-            'Type error in the cell "{cell}" in row "{rowNumber}" and field "{fieldName}" at '
-            'position "{fieldNumber}": {note}',
+            N_(
+                'Type error in the cell "{cell}" in row "{rowNumber}" and field "{fieldName}" at '
+                'position "{fieldNumber}": {note}'
+            ),
             _TABLE_ROW_CELL,
             "cell",
         ),
         ErrorType(
             "constraint-error",
-            "Constraint Error",
+            N_("Constraint Error"),
             "A field value does not conform to a constraint.",
-            'The cell "{cell}" in row at position "{rowNumber}" and field "{fieldName}" at position '
-            '"{fieldNumber}" does not conform to a constraint: {note}',
+            N_(
+                'The cell "{cell}" in row at position "{rowNumber}" and field "{fieldName}" at position '
+                '"{fieldNumber}" does not conform to a constraint: {note}'
+            ),
             _TABLE_ROW_CELL,
             "cell",
         ),
         ErrorType(
             "unique-error",
-            "Unique Error",
+            N_("Unique Error"),
             "This field is a unique field but it contains a value that has been used in another row.",
-            'Row at position "{rowNumber}" has unique constraint violation in field "{fieldName}" at '
-            'position "{fieldNumber}": {note}',
+            N_(
+                'Row at position "{rowNumber}" has unique constraint violation in field "{fieldName}" at '
+                'position "{fieldNumber}": {note}'
+            ),
             _TABLE_ROW_CELL,
             "cell",
         ),
         ErrorType(
             "primary-key",
-            "PrimaryKey Error",
+            N_("PrimaryKey Error"),
             "Values in the primary key fields should be unique for every row",
-            'Row at position "{rowNumber}" violates the primary key: {note}',
+            N_('Row at position "{rowNumber}" violates the primary key: {note}'),
             ("#table", "#row"),
             "row",
         ),
         ErrorType(
             "foreign-key",
-            "ForeignKey Error",
+            N_("ForeignKey Error"),
             "Values in the foreign key fields should exist in the reference table",
-            'Row at position "{rowNumber}" violates the foreign key: {note}',
+            N_('Row at position "{rowNumber}" violates the foreign key: {note}'),
             ("#table", "#row"),
             "row",
         ),
         ErrorType(
             "source-error",
-            "Source Error",
+            N_("Source Error"),
             "Data reading error because of not supported or inconsistent contents.",
-            "The data source has not supported or has inconsistent contents: {note}",
+            N_("The data source has not supported or has inconsistent contents: {note}"),
             (),
             "source",
         ),
         ErrorType(
             "encoding-error",
-            "Encoding Error",
+            N_("Encoding Error"),
             "Data reading error because of an encoding problem.",
-            "The data source could not be successfully decoded: {note}",
+            N_("The data source could not be successfully decoded: {note}"),
             (),
             "source",
         ),
         ErrorType(
             "scheme-error",
-            "Scheme Error",
+            N_("Scheme Error"),
             "Data reading error because of incorrect scheme.",
-            "The data source could not be successfully loaded: {note}",
+            N_("The data source could not be successfully loaded: {note}"),
             (),
             "source",
         ),
         ErrorType(
             "format-error",
-            "Format Error",
+            N_("Format Error"),
             "Data reading error because of incorrect format.",
-            "The data source could not be successfully parsed: {note}",
+            N_("The data source could not be successfully parsed: {note}"),
             (),
             "source",
         ),
         ErrorType(
             "compression-error",
-            "Compression Error",
+            N_("Compression Error"),
             "Data reading error because of a decompression problem.",
-            "The data source could not be successfully decompressed: {note}",
+            N_("The data source could not be successfully decompressed: {note}"),
             (),
             "source",
         ),
         ErrorType(
             "schema-error",
-            "Schema Error",
+            N_("Schema Error"),
             "Provided schema is not valid.",
-            "Schema is not valid: {note}",
+            N_("Schema is not valid: {note}"),
             (),
             "source",
         ),
         ErrorType(
             "row-constraint",
-            "Row Constraint",
+            N_("Row Constraint"),
             "The value does not conform to the row constraint.",
-            "The row at position {rowNumber} has an error: {note}",
+            N_("The row at position {rowNumber} has an error: {note}"),
             ("#table", "#row"),
             "row",
         ),
         ErrorType(
             "deviated-value",
-            "Deviated Value",
+            N_("Deviated Value"),
             "The value is deviated.",
-            "There is a possible error because the value is deviated: {note}",
+            N_("There is a possible error because the value is deviated: {note}"),
             ("#table",),
             "cell",
         ),
         # The registry's own checks.
         ErrorType(
             "ico-checksum",
-            "IČO Checksum",
+            N_("IČO Checksum"),
             "An IČO (company number) has eight digits, the last a mod-11 check of the others.",
-            'The cell "{cell}" in row at position "{rowNumber}" and field "{fieldName}" is not a '
-            "valid IČO: {note}",
+            N_(
+                'The cell "{cell}" in row at position "{rowNumber}" and field "{fieldName}" is not a '
+                "valid IČO: {note}"
+            ),
             _TABLE_ROW_CELL,
             "cell",
         ),
         ErrorType(
             "code-list",
-            "Code List",
+            N_("Code List"),
             "The value must be one of the codes held by another registered source.",
-            'The cell "{cell}" in row at position "{rowNumber}" and field "{fieldName}" is not in '
-            "the code list: {note}",
+            N_(
+                'The cell "{cell}" in row at position "{rowNumber}" and field "{fieldName}" is not in '
+                "the code list: {note}"
+            ),
             _TABLE_ROW_CELL,
             "cell",
         ),
         ErrorType(
             "null-share",
-            "Null Share",
+            N_("Null Share"),
             "The field has more missing values than the registry allows.",
-            'Field "{fieldName}" at position "{fieldNumber}" has too many missing values: {note}',
+            N_(
+                'Field "{fieldName}" at position "{fieldNumber}" has too many missing values: {note}'
+            ),
             ("#table",),
             "field",
         ),

@@ -222,7 +222,7 @@ def _statistics(validation: TableValidation, table: pl.DataFrame) -> None:
                     ReportError(
                         "null-share",
                         note=_(
-                            "{share:.1f} % of the cells are missing, at most {limit:g} % is allowed"
+                            "missing cells: {share:.1f} %; the most allowed is {limit:g} %"
                         ).format(share=share, limit=limit),
                         field_name=spec.name,
                         field_number=spec.number,

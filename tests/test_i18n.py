@@ -1,0 +1,117 @@
+"""Messages in Czech and English: the catalogue is complete and the language is chosen as documented."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdo_toolkit import i18n
+from tests.conftest import REPO
+
+PO = REPO / "src" / "cdo_toolkit" / "locale" / "cs" / "LC_MESSAGES" / "cdo.po"
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"\{[^{}]*\}", text))
+
+
+def _code_messages() -> set[str]:
+    """Every message the code marks with _() or N_(), as `make messages` extracts them."""
+    from babel.messages.extract import extract_from_dir
+
+    return {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(REPO / "src" / "cdo_toolkit"),
+            method_map=[("**.py", "python")],
+            keywords={"_": None, "N_": None},
+        )
+        if isinstance(message, str)
+    }
+
+
+def _catalogue() -> Any:
+    from babel.messages.pofile import read_po
+
+    with PO.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_every_message_has_a_czech_translation() -> None:
+    catalogue = _catalogue()
+    messages = _code_messages()
+    assert len(messages) > 250, "the extraction found too few messages: is it broken?"
+    missing = sorted(m for m in messages if m not in catalogue or not catalogue[m].string)
+    assert missing == [], f"messages without a Czech translation (run make messages): {missing}"
+    fuzzy = sorted(m for m in messages if catalogue[m].fuzzy)
+    assert fuzzy == [], f"fuzzy translations to review: {fuzzy}"
+    for message in messages:
+        translated = catalogue[message].string
+        assert _placeholders(translated) == _placeholders(message), (message, translated)
+
+
+def test_compiled_catalogue_matches_its_source() -> None:
+    with (PO.parent / "cdo.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for message in _catalogue():
+        if message.id:
+            assert compiled.gettext(message.id) == message.string, (
+                f"cdo.mo is older than cdo.po: run make messages ({message.id!r})"
+            )
+
+
+def test_validation_errors_speak_czech(workdir: Path, cdo: Callable[..., Any]) -> None:
+    Path("schema.json").write_text(
+        json.dumps({"fields": [{"name": "pocet", "type": "integer"}]}), "utf-8"
+    )
+    Path("data.csv").write_text("pocet\nmnoho\n", "utf-8")
+    english = cdo("validate", "data.csv", "--schema", "schema.json")
+    czech = cdo("--lang", "cs", "validate", "data.csv", "--schema", "schema.json")
+    assert english.exit_code == czech.exit_code == 1
+    assert 'Type error in the cell "mnoho" in row "2" and field "pocet"' in english.output
+    assert 'Chyba datového typu v buňce "mnoho" v řádku "2" a poli "pocet"' in czech.output
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [
+        ({}, "unknown source 'nic'"),
+        ({"flag": "cs"}, "neznámý zdroj 'nic'"),
+        ({"env": {"CDO_LANG": "cs"}}, "neznámý zdroj 'nic'"),
+        ({"config": "cs"}, "neznámý zdroj 'nic'"),
+        ({"config": "cs", "env": {"CDO_LANG": "en"}}, "unknown source 'nic'"),
+        ({"config": "en", "flag": "cs"}, "neznámý zdroj 'nic'"),
+        ({"env": {"LANG": "cs_CZ.UTF-8"}}, "neznámý zdroj 'nic'"),
+    ],
+)
+def test_language_is_chosen_by_flag_env_config_locale(
+    base_registry: Path, how: dict[str, Any], expected: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from cdo_toolkit.cli.app import app
+
+    if "config" in how:
+        Path("cdo.yaml").write_text(f"lang: {how['config']}\n", "utf-8")
+    args = (["--lang", how["flag"]] if "flag" in how else []) + ["registry", "show", "nic"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200", **how.get("env", {})})
+    assert result.exit_code == 2
+    assert expected in result.output
+
+
+def test_unknown_language_is_refused(workdir: Path, cdo: Callable[..., Any]) -> None:
+    result = cdo("--lang", "de", "registry", "list")
+    assert result.exit_code == 2
+    assert "unknown language 'de' (use one of: cs, en)" in result.output
+
+
+def test_shipped_configuration_speaks_czech() -> None:
+    assert "\nlang: cs\n" in (REPO / "cdo.yaml").read_text("utf-8")
+    i18n.use("cs")
+    assert i18n._("unknown guarantor {id!r}") == "neznámý garant {id!r}"
