@@ -203,7 +203,22 @@ def test_audit_masks_personal_data_everywhere(cdo, scored_warehouse: str) -> Non
     for path in ("r.html", "r.md"):
         text = Path(path).read_text("utf-8")
         assert "Volfová" not in text and "Zámečník" not in text
-    assert "Co opravit" in Path("r.md").read_text("utf-8")
+    assert "What to fix" in Path("r.md").read_text("utf-8")
+    czech = cdo(
+        "--lang",
+        "cs",
+        "--warehouse",
+        scored_warehouse,
+        "audit",
+        "--markdown",
+        "cs.md",
+        "--html",
+        "cs.html",
+    )
+    assert czech.exit_code == 0, czech.output
+    assert "Co opravit – podle garantů" in Path("cs.md").read_text("utf-8")
+    page = Path("cs.html").read_text("utf-8")
+    assert '<html lang="cs">' in page and "Standard splněn" in page and "Úplnost" in page
 
 
 def test_policy_grades_come_from_policies_folder(tmp_path: Path) -> None:

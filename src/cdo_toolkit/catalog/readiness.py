@@ -12,10 +12,16 @@ from typing import Any
 
 from cdo_toolkit.catalog.dcat import dataset_record, public_sources
 from cdo_toolkit.errors import CdoError
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import N_, _
 
 # A duplicate re-sends the data of an accepted submission, so it leaves the data valid.
 VALID_STATUSES = {"accepted", "duplicate"}
+STATUS_LABELS = {
+    "rejected": N_("rejected"),
+    "failed": N_("failed"),
+    "interrupted": N_("interrupted"),
+    "validating": N_("validating"),
+}
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,11 @@ def _data_gap(url: Any, source_id: str) -> tuple[str | None, dict[str, Any] | No
     if last["status"] not in VALID_STATUSES:
         return _(
             "latest data: submission #{id} ({file}) is {status}; fix the file and submit again"
-        ).format(id=last["id"], file=last["file"], status=last["status"]), last
+        ).format(
+            id=last["id"],
+            file=last["file"],
+            status=_(STATUS_LABELS.get(last["status"], last["status"])),
+        ), last
     return None, last
 
 

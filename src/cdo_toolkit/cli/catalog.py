@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cdo_toolkit.cli.output import TextOrJson, console, escape, print_json
+from cdo_toolkit.i18n import _
 
 app = typer.Typer(
     help="The region's open-data catalogue in DCAT-AP-CZ (2024-05-28).", no_args_is_help=True
@@ -33,10 +34,13 @@ def export(
     written = write(result, out)
     out_console = console()
     for source_id, gaps in result.gaps.items():
-        out_console.print(f"[yellow]left out[/] {escape(source_id)}: {escape('; '.join(gaps))}")
+        out_console.print(
+            "[yellow]" + _("left out") + f"[/] {escape(source_id)}: {escape('; '.join(gaps))}"
+        )
     out_console.print(
-        f"{len(result.datasets)} dataset(s) and the catalogue written to "
-        f"{escape(display_path(out))} ({len(written)} files)"
+        _("{count} dataset(s) and the catalogue written to {folder} ({files} files)").format(
+            count=len(result.datasets), folder=escape(display_path(out)), files=len(written)
+        )
     )
     raise typer.Exit(1 if result.gaps else 0)
 
@@ -65,11 +69,15 @@ def check(
         out = console()
         for item in results:
             if item.ready:
-                out.print(f"[green]ready[/]     {escape(item.source)}")
+                out.print("[green]" + _("ready") + f"[/] {escape(item.source)}")
                 continue
-            out.print(f"[red]not ready[/] {escape(item.source)}")
+            out.print("[red]" + _("not ready") + f"[/] {escape(item.source)}")
             for gap in item.gaps:
                 out.print(f"          - {escape(gap)}")
         ready = sum(r.ready for r in results)
-        out.print(f"{ready} of {len(results)} public dataset(s) ready for publication")
+        out.print(
+            _("{ready} of {total} public dataset(s) ready for publication").format(
+                ready=ready, total=len(results)
+            )
+        )
     raise typer.Exit(0 if all(r.ready for r in results) else 1)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
+from cdo_toolkit.i18n import _
 
 app = typer.Typer(
     help="Lineage recorded as OpenLineage events.", no_args_is_help=True, rich_markup_mode=None
@@ -51,7 +52,12 @@ def build(
         return
     for result in results:
         console().print(
-            f"[green]built[/] {result.table}: {result.rows} rows from {', '.join(result.inputs)}"
+            "[green]"
+            + _("built")
+            + "[/] "
+            + _("{table}: {rows} rows from {inputs}").format(
+                table=result.table, rows=result.rows, inputs=", ".join(result.inputs)
+            )
         )
 
 
@@ -111,12 +117,14 @@ def columns(
 
     dataset, _sep, name = column.rpartition(".")
     if not dataset:
-        raise CdoError(f"{column!r}: give DATASET.COLUMN")
+        raise CdoError(_("{column!r}: give DATASET.COLUMN").format(column=column))
     graph = _graph(ctx)
     node = graph.find(dataset)
     if name not in node.columns:
         raise CdoError(
-            f"{node.name} has no recorded lineage for column {name!r}",
+            _("{dataset} has no recorded lineage for column {name!r}").format(
+                dataset=node.name, name=name
+            ),
             hint="known: " + ", ".join(sorted(node.columns)) if node.columns else None,
         )
     sources = graph.column_sources(node, name)
@@ -124,7 +132,9 @@ def columns(
         print_json({"dataset": node.name, "column": name, "sources": sources})
         return
     out = console()
-    out.print(f"[bold]{escape(node.name)}.{escape(name)}[/] comes from:")
+    out.print(
+        _("{column} comes from:").format(column=f"[bold]{escape(node.name)}.{escape(name)}[/]")
+    )
     for item in sources:
         out.print(
             f"  {escape(item['dataset'])}.{escape(item['column'])}  [dim]{escape(' ← '.join(item['via']))}[/]"
@@ -138,8 +148,12 @@ def flush(ctx: typer.Context) -> None:
 
     emitter = emitter_for(ctx.obj.settings)
     if emitter is None:
-        typer.echo("lineage is disabled (OPENLINEAGE_DISABLED=true)")
+        typer.echo(_("lineage is disabled (OPENLINEAGE_DISABLED=true)"))
         return
     delivered, remaining = emitter.flush()
-    typer.echo(f"{delivered} event(s) delivered, {remaining} still spooled")
+    typer.echo(
+        _("{delivered} event(s) delivered, {remaining} still spooled").format(
+            delivered=delivered, remaining=remaining
+        )
+    )
     raise typer.Exit(1 if remaining else 0)

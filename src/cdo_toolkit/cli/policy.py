@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cdo_toolkit.cli.output import FindingsFormat, console, print_findings, print_json
+from cdo_toolkit.i18n import _
 
 app = typer.Typer(help="Governance policies as code (policies/*.yaml).", no_args_is_help=True)
 
@@ -52,7 +53,12 @@ def check(
         print_findings(findings)
         out = console()
         if findings:
-            out.print(f"{errors} error(s), {warnings} warning(s) from {len(rules)} rules")
+            out.print(
+                _("{errors} error(s), {warnings} warning(s) from {rules} rules").format(
+                    errors=errors, warnings=warnings, rules=len(rules)
+                )
+            )
         else:
-            out.print(f"[green]{len(rules)} rules, no violations[/]")
+            clean = _("{rules} rules, no violations").format(rules=len(rules))
+            out.print(f"[green]{clean}[/]")
     raise typer.Exit(1 if errors or (strict and warnings) else 0)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
+from cdo_toolkit.i18n import _
 
 
 def _context(ctx: typer.Context) -> tuple[Any, Any, Path]:
@@ -23,23 +24,23 @@ def _scorecard(scores: list[Any]) -> None:
     from rich import box
     from rich.table import Table
 
-    from cdo_toolkit.quality.report import DIMENSION_LABELS
+    from cdo_toolkit.quality.score import DIMENSION_LABELS
 
     out = console()
     wide = out.width >= 110  # a narrow terminal gets the verdicts, not every dimension
     table = Table(
-        title="Quality of the region's sources", title_justify="left", box=box.SIMPLE_HEAD
+        title=_("Quality of the region's sources"), title_justify="left", box=box.SIMPLE_HEAD
     )
-    table.add_column("source", no_wrap=True)
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("grade", justify="center")
-    table.add_column("trend", justify="right")
-    table.add_column("standard", no_wrap=True)
+    table.add_column(_("source"), no_wrap=True)
+    table.add_column(_("score"), justify="right", no_wrap=True)
+    table.add_column(_("grade"), justify="center")
+    table.add_column(_("trend"), justify="right")
+    table.add_column(_("standard"), no_wrap=True)
     if wide:
-        for key in DIMENSION_LABELS:
-            table.add_column(key[:6], justify="right")
+        for label in DIMENSION_LABELS.values():
+            table.add_column(_(label)[:6], justify="right")
     else:
-        table.add_column("below the standard")
+        table.add_column(_("below the standard"))
     for s in scores:
         cells = [
             escape(s.source),
@@ -55,7 +56,11 @@ def _scorecard(scores: list[Any]) -> None:
                 cells.append(f"[red]{text}[/]" if s.met.get(key) is False else text)
         else:
             below = [k for k, met in s.met.items() if met is False]
-            cells.append("not submitted" if s.status != "scored" else ", ".join(below))
+            cells.append(
+                _("not submitted")
+                if s.status != "scored"
+                else ", ".join(_(DIMENSION_LABELS[k]) for k in below)
+            )
         table.add_row(*cells)
     out.print(table)
 
@@ -131,7 +136,7 @@ def audit(
             )
         for path in (html, markdown):
             if path is not None:
-                out.print(f"report written: {escape(str(path))}")
+                out.print(_("report written: {path}").format(path=escape(str(path))))
     if fail_under is not None and any(
         s.score is not None and s.score < fail_under for s in result.scores
     ):

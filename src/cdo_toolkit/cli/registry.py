@@ -17,6 +17,7 @@ from cdo_toolkit.cli.output import (
     print_json,
 )
 from cdo_toolkit.findings import display_path
+from cdo_toolkit.i18n import N_, _
 
 if TYPE_CHECKING:
     from cdo_toolkit.registry import LintResult
@@ -60,11 +61,20 @@ def _print_lint(result: LintResult) -> None:
     print_findings(result.findings)
     if result.findings:
         out.print(
-            f"{result.errors} error(s), {result.warnings} warning(s) in {result.registry} "
-            f"({result.sources} sources read)"
+            _(
+                "{errors} error(s), {warnings} warning(s) in {registry} ({sources} sources read)"
+            ).format(
+                errors=result.errors,
+                warnings=result.warnings,
+                registry=result.registry,
+                sources=result.sources,
+            )
         )
     else:
-        out.print(f"[green]{escape(result.registry)}: {result.sources} sources, no findings[/]")
+        message = _("{registry}: {sources} sources, no findings").format(
+            registry=escape(result.registry), sources=result.sources
+        )
+        out.print(f"[green]{message}[/]")
 
 
 @app.command("list")
@@ -95,20 +105,20 @@ def list_(
     out = console()
     wide = out.width >= 120  # a narrow terminal gets the columns that identify a source
     table = Table(
-        title=f"Registered sources ({len(rows)})",
+        title=_("Registered sources ({count})").format(count=len(rows)),
         title_justify="left",
-        caption="* holds personal data; 'cdo registry show ID' tells more",
+        caption=_("* holds personal data; 'cdo registry show ID' tells more"),
         caption_justify="left",
         box=box.SIMPLE_HEAD,
     )
     table.add_column("id", no_wrap=True, style="bold")
-    table.add_column("title", ratio=3, min_width=20)
+    table.add_column(_("title"), ratio=3, min_width=20)
     if wide:
-        table.add_column("theme", no_wrap=True)
-    table.add_column("guarantor", ratio=2)
-    table.add_column("standard", no_wrap=True)
+        table.add_column(_("theme"), no_wrap=True)
+    table.add_column(_("guarantor"), ratio=2)
+    table.add_column(_("standard"), no_wrap=True)
     if wide:
-        table.add_column("frequency", no_wrap=True)
+        table.add_column(_("frequency"), no_wrap=True)
     for row in rows:
         cells = [
             escape(row["id"]) + (" *" if row["personal_data"] else ""),
@@ -155,33 +165,51 @@ def _print_details(details: dict[str, Any]) -> None:
     standard = details.get("standard_entry") or {}
     personal = details["personal_data"]
     rows = [
-        ("theme", details["theme"]),
-        ("keywords", ", ".join(details.get("keywords", []))),
+        (N_("theme"), details["theme"]),
+        (N_("keywords"), ", ".join(details.get("keywords", []))),
         (
-            "guarantor",
+            N_("guarantor"),
             f"{guarantor.get('name', details['guarantor'])} <{guarantor.get('email', '?')}>",
         ),
-        ("publisher", publisher.get("name", details["publisher"])),
-        ("standard", f"{standard.get('title', details['standard'])} ({details['standard']})"),
-        ("update frequency", details["update_frequency"]),
-        ("licence", details["licence"]),
-        ("access", details["access"]),
+        (N_("publisher"), publisher.get("name", details["publisher"])),
+        (N_("standard"), f"{standard.get('title', details['standard'])} ({details['standard']})"),
+        (N_("update frequency"), details["update_frequency"]),
+        (N_("licence"), details["licence"]),
+        (N_("access"), details["access"]),
         (
-            "personal data",
-            ("yes: " + ", ".join(personal.get("columns", []))) if personal["contains"] else "no",
+            N_("personal data"),
+            (_("yes") + ": " + ", ".join(personal.get("columns", [])))
+            if personal["contains"]
+            else _("no"),
         ),
-        ("format", f"{details['format']}, {details.get('encoding', 'encoding detected')}"),
-        ("dialect", ", ".join(f"{k}={v!r}" for k, v in details["dialect"].items()) or "detected"),
-        ("warehouse", f"raw.{details['warehouse']['table']} ({details['warehouse']['load_mode']})"),
-        ("schema", details.get("schema_file") or "inline"),
+        (
+            N_("format"),
+            f"{details['format']}, {details.get('encoding') or _('encoding detected')}",
+        ),
+        (
+            N_("dialect"),
+            ", ".join(f"{k}={v!r}" for k, v in details["dialect"].items()) or _("detected"),
+        ),
+        (
+            N_("warehouse"),
+            f"raw.{details['warehouse']['table']} ({details['warehouse']['load_mode']})",
+        ),
+        (N_("schema"), details.get("schema_file") or _("inline")),
     ]
     for key, value in rows:
-        grid.add_row(key, escape(str(value)))
+        grid.add_row(_(key), escape(str(value)))
     out.print(grid)
     fields = (details.get("schema") or {}).get("fields", [])
     table = Table(title="Table Schema", title_justify="left")
-    for column in ("field", "type", "format", "required", "constraints", "title"):
-        table.add_column(column, overflow="fold")
+    for column in (
+        N_("field"),
+        N_("type"),
+        N_("format"),
+        N_("required"),
+        N_("constraints"),
+        N_("title"),
+    ):
+        table.add_column(_(column), overflow="fold")
     for item in fields:
         constraints = dict(item.get("constraints", {}))
         required = constraints.pop("required", False)
@@ -189,7 +217,7 @@ def _print_details(details: dict[str, Any]) -> None:
             escape(item.get("name", "")),
             item.get("type", "string"),
             escape(str(item.get("format", ""))),
-            "yes" if required else "",
+            _("yes") if required else "",
             escape(", ".join(f"{k}={v}" for k, v in constraints.items())),
             escape(item.get("title", "")),
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
+from cdo_toolkit.i18n import N_, _
 
 if TYPE_CHECKING:
     from cdo_toolkit.warehouse.url import WarehouseUrl
@@ -75,21 +76,40 @@ def _print_result(result: Any) -> None:
     out = console()
     if result.status == "duplicate":
         out.print(
-            f"[green]already loaded[/]: the same file was accepted as submission {result.duplicate_of}; "
-            f"nothing was loaded again (submission {result.submission_id})"
+            "[green]"
+            + _("already loaded")
+            + "[/]: "
+            + _(
+                "the same file was accepted as submission {first}; "
+                "nothing was loaded again (submission {id})"
+            ).format(first=result.duplicate_of, id=result.submission_id)
         )
         return
     if result.status == "accepted":
         out.print(
-            f"[green]accepted[/]: {result.rows} rows loaded into {result.table} (submission {result.submission_id})"
+            "[green]"
+            + _("accepted")
+            + "[/]: "
+            + _("{rows} rows loaded into {table} (submission {id})").format(
+                rows=result.rows, table=result.table, id=result.submission_id
+            )
         )
         for warning in result.warnings:
-            out.print(f"[yellow]warning:[/] {escape(warning)}")
+            out.print("[yellow]" + _("warning") + f":[/] {escape(warning)}")
         return
     out.print(
-        f"[red]rejected[/] (submission {result.submission_id}): the file was not loaded; fix these and submit again."
+        "[red]"
+        + _("rejected")
+        + "[/] "
+        + _("(submission {id}): the file was not loaded; fix these and submit again.").format(
+            id=result.submission_id
+        )
     )
-    out.print(f"the file and its report are kept in {escape(result.quarantine_path or '')}")
+    out.print(
+        _("the file and its report are kept in {path}").format(
+            path=escape(result.quarantine_path or "")
+        )
+    )
     from cdo_toolkit.validation.render import print_text
 
     print_text(result.report, out)
@@ -114,9 +134,17 @@ def history(
         return
     from rich.table import Table
 
-    table = Table(title=f"Submissions ({len(rows)})", title_justify="left")
-    for name in ("id", "source", "status", "file", "rows", "finished", "sha256"):
-        table.add_column(name, overflow="fold")
+    table = Table(title=_("Submissions ({count})").format(count=len(rows)), title_justify="left")
+    for name in (
+        "id",
+        N_("source"),
+        N_("status"),
+        N_("file"),
+        N_("rows"),
+        N_("finished"),
+        "sha256",
+    ):
+        table.add_column(_(name), overflow="fold")
     for row in rows:
         table.add_row(
             str(row["id"]),
@@ -147,15 +175,17 @@ def status(
         return
     from rich.table import Table
 
-    table = Table(title=f"Warehouse {escape(data['warehouse'])}", title_justify="left")
-    for name in ("source", "table", "rows", "last accepted", "columns"):
-        table.add_column(name, overflow="fold")
+    table = Table(
+        title=_("Warehouse {url}").format(url=escape(data["warehouse"])), title_justify="left"
+    )
+    for name in (N_("source"), N_("table"), N_("rows"), N_("last accepted"), N_("columns")):
+        table.add_column(_(name), overflow="fold")
     for item in data["tables"]:
         table.add_row(
             escape(item["source"]),
             item["table"],
             "–" if item["rows"] is None else str(item["rows"]),
-            (item["last_accepted"] or "never")[:19],
+            (item["last_accepted"] or _("never"))[:19],
             str(len(item["columns"]) or "–"),
         )
     console().print(table)

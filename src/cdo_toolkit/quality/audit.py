@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cdo_toolkit.quality.score import SourceScore, load_policy, score
+from cdo_toolkit.i18n import _
+from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, load_policy, score
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -121,13 +122,20 @@ def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
             todo: list[dict[str, Any]] = []
             if item.status != "scored":
                 todo.append(
-                    {"what": "no accepted data: submit the source (cdo submit)", "severity": 100}
+                    {
+                        "what": _("no accepted data: submit the source (cdo submit)"),
+                        "severity": 100,
+                    }
                 )
             if item.overdue_days:
                 todo.append(
                     {
-                        "what": f"overdue by {item.overdue_days:g} days for an update frequency of "
-                        f"{registry.sources[item.source].source.update_frequency.value}",
+                        "what": _(
+                            "overdue by {days:g} days for an update frequency of {frequency}"
+                        ).format(
+                            days=item.overdue_days,
+                            frequency=registry.sources[item.source].source.update_frequency.value,
+                        ),
                         "severity": 90,
                     }
                 )
@@ -135,16 +143,22 @@ def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
                 if met is False:
                     todo.append(
                         {
-                            "what": f"{dimension} {item.dimensions[dimension]} below the standard's "
-                            f"{item.thresholds.get(dimension)}",
+                            "what": _("{dimension} {value} below the standard's {limit}").format(
+                                dimension=_(DIMENSION_LABELS[dimension]).lower(),
+                                value=item.dimensions[dimension],
+                                limit=item.thresholds.get(dimension),
+                            ),
                             "severity": 80,
                         }
                     )
             for check in item.failing_checks:
                 todo.append(
                     {
-                        "what": f"{check['rows']} row(s) break {check['check']}"
-                        + (f" on {check['column']}" if check["column"] else ""),
+                        "what": (
+                            _("{rows} row(s) break {check} on {column}")
+                            if check["column"]
+                            else _("{rows} row(s) break {check}")
+                        ).format(rows=check["rows"], check=check["check"], column=check["column"]),
                         "severity": 50,
                     }
                 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from cdo_toolkit.i18n import N_
 from cdo_toolkit.warehouse import sql
 
 if TYPE_CHECKING:
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
     from cdo_toolkit.warehouse.connection import Warehouse
 
 DIMENSIONS = ("completeness", "validity", "uniqueness", "timeliness", "consistency", "metadata")
+# The dimensions' names, translated where they are shown.
+DIMENSION_LABELS = {
+    "completeness": N_("Completeness"),
+    "validity": N_("Validity"),
+    "uniqueness": N_("Uniqueness"),
+    "timeliness": N_("Timeliness"),
+    "consistency": N_("Consistency"),
+    "metadata": N_("Metadata"),
+}
 
 
 @dataclass(frozen=True)

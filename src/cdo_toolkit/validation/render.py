@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import N_, _
 from cdo_toolkit.validation.catalogue import CATALOGUE
 from cdo_toolkit.validation.report import Report, ReportError, Task
 
@@ -24,20 +24,26 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 HINTS = {
-    "type-error": "the value is not of the field's type or format: correct it or leave the cell empty",
-    "constraint-error": "the value breaks a rule of the field: correct it",
-    "missing-cell": "the row has fewer cells than the header: a delimiter is missing",
-    "extra-cell": "the row has more cells than the header: an unquoted delimiter inside a value?",
-    "blank-row": "remove the empty row",
-    "primary-key": "each row needs its own key: remove or correct the repeated one",
-    "unique-error": "the value must not repeat: correct the repeated one",
-    "foreign-key": "the value must exist in the referenced table",
-    "encoding-error": "save the file in the declared encoding, or declare the right one (--encoding)",
-    "incorrect-label": "rename the column to the field name of the schema",
-    "missing-label": "add the missing column",
-    "extra-label": "remove the column, or add the field to the schema",
-    "duplicate-label": "give each column its own name",
-    "blank-label": "name the column",
+    "type-error": N_(
+        "the value is not of the field's type or format: correct it or leave the cell empty"
+    ),
+    "constraint-error": N_("the value breaks a rule of the field: correct it"),
+    "missing-cell": N_("the row has fewer cells than the header: a delimiter is missing"),
+    "extra-cell": N_(
+        "the row has more cells than the header: an unquoted delimiter inside a value?"
+    ),
+    "blank-row": N_("remove the empty row"),
+    "primary-key": N_("each row needs its own key: remove or correct the repeated one"),
+    "unique-error": N_("the value must not repeat: correct the repeated one"),
+    "foreign-key": N_("the value must exist in the referenced table"),
+    "encoding-error": N_(
+        "save the file in the declared encoding, or declare the right one (--encoding)"
+    ),
+    "incorrect-label": N_("rename the column to the field name of the schema"),
+    "missing-label": N_("add the missing column"),
+    "extra-label": N_("remove the column, or add the field to the schema"),
+    "duplicate-label": N_("give each column its own name"),
+    "blank-label": N_("name the column"),
 }
 
 
@@ -47,7 +53,8 @@ def _where(error: ReportError) -> str:
         parts.append(_("row {row}").format(row=error.row_number))
     if error.field_name or error.field_number:
         name = error.field_name or ""
-        parts.append(f"{name} (col {error.field_number})" if name else f"col {error.field_number}")
+        column = _("col {n}").format(n=error.field_number)
+        parts.append(f"{name} ({column})" if name else column)
     return ", ".join(parts) or _("file")
 
 
@@ -71,35 +78,52 @@ def print_text(report: Report, console: Any) -> None:
     from rich.table import Table
 
     for task in report.tasks:
-        verdict = "[green]valid[/]" if task.valid else "[red]invalid[/]"
+        verdict = "[green]" + _("valid") + "[/]" if task.valid else "[red]" + _("invalid") + "[/]"
+        counts = _("{errors} error(s), {warnings} warning(s) in {rows} rows, {fields} fields")
         console.print(
-            f"[bold]{escape(task.place)}[/]: {verdict} — {task.error_count} error(s), "
-            f"{task.warning_count} warning(s) in {task.rows} rows, {task.fields} fields"
+            f"[bold]{escape(task.place)}[/]: {verdict} — "
+            + counts.format(
+                errors=task.error_count,
+                warnings=task.warning_count,
+                rows=task.rows,
+                fields=task.fields,
+            )
         )
         if task.summary:
             table = Table(box=None, padding=(0, 2), show_edge=False)
-            table.add_column("error type")
-            table.add_column("field")
-            table.add_column("count", justify="right")
-            table.add_column("what to do", style="dim")
+            table.add_column(_("error type"))
+            table.add_column(_("field"))
+            table.add_column(_("count"), justify="right")
+            table.add_column(_("what to do"), style="dim")
             for (kind, field_name), count in sorted(
                 task.summary.items(), key=lambda i: (-i[1], i[0])
             ):
-                table.add_row(kind, escape(field_name or "–"), str(count), HINTS.get(kind, ""))
+                table.add_row(
+                    kind,
+                    escape(field_name or "–"),
+                    str(count),
+                    _(HINTS[kind]) if kind in HINTS else "",
+                )
             console.print(table)
-        for label, items in (("errors", task.errors), ("warnings", task.warnings)):
+        for label, items in ((_("errors"), task.errors), (_("warnings"), task.warnings)):
             if not items:
                 continue
             listed = len(items)
-            total = task.error_count if label == "errors" else task.warning_count
-            console.print(f"first {listed} of {total} {label}:" if listed < total else f"{label}:")
+            total = task.error_count if items is task.errors else task.warning_count
+            console.print(
+                _("first {listed} of {total} {label}:").format(
+                    listed=listed, total=total, label=label
+                )
+                if listed < total
+                else f"{label}:"
+            )
             for error in items:
                 console.print(
                     f"  {escape(_where(error))}: [bold]{error.type}[/] {escape(error.message)}",
                     soft_wrap=True,
                 )
         for note in task.notes:
-            console.print(f"[yellow]note:[/] {escape(note)}")
+            console.print("[yellow]" + _("note") + f":[/] {escape(note)}")
     for error in report.errors:
         console.print(f"[red]{error.type}[/] {escape(error.message)}")
 
