@@ -82,3 +82,8 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ --project cdo-toolkit -o $(LOCALE)/cdo.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i $(LOCALE)/cdo.pot -d $(LOCALE) -D cdo -l cs
 	$(BIN)/pybabel compile -d $(LOCALE) -D cdo
+
+# The long fault runs: kill -9 at 13 random moments of each of validate, submit, build and
+# score (52 per warehouse engine; PostgreSQL when CDO_TEST_POSTGRES_URL names a server).
+soak: $(STAMP)
+	CDO_SOAK_RUNS=13 $(BIN)/pytest -q tests/test_soak.py

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import N_, _
 
 app = typer.Typer(
     help="Lineage recorded as OpenLineage events.", no_args_is_help=True, rich_markup_mode=None
@@ -69,6 +69,52 @@ def _graph(ctx: typer.Context):  # type: ignore[no-untyped-def]
     return read_graph(
         parse_url(settings.warehouse, settings.root).folder / "lineage" / "events.jsonl"
     )
+
+
+@app.command()
+def runs(
+    ctx: typer.Context,
+    unfinished: Annotated[
+        bool, typer.Option("--unfinished", help="Only runs that started and never ended.")
+    ] = False,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", help="Output format.")
+    ] = TableOrJson.TABLE,
+) -> None:
+    """The recorded runs of validate, submit, build and score, newest first.
+
+    A run that started and never ended was killed or crashed: it is shown as unfinished.
+    """
+    graph = _graph(ctx)
+    rows = sorted(graph.runs.values(), key=lambda r: r["started"] or "", reverse=True)
+    if unfinished:
+        rows = [r for r in rows if r in graph.unfinished]
+    if format is TableOrJson.JSON:
+        print_json({"runs": rows, "damaged_lines": graph.damaged})
+        return
+    from rich.table import Table
+
+    table = Table(title=_("Runs ({count})").format(count=len(rows)), title_justify="left")
+    for name in (N_("job"), N_("state"), N_("started"), N_("ended"), N_("run id")):
+        table.add_column(_(name), overflow="fold")
+    for row in rows:
+        finished = row["state"] not in ("START", "RUNNING")
+        state = row["state"] if finished else "[yellow]" + _("unfinished") + "[/]"
+        table.add_row(
+            escape(row["job"] or ""),
+            state,
+            (row["started"] or "")[:19],
+            (row["ended"] or "")[:19],
+            row["run_id"],
+        )
+    out = console()
+    out.print(table)
+    if graph.damaged:
+        out.print(
+            _("{count} damaged line(s) in the log skipped (a write cut short)").format(
+                count=graph.damaged
+            )
+        )
 
 
 @app.command()

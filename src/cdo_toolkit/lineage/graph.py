@@ -58,6 +58,15 @@ class Node:
 class Graph:
     def __init__(self) -> None:
         self.nodes: dict[Key, Node] = {}
+        self.runs: dict[str, dict[str, Any]] = {}
+        """Run id → job, state (START until it ends, COMPLETE, FAIL, ABORT) and times."""
+        self.damaged = 0
+        """Lines of the log that are not JSON: the tail of a write cut by a killed process."""
+
+    @property
+    def unfinished(self) -> list[dict[str, Any]]:
+        """Runs that started and never ended: their process was killed or crashed."""
+        return [run for run in self.runs.values() if run["state"] in ("START", "RUNNING")]
 
     def node(self, namespace: str, name: str) -> Node:
         return self.nodes.setdefault((namespace, name), Node(namespace, name))
@@ -66,6 +75,14 @@ class Graph:
         state = event.get("eventType")
         job = event.get("job", {}).get("name")
         time = event.get("eventTime")
+        run_id = (event.get("run") or {}).get("runId")
+        if run_id:
+            run = self.runs.setdefault(
+                run_id,
+                {"run_id": run_id, "job": job, "state": state, "started": time, "ended": None},
+            )
+            if state in ("COMPLETE", "FAIL", "ABORT"):
+                run["state"], run["ended"] = state, time
         inputs = [self.node(d["namespace"], d["name"]) for d in event.get("inputs") or []]
         outputs = [self.node(d["namespace"], d["name"]) for d in event.get("outputs") or []]
         for data, node in zip(event.get("inputs") or [], inputs, strict=True):
@@ -169,10 +186,17 @@ def read_graph(log: Path) -> Graph:
             _("no lineage recorded yet in {path}").format(path=log),
             hint=_("lineage is recorded by cdo validate, submit and build"),
         )
-    with log.open(encoding="utf-8") as handle:
+    with log.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
-            if line.strip():
-                graph.add(json.loads(line))
+            if not line.strip():
+                continue
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                graph.damaged += 1
+                continue
+            if isinstance(event, dict):
+                graph.add(event)
     return graph
 
 

@@ -411,7 +411,6 @@ def _first_accepted(warehouse: Warehouse, source: str) -> Any:
 def ensure_history(warehouse: Warehouse) -> None:
     from sqlglot import exp
 
-    warehouse.execute(sql.create_schema("cdo_meta", warehouse.kind))
     columns = [
         ("scored_at", "TIMESTAMP"),
         ("source", "TEXT"),
@@ -429,7 +428,10 @@ def ensure_history(warehouse: Warehouse) -> None:
         kind="TABLE",
         exists=True,
     )
-    warehouse.execute(sql.render(create, warehouse.kind))
+    with warehouse.transaction():
+        warehouse.lock("schema cdo_meta")  # as meta.ensure: concurrent first runs
+        warehouse.execute(sql.create_schema("cdo_meta", warehouse.kind))
+        warehouse.execute(sql.render(create, warehouse.kind))
 
 
 def previous_score(warehouse: Warehouse, source: str) -> float | None:

@@ -158,6 +158,17 @@ class Warehouse:
             with self._connection.transaction():
                 yield
 
+    def lock(self, name: str) -> None:
+        """Hold the lock ``name`` until the current transaction ends.
+
+        PostgreSQL lets several sessions write at once; two that create the same schema or
+        table at the same moment collide in its catalogue (a duplicate key of pg_type), so
+        creating and replacing tables takes a transaction-scoped advisory lock. DuckDB has
+        one writer at a time already.
+        """
+        if self.kind == "postgres":
+            self.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+
     def stage(self, frame: pa.Table, columns: list[tuple[str, str]]) -> None:
         """Load ``frame`` into the temporary table ``incoming`` (inside the current transaction)."""
         names = [name for name, _type in columns]

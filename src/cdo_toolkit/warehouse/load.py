@@ -63,6 +63,13 @@ def table_columns(warehouse: Warehouse, schema: str, table: str) -> list[tuple[s
     return [(str(n), str(t).upper()) for n, t in rows] or None
 
 
+def _schema_exists(warehouse: Warehouse, schema: str) -> bool:
+    statement = sql.for_engine(
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", warehouse.kind
+    )
+    return bool(warehouse.execute(statement, [schema])[0][0])
+
+
 def _expected_sql_types(columns: list[tuple[str, str]], kind: str) -> list[tuple[str, str]]:
     rendered = []
     for name, field_type in columns:
@@ -102,6 +109,11 @@ def load(
     kind = warehouse.kind
     columns = [*fields, (SUBMISSION_COLUMN, "integer")]
     target = sql.table(RAW, table)
+    # Concurrent loads of a table wait for each other; the first ones, for whoever creates
+    # the schema. Loads of different tables into an existing schema do not wait.
+    if not _schema_exists(warehouse, RAW):
+        warehouse.lock("schema " + RAW)
+    warehouse.lock(f"table {RAW}.{table}")
     warehouse.execute(sql.create_schema(RAW, kind))
     existing = table_columns(warehouse, RAW, table)
     expected = _expected_sql_types(columns, kind)

@@ -47,15 +47,17 @@ def ensure(warehouse: Warehouse) -> None:
 
     from cdo_toolkit.warehouse import sql
 
-    warehouse.execute(sql.create_schema(SCHEMA, warehouse.kind))
-    warehouse.execute("CREATE SEQUENCE IF NOT EXISTS cdo_meta.submission_ids")
     definitions = [exp.ColumnDef(this=sql.ident(n), kind=exp.DataType.build(t)) for n, t in COLUMNS]
     create = exp.Create(
         this=exp.Schema(this=sql.table(SCHEMA, "submissions"), expressions=definitions),
         kind="TABLE",
         exists=True,
     )
-    warehouse.execute(sql.render(create, warehouse.kind))
+    with warehouse.transaction():
+        warehouse.lock("schema " + SCHEMA)  # first submissions may start at the same moment
+        warehouse.execute(sql.create_schema(SCHEMA, warehouse.kind))
+        warehouse.execute("CREATE SEQUENCE IF NOT EXISTS cdo_meta.submission_ids")
+        warehouse.execute(sql.render(create, warehouse.kind))
 
 
 def _run(warehouse: Warehouse, statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
