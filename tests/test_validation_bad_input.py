@@ -199,3 +199,23 @@ def test_missing_file_and_schema_are_unusable_input(cdo, workdir: Path) -> None:
     assert "not a valid Table Schema" in result.output
     result = _cli(cdo, "a.csv", "--schema", "missing.json")
     assert result.exit_code == 2 and "not found" in result.output
+
+
+def test_ten_thousand_columns(workdir: Path) -> None:
+    """Header checks are linear in the columns: 10,000 of them, one label repeated."""
+    import json
+
+    count = 10_000
+    labels = [f"c{i}" for i in range(count - 1)] + ["c5"]
+    Path("wide.csv").write_text(
+        ",".join(labels) + "\n" + ",".join(str(i) for i in range(count)) + "\n", "utf-8"
+    )
+    names = [f"c{i}" for i in range(count - 1)] + ["posledni"]
+    Path("wide.json").write_text(
+        json.dumps({"fields": [{"name": n, "type": "integer"} for n in names]}), "utf-8"
+    )
+    report = validate("wide.csv", Options(schema=Path("wide.json")))
+    task = report.tasks[0]
+    assert (task.fields, task.rows) == (count, 1)
+    duplicates = [e for e in task.errors if e.type == "duplicate-label"]
+    assert [(e.field_number, e.note) for e in duplicates] == [(count, 'at position "6"')]
