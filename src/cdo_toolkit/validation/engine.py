@@ -207,6 +207,8 @@ class TableValidation:
             True  # missing cells per field feed null-share checks and lineage metrics
         )
         self.rule_failures: dict[str, int] = {}
+        self.error_rows = 0
+        """Rows with at least one row-level value error (several errors of a row count once)."""
         from cdo_toolkit.validation.pandera_bridge import pandera_schema
 
         self.pandera = pandera_schema(self.row_rules, self._prepare_exprs(), self._blank())
@@ -395,6 +397,17 @@ class TableValidation:
         index: pl.Series | None,
         row_numbers: pl.Series | None,
     ) -> None:
+        import polars as pl
+
+        erring = [
+            within
+            for rule_id, within in broken.items()
+            if self.rules_by_id[rule_id].severity != "warning"
+            and self.limits.wants(self.rules_by_id[rule_id].error_type)
+            and within.len()
+        ]
+        if erring:
+            self.error_rows += pl.concat(erring).n_unique()
         listed: list[tuple[Rule, list[int]]] = []
         for rule_id, within in broken.items():
             rule = self.rules_by_id[rule_id]
@@ -574,6 +587,11 @@ class TableValidation:
         task.error_count = c.error_count
         task.warning_count = c.warning_count
         task.summary = c.summary
+        row_level = {r.error_type for r in self.rules if r.row_level}
+        # Table-wide errors (keys, code lists) are counted a row each: an upper bound.
+        task.error_rows = self.error_rows + sum(
+            n for (kind, _field), n in c.summary.items() if kind not in row_level
+        )
 
 
 def prefetch(batches: Iterator[pl.DataFrame], depth: int = 1) -> Iterator[pl.DataFrame]:

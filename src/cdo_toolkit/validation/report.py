@@ -94,6 +94,8 @@ class Task:
     warnings: list[ReportError] = field(default_factory=list)
     error_count: int = 0
     """Every error, also those past the listing limit."""
+    error_rows: int = 0
+    """Rows with at least one error (a row with several errors counts once)."""
     warning_count: int = 0
     summary: dict[tuple[str, str], int] = field(default_factory=dict)
     """Errors per (type, field name); warnings are counted under their own type."""

@@ -261,11 +261,14 @@ def acceptable(report: Report, standard: Any) -> str | None:
         hard = {kind for (kind, _field), _n in task.summary.items() if kind not in VALUE_ERRORS}
         if hard:
             return _("errors that always reject: {types}").format(types=", ".join(sorted(hard)))
-        share = 100.0 * task.error_count / max(task.rows, 1)
+        # Rows with errors, not errors: a row with three bad cells is one bad row. Should a
+        # count be missing, the errors themselves stand in (never fewer than there are).
+        erring = min(task.error_rows or task.error_count, max(task.rows, 1))
+        share = 100.0 * erring / max(task.rows, 1)
         if task.error_count and share > tolerance:
             return _(
-                "{count} error(s) in {rows} rows ({share:.1f} %), the standard tolerates {limit:g} %"
-            ).format(count=task.error_count, rows=task.rows, share=share, limit=tolerance)
+                "{count} of {rows} rows have errors ({share:.1f} %), the standard tolerates {limit:g} %"
+            ).format(count=erring, rows=task.rows, share=share, limit=tolerance)
     return None if report.tasks else _("nothing to load")
 
 
