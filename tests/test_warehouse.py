@@ -250,7 +250,6 @@ def test_kill_during_submit_leaves_before_or_after(base_registry: Path, warehous
     first = subprocess.run([*command, "big.csv"], capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     generator = random.Random(7)
-    seen = set()
     for attempt in range(4):
         changed = (
             "\n".join(
@@ -270,7 +269,6 @@ def test_kill_during_submit_leaves_before_or_after(base_registry: Path, warehous
             warehouse_url, "SELECT count(*), count(DISTINCT zalozeno), min(zalozeno) FROM raw.mesta"
         )[0]
         assert counts[0] == rows and counts[1] == 1, counts  # one whole load, never a mix
-        seen.add(str(counts[2]))
         landed = list(Path("warehouse/landing/mesta").glob("*.csv"))
         assert all(p.read_bytes() for p in landed)
         rerun = subprocess.run([*command, f"v{attempt}.csv"], capture_output=True, text=True)
@@ -280,4 +278,3 @@ def test_kill_during_submit_leaves_before_or_after(base_registry: Path, warehous
         )
     statuses = _rows(warehouse_url, "SELECT status FROM cdo_meta.submissions")
     assert {s[0] for s in statuses} <= {"accepted", "interrupted", "duplicate"}
-    assert len(seen) >= 1

@@ -45,18 +45,9 @@ class Readiness:
         }
 
 
-def _data_gap(url: Any, source_id: str) -> tuple[str | None, dict[str, Any] | None]:
-    from cdo_toolkit.warehouse.status import history
-
-    try:
-        rows = history(url, source_id, limit=1)
-    except CdoError as error:
-        return _("latest data: the warehouse cannot be read ({reason})").format(
-            reason=error.message
-        ), None
-    if not rows:
-        return _("latest data: nothing submitted yet (run cdo submit)"), None
-    last = rows[0]
+def _data_gap(last: dict[str, Any] | None) -> str | None:
+    if last is None:
+        return _("latest data: nothing submitted yet (run cdo submit)")
     if last["status"] not in VALID_STATUSES:
         return _(
             "latest data: submission #{id} ({file}) is {status}; fix the file and submit again"
@@ -64,24 +55,31 @@ def _data_gap(url: Any, source_id: str) -> tuple[str | None, dict[str, Any] | No
             id=last["id"],
             file=last["file"],
             status=_(STATUS_LABELS.get(last["status"], last["status"])),
-        ), last
-    return None, last
+        )
+    return None
 
 
 def check(registry: Any, url: Any) -> list[Readiness]:
     """Readiness of every public source, in id order."""
-    missing_file = url.path is not None and not url.path.exists()
-    results = []
-    gap: str | None
-    for entry in sorted(public_sources(registry), key=lambda e: e.source.id):
-        _record, gaps = dataset_record(registry, entry)
-        if missing_file:
-            gap, last = (
-                _("latest data: the warehouse {path} does not exist yet").format(path=url.path),
-                None,
+    from cdo_toolkit.warehouse.status import latest
+
+    entries = sorted(public_sources(registry), key=lambda e: e.source.id)
+    unreadable: str | None = None
+    submissions: dict[str, dict[str, Any]] = {}
+    if url.path is not None and not url.path.exists():
+        unreadable = _("latest data: the warehouse {path} does not exist yet").format(path=url.path)
+    else:
+        try:
+            submissions = latest(url, [e.source.id for e in entries])
+        except CdoError as error:
+            unreadable = _("latest data: the warehouse cannot be read ({reason})").format(
+                reason=error.message
             )
-        else:
-            gap, last = _data_gap(url, entry.source.id)
+    results = []
+    for entry in entries:
+        _record, gaps = dataset_record(registry, entry)
+        last = submissions.get(entry.source.id)
+        gap = unreadable or _data_gap(last)
         results.append(
             Readiness(entry.source.id, entry.source.title, gaps + ([gap] if gap else []), last)
         )

@@ -65,6 +65,12 @@ def _scorecard(scores: list[Any]) -> None:
     out.print(table)
 
 
+def _exit_if_below(scores: list[Any], fail_under: float | None) -> None:
+    """Exit 1 when a scored source is below ``fail_under`` (unscored ones do not count)."""
+    if fail_under is not None and any(s.score is not None and s.score < fail_under for s in scores):
+        raise typer.Exit(1)
+
+
 def score(
     ctx: typer.Context,
     sources: Annotated[
@@ -88,10 +94,7 @@ def score(
         print_json([r.to_dict() for r in results])
     else:
         _scorecard(results)
-    if fail_under is not None and any(
-        r.score is not None and r.score < fail_under for r in results
-    ):
-        raise typer.Exit(1)
+    _exit_if_below(results, fail_under)
 
 
 def audit(
@@ -137,7 +140,4 @@ def audit(
         for path in (html, markdown):
             if path is not None:
                 out.print(_("report written: {path}").format(path=escape(str(path))))
-    if fail_under is not None and any(
-        s.score is not None and s.score < fail_under for s in result.scores
-    ):
-        raise typer.Exit(1)
+    _exit_if_below(result.scores, fail_under)

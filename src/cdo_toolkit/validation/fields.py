@@ -255,16 +255,7 @@ def parse_expr(spec: FieldSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         ok = (raw.str.len_chars() == 4) & value.is_between(0, 9999)
         return value, ok.fill_null(False)
     if kind == "number":
-        text = raw
-        ok = pl.lit(True)
-        if spec.number_options:
-            if not spec.bare_number:
-                text = text.str.replace_all(r"^[^-\d]*|\D*$", "")
-            if spec.group_char:
-                text = text.str.replace_all(spec.group_char, "", literal=True)
-            if spec.decimal_char != ".":
-                ok = ~text.str.contains(".", literal=True)
-                text = text.str.replace_all(spec.decimal_char, ".", literal=True)
+        text, ok = _number_text_expr(spec, raw)
         value = text.str.strip_chars().cast(pl.Float64, strict=False)
         return value, ok & value.is_not_null()
     if kind == "boolean":
@@ -299,6 +290,23 @@ def parse_expr(spec: FieldSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return value, ok
 
 
+def _number_text_expr(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """:func:`_number_text` as a polars expression: a number's text with its options undone (bare number, group and decimal characters),
+    and whether a "." stood where only the declared decimal character may."""
+    import polars as pl
+
+    ok = pl.lit(True)
+    if spec.number_options:
+        if not spec.bare_number:
+            text = text.str.replace_all(r"^[^-\d]*|\D*$", "")
+        if spec.group_char:
+            text = text.str.replace_all(spec.group_char, "", literal=True)
+        if spec.decimal_char != ".":
+            ok = ~text.str.contains(".", literal=True)
+            text = text.str.replace_all(spec.decimal_char, ".", literal=True)
+    return text, ok
+
+
 def residual_expr(spec: FieldSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr] | None:
     """The full parse for the rows the fast path refused (None: the fast path is exact)."""
     import polars as pl
@@ -312,16 +320,7 @@ def residual_expr(spec: FieldSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr] | No
         # Python's int has no upper bound; 128 bits hold what a register plausibly has.
         return text.str.replace_all("_", "").cast(pl.Int128, strict=False), ok
     if kind == "number":
-        text = raw.str.strip_chars()
-        ok = pl.lit(True)
-        if spec.number_options:
-            if not spec.bare_number:
-                text = text.str.replace_all(r"^[^-\d]*|\D*$", "")
-            if spec.group_char:
-                text = text.str.replace_all(spec.group_char, "", literal=True)
-            if spec.decimal_char != ".":
-                ok = ~text.str.contains(".", literal=True)
-                text = text.str.replace_all(spec.decimal_char, ".", literal=True)
+        text, ok = _number_text_expr(spec, raw.str.strip_chars())
         ok = ok & text.str.contains(_DECIMAL)
         value = (
             pl.when(text.str.to_lowercase().str.contains("snan"))

@@ -24,6 +24,19 @@ def history(url: WarehouseUrl, source: str | None = None, limit: int = 100) -> l
         return [row.to_dict() for row in meta.history(warehouse, source, limit)]
 
 
+def latest(url: WarehouseUrl, sources: list[str]) -> dict[str, dict[str, Any]]:
+    """The last submission of each of ``sources`` that has one, over one connection."""
+    with _open(url) as warehouse:
+        if table_columns(warehouse, meta.SCHEMA, "submissions") is None:
+            return {}
+        found = {}
+        for source in sources:
+            rows = meta.history(warehouse, source, 1)
+            if rows:
+                found[source] = rows[0].to_dict()
+        return found
+
+
 def status(url: WarehouseUrl, registry: Registry) -> dict[str, Any]:
     """Per registered source: its table, rows, last accepted load and columns."""
     from sqlglot import exp
