@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -278,3 +279,86 @@ def test_kill_during_submit_leaves_before_or_after(base_registry: Path, warehous
         )
     statuses = _rows(warehouse_url, "SELECT status FROM cdo_meta.submissions")
     assert {s[0] for s in statuses} <= {"accepted", "interrupted", "duplicate"}
+
+
+def _postgres_restart_command() -> str | None:
+    command = os.environ.get("CDO_TEST_POSTGRES_RESTART")
+    if not command:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CDO_TEST_POSTGRES_RESTART is not set: .ci/run must name the restart")
+        pytest.skip(
+            "set CDO_TEST_POSTGRES_RESTART to a command restarting the test server (as .ci/run does)"
+        )
+    return command
+
+
+@pytest.mark.parametrize("fault", ["terminated", "restarted"])
+def test_postgres_lost_mid_load_fails_cleanly_and_rerun_succeeds(
+    base_registry: Path, postgres_url: str, fault: str
+) -> None:
+    """The server ends the load's connection during COPY: nothing half-loaded, a clear
+    error, a truthful status, and the same command run again loads the file."""
+    import psycopg
+
+    restart = _postgres_restart_command() if fault == "restarted" else None
+    _registry(base_registry)
+    rows = 99_999
+    header = "kod;nazev;obyvatel;rozloha;zalozeno"
+
+    def version(year: int) -> str:
+        lines = [f"5{i:05d};Obec {i};{i};{i % 97},5;1.1.{year}" for i in range(rows)]
+        return "\n".join([header, *lines]) + "\n"
+
+    command = [sys.executable, "-m", "cdo_toolkit", "--warehouse", postgres_url, "submit", "mesta"]
+    Path("first.csv").write_text(version(2000), "utf-8")
+    assert subprocess.run([*command, "first.csv"], capture_output=True).returncode == 0
+    database = postgres_url.rpartition("/")[2]
+    admin = os.environ["CDO_TEST_POSTGRES_URL"]
+    hit = None
+    for attempt in range(8):  # the COPY lasts a fraction of a second: retry if it was missed
+        name = f"v{attempt}.csv"
+        Path(name).write_text(version(2001 + attempt), "utf-8")
+        process = subprocess.Popen([*command, name], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with psycopg.connect(admin, autocommit=True) as watcher:
+            while process.poll() is None:
+                copying = watcher.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND query LIKE 'COPY%%'",
+                    [database],
+                ).fetchall()
+                if copying:
+                    if restart is None:
+                        watcher.execute("SELECT pg_terminate_backend(%s)", [copying[0][0]])
+                    break
+                time.sleep(0.002)
+        if copying and restart is not None:
+            subprocess.run(restart, shell=True, check=True, capture_output=True)
+        _out, err = process.communicate(timeout=120)
+        if copying:
+            hit = (name, 2001 + attempt, process.returncode, err.decode())
+            break
+    assert hit is not None, "the load's COPY was never seen running"
+    name, year, code, stderr = hit
+    assert code == 2, stderr
+    assert stderr.startswith("error: loading into mesta failed"), stderr  # no stray warning
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    # Nothing half-loaded: the table still holds the whole first file.
+    assert _rows(postgres_url, "SELECT count(*), min(zalozeno), max(zalozeno) FROM raw.mesta")[
+        0
+    ] == (rows, datetime.date(2000, 1, 1), datetime.date(2000, 1, 1))
+    assert Path("warehouse/landing/mesta").is_dir()
+    rerun = subprocess.run([*command, name], capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert _rows(postgres_url, "SELECT count(*), min(zalozeno) FROM raw.mesta")[0] == (
+        rows,
+        datetime.date(year, 1, 1),
+    )
+    statuses = [
+        s for (s,) in _rows(postgres_url, "SELECT status FROM cdo_meta.submissions ORDER BY id")
+    ]
+    # The lost load is recorded as failed over a new connection (or, when even that
+    # cannot be had, marked interrupted by the next submission): never left "loading".
+    assert statuses[0] == "accepted" and statuses[-1] == "accepted"
+    if fault == "terminated":
+        assert statuses[-2] == "failed", statuses
+    else:  # the server may still be starting when the failure is written
+        assert statuses[-2] in {"failed", "interrupted"}, statuses

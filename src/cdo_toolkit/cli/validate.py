@@ -170,6 +170,10 @@ def validate(
                 with_report(current.inputs[0], report.tasks[0])
     finally:
         progress.close()
+    if entry is not None:
+        from cdo_toolkit.masking import mask_report
+
+        mask_report(report, entry.source.personal_data.columns)
     _emit(report, format, output)
     raise typer.Exit(0 if report.valid else 1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cdo_toolkit.lineage.emitter import Emitter
 from cdo_toolkit.lineage.events import Dataset
@@ -32,6 +32,10 @@ def _fields(entry: SourceEntry | None) -> list[tuple[str, str]]:
     return [(f["name"], f.get("type", "string")) for f in entry.schema.get("fields", [])]
 
 
+def _personal(entry: SourceEntry | None) -> frozenset[str]:
+    return frozenset(entry.source.personal_data.columns) if entry is not None else frozenset()
+
+
 def _owner(registry: Registry | None, entry: SourceEntry | None) -> str | None:
     if registry is None or entry is None:
         return None
@@ -50,6 +54,7 @@ def file_input(
         description=entry.source.description if entry else None,
         owner=_owner(registry, entry),
         source_uri=path.resolve().as_uri(),
+        personal=_personal(entry),
     )
 
 
@@ -73,7 +78,6 @@ def table_output(
     schema: str = "raw",
 ) -> Dataset:
     namespace, name = table_dataset(url, schema, table)
-    extra: dict[str, Any] = {}
     return Dataset(
         namespace,
         name,
@@ -82,5 +86,5 @@ def table_output(
         owner=_owner(registry, entry),
         source_uri=url.safe if url.kind == "postgres" else namespace,
         rows=rows,
-        **extra,
+        personal=_personal(entry),
     )

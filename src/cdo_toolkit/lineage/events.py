@@ -41,6 +41,8 @@ class Dataset:
     null_counts: dict[str, int] = field(default_factory=dict)
     assertions: list[dict[str, Any]] = field(default_factory=list)
     column_lineage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    personal: frozenset[str] = frozenset()
+    """Columns with personal data: no facet carries their values, nor does an error message."""
 
     def _facets(self) -> dict[str, Any]:
         from openlineage.client.facet_v2 import (
@@ -242,6 +244,10 @@ def run(
     except BaseException as error:
         start.join()
         message = getattr(error, "message", None) or str(error) or type(error).__name__
+        if any(d.personal for d in [*current.inputs, *current.outputs]):
+            from cdo_toolkit.masking import redact_message
+
+            message = redact_message(message)
         current.emit("FAIL", message)
         raise
     start.join()

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.i18n import _
+from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, load_policy, score
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from cdo_toolkit.registry import Registry
     from cdo_toolkit.warehouse.url import WarehouseUrl
 
-MASK = "•••"
 SAMPLE_ROWS = 3
 
 
@@ -51,13 +51,6 @@ class Audit:
             "history": self.history,
             "builds": self.builds,
         }
-
-
-def mask_cells(cells: list[str], labels: list[str], personal: set[str]) -> list[str]:
-    return [
-        MASK if i < len(labels) and labels[i] in personal and value else value
-        for i, value in enumerate(cells)
-    ]
 
 
 def _samples(warehouse: Any, registry: Registry, source_id: str) -> list[dict[str, Any]]:
@@ -90,7 +83,7 @@ def _samples(warehouse: Any, registry: Registry, source_id: str) -> list[dict[st
                     "field": error.get("fieldName"),
                     "cell": cell,
                     "cells": mask_cells(error.get("cells") or [], labels, personal),
-                    "note": error.get("note", ""),
+                    "note": mask_note(error["type"], error.get("note", ""), personal),
                 }
             )
     return samples

@@ -104,6 +104,13 @@ class Warehouse:
             raise CdoError(
                 _("PostgreSQL needs the psycopg package"), hint=_("pip install 'psycopg[binary]'")
             ) from None
+        import logging
+
+        # psycopg logs a warning of its own when a COPY ends on a lost connection; the
+        # error that follows says it better, so the warning must not reach the terminal.
+        logger = logging.getLogger("psycopg")
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
         try:
             self._connection = psycopg.connect(self.url.url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:

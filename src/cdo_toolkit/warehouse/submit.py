@@ -106,7 +106,13 @@ def submit(
                 current.outputs = [
                     table_output(url, result.table.split(".", 1)[1], registry, entry, result.rows)
                 ]
-        return result
+    if result.report is not None and entry is not None:
+        # The stored report keeps the cells (it is as protected as the data); what the
+        # caller prints or passes on does not.
+        from cdo_toolkit.masking import mask_report
+
+        mask_report(result.report, entry.source.personal_data.columns)
+    return result
 
 
 def _submit(
@@ -328,10 +334,16 @@ def _accept(
         _record_failure(warehouse, submission_id, str(error))
         raise
     except Exception as error:
-        _record_failure(warehouse, submission_id, f"{type(error).__name__}: {error}")
+        # A driver's message may quote the row it failed on: keep personal values out.
+        reason = " ".join(str(error).split())
+        if source.personal_data.columns:
+            from cdo_toolkit.masking import redact_message
+
+            reason = redact_message(reason)
+        _record_failure(warehouse, submission_id, f"{type(error).__name__}: {reason}")
         raise CdoError(
             _("loading into {table} failed: {reason}").format(
-                table=source.warehouse.table, reason=error
+                table=source.warehouse.table, reason=reason
             ),
             hint=_(
                 "the load was undone and the file stays in the landing zone; fix the cause and submit again"
@@ -376,11 +388,16 @@ def stored_keys(
 
 
 def _record_failure(warehouse: Warehouse, submission_id: int, message: str) -> None:
+    values = {"status": "failed", "finished_at": meta.now(), "message": message[:2000]}
     try:
-        meta.update(
-            warehouse,
-            submission_id,
-            {"status": "failed", "finished_at": meta.now(), "message": message[:2000]},
-        )
-    except Exception:  # the warehouse itself may be what failed (read-only, disk full)
+        meta.update(warehouse, submission_id, values)
         return
+    except Exception:  # the connection may be what failed (a server restarted mid-load)
+        pass
+    try:
+        from cdo_toolkit.warehouse.connection import Warehouse
+
+        with Warehouse(warehouse.url, wait_seconds=5.0) as fresh:
+            meta.update(fresh, submission_id, values)
+    except Exception:  # the warehouse itself is gone (read-only, disk full, server down):
+        return  # the next submission marks this one interrupted
