@@ -83,7 +83,9 @@ messages: $(STAMP)
 	$(BIN)/pybabel update --no-fuzzy-matching -i $(LOCALE)/cdo.pot -d $(LOCALE) -D cdo -l cs
 	$(BIN)/pybabel compile -d $(LOCALE) -D cdo
 
-# The long fault runs: kill -9 at 13 random moments of each of validate, submit, build and
-# score (52 per warehouse engine; PostgreSQL when CDO_TEST_POSTGRES_URL names a server).
+# The long runs: kill -9 at 13 random moments of each of validate, submit, build and score
+# (52 per warehouse engine; PostgreSQL when CDO_TEST_POSTGRES_URL names a server), a 2 GiB
+# file validated in bounded memory, and ten times the property-test examples.
 soak: $(STAMP)
-	CDO_SOAK_RUNS=13 $(BIN)/pytest -q tests/test_soak.py
+	CDO_SOAK_RUNS=13 CDO_LARGE_FILE_MB=2048 CDO_PROPERTY_SCALE=10 \
+	  $(BIN)/pytest -q tests/test_soak.py tests/test_properties.py

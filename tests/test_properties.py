@@ -1,4 +1,4 @@
-"""Property-based: for random tables and Table Schemas, the file and the warehouse agree.
+"""Property-based: the file and the warehouse agree; dialect detection finds what was written.
 
 Hypothesis draws a schema (integers with bounds, strings with patterns, enums, lengths,
 required fields) and rows that keep the types but may break any constraint. The file is
@@ -9,6 +9,9 @@ scored: the rows each rule breaks are the same in the file (Pandera) and in the 
 
 from __future__ import annotations
 
+import csv
+import io
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,6 +23,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import CASES
 
+SCALE = int(os.environ.get("CDO_PROPERTY_SCALE", "1"))
+"""How many times the examples of `make test`: `make soak` draws ten times as many."""
 SOURCE = {
     "id": "nahodna",
     "title": "Náhodná tabulka",
@@ -41,7 +46,7 @@ SOURCE = {
 def columns(draw: Any, index: int) -> tuple[dict[str, Any], Any]:
     """A field and the strategy of its cells (as text, possibly empty)."""
     name = f"pole_{index}"
-    kind = draw(st.sampled_from(["integer", "pattern", "enum", "length"]))
+    kind = draw(st.sampled_from(["integer", "pattern", "words", "enum", "length"]))
     required = draw(st.booleans())
     maybe_empty = st.just("") if not required or draw(st.booleans()) else st.nothing()
     if kind == "integer":
@@ -51,8 +56,13 @@ def columns(draw: Any, index: int) -> tuple[dict[str, Any], Any]:
         cells = st.integers(low - 20, high + 20).map(str)
     elif kind == "pattern":
         field = {"name": name, "type": "string", "constraints": {"pattern": "5\\d{5}"}}
-        # ASCII digits: on other Unicode digits the file and the SQL disagree (docs/reliability.md)
-        cells = st.from_regex(r"[45][0-9]{4,6}", fullmatch=True)
+        # Other decimal digits too (Arabic-Indic, mathematical): \d matches them in files.
+        cells = st.tuples(
+            st.sampled_from("45۵"), st.text(alphabet="0123456789٣۵𝟘x", min_size=4, max_size=6)
+        ).map("".join)
+    elif kind == "words":
+        field = {"name": name, "type": "string", "constraints": {"pattern": "\\w+(\\s\\w+)?"}}
+        cells = st.text(alphabet="aŘčž_1۵ \u00a0-.", min_size=1, max_size=8)
     elif kind == "enum":
         field = {"name": name, "type": "string", "constraints": {"enum": ["LK", "HK", "PA"]}}
         cells = st.sampled_from(["LK", "HK", "PA", "XX", "lk"])
@@ -85,7 +95,7 @@ def tables(draw: Any) -> tuple[list[dict[str, Any]], list[list[str]]]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=25 * SCALE,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -130,3 +140,51 @@ def test_file_and_warehouse_find_the_same_rows(table: Any, cdo: Any, workdir: Pa
         scored = score(parse_url(url, root), loaded, ["nahodna"], store=False)[0]
         in_sql = {(c["check"], c["column"]): c["rows"] for c in scored.failing_checks}
         assert by_file == in_sql, (fields, rows)
+
+
+# --- CSV dialect detection -------------------------------------------------------------
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzáčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ"
+CELLS = st.one_of(
+    # free text, with the other delimiters, quotes and line breaks (the writer quotes them)
+    st.text(LETTERS + '0123456789 .-/,;|\t"\n', max_size=12),
+    st.builds("{},{}".format, st.integers(0, 9999), st.integers(0, 99)),  # decimal commas
+    st.builds("{}.{}.{}".format, st.integers(1, 28), st.integers(1, 12), st.integers(1990, 2030)),
+    st.from_regex(r"0[0-9]{7}", fullmatch=True),  # codes with leading zeros
+)
+LABELS = st.builds(
+    "{}{}".format, st.sampled_from(LETTERS), st.text(LETTERS + " ,.()", max_size=9)
+)  # such as "Cena, Kč (bez DPH)"
+
+
+@st.composite
+def csv_tables(draw: Any) -> list[list[str]]:
+    width = draw(st.integers(2, 6))
+    header = draw(st.lists(LABELS, min_size=width, max_size=width, unique=True))
+    rows = draw(st.lists(st.lists(CELLS, min_size=width, max_size=width), max_size=15))
+    return [header, *rows]
+
+
+@settings(max_examples=300 * SCALE, deadline=None)
+@given(
+    table=csv_tables(),
+    delimiter=st.sampled_from(";,\t|"),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "windows-1250"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_dialect_detection_finds_what_was_written(
+    table: list[list[str]], delimiter: str, encoding: str, newline: str
+) -> None:
+    """Any table of several columns, written with any of ; , tab | in any of the region's
+    encodings, is read back with its own delimiter and decoded to its own text."""
+    from cdo_toolkit.validation.sniff import sniff
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(table)
+    text = buffer.getvalue()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tabulka.csv"
+        path.write_bytes(text.encode(encoding))
+        found = sniff(path)
+        assert path.read_bytes().decode(found.encoding) == text
+        assert found.delimiter == delimiter

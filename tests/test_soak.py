@@ -170,3 +170,56 @@ def test_concurrent_submits_of_several_processes(
     assert _rows(url, "SELECT count(*), count(DISTINCT zalozeno) FROM raw.mesta")[0] == (ROWS, 1)
     names = _rows(url, "SELECT count(*), count(DISTINCT right(nazev, 1)) FROM raw.obce")[0]
     assert names == (5_000, 1)  # the rows of one file, not a mix of both
+
+
+LARGE_MB = int(os.environ.get("CDO_LARGE_FILE_MB", "192"))
+PEAK_LIMIT_MB = 1024
+
+
+def test_large_file_streams_in_bounded_memory(workdir: Path) -> None:
+    """A file of valid rows far larger than the memory it may use (2 GB in `make soak`,
+    CDO_LARGE_FILE_MB) is validated in full with a peak RSS under 1 GiB."""
+    schema = {
+        "fields": [
+            {
+                "name": "kod",
+                "type": "string",
+                "constraints": {"required": True, "pattern": "5\\d{5}"},
+            },
+            {"name": "nazev", "type": "string"},
+            {"name": "obyvatel", "type": "integer", "constraints": {"minimum": 0}},
+            {"name": "rozloha", "type": "number", "decimalChar": ","},
+            {"name": "zalozeno", "type": "date", "format": "%d.%m.%Y"},
+        ]
+    }
+    Path("schema.json").write_text(json.dumps(schema), "utf-8")
+    block = "".join(
+        f"5{i:05d};Obec {i};{i};{i % 97},5;{i % 28 + 1}.{i % 12 + 1}.{1900 + i % 120}\n"
+        for i in range(30_000)
+    ).encode()
+    repeats = LARGE_MB * 1024 * 1024 // len(block) + 1
+    with Path("velky.csv").open("wb") as handle:
+        handle.write(b"kod;nazev;obyvatel;rozloha;zalozeno\n")
+        for _ in range(repeats):
+            handle.write(block)
+    size_mb = Path("velky.csv").stat().st_size / 2**20
+    # The child's peak RSS, read in a parent of its own so no other test's peak counts.
+    probe = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024\n"
+        "print(done.returncode, peak, done.stderr[-2000:].replace('\\n', ' '), sep='\\n')\n"
+        "print(done.stdout)\n"
+    )
+    command = ["validate", "velky.csv", "--schema", "schema.json", "--format", "json"]
+    result = subprocess.run(
+        [sys.executable, "-c", probe, sys.executable, "-m", "cdo_toolkit", *command],
+        capture_output=True,
+        text=True,
+    )
+    code, peak, stderr, stdout = result.stdout.split("\n", 3)
+    assert int(code) == 0, stderr or stdout[:2000]
+    task = json.loads(stdout)["tasks"][0]
+    assert task["valid"] and task["stats"]["rows"] == repeats * 30_000, task
+    print(f"{size_mb:.0f} MiB, {task['stats']['rows']} rows: peak RSS {peak} MiB")  # with -s
+    assert int(peak) < PEAK_LIMIT_MB, f"peak RSS {peak} MiB for a {size_mb:.0f} MiB file"

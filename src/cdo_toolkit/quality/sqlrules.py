@@ -8,6 +8,9 @@ is not checked against constraints, as in validation, except by ``required``.
 
 from __future__ import annotations
 
+import functools
+import sys
+import unicodedata
 from typing import Any
 
 from cdo_toolkit.validation.rules import Rule
@@ -32,6 +35,69 @@ def _literal(value: Any) -> Any:
     if isinstance(value, time):
         return exp.Cast(this=exp.Literal.string(value.isoformat()), to=exp.DataType.build("TIME"))
     return exp.Literal.string(str(value))
+
+
+_SHORTHANDS = {
+    "d": lambda c: unicodedata.category(c) == "Nd",
+    "w": lambda c: c.isalnum() or c == "_",
+    "s": str.isspace,
+}
+
+
+@functools.cache
+def _class_body(letter: str) -> str:
+    """The characters Python's ``\\d``, ``\\w`` or ``\\s`` match, as ranges of literal characters."""
+    member = _SHORTHANDS[letter]
+    parts: list[str] = []
+    start = None
+    for point in range(sys.maxunicode + 2):
+        inside = point <= sys.maxunicode and member(chr(point))
+        if inside and start is None:
+            start = point
+        elif not inside and start is not None:
+            last = point - 1
+            parts.append(chr(start) if start == last else f"{chr(start)}-{chr(last)}")
+            start = None
+    return "".join(parts)
+
+
+def portable_pattern(pattern: str) -> str:
+    """``pattern`` with ``\\d``, ``\\w``, ``\\s`` (and their negations) spelled out.
+
+    Files are checked with Unicode classes, as Frictionless and Python check them: ``\\w``
+    matches "č" and ``\\d`` any decimal digit. In SQL the same escapes are ASCII in DuckDB
+    and depend on the locale in PostgreSQL, so the file and the warehouse disagreed. Ranges
+    of literal characters mean the same on every engine. ``\\D``, ``\\W``, ``\\S`` inside a
+    bracket expression have no such spelling and stay as they are.
+    """
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            letter = pattern[i + 1]
+            if letter in _SHORTHANDS:
+                body = _class_body(letter)
+                out.append(body if in_class else f"[{body}]")
+            elif letter.lower() in _SHORTHANDS and not in_class:
+                out.append(f"[^{_class_body(letter.lower())}]")
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        out.append(char)
+        if in_class and char == "]":
+            in_class = False
+        elif not in_class and char == "[":
+            in_class = True
+            # A "]" first in the brackets (after an optional "^") is a literal character.
+            for literal in "^]":
+                if i + 1 < len(pattern) and pattern[i + 1] == literal:
+                    out.append(literal)
+                    i += 1
+        i += 1
+    return "".join(out)
 
 
 def ico_condition(column: Any) -> Any:
@@ -81,7 +147,9 @@ def condition(rule: Rule, code_list_table: Any = None) -> Any | None:
         return exp.In(this=column, expressions=[_literal(v) for v in rule.value if v is not None])
     if kind == "pattern":
         # Anchored as Frictionless anchors it.
-        return exp.RegexpLike(this=column, expression=exp.Literal.string(f"^{rule.value}$"))
+        return exp.RegexpLike(
+            this=column, expression=exp.Literal.string(f"^{portable_pattern(rule.value)}$")
+        )
     if kind == "minLength":
         return exp.GTE(this=exp.Length(this=column), expression=exp.Literal.number(rule.value))
     if kind == "maxLength":

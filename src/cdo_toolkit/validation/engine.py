@@ -374,7 +374,8 @@ class TableValidation:
         else:
             assert row_numbers is not None
             keep = keep.with_columns(row_numbers.cast(pl.Int64).alias("row"))
-        self.kept.append(keep)
+        if self.kept_columns:  # without table-wide checks nothing need outlive the batch
+            self.kept.append(keep)
 
     def _raw_columns(self) -> list[str]:
         return [f"c{i}" for i in range(self.text.width)]
@@ -535,7 +536,7 @@ class TableValidation:
             pl.concat(frames, how="vertical_relaxed", rechunk=False) if frames else pl.DataFrame()
         )
         del frames
-        if ragged_numbers:
+        if ragged_numbers and table.height:
             table = table.sort("row")  # ragged rows were checked last; regular ones are in order
         listed = [
             e

@@ -301,7 +301,7 @@ def open_csv(
     return table
 
 
-CHUNK_BYTES = 64 * 1024 * 1024
+CHUNK_BYTES = 32 * 1024 * 1024
 THREADED_BLOCK_BYTES = 4 * 1024 * 1024
 """Bytes of CSV parsed at once on all cores; also bounds the largest record."""
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +34,10 @@ _BOMS = (
 # Czech letters that windows-1250 and ISO-8859-2 place differently; their presence decides
 # between the two (š ť ž Š Ť Ž are the ones that differ).
 _CP1250_ONLY = frozenset(b"\x9a\x9d\x9e\x8a\x8d\x8e")
+_ASCII = frozenset(map(chr, range(128)))
+# Letters of Czech (and of the German names common in the region) and the punctuation
+# Czech texts use, as windows-1250 and ISO-8859-2 can write them.
+_CZECH = frozenset("áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽäöüÄÖÜß„“”‚‘’–—…°§×÷«»·€\u00a0")
 
 
 @dataclass(frozen=True)
@@ -68,17 +75,37 @@ def detect_encoding(
                     return _single_byte_encoding(
                         sample, chunk[max(0, exc.start - 4096) : exc.start + 4096]
                     )
-            return "utf-8"
+            return _utf8_or_czech(sample)
     except OSError as exc:
         raise CdoError(
             _("cannot read {file}: {reason}").format(file=path, reason=exc.strerror)
         ) from None
 
 
+def _utf8_or_czech(sample: bytes) -> str:
+    """UTF-8, unless only a windows-1250 reading of the sample gives Czech letters.
+
+    A short windows-1250 file can be valid UTF-8 by accident: "ČŠ" is the bytes C8 8A,
+    which UTF-8 reads as "Ȋ". Longer Czech text is never valid UTF-8 by accident.
+    """
+    text = sample.decode("utf-8", errors="ignore")
+    letters = set(text) - _ASCII
+    if not letters or letters <= _CZECH:
+        return "utf-8"
+    single = set(sample.decode("windows-1250", errors="replace")) - _ASCII
+    return "windows-1250" if single <= _CZECH else "utf-8"
+
+
 def _single_byte_encoding(sample: bytes, around_error: bytes) -> str:
+    data = sample + around_error
+    # Czech first: a file whose letters all read as Czech in windows-1250 (or, failing
+    # that, ISO-8859-2) is taken as such. A statistical guess on a few bytes is no better
+    # than a coin: one "Á" made a file Greek.
+    for name in ("windows-1250", "iso-8859-2"):
+        if set(data.decode(name, errors="replace")) - _ASCII <= _CZECH:
+            return name
     from charset_normalizer import from_bytes
 
-    data = sample + around_error
     best = from_bytes(
         data, cp_isolation=["cp1250", "iso8859_2", "latin_1", "iso8859_7", "cp1252"]
     ).best()
@@ -92,20 +119,55 @@ def _single_byte_encoding(sample: bytes, around_error: bytes) -> str:
     )
 
 
+# A comma is common inside Czech text ("Cena, Kč"); a tab, pipe or semicolon much less.
+_STRAY_WEIGHT = {",": 0.4}
+_PLAIN_VALUE = re.compile(r"-?\d+(?:[.,]\d+)?|\d{1,2}\.\d{1,2}\.\d{4}")
+
+
 def detect_delimiter(text: str) -> str:
-    """The delimiter of CSV ``text`` (a sample of whole lines), among ``; , tab |``."""
+    """The delimiter of CSV ``text`` (a sample of whole lines), among ``; , tab |``.
+
+    Each candidate parses the sample (quotes respected); the one that splits the header
+    into several fields and the most records into as many wins. Ties go to the candidate
+    leaving fewer blank or repeated labels, then to the one leaving fewer cells that hold
+    another candidate (a comma, common in text, counts less; a decimal comma in a number
+    not at all: ``Cena, Kč;Počet`` over ``1,5;2`` is split by ``;``), then to ``;``, the
+    delimiter of Czech exports. ``csv.Sniffer`` was not enough: it guesses from character
+    frequencies and took a lone comma in a cell over a tab that split every line alike.
+    """
+    best: tuple[float, float, float, int] | None = None
+    chosen = ","
+    for rank, delimiter in enumerate(DELIMITERS):
+        rows = [
+            row
+            for row in itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 200)
+            if row
+        ]
+        if len(rows) > 2 and not text.endswith(("\n", "\r")):
+            rows.pop()  # the sample may end inside a record
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistent = sum(len(row) == width for row in rows) / len(rows)
+        others = set(DELIMITERS) - {delimiter}
+        cells = [cell for row in rows for cell in row]
+        stray = sum(
+            max((_STRAY_WEIGHT.get(c, 1.0) for c in others & set(cell)), default=0.0)
+            for cell in cells
+            if not _PLAIN_VALUE.fullmatch(cell.strip())
+        )
+        # A wrong delimiter leaves blank or repeated labels ("a,;a,a" split by ",").
+        labelled = len({label.strip() for label in rows[0]} - {""}) / width
+        score = (consistent, labelled, -stray / len(cells), -rank)
+        if best is None or score > best:
+            best, chosen = score, delimiter
+    if best is not None:
+        return chosen
+    # No candidate splits the header: one column, or a header unlike its rows.
     lines = [line for line in text.splitlines()[:200] if line.strip()]
-    if not lines:
-        return ","
-    sample = "\n".join(lines)
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        pass
-    # The sniffer gives up on uneven rows; pick the candidate seen most often per line.
     counts = {d: sum(line.count(d) for line in lines) for d in DELIMITERS}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    most = max(counts, key=lambda d: counts[d])
+    return most if counts[most] else ","
 
 
 def read_sample(path: Path, encoding: str, size: int = SAMPLE_BYTES) -> str:
