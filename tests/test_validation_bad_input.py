@@ -47,6 +47,37 @@ def test_binary_file_named_csv(cdo, workdir: Path) -> None:
     assert _cli(cdo, "blob.csv").exit_code == 1
 
 
+def test_stray_nul_byte_is_found_with_its_line(workdir: Path) -> None:
+    """A NUL inside a cell (Frictionless lets it pass; PostgreSQL cannot store it) is named
+    by line and byte, near the start, deep in the file, and inside a gzip."""
+    Path("early.csv").write_bytes(b"kod;nazev\n1;Liberec\n2;Jab\x00lonec\n")
+    assert _errors("early.csv") == [
+        (
+            "format-error",
+            "the file contains a NUL byte on line 3 (byte 26), which no text cell can hold; "
+            "remove it from the export and validate again",
+        )
+    ]
+    lines = [b"kod;nazev"] + [b"%d;Obec %d" % (i, i) for i in range(300_000)]
+    lines[250_000] = b"249999;Ob\x00ec"
+    data = b"\n".join(lines) + b"\n"
+    offset = data.index(b"\x00") + 1
+    Path("late.csv").write_bytes(data)
+    Path("late.csv.gz").write_bytes(gzip.compress(data))
+    for name in ("late.csv", "late.csv.gz"):
+        [(kind, message)] = _errors(name)
+        assert kind == "format-error"
+        assert f"NUL byte on line 250001 (byte {offset})" in message, message
+
+
+def test_mixed_line_endings_are_one_table(workdir: Path) -> None:
+    """CR LF, LF and a lone CR in one file (Frictionless reads this file as one column)."""
+    Path("m.csv").write_bytes(b"kod;nazev\r\n1;Liberec\n2;Jablonec\r\n3;Turnov\r4;Semily\n")
+    report = validate("m.csv")
+    assert report.valid and report.tasks[0].rows == 4
+    assert report.tasks[0].labels == ["kod", "nazev"]
+
+
 def test_html_page_saved_as_csv(shared: Path) -> None:
     errors = _errors(shared / "data" / "real" / "covid-mzcr" / "web_orp.csv")
     assert errors[0][0] == "format-error"

@@ -210,10 +210,8 @@ def write(export: Export, out: Path) -> list[Path]:
     for stale in (out / "datove-sady").glob("*.jsonld"):
         if stale not in targets:
             stale.unlink()  # a source no longer public must leave the catalogue
+    from cdo_toolkit.files import write_atomic
+
     for path, record in targets.items():
-        temporary = path.with_suffix(".jsonld.tmp")
-        temporary.write_text(
-            json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        temporary.replace(path)
+        write_atomic(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     return list(targets)

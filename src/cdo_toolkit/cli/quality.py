@@ -118,12 +118,12 @@ def audit(
 
     url, registry, policies = _context(ctx)
     result = run(url, registry, policies)
+    from cdo_toolkit.files import write_atomic
+
     if html is not None:
-        html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(report.html(result), encoding="utf-8")
+        write_atomic(html, report.html(result))
     if markdown is not None:
-        markdown.parent.mkdir(parents=True, exist_ok=True)
-        markdown.write_text(report.markdown(result), encoding="utf-8")
+        write_atomic(markdown, report.markdown(result))
     if format is TableOrJson.JSON:
         print_json(result.to_dict())
     else:

@@ -16,6 +16,7 @@ from cdo_toolkit.cli.output import (
     print_findings,
     print_json,
 )
+from cdo_toolkit.files import write_atomic
 from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import N_, _
 
@@ -247,8 +248,8 @@ def schema(
         out.mkdir(parents=True, exist_ok=True)
         for name in SCHEMA_KINDS:
             target = out / f"{name}.schema.json"
-            target.write_text(
-                json.dumps(file_json_schema(name), ensure_ascii=False, indent=2) + "\n", "utf-8"
+            write_atomic(
+                target, json.dumps(file_json_schema(name), ensure_ascii=False, indent=2) + "\n"
             )
             typer.echo(target.as_posix())
         return

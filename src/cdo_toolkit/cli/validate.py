@@ -185,13 +185,18 @@ def _emit(report: Report, fmt: Format, output: Path | None) -> None:
         if output is None:
             print_text(report, console())
             return
+        import io
+
         from rich.console import Console
 
-        with output.open("w", encoding="utf-8") as handle:
-            print_text(report, Console(file=handle, width=120, no_color=True, highlight=False))
-        return
-    text = render(report, fmt.value)
+        buffer = io.StringIO()
+        print_text(report, Console(file=buffer, width=120, no_color=True, highlight=False))
+        text = buffer.getvalue()
+    else:
+        text = render(report, fmt.value)
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        from cdo_toolkit.files import write_atomic
+
+        write_atomic(output, text)

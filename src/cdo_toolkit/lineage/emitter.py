@@ -174,11 +174,9 @@ class Emitter:
                 break
             delivered += 1
         remaining = lines[delivered:]
-        temporary = self.spool_path.with_suffix(".tmp")
-        temporary.write_text("".join(f"{line}\n" for line in remaining), "utf-8")
-        with temporary.open("rb") as handle:
-            os.fsync(handle.fileno())
-        temporary.replace(self.spool_path)
+        from cdo_toolkit.files import write_atomic
+
+        write_atomic(self.spool_path, "".join(f"{line}\n" for line in remaining), durable=True)
         if not remaining:
             self.spool_path.unlink()
         return delivered, len(remaining)

@@ -374,6 +374,12 @@ def _mapped_chunks(path: Path, size: int) -> Iterator[memoryview]:
                         else total - 1
                     )
                 end = cut + 1
+            nul = mapped.find(b"\x00", start, end)
+            if nul != -1:
+                lines = sum(
+                    mapped[i : min(i + size, nul)].count(b"\n") for i in range(0, nul, size)
+                )
+                raise nul_problem(lines + 1, nul)
             yield view[start:end]
             # Pages already parsed leave the process: memory stays bounded by the chunk.
             aligned = start - start % mmap.PAGESIZE
@@ -395,6 +401,7 @@ def _record_chunks(stream: IO[bytes], size: int) -> Iterator[memoryview]:
     record boundary is carried over to the next read.
     """
     rest = b""
+    consumed = lines = 0
     while True:
         data = stream.read(size)
         if not data:
@@ -419,8 +426,24 @@ def _record_chunks(stream: IO[bytes], size: int) -> Iterator[memoryview]:
                     ),
                 )
             continue
+        nul = buffer.find(b"\x00", 0, end + 1)
+        if nul != -1:
+            raise nul_problem(lines + buffer.count(b"\n", 0, nul) + 1, consumed + nul)
+        lines += buffer.count(b"\n", 0, end + 1)
+        consumed += end + 1
         yield memoryview(buffer)[: end + 1]
         rest = buffer[end + 1 :]
+
+
+def nul_problem(line: int, offset: int) -> SourceProblem:
+    """A NUL byte in a text file (a database export's doing): no text cell can hold it."""
+    return SourceProblem(
+        "format-error",
+        _(
+            "the file contains a NUL byte on line {line} (byte {offset}), which no text cell "
+            "can hold; remove it from the export and validate again"
+        ).format(line=line, offset=offset + 1),
+    )
 
 
 def _arrow_problem(exc: Exception, encoding: str) -> SourceProblem:

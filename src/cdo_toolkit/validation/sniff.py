@@ -138,11 +138,16 @@ def detect_delimiter(text: str) -> str:
     best: tuple[float, float, float, int] | None = None
     chosen = ","
     for rank, delimiter in enumerate(DELIMITERS):
-        rows = [
-            row
-            for row in itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 200)
-            if row
-        ]
+        try:  # newline="": a lone \r ends a record too, as in the file reader
+            rows = [
+                row
+                for row in itertools.islice(
+                    csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 200
+                )
+                if row
+            ]
+        except csv.Error:  # a cell over the csv module's limit: a reason to not guess on
+            continue
         if len(rows) > 2 and not text.endswith(("\n", "\r")):
             rows.pop()  # the sample may end inside a record
         if not rows or len(rows[0]) < 2:

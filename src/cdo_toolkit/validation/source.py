@@ -116,10 +116,17 @@ def _refuse_non_text(head: bytes, name: str) -> None:
             ),
         )
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if not utf16 and b"\x00" in head:
+    first = -1 if utf16 else head.find(b"\x00")
+    if first == -1:
+        return
+    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
+    if controls > max(1, len(head) // 200):
         raise SourceProblem(
             "format-error", _("the file contains NUL bytes: it is binary, not a CSV table")
         )
+    from cdo_toolkit.validation.reader import nul_problem
+
+    raise nul_problem(head.count(b"\n", 0, first) + 1, first)
 
 
 def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cdo_toolkit.errors import CdoError
+from cdo_toolkit.files import write_atomic
 from cdo_toolkit.i18n import _
 
 
@@ -77,5 +78,5 @@ def quarantine(landed: Landed, folder: Path, source: str, report_json: str) -> P
     if not target.exists():
         shutil.copyfile(landed.path, target)
         target.chmod(0o444)
-    (target_dir / f"{landed.sha256}.report.json").write_text(report_json, encoding="utf-8")
+    write_atomic(target_dir / f"{landed.sha256}.report.json", report_json)
     return target
