@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import SCHEMA, registry
+from load import SCHEMA, registry, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_SOURCE = """\
@@ -100,25 +100,8 @@ def small_file(path: Path, number: int) -> None:
 
 
 def history_seconds(root: Path, url: str, work: Path) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cdo_toolkit",
-            "--registry",
-            str(root),
-            "--warehouse",
-            url,
-            "history",
-        ],
-        cwd=work,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        sys.exit(f"error: cdo history exited {done.returncode}: {done.stderr[-500:]}")
-    return time.perf_counter() - started
+    command = [sys.executable, "-m", "cdo_toolkit", "--registry", str(root), "--warehouse", url]
+    return timed([*command, "history"], work)[0]
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from typer.testing import CliRunner
@@ -101,6 +102,14 @@ def case_files(folder: str) -> list[Path]:
 os.environ.setdefault("NO_COLOR", "1")
 
 
+def unavailable(reason: str) -> NoReturn:
+    """Skip for want of a server or program, except under CI=true, where .ci/run provides
+    everything and a missing piece is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (.ci/run must provide it)")
+    pytest.skip(reason)
+
+
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh database on the PostgreSQL server named by CDO_TEST_POSTGRES_URL.
@@ -112,9 +121,7 @@ def postgres_url() -> Iterator[str]:
 
     admin = os.environ.get("CDO_TEST_POSTGRES_URL")
     if not admin:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CDO_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL")
-        pytest.skip(
+        unavailable(
             "no PostgreSQL server: set CDO_TEST_POSTGRES_URL (as .ci/run does) to run these tests"
         )
     import psycopg
@@ -124,9 +131,7 @@ def postgres_url() -> Iterator[str]:
         with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL at CDO_TEST_POSTGRES_URL is not reachable: {exc}")
-        pytest.skip(f"PostgreSQL at CDO_TEST_POSTGRES_URL is not reachable: {exc}")
+        unavailable(f"PostgreSQL at CDO_TEST_POSTGRES_URL is not reachable: {exc}")
     base, _, _ = admin.rpartition("/")
     yield f"{base}/{name}"
     with psycopg.connect(admin, autocommit=True) as connection:

@@ -11,10 +11,8 @@ from cdo_toolkit.lineage.emitter import Emitter
 from cdo_toolkit.lineage.events import Dataset, run
 from cdo_toolkit.masking import MASK, mask_note, redact_message
 
-SOURCE = """\
-id: ucastnici
-title: Účastníci kurzů
-description: Účastníci kurzů kraje.
+# What every source here shares: an internal dataset of the education theme.
+COMMON = """\
 theme: education
 guarantor: gis
 publisher: kraj
@@ -22,6 +20,15 @@ standard: zakladni
 update_frequency: ANNUAL
 licence: CC-BY-4.0
 access: internal
+"""
+SOURCE = (
+    """\
+id: ucastnici
+title: Účastníci kurzů
+description: Účastníci kurzů kraje.
+"""
+    + COMMON
+    + """\
 personal_data:
   contains: true
   columns: [jmeno, rodne_cislo]
@@ -40,17 +47,15 @@ schema:
     - {fields: [rodne_cislo], reference: {resource: osoby, fields: [rodne_cislo]}}
 warehouse: {table: ucastnici}
 """
-OSOBY = """\
+)
+OSOBY = (
+    """\
 id: osoby
 title: Osoby
 description: Evidence osob.
-theme: education
-guarantor: gis
-publisher: kraj
-standard: zakladni
-update_frequency: ANNUAL
-licence: CC-BY-4.0
-access: internal
+"""
+    + COMMON
+    + """\
 personal_data: {contains: true, columns: [rodne_cislo], legal_basis: "zákon", retention: P5Y}
 dialect: {delimiter: ";"}
 schema:
@@ -59,6 +64,7 @@ schema:
   primaryKey: [rodne_cislo]
 warehouse: {table: osoby}
 """
+)
 # Every personal value below breaks a rule, so each would be quoted by a report.
 PERSONAL = [
     "Bohumila Přespříliš Dlouhojmenná",  # maxLength

@@ -94,6 +94,12 @@ def tables(draw: Any) -> tuple[list[dict[str, Any]], list[list[str]]]:
     return fields, rows
 
 
+def _write_table(path: Path, fields: list[dict[str, Any]], rows: list[list[str]]) -> Path:
+    header = ";".join(f["name"] for f in fields)
+    path.write_text(header + "\n" + "".join(";".join(row) + "\n" for row in rows), "utf-8")
+    return path
+
+
 @settings(
     max_examples=25 * SCALE,
     deadline=None,
@@ -118,13 +124,7 @@ def test_file_and_warehouse_find_the_same_rows(table: Any, cdo: Any, workdir: Pa
         (registry / "sources" / "nahodna.yaml").write_text(
             yaml.safe_dump(source, allow_unicode=True), "utf-8"
         )
-        data = root / "nahodna.csv"
-        data.write_text(
-            ";".join(f["name"] for f in fields)
-            + "\n"
-            + "".join(";".join(row) + "\n" for row in rows),
-            "utf-8",
-        )
+        data = _write_table(root / "nahodna.csv", fields, rows)
         loaded = load_valid(registry)
         report = validate(str(data), Options(source="nahodna"), registry=loaded)
         by_file = {
@@ -140,6 +140,40 @@ def test_file_and_warehouse_find_the_same_rows(table: Any, cdo: Any, workdir: Pa
         scored = score(parse_url(url, root), loaded, ["nahodna"], store=False)[0]
         in_sql = {(c["check"], c["column"]): c["rows"] for c in scored.failing_checks}
         assert by_file == in_sql, (fields, rows)
+
+
+@settings(max_examples=40 * SCALE, deadline=None)
+@given(table=tables(), key=st.sampled_from([None, "unique", "primaryKey"]))
+def test_fast_engine_finds_what_frictionless_finds(table: Any, key: str | None) -> None:
+    """Table Schema → checks: for random schemas (with a unique field or a primary key, or
+    neither) and rows, the vectorised engine reports the same (type, row, field) as
+    Frictionless itself."""
+    import json
+
+    from cdo_toolkit.validation.api import Options, validate
+    from cdo_toolkit.validation.engine import Limits
+
+    fields, rows = table
+    schema: dict[str, Any] = {"fields": fields}
+    if key == "unique":
+        first = fields[0] | {"constraints": fields[0]["constraints"] | {"unique": True}}
+        schema["fields"] = [first, *fields[1:]]
+    elif key == "primaryKey":
+        schema["primaryKey"] = [fields[0]["name"]]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "schema.json").write_text(json.dumps(schema), "utf-8")
+        data = _write_table(root / "tabulka.csv", fields, rows)
+        found = {}
+        for engine in ("fast", "frictionless"):
+            options = Options(
+                schema=root / "schema.json",
+                engine=engine,
+                delimiter=";",
+                limits=Limits(errors=10_000),
+            )
+            found[engine] = sorted(validate(str(data), options).flatten(), key=str)
+        assert found["fast"] == found["frictionless"], (fields, rows)
 
 
 # --- CSV dialect detection -------------------------------------------------------------

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -101,3 +103,66 @@ def test_sql_in_cells_is_data(base_registry: Path, cdo: Callable[..., Any]) -> N
             row[0] for row in con.execute("SELECT nazev FROM raw.obce ORDER BY kod_obce").fetchall()
         ]
     assert names == ["<script>alert(1)</script>", hostile]
+
+
+HOSTILE_CELLS = (
+    'id,nazev\n"x\n::warning::injected","<script>alert(1)</script>"\n'
+    '=HYPERLINK(""http://x""),"a|b`c]]>&amp;\x1b[31mred"\n'
+)
+HOSTILE_SCHEMA = (
+    '{"fields": [{"name": "id", "type": "integer"},'
+    ' {"name": "nazev", "type": "string", "constraints": {"maxLength": 3}}]}'
+)
+
+
+def test_every_validation_format_escapes_what_cells_hold(
+    cdo: Callable[..., Any], workdir: Path
+) -> None:
+    """A cell's line break, markup, formula, pipe or terminal escape changes no report's
+    structure: four errors stay four annotations, rows, records or lines. Reports for
+    people show control characters written out; JSON and JUnit keep the exact value."""
+    import csv
+    import io
+    import xml.etree.ElementTree as ET
+
+    Path("h.csv").write_text(HOSTILE_CELLS, "utf-8")
+    Path("s.json").write_text(HOSTILE_SCHEMA, "utf-8")
+
+    def run(fmt: str) -> str:
+        result = cdo("validate", "h.csv", "--schema", "s.json", "--format", fmt)
+        assert result.exit_code == 1, result.output
+        assert "\x1b" not in result.output  # no escape sequence reaches a terminal or log
+        return str(result.output)
+
+    text = run("text")
+    assert not any(line.startswith("::") for line in text.splitlines())
+    assert 'the cell "x\\n::warning::injected"' in text and "\\x1b[31mred" in text
+    github = run("github").splitlines()
+    assert len(github) == 4 and all(line.startswith("::error file=h.csv,") for line in github)
+    markdown = run("markdown")
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    rows = [line for line in markdown.splitlines() if line.startswith(("| 2 |", "| 3 |"))]
+    assert len(rows) == 4 and all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows)
+    assert "&amp;amp;" in markdown  # the cell's own "&amp;" shown as written
+    cases = ET.fromstring(run("junit")).iter("failure")
+    assert "<script>alert(1)</script>" in "".join(f.text or "" for f in cases)
+    records = list(csv.DictReader(io.StringIO(run("csv"))))
+    assert len(records) == 4
+    assert {r["cell"] for r in records} >= {"x\\n::warning::injected", '\'=HYPERLINK(""http://x"")'}
+    report = json.loads(cdo("validate", "h.csv", "--schema", "s.json", "--format", "json").output)
+    assert {e["cell"] for e in report["tasks"][0]["errors"]} >= {"<script>alert(1)</script>"}
+
+
+def test_audit_reports_escape_sample_cells(cdo: Callable[..., Any], base_registry: Path) -> None:
+    url = "duckdb:///warehouse/a.duckdb"
+    Path("obce.csv").write_text(
+        'kod_obce,nazev\n"<script>alert(1)</script>|`\x1b[2J",Obec\n', "utf-8"
+    )
+    assert cdo("--warehouse", url, "submit", "obce", "obce.csv").exit_code == 1  # rejected
+    result = cdo("--warehouse", url, "audit", "--html", "a.html", "--markdown", "a.md")
+    assert result.exit_code == 0, result.output
+    page = Path("a.html").read_text("utf-8")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    summary = Path("a.md").read_text("utf-8")
+    assert "<script>" not in summary and "&lt;script&gt;alert(1)" in summary
+    assert "\x1b" not in summary and "\x1b" not in page.replace("\\u001b", "")

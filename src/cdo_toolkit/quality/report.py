@@ -117,6 +117,9 @@ def html(audit: Audit) -> str:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    from cdo_toolkit.validation.render import visible
+
+    environment.filters["visible"] = visible
     template = environment.get_template("report.html.j2")
     figures = json.dumps(_figures(audit), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
     # "</" inside a script would end it: data can't close the script element.
@@ -177,7 +180,7 @@ def markdown(audit: Audit) -> str:
             out += [
                 "  - "
                 + _("row {row}").format(row=sample["row"] or "")
-                + f", {_md(sample['field'] or '')}: {_md(sample['type'])} `{_md(sample['cell'])}`"
+                + f", {_md(sample['field'] or '')}: {_md(sample['type'])} „{_md(sample['cell'])}“"
                 for sample in e["samples"]
             ]
         out.append("")

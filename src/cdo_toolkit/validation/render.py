@@ -47,6 +47,17 @@ HINTS = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters written out (``\\n``, ``\\x1b``): a cell's line
+    break cannot start a line of its own (a CI log reads ``::warning::`` at a line's start
+    as a command) and an escape sequence cannot recolour or rewrite the terminal."""
+    return _CONTROL.sub(lambda m: _CONTROL_NAMES.get(m[0], f"\\x{ord(m[0]):02x}"), text)
+
+
 def _where(error: ReportError) -> str:
     parts = []
     if error.row_number is not None:
@@ -119,13 +130,14 @@ def print_text(report: Report, console: Any) -> None:
             )
             for error in items:
                 console.print(
-                    f"  {escape(_where(error))}: [bold]{error.type}[/] {escape(error.message)}",
+                    f"  {escape(visible(_where(error)))}: [bold]{error.type}[/] "
+                    + escape(visible(error.message)),
                     soft_wrap=True,
                 )
         for note in task.notes:
-            console.print("[yellow]" + _("note") + f":[/] {escape(note)}")
+            console.print("[yellow]" + _("note") + f":[/] {escape(visible(note))}")
     for error in report.errors:
-        console.print(f"[red]{error.type}[/] {escape(error.message)}")
+        console.print(f"[red]{error.type}[/] {escape(visible(error.message))}")
 
 
 def _xml_text(text: str) -> str:
@@ -175,7 +187,8 @@ def junit(report: Report) -> str:
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(escaped)
 
 
 def _gh_property(text: str) -> str:
@@ -209,7 +222,9 @@ def github(report: Report) -> str:
 def _md(text: Any) -> str:
     value = "" if text is None else str(text)
     value = value.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
-    return value.replace("<", "&lt;").replace(">", "&gt;").replace("\r", " ").replace("\n", " ")
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = value.replace("\r", " ").replace("\n", " ")
+    return visible(value)
 
 
 def markdown(report: Report) -> str:
@@ -244,7 +259,7 @@ def markdown(report: Report) -> str:
 
 
 def _spreadsheet_safe(value: Any) -> str:
-    text = "" if value is None else str(value)
+    text = visible("" if value is None else str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
