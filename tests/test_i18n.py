@@ -21,8 +21,9 @@ def _placeholders(text: str) -> list[str]:
     return sorted(re.findall(r"\{[^{}]*\}", text))
 
 
-def _code_messages() -> set[str]:
-    """Every message the code marks with _() or N_(), as `make messages` extracts them."""
+def _code_messages() -> set[str | tuple[str, ...]]:
+    """Every message the code marks with _(), N_() or ngettext() (a tuple of singular and
+    plural), as `make messages` extracts them."""
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
@@ -36,7 +37,7 @@ def _code_messages() -> set[str]:
             options_map=options_map,
             keywords={**DEFAULT_KEYWORDS, "N_": None},
         )
-        if isinstance(message, str)
+        if message
     }
 
 
@@ -52,20 +53,32 @@ def test_every_message_has_a_czech_translation() -> None:
     messages = _code_messages()
     assert len(messages) > 380, "the extraction found too few messages: is it broken?"
     assert "Standard met" in messages, "the report template's messages are not extracted"
-    missing = sorted(m for m in messages if m not in catalogue or not catalogue[m].string)
+    keys = {m[0] if isinstance(m, tuple) else m for m in messages}
+    assert any(isinstance(m, tuple) for m in messages), "ngettext() messages are not extracted"
+
+    def forms(key: str) -> tuple[str, ...]:
+        string = catalogue[key].string
+        return string if isinstance(string, tuple) else (string,)
+
+    missing = sorted(k for k in keys if k not in catalogue or not all(forms(k)))
     assert missing == [], f"messages without a Czech translation (run make messages): {missing}"
-    fuzzy = sorted(m for m in messages if catalogue[m].fuzzy)
+    fuzzy = sorted(k for k in keys if catalogue[k].fuzzy)
     assert fuzzy == [], f"fuzzy translations to review: {fuzzy}"
-    for message in messages:
-        translated = catalogue[message].string
-        assert _placeholders(translated) == _placeholders(message), (message, translated)
+    for key in keys:
+        for translated in forms(key):  # each Czech form (1, 2–4, 5+) keeps the placeholders
+            assert _placeholders(translated) == _placeholders(key), (key, translated)
 
 
 def test_compiled_catalogue_matches_its_source() -> None:
     with (PO.parent / "cdo.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for message in _catalogue():
-        if message.id:
+        if isinstance(message.id, tuple):  # the Czech forms for 1, for 2–4, for 5 and more
+            found = tuple(compiled.ngettext(*message.id, n) for n in (1, 3, 5))
+            assert found == message.string, (
+                f"cdo.mo is older than cdo.po: run make messages ({message.id!r})"
+            )
+        elif message.id:
             assert compiled.gettext(message.id) == message.string, (
                 f"cdo.mo is older than cdo.po: run make messages ({message.id!r})"
             )

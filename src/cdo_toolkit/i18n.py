@@ -28,6 +28,11 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate by the number ``n``: Czech has three forms (1 chyba, 2 chyby, 5 chyb)."""
+    return _translation.ngettext(singular, plural, n)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it yet (at import time)."""
     return message

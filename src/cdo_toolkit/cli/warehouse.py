@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
-from cdo_toolkit.i18n import N_, _
+from cdo_toolkit.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from cdo_toolkit.warehouse.url import WarehouseUrl
@@ -90,9 +90,11 @@ def _print_result(result: Any) -> None:
             "[green]"
             + _("accepted")
             + "[/]: "
-            + _("{rows} rows loaded into {table} (submission {id})").format(
-                rows=result.rows, table=result.table, id=result.submission_id
-            )
+            + ngettext(
+                "{rows} row loaded into {table} (submission {id})",
+                "{rows} rows loaded into {table} (submission {id})",
+                result.rows,
+            ).format(rows=result.rows, table=result.table, id=result.submission_id)
         )
         for warning in result.warnings:
             out.print("[yellow]" + _("warning") + f":[/] {escape(warning)}")

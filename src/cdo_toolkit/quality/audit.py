@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, ngettext
 from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, load_policy, score
 
@@ -148,9 +148,17 @@ def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
                 todo.append(
                     {
                         "what": (
-                            _("{rows} row(s) break {check} on {column}")
+                            ngettext(
+                                "{rows} row breaks {check} on {column}",
+                                "{rows} rows break {check} on {column}",
+                                check["rows"],
+                            )
                             if check["column"]
-                            else _("{rows} row(s) break {check}")
+                            else ngettext(
+                                "{rows} row breaks {check}",
+                                "{rows} rows break {check}",
+                                check["rows"],
+                            )
                         ).format(rows=check["rows"], check=check["check"], column=check["column"]),
                         "severity": 50,
                     }

@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from cdo_toolkit.i18n import N_, _
+from cdo_toolkit.i18n import N_, _, ngettext
 from cdo_toolkit.validation.catalogue import CATALOGUE
 from cdo_toolkit.validation.report import Report, ReportError, Task
 
@@ -90,16 +90,14 @@ def print_text(report: Report, console: Any) -> None:
 
     for task in report.tasks:
         verdict = "[green]" + _("valid") + "[/]" if task.valid else "[red]" + _("invalid") + "[/]"
-        counts = _("{errors} error(s), {warnings} warning(s) in {rows} rows, {fields} fields")
-        console.print(
-            f"[bold]{escape(task.place)}[/]: {verdict} — "
-            + counts.format(
-                errors=task.error_count,
-                warnings=task.warning_count,
-                rows=task.rows,
-                fields=task.fields,
-            )
+        e, w, r, f = task.error_count, task.warning_count, task.rows, task.fields
+        counts = _("{errors}, {warnings}; {rows}, {fields}").format(
+            errors=ngettext("{count} error", "{count} errors", e).format(count=e),
+            warnings=ngettext("{count} warning", "{count} warnings", w).format(count=w),
+            rows=ngettext("{count} row", "{count} rows", r).format(count=r),
+            fields=ngettext("{count} field", "{count} fields", f).format(count=f),
         )
+        console.print(f"[bold]{escape(task.place)}[/]: {verdict} — " + counts)
         if task.summary:
             table = Table(box=None, padding=(0, 2), show_edge=False)
             table.add_column(_("error type"))
