@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
-from cdo_toolkit.i18n import N_, _
+from cdo_toolkit.i18n import N_, _, ngettext
 
 app = typer.Typer(
     help="Lineage recorded as OpenLineage events.", no_args_is_help=True, rich_markup_mode=None
@@ -111,9 +111,11 @@ def runs(
     out.print(table)
     if graph.damaged:
         out.print(
-            _("{count} damaged line(s) in the log skipped (a write cut short)").format(
-                count=graph.damaged
-            )
+            ngettext(
+                "{count} damaged line in the log skipped (a write cut short)",
+                "{count} damaged lines in the log skipped (a write cut short)",
+                graph.damaged,
+            ).format(count=graph.damaged)
         )
 
 

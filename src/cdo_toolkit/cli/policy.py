@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cdo_toolkit.cli.output import FindingsFormat, console, print_findings, print_json
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, ngettext
 
 app = typer.Typer(help="Governance policies as code (policies/*.yaml).", no_args_is_help=True)
 
@@ -54,8 +54,14 @@ def check(
         out = console()
         if findings:
             out.print(
-                _("{errors} error(s), {warnings} warning(s) from {rules} rules").format(
-                    errors=errors, warnings=warnings, rules=len(rules)
+                _("{errors}, {warnings} {rules}").format(
+                    errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+                    warnings=ngettext("{count} warning", "{count} warnings", warnings).format(
+                        count=warnings
+                    ),
+                    rules=ngettext("from {count} rule", "from {count} rules", len(rules)).format(
+                        count=len(rules)
+                    ),
                 )
             )
         else:

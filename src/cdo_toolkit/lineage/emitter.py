@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, ngettext
 
 HTTP_TIMEOUT = 3.0
 HTTP_RETRY = {
@@ -160,9 +160,11 @@ class Emitter:
             from cdo_toolkit.errors import CdoError
 
             raise CdoError(
-                _("no lineage endpoint is configured to send {count} spooled event(s) to").format(
-                    count=len(lines)
-                ),
+                ngettext(
+                    "no lineage endpoint is configured to send {count} spooled event to",
+                    "no lineage endpoint is configured to send {count} spooled events to",
+                    len(lines),
+                ).format(count=len(lines)),
                 hint=_("set OPENLINEAGE_URL, openlineage.yml or lineage: in cdo.yaml"),
             )
         delivered = 0

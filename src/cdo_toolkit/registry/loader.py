@@ -27,7 +27,7 @@ from pydantic_core import ErrorDetails
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import Finding, display_path
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, ngettext
 from cdo_toolkit.registry import models
 from cdo_toolkit.registry.placed import finding, problem_finding
 from cdo_toolkit.registry.registry import Registry, SourceEntry
@@ -395,9 +395,11 @@ def load_valid(root: Path, *, thorough: bool = True) -> Registry:
     if registry.errors:
         first = registry.errors[0]
         raise CdoError(
-            _("the registry has {count} error(s), the first: {first}").format(
-                count=len(registry.errors), first=first.render()
-            ),
+            ngettext(
+                "the registry has {count} error: {first}",
+                "the registry has {count} errors, the first: {first}",
+                len(registry.errors),
+            ).format(count=len(registry.errors), first=first.render()),
             hint=_("run 'cdo registry lint' to see them all"),
             code=first.code,
         )
