@@ -166,3 +166,34 @@ def test_audit_reports_escape_sample_cells(cdo: Callable[..., Any], base_registr
     summary = Path("a.md").read_text("utf-8")
     assert "<script>" not in summary and "&lt;script&gt;alert(1)" in summary
     assert "\x1b" not in summary and "\x1b" not in page.replace("\\u001b", "")
+
+
+def test_lineage_api_key_is_in_no_output_nor_file(base_registry: Path) -> None:
+    """The endpoint's API key goes in the request's header and nowhere else: not in
+    messages (also with --debug), the lineage log, the spool, or `cdo lineage flush`."""
+    key = "ApiKey-Zx9Secret"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CDO_", "OPENLINEAGE"))}
+    env |= {"LANG": "C.UTF-8", "OPENLINEAGE_URL": "http://127.0.0.1:9", "OPENLINEAGE_API_KEY": key}
+    Path("obce.csv").write_text("kod_obce,nazev\n563889,Liberec\nx,Chyba\n", "utf-8")
+    outputs = []
+    for args in (
+        ["validate", "obce.csv", "--source", "obce"],
+        ["submit", "obce", "obce.csv"],
+        ["lineage", "flush"],
+        ["lineage", "runs"],
+    ):
+        for debug in ([], ["--debug"]):
+            result = subprocess.run(
+                [sys.executable, "-m", "cdo_toolkit", *debug, *args],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+            outputs.append(result.stdout + result.stderr)
+            assert key not in outputs[-1], (args, debug, outputs[-1])
+    assert any("spool" in output for output in outputs)  # the endpoint was tried and failed
+    files = [p for p in Path("warehouse").rglob("*") if p.is_file()]
+    assert any(p.name == "spool.jsonl" for p in files)
+    for path in files:
+        assert key.encode() not in path.read_bytes(), path
