@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CDO := $(BIN)/cdo
 
-.PHONY: demo test lint fmt typecheck pytest bench examples soak clean messages
+.PHONY: demo test lint fmt typecheck pytest bench bench-soak examples soak clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python bench/validate.py
 	$(BENCH_VENV)/bin/python bench/load.py
 	$(BENCH_VENV)/bin/python bench/score.py
+
+# The load soak (6 minutes): 1,000 small and 20 large submissions into one warehouse.
+bench-soak: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/soak.py
 
 # Regenerates the sample files of the shipped registry from the project's own generator.
 examples: $(STAMP)
