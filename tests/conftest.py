@@ -85,6 +85,18 @@ def cdo() -> Callable[..., object]:
     return run
 
 
+def source_yaml(
+    source_id: str, title: str, description: str, rest: str, *, theme: str = "territory"
+) -> str:
+    """A source file of the test registry: its id, names and theme, the test registry's
+    guarantor, publisher and standard, then ``rest`` (personal data, schema, warehouse…)."""
+    return (
+        f"id: {source_id}\ntitle: {title}\ndescription: {description}\ntheme: {theme}\n"
+        "guarantor: gis\npublisher: kraj\nstandard: zakladni\n"
+        "update_frequency: ANNUAL\nlicence: CC-BY-4.0\n"
+    ) + rest
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
     for name, content in files.items():
         path = root / name

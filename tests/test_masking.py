@@ -10,25 +10,15 @@ import pytest
 from cdo_toolkit.lineage.emitter import Emitter
 from cdo_toolkit.lineage.events import Dataset, run
 from cdo_toolkit.masking import MASK, mask_note, redact_message
+from tests.conftest import source_yaml
 
-# What every source here shares: an internal dataset of the education theme.
-COMMON = """\
-theme: education
-guarantor: gis
-publisher: kraj
-standard: zakladni
-update_frequency: ANNUAL
-licence: CC-BY-4.0
-access: internal
-"""
-SOURCE = (
+# Both sources are internal datasets of the education theme holding personal data.
+SOURCE = source_yaml(
+    "ucastnici",
+    "Účastníci kurzů",
+    "Účastníci kurzů kraje.",
     """\
-id: ucastnici
-title: Účastníci kurzů
-description: Účastníci kurzů kraje.
-"""
-    + COMMON
-    + """\
+access: internal
 personal_data:
   contains: true
   columns: [jmeno, rodne_cislo]
@@ -46,16 +36,15 @@ schema:
   foreignKeys:
     - {fields: [rodne_cislo], reference: {resource: osoby, fields: [rodne_cislo]}}
 warehouse: {table: ucastnici}
-"""
+""",
+    theme="education",
 )
-OSOBY = (
+OSOBY = source_yaml(
+    "osoby",
+    "Osoby",
+    "Evidence osob.",
     """\
-id: osoby
-title: Osoby
-description: Evidence osob.
-"""
-    + COMMON
-    + """\
+access: internal
 personal_data: {contains: true, columns: [rodne_cislo], legal_basis: "zákon", retention: P5Y}
 dialect: {delimiter: ";"}
 schema:
@@ -63,7 +52,8 @@ schema:
     - {name: rodne_cislo, type: string}
   primaryKey: [rodne_cislo]
 warehouse: {table: osoby}
-"""
+""",
+    theme="education",
 )
 # Every personal value below breaks a rule, so each would be quoted by a report.
 PERSONAL = [

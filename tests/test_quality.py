@@ -13,18 +13,13 @@ import yaml
 from cdo_toolkit.quality.score import load_policy, score
 from cdo_toolkit.registry import load_valid
 from cdo_toolkit.warehouse.url import parse_url
-from tests.conftest import unavailable
+from tests.conftest import source_yaml, unavailable
 
-SOURCE = """\
-id: mesta
-title: Města
-description: Města kraje.
-theme: territory
-guarantor: gis
-publisher: kraj
-standard: zakladni
-update_frequency: ANNUAL
-licence: CC-BY-4.0
+SOURCE = source_yaml(
+    "mesta",
+    "Města",
+    "Města kraje.",
+    """\
 personal_data: {contains: true, columns: [starosta], legal_basis: "zákon", retention: P5Y}
 encoding: utf-8
 dialect: {delimiter: ";"}
@@ -39,17 +34,13 @@ schema:
   foreignKeys:
     - {fields: [kod], reference: {resource: obce, fields: [kod_obce]}}
 warehouse: {table: mesta, load_mode: append}
-"""
-OBCE = """\
-id: obce
-title: Obce
-description: Číselník obcí.
-theme: territory
-guarantor: gis
-publisher: kraj
-standard: zakladni
-update_frequency: ANNUAL
-licence: CC-BY-4.0
+""",
+)
+OBCE = source_yaml(
+    "obce",
+    "Obce",
+    "Číselník obcí.",
+    """\
 personal_data: false
 dialect: {delimiter: ";"}
 schema:
@@ -57,7 +48,8 @@ schema:
     - {name: kod_obce, type: string}
   primaryKey: [kod_obce]
 warehouse: {table: obce}
-"""
+""",
+)
 # 6 rows. By hand: nazev missing once (required, weight 2), obyvatel missing once, kraj
 # missing twice (optional, weight 1); obyvatel 250000 breaks maximum, kraj "XX" breaks
 # enum; kod 563510 is twice in the file; kod 599999 is no municipality.

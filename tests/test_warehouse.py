@@ -16,18 +16,13 @@ import yaml
 
 from cdo_toolkit.warehouse.connection import Warehouse
 from cdo_toolkit.warehouse.url import parse_url
-from tests.conftest import unavailable
+from tests.conftest import source_yaml, unavailable
 
-SOURCE = """\
-id: mesta
-title: Města
-description: Města kraje.
-theme: territory
-guarantor: gis
-publisher: kraj
-standard: zakladni
-update_frequency: ANNUAL
-licence: CC-BY-4.0
+SOURCE = source_yaml(
+    "mesta",
+    "Města",
+    "Města kraje.",
+    """\
 personal_data: false
 encoding: utf-8
 dialect: {delimiter: ";"}
@@ -42,7 +37,8 @@ schema:
 warehouse:
   table: mesta
   load_mode: MODE
-"""
+""",
+)
 DATA = "kod;nazev;obyvatel;rozloha;zalozeno\n563889;Liberec;104261;106,09;1.1.1352\n563510;Jablonec;45830;31,38;2.3.1866\n"
 
 
@@ -318,6 +314,7 @@ def test_postgres_lost_mid_load_fails_cleanly_and_rerun_succeeds(
         name = f"v{attempt}.csv"
         Path(name).write_text(version(2001 + attempt), "utf-8")
         process = subprocess.Popen([*command, name], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        copying: list[tuple[int]] = []  # the load may end before the first look
         with psycopg.connect(admin, autocommit=True) as watcher:
             while process.poll() is None:
                 copying = watcher.execute(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
+from cdo_toolkit.cli.output import TableOrJson, TableOrJsonOption, console, escape, print_json
 from cdo_toolkit.i18n import N_, _, ngettext
 
 app = typer.Typer(
@@ -28,9 +28,7 @@ def build(
     names: Annotated[
         list[str] | None, typer.Argument(metavar="[NAME]...", help="Builds to run (default: all).")
     ] = None,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", help="Output format.")
-    ] = TableOrJson.TABLE,
+    format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
     """Run the registry's SQL builds in dependency order, recording column lineage."""
     from cdo_toolkit.lineage.builds import run_builds
@@ -77,9 +75,7 @@ def runs(
     unfinished: Annotated[
         bool, typer.Option("--unfinished", help="Only runs that started and never ended.")
     ] = False,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", help="Output format.")
-    ] = TableOrJson.TABLE,
+    format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
     """The recorded runs of validate, submit, build and score, newest first.
 
@@ -156,9 +152,7 @@ def columns(
         str,
         typer.Argument(metavar="DATASET.COLUMN", help="e.g. mart.zastavky_obce.zastavek_na_1000"),
     ],
-    format: Annotated[
-        TableOrJson, typer.Option("--format", help="Output format.")
-    ] = TableOrJson.TABLE,
+    format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
     """Trace one column to its source columns."""
     from cdo_toolkit.errors import CdoError

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,6 +30,10 @@ class FindingsFormat(StrEnum):
 class TableOrJson(StrEnum):
     TABLE = "table"
     JSON = "json"
+
+
+TableOrJsonOption = Annotated[TableOrJson, typer.Option("--format", help="Output format.")]
+"""The --format option of the commands that print a table or JSON."""
 
 
 def console(*, stderr: bool = False) -> Console:

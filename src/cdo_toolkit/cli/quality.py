@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
+from cdo_toolkit.cli.output import TableOrJson, TableOrJsonOption, console, escape, print_json
 from cdo_toolkit.i18n import _
 
 
@@ -71,18 +71,19 @@ def _exit_if_below(scores: list[Any], fail_under: float | None) -> None:
         raise typer.Exit(1)
 
 
+FailUnderOption = Annotated[
+    float | None, typer.Option("--fail-under", help="Exit 1 if a scored source is below this.")
+]
+
+
 def score(
     ctx: typer.Context,
     sources: Annotated[
         list[str] | None,
         typer.Argument(metavar="[SOURCE]...", help="Sources to score (default: all)."),
     ] = None,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", help="Output format.")
-    ] = TableOrJson.TABLE,
-    fail_under: Annotated[
-        float | None, typer.Option("--fail-under", help="Exit 1 if a scored source is below this.")
-    ] = None,
+    format: TableOrJsonOption = TableOrJson.TABLE,
+    fail_under: FailUnderOption = None,
 ) -> None:
     """Score sources in the warehouse, per dimension, and store the result."""
     from cdo_toolkit.quality.score import load_policy
@@ -105,12 +106,8 @@ def audit(
     markdown: Annotated[
         Path | None, typer.Option("--markdown", help="Write the report as Markdown here.")
     ] = None,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", help="Terminal output format.")
-    ] = TableOrJson.TABLE,
-    fail_under: Annotated[
-        float | None, typer.Option("--fail-under", help="Exit 1 if a scored source is below this.")
-    ] = None,
+    format: TableOrJsonOption = TableOrJson.TABLE,
+    fail_under: FailUnderOption = None,
 ) -> None:
     """Score every source, list what each guarantor must fix, write the reports."""
     from cdo_toolkit.quality import report

@@ -10,6 +10,7 @@ import typer
 from cdo_toolkit.cli.output import (
     FindingsFormat,
     TableOrJson,
+    TableOrJsonOption,
     TextOrJson,
     console,
     escape,
@@ -87,9 +88,7 @@ def list_(
     guarantor: Annotated[
         str | None, typer.Option("--guarantor", help="Only sources of this guarantor (id).")
     ] = None,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", help="Output format.")
-    ] = TableOrJson.TABLE,
+    format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
     """List the registered sources."""
     from cdo_toolkit.registry import list_sources, load_valid

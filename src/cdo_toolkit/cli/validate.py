@@ -50,6 +50,17 @@ def _references(values: list[str]) -> dict[str, Path]:
     return result
 
 
+ReferenceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reference",
+        metavar="SOURCE=FILE",
+        help="Data of a registered source that foreign keys or code lists use.",
+    ),
+]
+"""--reference SOURCE=FILE, of validate and submit; read by :func:`_references`."""
+
+
 class _Progress:
     """A progress bar on stderr for files that take more than a second, on a terminal only."""
 
@@ -111,14 +122,7 @@ def validate(
     allow_remote: Annotated[
         bool, typer.Option("--allow-remote", help="Fetch http(s) URLs.")
     ] = False,
-    reference: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--reference",
-            metavar="SOURCE=FILE",
-            help="Data of a registered source that foreign keys or code lists use.",
-        ),
-    ] = None,
+    reference: ReferenceOption = None,
 ) -> None:
     """Validate a file; exit 0 valid, 1 invalid, 2 unusable input."""
     from cdo_toolkit.errors import CdoError

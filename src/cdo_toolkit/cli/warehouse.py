@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cdo_toolkit.cli.output import TableOrJson, console, escape, print_json
+from cdo_toolkit.cli.output import TableOrJson, TableOrJsonOption, console, escape, print_json
+from cdo_toolkit.cli.validate import ReferenceOption
 from cdo_toolkit.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
@@ -33,17 +34,8 @@ def submit(
     wait: Annotated[
         float, typer.Option("--wait", help="Seconds to wait for a busy DuckDB warehouse.")
     ] = 30.0,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", help="Output format.")
-    ] = TableOrJson.TABLE,
-    reference: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--reference",
-            metavar="SOURCE=FILE",
-            help="Data of a registered source that foreign keys use.",
-        ),
-    ] = None,
+    format: TableOrJsonOption = TableOrJson.TABLE,
+    reference: ReferenceOption = None,
 ) -> None:
     """Store, validate and load a file; exit 0 accepted (or already loaded), 1 rejected, 2 unusable."""
     from cdo_toolkit.cli.validate import _references
@@ -123,9 +115,7 @@ def history(
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="How many submissions, newest first.")
     ] = 50,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", help="Output format.")
-    ] = TableOrJson.TABLE,
+    format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
     """Submissions: when, who, file, sha256, rows, status."""
     from cdo_toolkit.warehouse.status import history as load_history
@@ -163,9 +153,7 @@ def history(
 @app.command()
 def status(
     ctx: typer.Context,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", help="Output format.")
-    ] = TableOrJson.TABLE,
+    format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
     """Tables, rows, last accepted load and columns of every registered source."""
     from cdo_toolkit.registry import load_valid

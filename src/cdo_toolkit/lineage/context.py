@@ -43,19 +43,26 @@ def _owner(registry: Registry | None, entry: SourceEntry | None) -> str | None:
     return f"{guarantor.name} <{guarantor.email}>" if guarantor else entry.source.guarantor
 
 
-def file_input(
-    path: Path, registry: Registry | None = None, entry: SourceEntry | None = None
+def _described(
+    namespace: str, name: str, registry: Registry | None, entry: SourceEntry | None
 ) -> Dataset:
-    namespace, name = file_dataset(path)
+    """A dataset with what the registry says of its source: fields, description, owner."""
     return Dataset(
         namespace,
         name,
         fields=_fields(entry),
         description=entry.source.description if entry else None,
         owner=_owner(registry, entry),
-        source_uri=path.resolve().as_uri(),
         personal=_personal(entry),
     )
+
+
+def file_input(
+    path: Path, registry: Registry | None = None, entry: SourceEntry | None = None
+) -> Dataset:
+    dataset = _described(*file_dataset(path), registry, entry)
+    dataset.source_uri = path.resolve().as_uri()
+    return dataset
 
 
 def with_report(dataset: Dataset, task: Task) -> Dataset:
@@ -78,13 +85,7 @@ def table_output(
     schema: str = "raw",
 ) -> Dataset:
     namespace, name = table_dataset(url, schema, table)
-    return Dataset(
-        namespace,
-        name,
-        fields=_fields(entry),
-        description=entry.source.description if entry else None,
-        owner=_owner(registry, entry),
-        source_uri=url.safe if url.kind == "postgres" else namespace,
-        rows=rows,
-        personal=_personal(entry),
-    )
+    dataset = _described(namespace, name, registry, entry)
+    dataset.source_uri = url.safe if url.kind == "postgres" else namespace
+    dataset.rows = rows
+    return dataset
