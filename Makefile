@@ -91,5 +91,5 @@ messages: $(STAMP)
 # (52 per warehouse engine; PostgreSQL when CDO_TEST_POSTGRES_URL names a server), a 2 GiB
 # file validated in bounded memory, and ten times the property-test examples.
 soak: $(STAMP)
-	CDO_SOAK_RUNS=13 CDO_LARGE_FILE_MB=2048 CDO_PROPERTY_SCALE=10 \
+	CDO_SOAK_RUNS=13 CDO_LARGE_FILE_MB=2048 CDO_LARGE_SUBMIT_MB=1024 CDO_PROPERTY_SCALE=10 \
 	  $(BIN)/pytest -q tests/test_soak.py tests/test_properties.py

@@ -173,37 +173,38 @@ def test_concurrent_submits_of_several_processes(
 
 
 LARGE_MB = int(os.environ.get("CDO_LARGE_FILE_MB", "192"))
+LARGE_SUBMIT_MB = int(os.environ.get("CDO_LARGE_SUBMIT_MB", "48"))
 PEAK_LIMIT_MB = 1024
+SUBMIT_PEAK_LIMIT_MB = 1536
+SCHEMA = {
+    "fields": [
+        {"name": "kod", "type": "string", "constraints": {"required": True, "pattern": "5\\d{5}"}},
+        {"name": "nazev", "type": "string"},
+        {"name": "obyvatel", "type": "integer", "constraints": {"minimum": 0}},
+        {"name": "rozloha", "type": "number", "decimalChar": ","},
+        {"name": "zalozeno", "type": "date", "format": "%d.%m.%Y"},
+    ]
+}
 
 
-def test_large_file_streams_in_bounded_memory(workdir: Path) -> None:
-    """A file of valid rows far larger than the memory it may use (2 GB in `make soak`,
-    CDO_LARGE_FILE_MB) is validated in full with a peak RSS under 1 GiB."""
-    schema = {
-        "fields": [
-            {
-                "name": "kod",
-                "type": "string",
-                "constraints": {"required": True, "pattern": "5\\d{5}"},
-            },
-            {"name": "nazev", "type": "string"},
-            {"name": "obyvatel", "type": "integer", "constraints": {"minimum": 0}},
-            {"name": "rozloha", "type": "number", "decimalChar": ","},
-            {"name": "zalozeno", "type": "date", "format": "%d.%m.%Y"},
-        ]
-    }
-    Path("schema.json").write_text(json.dumps(schema), "utf-8")
+def _large_file(path: Path, megabytes: int) -> int:
+    """A file of about ``megabytes`` of valid rows of ``SCHEMA``; its number of rows."""
     block = "".join(
         f"5{i:05d};Obec {i};{i};{i % 97},5;{i % 28 + 1}.{i % 12 + 1}.{1900 + i % 120}\n"
         for i in range(30_000)
     ).encode()
-    repeats = LARGE_MB * 1024 * 1024 // len(block) + 1
-    with Path("velky.csv").open("wb") as handle:
+    repeats = megabytes * 1024 * 1024 // len(block) + 1
+    with path.open("wb") as handle:
         handle.write(b"kod;nazev;obyvatel;rozloha;zalozeno\n")
         for _ in range(repeats):
             handle.write(block)
-    size_mb = Path("velky.csv").stat().st_size / 2**20
-    # The child's peak RSS, read in a parent of its own so no other test's peak counts.
+    return repeats * 30_000
+
+
+def _peak_of(*args: str) -> tuple[int, int, str, str]:
+    """Exit code, peak RSS in MiB, stderr and stdout of ``cdo ARGS``.
+
+    The child's peak is read in a parent of its own, so no other test's peak counts."""
     probe = (
         "import resource, subprocess, sys\n"
         "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
@@ -211,15 +212,49 @@ def test_large_file_streams_in_bounded_memory(workdir: Path) -> None:
         "print(done.returncode, peak, done.stderr[-2000:].replace('\\n', ' '), sep='\\n')\n"
         "print(done.stdout)\n"
     )
-    command = ["validate", "velky.csv", "--schema", "schema.json", "--format", "json"]
     result = subprocess.run(
-        [sys.executable, "-c", probe, sys.executable, "-m", "cdo_toolkit", *command],
+        [sys.executable, "-c", probe, sys.executable, "-m", "cdo_toolkit", *args],
         capture_output=True,
         text=True,
     )
     code, peak, stderr, stdout = result.stdout.split("\n", 3)
-    assert int(code) == 0, stderr or stdout[:2000]
+    return int(code), int(peak), stderr, stdout
+
+
+def test_large_file_streams_in_bounded_memory(workdir: Path) -> None:
+    """A file of valid rows far larger than the memory it may use (2 GB in `make soak`,
+    CDO_LARGE_FILE_MB) is validated in full with a peak RSS under 1 GiB."""
+    Path("schema.json").write_text(json.dumps(SCHEMA), "utf-8")
+    rows = _large_file(Path("velky.csv"), LARGE_MB)
+    size_mb = Path("velky.csv").stat().st_size / 2**20
+    code, peak, stderr, stdout = _peak_of(
+        "validate", "velky.csv", "--schema", "schema.json", "--format", "json"
+    )
+    assert code == 0, stderr or stdout[:2000]
     task = json.loads(stdout)["tasks"][0]
-    assert task["valid"] and task["stats"]["rows"] == repeats * 30_000, task
-    print(f"{size_mb:.0f} MiB, {task['stats']['rows']} rows: peak RSS {peak} MiB")  # with -s
-    assert int(peak) < PEAK_LIMIT_MB, f"peak RSS {peak} MiB for a {size_mb:.0f} MiB file"
+    assert task["valid"] and task["stats"]["rows"] == rows, task
+    print(f"{size_mb:.0f} MiB, {rows} rows: peak RSS {peak} MiB")  # with -s
+    assert peak < PEAK_LIMIT_MB, f"peak RSS {peak} MiB for a {size_mb:.0f} MiB file"
+
+
+def test_large_submission_loads_in_bounded_memory(
+    base_registry: Path,
+    warehouse_url: str,  # noqa: F811 - the fixture imported above
+) -> None:
+    """A large submission (1 GB in `make soak`, CDO_LARGE_SUBMIT_MB) is landed, validated,
+    loaded and reconciled with a peak RSS under 1.5 GiB: DuckDB stages and loads it under
+    a memory limit, PostgreSQL takes it batch by batch."""
+    source = SOURCE.replace("MODE", "replace").replace("  primaryKey: [kod]\n", "")
+    assert "primaryKey" not in source  # the repeated rows repeat their keys
+    (base_registry / "sources" / "mesta.yaml").write_text(source, "utf-8")
+    rows = _large_file(Path("velky.csv"), LARGE_SUBMIT_MB)
+    size_mb = Path("velky.csv").stat().st_size / 2**20
+    code, peak, stderr, stdout = _peak_of(
+        "--warehouse", warehouse_url, "submit", "mesta", "velky.csv", "--format", "json"
+    )
+    assert code == 0, stderr or stdout[:2000]
+    result = json.loads(stdout)
+    assert result["status"] == "accepted" and result["rows"] == rows, result["status"]
+    assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta")[0][0] == rows
+    print(f"{size_mb:.0f} MiB, {rows} rows: peak RSS {peak} MiB")  # with -s
+    assert peak < SUBMIT_PEAK_LIMIT_MB, f"peak RSS {peak} MiB for a {size_mb:.0f} MiB file"

@@ -1,7 +1,7 @@
 """A connection to the warehouse: DuckDB (embedded, one writer at a time) or PostgreSQL.
 
 One small interface over both: ``execute`` with parameters, ``transaction``, and
-``stage``, which bulk-loads a typed Arrow table into a temporary table ``incoming`` through
+``stage``, which bulk-loads typed Arrow batches into a temporary table ``incoming`` through
 the engine's own loader (a registered Arrow view for DuckDB, ``COPY`` for PostgreSQL).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
@@ -19,8 +19,12 @@ from cdo_toolkit.warehouse.url import WarehouseUrl
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from sqlglot import exp
 
 STAGE = "incoming"
+# DuckDB's memory while a submission is staged and loaded: beyond it, rows spill to its
+# temp directory. A 1M-row file (about 230 MB staged) stays wholly in memory.
+LIMIT_MEMORY = "SET memory_limit = '512MB'"
 
 
 class Warehouse:
@@ -176,42 +180,89 @@ class Warehouse:
         if self.kind == "postgres":
             self.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
-    def stage(self, frame: pa.Table, columns: list[tuple[str, str]]) -> None:
-        """Load ``frame`` into the temporary table ``incoming`` (inside the current transaction)."""
-        names = [name for name, _type in columns]
-        if self.kind == "duckdb":
-            self._connection.register("cdo_arrow", frame)
-            try:
-                from sqlglot import exp
+    @contextlib.contextmanager
+    def bounded_memory(self) -> Iterator[None]:
+        """DuckDB keeps at most the memory of ``LIMIT_MEMORY`` while the block runs, spilling the rest,
+        and checkpoints before the limit is lifted.
 
-                query = sql.select([sql.column(n) for n in names], exp.to_table("cdo_arrow"))
-                create = exp.Create(
-                    this=exp.to_table(STAGE),
-                    kind="TABLE",
-                    replace=True,
-                    expression=query,
-                    properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-                )
-                self._connection.execute(sql.render(create, "duckdb"))
-            finally:
-                self._connection.unregister("cdo_arrow")
+        Without a limit DuckDB caches what a large load writes, up to 80 % of the machine's
+        memory. PostgreSQL bounds its server's memory itself.
+        """
+        if self.kind != "duckdb":
+            yield
+            return
+        self._connection.execute(LIMIT_MEMORY)
+        try:
+            yield
+        finally:
+            # The checkpoint that writes the load into the database file would otherwise
+            # run when the connection closes, without the limit (+0.9 GB at 5M rows).
+            with contextlib.suppress(Exception):  # a connection that broke has no limit left
+                self._connection.execute("CHECKPOINT")
+                self._connection.execute("RESET memory_limit")
+
+    def staging_table(self) -> exp.Table:
+        """The temporary table ``incoming`` that :meth:`stage` fills."""
+        from sqlglot import exp
+
+        if self.kind == "duckdb":
+            return exp.Table(this=sql.ident(STAGE), db=sql.ident("main"), catalog=sql.ident("temp"))
+        return sql.table("pg_temp", STAGE)
+
+    def stage(self, batches: Iterable[pa.Table], columns: list[tuple[str, str]]) -> None:
+        """Load ``batches`` into the temporary table ``incoming``, one committed batch at a time.
+
+        Called outside a transaction on purpose: rows held by an open transaction stay in
+        DuckDB's memory, so a 5M-row file grew a submission to 3 GiB. Committed to a
+        temporary table, under :meth:`bounded_memory`, the rows DuckDB cannot keep go to its
+        temp directory instead. Nobody else sees the table, and a crash takes it away with
+        the connection, so the warehouse itself is changed only by the load's transaction.
+        """
+        from sqlglot import exp
+
+        stage = self.staging_table()
+        names = [name for name, _type in columns]
+        definitions = [exp.ColumnDef(this=sql.ident(n), kind=sql.data_type(t)) for n, t in columns]
+        create = exp.Create(this=exp.Schema(this=stage, expressions=definitions), kind="TABLE")
+        if self.kind == "duckdb":
+            create.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
+        self.execute(sql.render(exp.Drop(tables=[stage], kind="TABLE", exists=True), self.kind))
+        self.execute(sql.render(create, self.kind))
+        if self.kind == "duckdb":
+            insert = exp.Insert(
+                this=exp.Schema(this=stage, expressions=[sql.ident(n) for n in names]),
+                expression=sql.select([sql.column(n) for n in names], exp.to_table("cdo_arrow")),
+            )
+            statement = sql.render(insert, "duckdb")
+            for batch in batches:
+                self._connection.register("cdo_arrow", batch)
+                try:
+                    self._connection.execute(statement)
+                finally:
+                    self._connection.unregister("cdo_arrow")
             return
         import io
 
         import polars as pl
-
-        definition = sql.create_table("pg_temp", STAGE, columns, "postgres")
-        self.execute(sql.drop_table("pg_temp", STAGE, "postgres"))
-        self.execute(definition)
-        buffer = io.BytesIO()
-        data = pl.from_arrow(frame)
-        assert isinstance(data, pl.DataFrame)
-        data.write_csv(buffer, include_header=False, null_value="\\N", quote_style="non_numeric")
         from psycopg import sql as pgsql
 
-        statement = pgsql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
+        copy_statement = pgsql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
             pgsql.Identifier("pg_temp", STAGE),
             pgsql.SQL(", ").join(pgsql.Identifier(n) for n in names),
         )
-        with self._connection.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.write(buffer.getvalue())
+        for batch in batches:
+            buffer = io.BytesIO()
+            data = pl.from_arrow(batch)
+            assert isinstance(data, pl.DataFrame)
+            data.write_csv(
+                buffer, include_header=False, null_value="\\N", quote_style="non_numeric"
+            )
+            with self._connection.cursor() as cursor, cursor.copy(copy_statement) as copy:
+                copy.write(buffer.getvalue())
+
+    def drop_staging(self) -> None:
+        """Free what :meth:`stage` held (memory, or DuckDB's temp directory)."""
+        from sqlglot import exp
+
+        drop = exp.Drop(tables=[self.staging_table()], kind="TABLE", exists=True)
+        self.execute(sql.render(drop, self.kind))

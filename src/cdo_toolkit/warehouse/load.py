@@ -1,5 +1,8 @@
 """Loading a validated file into ``raw.<table>`` in one transaction, then reconciling.
 
+The rows are typed and staged first (:func:`stage`, batch by batch, into a temporary
+table), then moved into the table by :func:`load` inside the caller's transaction.
+
 Load modes: ``replace`` (the table becomes the file), ``append`` (rows added), ``upsert``
 (rows whose primary key is in the file are replaced, the others kept). Every row carries
 ``_cdo_submission_id``, so what a submission loaded can always be found again.
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import _
 from cdo_toolkit.warehouse import sql
-from cdo_toolkit.warehouse.connection import STAGE, Warehouse
+from cdo_toolkit.warehouse.connection import Warehouse
 
 if TYPE_CHECKING:
     import polars as pl
@@ -92,22 +95,63 @@ def _same_type(declared: str, actual: str) -> bool:
     return actual == declared or actual in aliases.get(declared, set())
 
 
-def load(
+@dataclass
+class Staged:
+    """What :func:`stage` put into the staging table, for the load to reconcile against."""
+
+    columns: list[tuple[str, str]]
+    numeric: list[str]
+    rows: int = 0
+    sums: dict[str, float] = field(default_factory=dict)
+
+
+def stage(
     warehouse: Warehouse,
     *,
-    table: str,
     fields: list[tuple[str, str]],
-    primary_key: list[str],
-    mode: str,
     frames: Iterator[pl.DataFrame],
     submission_id: int,
-) -> LoadResult:
-    """Stage, load and reconcile, inside the caller's transaction."""
+) -> Staged:
+    """Type the file's rows and stage them, before the load's transaction begins."""
     import polars as pl
+
+    staged = Staged(
+        columns=[*fields, (SUBMISSION_COLUMN, "integer")],
+        numeric=[name for name, field_type in fields if field_type in NUMERIC],
+    )
+
+    def batches() -> Iterator[Any]:
+        for frame in frames:
+            typed = frame.select(
+                [
+                    pl.col(name).cast(_polars_type(field_type), strict=False).alias(name)
+                    for name, field_type in fields
+                ]
+            ).with_columns(pl.lit(submission_id, dtype=pl.Int64).alias(SUBMISSION_COLUMN))
+            staged.rows += typed.height
+            for name in staged.numeric:
+                value = typed.get_column(name).cast(pl.Float64).sum()
+                staged.sums[name] = staged.sums.get(name, 0.0) + float(value or 0.0)
+            yield typed.to_arrow()
+
+    warehouse.stage(batches(), staged.columns)
+    return staged
+
+
+def load(
+    warehouse: Warehouse,
+    staged: Staged,
+    *,
+    table: str,
+    primary_key: list[str],
+    mode: str,
+    submission_id: int,
+) -> LoadResult:
+    """Move the staged rows into ``raw.<table>`` and reconcile, inside the caller's transaction."""
     from sqlglot import exp
 
     kind = warehouse.kind
-    columns = [*fields, (SUBMISSION_COLUMN, "integer")]
+    columns = staged.columns
     target = sql.table(RAW, table)
     # Concurrent loads of a table wait for each other; the first ones, for whoever creates
     # the schema. Loads of different tables into an existing schema do not wait.
@@ -129,81 +173,24 @@ def load(
             _("raw.{table} has other columns than the source's Table Schema").format(table=table),
             hint=_("the schema changed: submit with load_mode replace, or migrate the table"),
         )
-    rows = 0
-    sums: dict[str, float] = {}
-    numeric = [name for name, field_type in fields if field_type in NUMERIC]
-    staged = False
-    for frame in frames:
-        typed = frame.select(
-            [
-                pl.col(name).cast(_polars_type(field_type), strict=False).alias(name)
-                for name, field_type in fields
-            ]
-        ).with_columns(pl.lit(submission_id, dtype=pl.Int64).alias(SUBMISSION_COLUMN))
-        rows += typed.height
-        for name in numeric:
-            value = typed.get_column(name).cast(pl.Float64).sum()
-            sums[name] = sums.get(name, 0.0) + float(value or 0.0)
-        if not staged:
-            warehouse.stage(typed.to_arrow(), columns)
-            staged = True
-        else:
-            _stage_more(warehouse, typed, columns)
-    if not staged:
-        warehouse.stage(
-            pl.DataFrame(schema={n: _polars_type(t) for n, t in columns}).to_arrow(), columns
-        )
-    stage = exp.to_table(STAGE) if kind == "duckdb" else sql.table("pg_temp", STAGE)
+    source = warehouse.staging_table()
     names = [name for name, _type in columns]
     if mode == "upsert" and primary_key:
         keys = exp.Tuple(expressions=[sql.column(k) for k in primary_key])
-        inner = sql.select([sql.column(k) for k in primary_key], stage)
+        inner = sql.select([sql.column(k) for k in primary_key], source)
         delete = exp.Delete(
             this=target, where=exp.Where(this=exp.In(this=keys, query=exp.Subquery(this=inner)))
         )
         warehouse.execute(sql.render(delete, kind))
     insert = exp.Insert(
         this=exp.Schema(this=target, expressions=[sql.ident(n) for n in names]),
-        expression=sql.select([sql.column(n) for n in names], stage),
+        expression=sql.select([sql.column(n) for n in names], source),
     )
     warehouse.execute(sql.render(insert, kind))
     reconciliation = _reconcile(
-        warehouse, table, primary_key, numeric, rows, sums, submission_id, mode
+        warehouse, table, primary_key, staged.numeric, staged.rows, staged.sums, submission_id, mode
     )
-    return LoadResult(rows, f"{RAW}.{table}", reconciliation)
-
-
-def _stage_more(warehouse: Warehouse, typed: pl.DataFrame, columns: list[tuple[str, str]]) -> None:
-    """Append a further batch to the staging table."""
-    from sqlglot import exp
-
-    if warehouse.kind == "duckdb":
-        connection = warehouse._connection
-        connection.register("cdo_arrow", typed.to_arrow())
-        try:
-            names = [n for n, _t in columns]
-            insert = exp.Insert(
-                this=exp.Schema(
-                    this=exp.to_table(STAGE), expressions=[sql.ident(n) for n in names]
-                ),
-                expression=sql.select([sql.column(n) for n in names], exp.to_table("cdo_arrow")),
-            )
-            connection.execute(sql.render(insert, "duckdb"))
-        finally:
-            connection.unregister("cdo_arrow")
-        return
-    import io
-
-    from psycopg import sql as pgsql
-
-    buffer = io.BytesIO()
-    typed.write_csv(buffer, include_header=False, null_value="\\N", quote_style="non_numeric")
-    statement = pgsql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
-        pgsql.Identifier("pg_temp", STAGE),
-        pgsql.SQL(", ").join(pgsql.Identifier(n) for n, _t in columns),
-    )
-    with warehouse._connection.cursor() as cursor, cursor.copy(statement) as copy:
-        copy.write(buffer.getvalue())
+    return LoadResult(staged.rows, f"{RAW}.{table}", reconciliation)
 
 
 def _reconcile(

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,7 +291,7 @@ def _accept(
     typed_frames: Any,
 ) -> SubmitResult:
     from cdo_toolkit.validation.api import Options
-    from cdo_toolkit.warehouse.load import drift, load
+    from cdo_toolkit.warehouse.load import drift, load, stage
 
     source = entry.source
     schema = entry.schema or {}
@@ -302,34 +303,40 @@ def _accept(
     table_input = source_input(entry, landed.path, Options())
     try:
         meta.update(warehouse, submission_id, {"status": "loading"})
-        with warehouse.transaction():
-            result = load(
+        with warehouse.bounded_memory():
+            staged = stage(
                 warehouse,
-                table=source.warehouse.table,
                 fields=fields,
-                primary_key=primary_key,
-                mode=source.warehouse.load_mode.value,
                 frames=typed_frames(table_input),
                 submission_id=submission_id,
             )
-            warnings = drift(
-                previous, fields, result.rows, standard.max_volume_change if standard else None
-            )
-            meta.update(
-                warehouse,
-                submission_id,
-                {
-                    "status": "accepted",
-                    "finished_at": meta.now(),
-                    "rows": result.rows,
-                    "report": report_json,
-                    "reconciliation": json.dumps(
-                        {**result.reconciliation, "drift": warnings}, ensure_ascii=False
-                    ),
-                    "table_schema": json.dumps(fields),
-                    "message": "; ".join(warnings) or None,
-                },
-            )
+            with warehouse.transaction():
+                result = load(
+                    warehouse,
+                    staged,
+                    table=source.warehouse.table,
+                    primary_key=primary_key,
+                    mode=source.warehouse.load_mode.value,
+                    submission_id=submission_id,
+                )
+                warnings = drift(
+                    previous, fields, result.rows, standard.max_volume_change if standard else None
+                )
+                meta.update(
+                    warehouse,
+                    submission_id,
+                    {
+                        "status": "accepted",
+                        "finished_at": meta.now(),
+                        "rows": result.rows,
+                        "report": report_json,
+                        "reconciliation": json.dumps(
+                            {**result.reconciliation, "drift": warnings}, ensure_ascii=False
+                        ),
+                        "table_schema": json.dumps(fields),
+                        "message": "; ".join(warnings) or None,
+                    },
+                )
     except CdoError as error:
         _record_failure(warehouse, submission_id, str(error))
         raise
@@ -349,6 +356,11 @@ def _accept(
                 "the load was undone and the file stays in the landing zone; fix the cause and submit again"
             ),
         ) from None
+    finally:
+        # The staged copy is not needed once the load committed or failed; a connection
+        # that was lost has taken it away already.
+        with contextlib.suppress(Exception):
+            warehouse.drop_staging()
     return SubmitResult(
         submission_id,
         source.id,
