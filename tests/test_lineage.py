@@ -101,6 +101,26 @@ def test_facets_say_what_the_runs_did(cdo, shipped_registry: Path, shared: Path)
     assert "SELECT" in build["job"]["facets"]["sql"]["query"]
 
 
+def test_validation_against_a_schema_file_describes_its_types(cdo, workdir: Path) -> None:
+    schema = {
+        "fields": [
+            {"name": "kod", "type": "string"},
+            {"name": "obyvatel", "type": "integer"},
+            {"name": "zalozeno", "type": "date", "format": "%d.%m.%Y"},
+        ]
+    }
+    Path("schema.json").write_text(json.dumps(schema), "utf-8")
+    Path("obce.csv").write_text("kod;obyvatel;zalozeno\n563889;104261;1.1.1352\n", "utf-8")
+    assert cdo("validate", "obce.csv", "--schema", "schema.json").exit_code == 0
+    complete = [e for e in read_events(EVENTS) if e["eventType"] == "COMPLETE"][-1]
+    fields = complete["inputs"][0]["facets"]["schema"]["fields"]
+    assert [(f["name"], f["type"]) for f in fields] == [
+        ("kod", "string"),
+        ("obyvatel", "integer"),
+        ("zalozeno", "date"),
+    ]
+
+
 def test_failed_build_emits_fail_with_the_error(cdo, shipped_registry: Path, shared: Path) -> None:
     _submit_all(cdo)
     (shipped_registry / "builds" / "zastavky_obce.sql").write_text(

@@ -27,6 +27,11 @@ CASES = [
     (r"[]a]+", "]a"),
     (r"\\d", "\\d"),  # an escaped backslash stays one
     (r"[\w-]+", "Frýdlant-v-Čechách"),
+    (r"[a\D]+", "a!č"),  # a negation inside brackets becomes an alternative
+    (r"[a\D]+", "a۵"),
+    (r"[^\D]", "۵"),
+    (r"[\S\s]+", "č \u00a0x"),
+    (r"[,\W]+", ",č"),
 ]
 
 

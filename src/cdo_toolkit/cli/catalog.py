@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cdo_toolkit.cli.output import TextOrJson, console, escape, print_json
+from cdo_toolkit.cli.output import TextOrJson, TextOrJsonOption, console, escape, print_json
 from cdo_toolkit.i18n import _
 
 app = typer.Typer(
@@ -48,9 +48,7 @@ def export(
 @app.command("check")
 def check(
     ctx: typer.Context,
-    format: Annotated[
-        TextOrJson, typer.Option("--format", help="Output format.")
-    ] = TextOrJson.TEXT,
+    format: TextOrJsonOption = TextOrJson.TEXT,
 ) -> None:
     """Publication readiness of each public dataset: metadata and valid latest data.
 

@@ -34,6 +34,10 @@ class TableOrJson(StrEnum):
 
 TableOrJsonOption = Annotated[TableOrJson, typer.Option("--format", help="Output format.")]
 """The --format option of the commands that print a table or JSON."""
+TextOrJsonOption = Annotated[TextOrJson, typer.Option("--format", help="Output format.")]
+"""The --format option of the commands that print text or JSON."""
+FindingsFormatOption = Annotated[FindingsFormat, typer.Option("--format", help="Output format.")]
+"""The --format option of the commands that print findings (text, JSON, GitHub annotations)."""
 
 
 def console(*, stderr: bool = False) -> Console:

@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from cdo_toolkit.cli.output import FindingsFormat, console, print_findings, print_json
+from cdo_toolkit.cli.output import (
+    FindingsFormat,
+    FindingsFormatOption,
+    console,
+    print_findings,
+    print_json,
+)
 from cdo_toolkit.i18n import _, ngettext
 
 app = typer.Typer(help="Governance policies as code (policies/*.yaml).", no_args_is_help=True)
@@ -16,9 +22,7 @@ app = typer.Typer(help="Governance policies as code (policies/*.yaml).", no_args
 @app.command("check")
 def check(
     ctx: typer.Context,
-    format: Annotated[
-        FindingsFormat, typer.Option("--format", help="Output format.")
-    ] = FindingsFormat.TEXT,
+    format: FindingsFormatOption = FindingsFormat.TEXT,
     policies: Annotated[
         Path | None,
         typer.Option("--policies", metavar="PATH", help="Policy folder [default ./policies]."),

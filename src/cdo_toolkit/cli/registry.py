@@ -9,9 +9,11 @@ import typer
 
 from cdo_toolkit.cli.output import (
     FindingsFormat,
+    FindingsFormatOption,
     TableOrJson,
     TableOrJsonOption,
     TextOrJson,
+    TextOrJsonOption,
     console,
     escape,
     print_findings,
@@ -38,9 +40,7 @@ def _registry_path(ctx: typer.Context) -> Path:
 @app.command()
 def lint(
     ctx: typer.Context,
-    format: Annotated[
-        FindingsFormat, typer.Option("--format", help="Output format.")
-    ] = FindingsFormat.TEXT,
+    format: FindingsFormatOption = FindingsFormat.TEXT,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
 ) -> None:
     """Check every registry file; exit 0 clean, 1 findings, 2 unusable registry."""
@@ -136,9 +136,7 @@ def list_(
 def show(
     ctx: typer.Context,
     source_id: Annotated[str, typer.Argument(metavar="ID", help="Source id.")],
-    format: Annotated[
-        TextOrJson, typer.Option("--format", help="Output format.")
-    ] = TextOrJson.TEXT,
+    format: TextOrJsonOption = TextOrJson.TEXT,
 ) -> None:
     """Show everything the registry says of one source."""
     from cdo_toolkit.registry import load_valid, source_details

@@ -71,8 +71,8 @@ def with_report(dataset: Dataset, task: Task) -> Dataset:
     dataset.bytes = task.bytes
     dataset.null_counts = dict(task.missing)
     dataset.assertions = [a for a in task.assertions if a.get("assertion")]
-    if not dataset.fields and task.labels:
-        dataset.fields = [(label, "string") for label in task.labels]
+    if not dataset.fields:
+        dataset.fields = task.schema_fields or [(label, "string") for label in task.labels]
     return dataset
 
 

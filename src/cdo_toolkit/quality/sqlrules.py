@@ -67,37 +67,81 @@ def portable_pattern(pattern: str) -> str:
     Files are checked with Unicode classes, as Frictionless and Python check them: ``\\w``
     matches "č" and ``\\d`` any decimal digit. In SQL the same escapes are ASCII in DuckDB
     and depend on the locale in PostgreSQL, so the file and the warehouse disagreed. Ranges
-    of literal characters mean the same on every engine. ``\\D``, ``\\W``, ``\\S`` inside a
-    bracket expression have no such spelling and stay as they are.
+    of literal characters mean the same on every engine. A negation inside brackets
+    (``[a\\D]``) becomes an alternative (``(?:[a]|[^0-9…])``); inside negated brackets it has
+    no spelling without look-ahead, which DuckDB lacks, and stays as written, except for the
+    plain ``[^\\D]``.
     """
     out: list[str] = []
-    in_class = False
     i = 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\" and i + 1 < len(pattern):
             letter = pattern[i + 1]
             if letter in _SHORTHANDS:
-                body = _class_body(letter)
-                out.append(body if in_class else f"[{body}]")
-            elif letter.lower() in _SHORTHANDS and not in_class:
+                out.append(f"[{_class_body(letter)}]")
+            elif letter.lower() in _SHORTHANDS:
                 out.append(f"[^{_class_body(letter.lower())}]")
             else:
                 out.append(pattern[i : i + 2])
             i += 2
             continue
+        if char == "[":
+            end = _bracket_end(pattern, i)
+            if end > 0:
+                out.append(_portable_bracket(pattern[i : end + 1]))
+                i = end + 1
+                continue
         out.append(char)
-        if in_class and char == "]":
-            in_class = False
-        elif not in_class and char == "[":
-            in_class = True
-            # A "]" first in the brackets (after an optional "^") is a literal character.
-            for literal in "^]":
-                if i + 1 < len(pattern) and pattern[i + 1] == literal:
-                    out.append(literal)
-                    i += 1
         i += 1
     return "".join(out)
+
+
+def _bracket_end(pattern: str, start: int) -> int:
+    """The index of the "]" closing the bracket expression opened at ``start``; -1 if none."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":  # a "]" first in the brackets is literal
+        i += 1
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        if pattern[i] == "]":
+            return i
+        i += 1
+    return -1
+
+
+def _portable_bracket(bracket: str) -> str:
+    negated = bracket.startswith("[^")
+    inner = bracket[2 if negated else 1 : -1]
+    kept: list[str] = []
+    negations: list[str] = []
+    i = 0
+    while i < len(inner):
+        if inner[i] == "\\" and i + 1 < len(inner):
+            letter = inner[i + 1]
+            if letter in _SHORTHANDS:
+                kept.append(_class_body(letter))
+            elif letter.lower() in _SHORTHANDS:
+                negations.append(letter.lower())
+            else:
+                kept.append(inner[i : i + 2])
+            i += 2
+            continue
+        kept.append(inner[i])
+        i += 1
+    rest = "".join(kept)
+    if not negations:
+        return f"[{'^' if negated else ''}{rest}]"
+    if negated:
+        if not rest and len(negations) == 1:  # [^\D] is \d
+            return f"[{_class_body(negations[0])}]"
+        return bracket
+    alternatives = ([f"[{rest}]"] if rest else []) + [f"[^{_class_body(n)}]" for n in negations]
+    return f"(?:{'|'.join(alternatives)})"
 
 
 def ico_condition(column: Any) -> Any:

@@ -686,6 +686,7 @@ def _validate(
     text, schema = _open(source, opened, full_scan=full_scan)
     task.labels = text.labels
     task.fields = len(schema.fields)
+    task.schema_fields = [(f.name, f.type) for f in schema.fields]
     validation = TableValidation(source, schema, text, limits)
     for error in _label_errors(text.labels, schema, text.has_header):
         if validation.collector.count(error.type, error.field_name or "", 1):

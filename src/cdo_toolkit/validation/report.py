@@ -109,6 +109,8 @@ class Task:
     """Each rule checked, with its column, severity and how many rows failed it."""
     missing: dict[str, int] = field(default_factory=dict)
     """Missing cells per field."""
+    schema_fields: list[tuple[str, str]] = field(default_factory=list)
+    """The (name, Table Schema type) of each field the table was validated against."""
 
     @property
     def valid(self) -> bool:
