@@ -211,7 +211,8 @@ class TableValidation:
         """Rows with at least one row-level value error (several errors of a row count once)."""
         from cdo_toolkit.validation.pandera_bridge import pandera_schema
 
-        self.pandera = pandera_schema(self.row_rules, self._prepare_exprs(), self._blank())
+        self.stages = self._prepare_stages()
+        self.pandera = pandera_schema(self.row_rules, self._prepare, self._blank())
 
     # --- preparation ---------------------------------------------------------------
 
@@ -244,15 +245,19 @@ class TableValidation:
             ]
         )
 
-    def _prepare_exprs(self) -> list[pl.Expr]:
+    def _prepare_stages(self) -> tuple[list[pl.Expr], list[pl.Expr], list[str]]:
         """Raw text to typed (``v``), raw (``r``), missing (``m``) and parsed (``p``) columns.
 
-        Fast-path parsing only; fields parsed by Frictionless's reader get their columns
-        from :meth:`_with_fallbacks` before these run.
+        In two stages: the first parses each cell once into a scratch value (``t``) and
+        shape (``s``) column, the second derives ``v`` and ``p`` from them; the scratch
+        columns (the third item) are dropped. Fast-path parsing only; fields parsed by
+        Frictionless's reader get their columns from :meth:`_with_fallbacks` first.
         """
         import polars as pl
 
-        exprs: list[pl.Expr] = []
+        parse: list[pl.Expr] = []
+        derive: list[pl.Expr] = []
+        scratch: list[str] = []
         for spec in self.fields_present:
             if not spec.native:
                 continue
@@ -262,14 +267,26 @@ class TableValidation:
                 if spec.missing_values == ("",)
                 else raw.is_null() | missing_expr(spec, raw)
             )
-            value, parsed = parse_expr(spec, raw)
-            exprs += [
-                raw.alias(col("r", spec)),
-                missing.alias(col("m", spec)),
-                pl.when(parsed & ~missing).then(value).alias(col("v", spec)),
+            derive += [raw.alias(col("r", spec)), missing.alias(col("m", spec))]
+            if spec.type == "string":
+                derive += [
+                    pl.when(~missing).then(raw).alias(col("v", spec)),
+                    pl.lit(True).alias(col("p", spec)),
+                ]
+                continue
+            value, shape = parse_expr(spec, raw)
+            parse += [value.alias(col("t", spec)), shape.alias(col("s", spec))]
+            scratch += [col("t", spec), col("s", spec)]
+            parsed = pl.col(col("s", spec)) & pl.col(col("t", spec)).is_not_null()
+            derive += [
+                pl.when(parsed & ~missing).then(pl.col(col("t", spec))).alias(col("v", spec)),
                 parsed.fill_null(False).alias(col("p", spec)),
             ]
-        return exprs
+        return parse, derive, scratch
+
+    def _prepare(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        parse, derive, scratch = self.stages
+        return frame.with_columns(parse).with_columns(derive).drop(scratch)
 
     def _with_fallbacks(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Columns of the fields that Frictionless's reader parses, per distinct value."""
@@ -321,7 +338,7 @@ class TableValidation:
 
     def prepare(self, frame: pl.DataFrame) -> pl.DataFrame:
         """All prepared columns of ``frame``, residual cells parsed fully (for failing rows)."""
-        prepared = self._with_fallbacks(frame).with_columns(self._prepare_exprs())
+        prepared = self._prepare(self._with_fallbacks(frame).lazy()).collect()
         return self._residuals(prepared)
 
     # --- per batch -------------------------------------------------------------------
@@ -338,7 +355,7 @@ class TableValidation:
         summary = [self._blank().alias("blank"), *[pl.col(c) for c in self.kept_columns]]
         if self.count_missing:
             summary += [pl.col(col("m", s)).alias(f"miss{s.number}") for s in self.fields_present]
-        keep = frame.lazy().with_columns(self._prepare_exprs()).select(summary).collect()
+        keep = self._prepare(frame.lazy()).select(summary).collect()
         blank = keep.get_column("blank")
         if self.count_missing:
             for spec in self.fields_present:

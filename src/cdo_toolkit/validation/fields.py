@@ -233,31 +233,30 @@ def missing_expr(spec: FieldSpec, raw: pl.Expr) -> pl.Expr:
 
 
 def parse_expr(spec: FieldSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(typed value, parsed ok) on the fast path, for a natively parsed field.
+    """(typed value, shape) on the fast path, for a natively parsed non-string field.
+
+    A cell parses when its shape is right and its value is not null. The two are apart so
+    that the caller computes the value once: polars does not share a parse nested inside
+    another expression, and a date column's ``strptime`` ran twice.
 
     The fast path decides most cells with one cast or ``strptime``; where it says no to a
     cell that is not missing, :func:`residual_expr` decides again, on those rows only,
     with every form Frictionless accepts (``1_000``, integers beyond 64 bits, ISO
-    datetimes with offsets or fractions). ``parsed ok`` false after both is exactly a
+    datetimes with offsets or fractions). A cell not parsed after both is exactly a
     Frictionless ``type-error``.
     """
     import polars as pl
 
     kind = spec.type
-    if kind == "string":
-        return raw, pl.lit(True)
     if kind == "integer":
         text = raw if spec.bare_number else raw.str.replace_all(r"^[^-\d]*|\D*$", "")
-        value = text.cast(pl.Int64, strict=False)
-        return value, value.is_not_null()
+        return text.cast(pl.Int64, strict=False), pl.lit(True)
     if kind == "year":
         value = raw.cast(pl.Int64, strict=False)
-        ok = (raw.str.len_chars() == 4) & value.is_between(0, 9999)
-        return value, ok.fill_null(False)
+        return pl.when(value.is_between(0, 9999)).then(value), raw.str.len_chars() == 4
     if kind == "number":
         text, ok = _number_text_expr(spec, raw)
-        value = text.str.strip_chars().cast(pl.Float64, strict=False)
-        return value, ok & value.is_not_null()
+        return text.str.strip_chars().cast(pl.Float64, strict=False), ok
     if kind == "boolean":
         value = (
             pl.when(raw.is_in(list(spec.true_values)))
@@ -266,28 +265,27 @@ def parse_expr(spec: FieldSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
             .then(pl.lit(False))
             .otherwise(pl.lit(None, dtype=pl.Boolean))
         )
-        return value, value.is_not_null()
+        return value, pl.lit(True)
+    # Most dates and times are distinct, so strptime's cache of parsed values costs more
+    # than it saves.
     if kind == "date":
         fmt = "%Y-%m-%d" if spec.format == "default" else spec.format
-        value = raw.str.strptime(pl.Date, fmt, strict=False)
-        ok = raw.str.contains(strptime_regex(fmt)) & value.is_not_null()
-        return value, ok
+        value = raw.str.strptime(pl.Date, fmt, strict=False, cache=False)
+        return value, raw.str.contains(strptime_regex(fmt))
     if kind == "datetime":
         if spec.format == "default":
-            value = raw.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False)
-            ok = raw.str.contains(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$") & value.is_not_null()
-        else:
-            value = raw.str.strptime(pl.Datetime("us"), spec.format, strict=False)
-            ok = raw.str.contains(strptime_regex(spec.format)) & value.is_not_null()
-        return value, ok
+            value = raw.str.strptime(
+                pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S", strict=False, cache=False
+            )
+            return value, raw.str.contains(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+        value = raw.str.strptime(pl.Datetime("us"), spec.format, strict=False, cache=False)
+        return value, raw.str.contains(strptime_regex(spec.format))
     # time
     if spec.format == "default":
-        value = raw.str.strptime(pl.Time, "%H:%M:%S", strict=False)
-        ok = raw.str.contains(r"^\d{2}:\d{2}:\d{2}$") & value.is_not_null()
-    else:
-        value = raw.str.strptime(pl.Time, spec.format, strict=False)
-        ok = raw.str.contains(strptime_regex(spec.format)) & value.is_not_null()
-    return value, ok
+        value = raw.str.strptime(pl.Time, "%H:%M:%S", strict=False, cache=False)
+        return value, raw.str.contains(r"^\d{2}:\d{2}:\d{2}$")
+    value = raw.str.strptime(pl.Time, spec.format, strict=False, cache=False)
+    return value, raw.str.contains(strptime_regex(spec.format))
 
 
 def _number_text_expr(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

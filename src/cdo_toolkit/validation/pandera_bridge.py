@@ -17,7 +17,7 @@ cell once and evaluate the rules in a single parallel pass.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.validation.rules import Rule, polars_ok
@@ -30,7 +30,7 @@ CHECK_NAME = "table-schema"
 
 
 def pandera_schema(
-    rules: Sequence[Rule], prepare: Sequence[pl.Expr], blank: pl.Expr
+    rules: Sequence[Rule], prepare: Callable[[pl.LazyFrame], pl.LazyFrame], blank: pl.Expr
 ) -> pa.DataFrameSchema:
     """A Pandera schema whose one check passes a row that is blank or meets every rule.
 
@@ -43,7 +43,7 @@ def pandera_schema(
     passes = (blank | pl.all_horizontal([polars_ok(rule) for rule in rules])).alias("ok")
 
     def check(data: Any) -> pl.LazyFrame:
-        return data.lazyframe.with_columns(prepare).select(passes)  # type: ignore[no-any-return]
+        return prepare(data.lazyframe).select(passes)
 
     return pa.DataFrameSchema(checks=[pa.Check(check, name=CHECK_NAME)], strict=False, coerce=False)
 
