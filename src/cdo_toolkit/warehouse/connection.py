@@ -182,8 +182,8 @@ class Warehouse:
 
     @contextlib.contextmanager
     def bounded_memory(self) -> Iterator[None]:
-        """DuckDB keeps at most the memory of ``LIMIT_MEMORY`` while the block runs, spilling the rest,
-        and checkpoints before the limit is lifted.
+        """DuckDB keeps at most the memory of ``LIMIT_MEMORY`` while the block runs (spilling
+        the rest), and checkpoints before the limit is lifted.
 
         Without a limit DuckDB caches what a large load writes, up to 80 % of the machine's
         memory. PostgreSQL bounds its server's memory itself.
@@ -197,8 +197,11 @@ class Warehouse:
         finally:
             # The checkpoint that writes the load into the database file would otherwise
             # run when the connection closes, without the limit (+0.9 GB at 5M rows).
-            with contextlib.suppress(Exception):  # a connection that broke has no limit left
+            # A connection that broke has no limit left; a checkpoint that could not run
+            # (another transaction open) runs at the next one.
+            with contextlib.suppress(Exception):
                 self._connection.execute("CHECKPOINT")
+            with contextlib.suppress(Exception):
                 self._connection.execute("RESET memory_limit")
 
     def staging_table(self) -> exp.Table:
