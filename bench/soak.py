@@ -1,6 +1,6 @@
 """Soak benchmark: many submissions in sequence into one warehouse, nothing growing.
 
-1,000 small files (50 rows, upserted into one table by primary key) and then 20 files of
+1,000 small files (50 rows, appended to one table) and then 20 files of
 1M rows (the validation benchmark's dataset, one cell changed each time so that none is a
 duplicate) are submitted, in that order, into one warehouse, with lineage recorded.
 
@@ -156,7 +156,7 @@ def main() -> None:
             return time.perf_counter() - started
 
         print(f"warehouse: {url.safe}")
-        print(f"small submissions: {args.small} of 50 rows, upserted into one table")
+        print(f"small submissions: {args.small} of 50 rows, appended to one table")
         print(f"{'block':>9} {'median s':>9} {'p95 s':>7} {'RSS MiB':>8} {'history s':>10}")
         blocks: list[tuple[float, float, float]] = []
         small = work / "small.csv"

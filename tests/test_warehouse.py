@@ -360,11 +360,11 @@ def test_postgres_lost_mid_load_fails_cleanly_and_rerun_succeeds(
         assert statuses[-2] in {"failed", "interrupted"}, statuses
 
 
-def test_bounded_memory_lifts_its_limit_also_when_the_load_fails(tmp_path: Path) -> None:
+def test_staging_lifts_its_memory_limit_also_when_the_load_fails(tmp_path: Path) -> None:
     with Warehouse(parse_url(f"duckdb:///{tmp_path}/w.duckdb", tmp_path)) as warehouse:
         setting = "SELECT current_setting('memory_limit')"
         before = warehouse.execute(setting)[0][0]
-        with pytest.raises(RuntimeError), warehouse.bounded_memory():
+        with pytest.raises(RuntimeError), warehouse.staging():
             assert warehouse.execute(setting)[0][0] != before  # the limit holds inside
             raise RuntimeError("the load failed")
         assert warehouse.execute(setting)[0][0] == before

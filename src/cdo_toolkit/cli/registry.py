@@ -19,7 +19,6 @@ from cdo_toolkit.cli.output import (
     print_findings,
     print_json,
 )
-from cdo_toolkit.files import write_atomic
 from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import N_, _
 
@@ -242,6 +241,8 @@ def schema(
     from cdo_toolkit.registry.jsonschema import file_json_schema
 
     if out is not None:
+        from cdo_toolkit.files import write_atomic
+
         out.mkdir(parents=True, exist_ok=True)
         for name in SCHEMA_KINDS:
             target = out / f"{name}.schema.json"

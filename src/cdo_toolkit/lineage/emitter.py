@@ -176,9 +176,10 @@ class Emitter:
                 break
             delivered += 1
         remaining = lines[delivered:]
-        from cdo_toolkit.files import write_atomic
+        if remaining:
+            from cdo_toolkit.files import write_atomic
 
-        write_atomic(self.spool_path, "".join(f"{line}\n" for line in remaining), durable=True)
-        if not remaining:
+            write_atomic(self.spool_path, "".join(f"{line}\n" for line in remaining), durable=True)
+        else:
             self.spool_path.unlink()
         return delivered, len(remaining)

@@ -181,28 +181,30 @@ class Warehouse:
             self.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
     @contextlib.contextmanager
-    def bounded_memory(self) -> Iterator[None]:
-        """DuckDB keeps at most the memory of ``LIMIT_MEMORY`` while the block runs (spilling
-        the rest), and checkpoints before the limit is lifted.
+    def staging(self) -> Iterator[None]:
+        """The span of a staged load (:meth:`stage`, then the load's transaction).
 
-        Without a limit DuckDB caches what a large load writes, up to 80 % of the machine's
-        memory. PostgreSQL bounds its server's memory itself.
+        DuckDB keeps at most the memory of ``LIMIT_MEMORY`` meanwhile, spilling the rest.
+        Without a limit it caches what a large load writes, up to 80 % of the machine's
+        memory; PostgreSQL bounds its server's memory itself. At the end, whatever
+        happened, the staging table is dropped and DuckDB checkpoints before the limit is
+        lifted: the checkpoint would otherwise run when the connection closes, without the
+        limit (+0.9 GB at 5M rows).
         """
-        if self.kind != "duckdb":
-            yield
-            return
-        self._connection.execute(LIMIT_MEMORY)
+        if self.kind == "duckdb":
+            self._connection.execute(LIMIT_MEMORY)
         try:
             yield
         finally:
-            # The checkpoint that writes the load into the database file would otherwise
-            # run when the connection closes, without the limit (+0.9 GB at 5M rows).
-            # A connection that broke has no limit left; a checkpoint that could not run
-            # (another transaction open) runs at the next one.
+            # Each step on its own: a connection that broke has lost the table and the
+            # limit already, and a checkpoint that cannot run now runs at the next one.
             with contextlib.suppress(Exception):
-                self._connection.execute("CHECKPOINT")
-            with contextlib.suppress(Exception):
-                self._connection.execute("RESET memory_limit")
+                self._drop_staging()
+            if self.kind == "duckdb":
+                with contextlib.suppress(Exception):
+                    self._connection.execute("CHECKPOINT")
+                with contextlib.suppress(Exception):
+                    self._connection.execute("RESET memory_limit")
 
     def staging_table(self) -> exp.Table:
         """The temporary table ``incoming`` that :meth:`stage` fills."""
@@ -217,7 +219,7 @@ class Warehouse:
 
         Called outside a transaction on purpose: rows held by an open transaction stay in
         DuckDB's memory, so a 5M-row file grew a submission to 3 GiB. Committed to a
-        temporary table, under :meth:`bounded_memory`, the rows DuckDB cannot keep go to its
+        temporary table, within :meth:`staging`, the rows DuckDB cannot keep go to its
         temp directory instead. Nobody else sees the table, and a crash takes it away with
         the connection, so the warehouse itself is changed only by the load's transaction.
         """
@@ -229,7 +231,7 @@ class Warehouse:
         create = exp.Create(this=exp.Schema(this=stage, expressions=definitions), kind="TABLE")
         if self.kind == "duckdb":
             create.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
-        self.execute(sql.render(exp.Drop(tables=[stage], kind="TABLE", exists=True), self.kind))
+        self._drop_staging()
         self.execute(sql.render(create, self.kind))
         if self.kind == "duckdb":
             insert = exp.Insert(
@@ -263,8 +265,7 @@ class Warehouse:
             with self._connection.cursor() as cursor, cursor.copy(copy_statement) as copy:
                 copy.write(buffer.getvalue())
 
-    def drop_staging(self) -> None:
-        """Free what :meth:`stage` held (memory, or DuckDB's temp directory)."""
+    def _drop_staging(self) -> None:
         from sqlglot import exp
 
         drop = exp.Drop(tables=[self.staging_table()], kind="TABLE", exists=True)

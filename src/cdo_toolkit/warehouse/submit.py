@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,7 +302,7 @@ def _accept(
     table_input = source_input(entry, landed.path, Options())
     try:
         meta.update(warehouse, submission_id, {"status": "loading"})
-        with warehouse.bounded_memory():
+        with warehouse.staging():
             staged = stage(
                 warehouse,
                 fields=fields,
@@ -356,11 +355,6 @@ def _accept(
                 "the load was undone and the file stays in the landing zone; fix the cause and submit again"
             ),
         ) from None
-    finally:
-        # The staged copy is not needed once the load committed or failed; a connection
-        # that was lost has taken it away already.
-        with contextlib.suppress(Exception):
-            warehouse.drop_staging()
     return SubmitResult(
         submission_id,
         source.id,
