@@ -250,3 +250,17 @@ def test_ten_thousand_columns(workdir: Path) -> None:
     assert (task.fields, task.rows) == (count, 1)
     duplicates = [e for e in task.errors if e.type == "duplicate-label"]
     assert [(e.field_number, e.note) for e in duplicates] == [(count, 'at position "6"')]
+
+
+def test_json_documents_are_refused_with_what_to_do(workdir: Path, shared: Path) -> None:
+    """A JSON array of records (the ČNB history), a Table Schema given as the data, and
+    JSON saved under .csv: each a format error that says what to do, not a parse failure."""
+    history = _errors(shared / "data" / "real" / "cnb-kurzy" / "history.json")
+    assert history[0][0] == "format-error"
+    assert "JSON" in history[0][1] and "export the data as CSV" in history[0][1]
+    Path("schema.json").write_text('{"fields": [{"name": "a", "type": "string"}]}', "utf-8")
+    schema = _errors(Path("schema.json"))
+    assert schema[0][0] == "format-error" and "--schema" in schema[0][1]
+    Path("data.csv").write_text('[{"a": 1}, {"a": 2}]\n', "utf-8")
+    saved = _errors(Path("data.csv"))
+    assert saved[0][0] == "format-error" and "JSON" in saved[0][1]

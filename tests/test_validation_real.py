@@ -319,3 +319,16 @@ def test_police_accidents_headerless_with_sentinels(shared: Path) -> None:
         header=False,
     )
     assert errors == set()
+
+
+def test_cnb_rates_without_a_schema_are_read_as_a_table(shared: Path) -> None:
+    """A .txt file that detection finds to be a table gets a schema inferred from it as a
+    table (Frictionless alone takes .txt for text and infers no fields, so every column
+    would be an extra label)."""
+    from cdo_toolkit.validation.api import Options, validate
+
+    report = validate(str(REAL / "cnb-kurzy" / "denni_kurz.txt"), Options())
+    task = report.tasks[0]
+    assert task.labels == ["země", "měna", "množství", "kód", "kurz"]
+    assert report.valid, [e.message for e in task.errors][:3]
+    assert task.error_count == 0

@@ -104,6 +104,35 @@ def test_accepted_file_is_loaded_typed_and_recorded(
     ]
 
 
+def test_a_workbook_is_loaded_with_its_native_values(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    """The same rows as a workbook, numbers and dates typed natively in Excel, codes as
+    text: loaded as the CSV is."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    _registry(base_registry)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["kod", "nazev", "obyvatel", "rozloha", "zalozeno"])
+    sheet.append(["563889", "Liberec", 104261, 106.09, datetime(1352, 1, 1)])
+    sheet.append(["563510", "Jablonec", 45830, 31.38, "2.3.1866"])
+    book.save("mesta.xlsx")
+    result = cdo("--warehouse", warehouse_url, "submit", "mesta", "mesta.xlsx", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows"] == 2
+    rows = _rows(
+        warehouse_url, "SELECT kod, obyvatel, rozloha, zalozeno FROM raw.mesta ORDER BY kod"
+    )
+    assert [(r[0], r[1], r[2], str(r[3])) for r in rows] == [
+        ("563510", 45830, 31.38, "1866-03-02"),
+        ("563889", 104261, 106.09, "1352-01-01"),
+    ]
+
+
 def test_rejected_file_is_quarantined_not_loaded(
     cdo, base_registry: Path, warehouse_url: str
 ) -> None:

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.i18n import _
 from cdo_toolkit.validation.fields import SchemaSpec, missing_expr, parse_expr
-from cdo_toolkit.validation.reader import Dialect, TableText, open_csv, open_xlsx
+from cdo_toolkit.validation.reader import Dialect, TableText, open_csv
 from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.rules import Rule, col, schema_rules
 from cdo_toolkit.validation.source import Opened, SourceProblem, detect, open_binary
+from cdo_toolkit.validation.workbook import NATIVE_MARK, open_xlsx
 
 if TYPE_CHECKING:
     import polars as pl
@@ -268,16 +269,26 @@ class TableValidation:
                 else raw.is_null() | missing_expr(spec, raw)
             )
             derive += [raw.alias(col("r", spec)), missing.alias(col("m", spec))]
+            # A workbook's native value that the field refuses is a type error.
+            accepted = ~raw.str.starts_with(NATIVE_MARK).fill_null(False)
             if spec.type == "string":
-                derive += [
-                    pl.when(~missing).then(raw).alias(col("v", spec)),
-                    pl.lit(True).alias(col("p", spec)),
-                ]
+                if self.text.marks_native:
+                    derive += [
+                        pl.when(~missing & accepted).then(raw).alias(col("v", spec)),
+                        accepted.alias(col("p", spec)),
+                    ]
+                else:
+                    derive += [
+                        pl.when(~missing).then(raw).alias(col("v", spec)),
+                        pl.lit(True).alias(col("p", spec)),
+                    ]
                 continue
             value, shape = parse_expr(spec, raw)
             parse += [value.alias(col("t", spec)), shape.alias(col("s", spec))]
             scratch += [col("t", spec), col("s", spec)]
             parsed = pl.col(col("s", spec)) & pl.col(col("t", spec)).is_not_null()
+            if self.text.marks_native:
+                parsed = parsed & accepted
             derive += [
                 pl.when(parsed & ~missing).then(pl.col(col("t", spec))).alias(col("v", spec)),
                 parsed.fill_null(False).alias(col("p", spec)),
@@ -322,8 +333,10 @@ class TableValidation:
             residual = residual_expr(spec, pl.col(col("r", spec)))
             if residual is None:
                 continue
-            refused = prepared.select(~pl.col(col("p", spec)) & ~pl.col(col("m", spec))).to_series()
-            rows = refused.arg_true()
+            again = ~pl.col(col("p", spec)) & ~pl.col(col("m", spec))
+            if self.text.marks_native:
+                again = again & ~pl.col(col("r", spec)).str.starts_with(NATIVE_MARK)
+            rows = prepared.select(again).to_series().arg_true()
             if rows.len() == 0:
                 continue
             value, parsed = residual
@@ -455,7 +468,9 @@ class TableValidation:
                 (rule.params.get("message") or rule.note) if rule.kind == "row-rule" else rule.note
             )
             for local in locals_:
-                row_cells = ["" if v is None else str(v) for v in cells[local]]
+                row_cells = [
+                    "" if v is None else str(v).removeprefix(NATIVE_MARK) for v in cells[local]
+                ]
                 self.collector.add(
                     ReportError(
                         rule.error_type,
@@ -753,12 +768,11 @@ def _open(
 
     if opened.format == "xlsx":
         schema = source.schema
-        text = open_xlsx(opened, source.dialect, len(schema.fields) if schema else 0)
         if schema is None:
             from cdo_toolkit.validation.infer import infer_schema
 
             schema = infer_schema(source.path, None, source.dialect, None)
-        return text, schema
+        return open_xlsx(opened, source.dialect, len(schema.fields), schema.fields), schema
     encoding = source.encoding or detect_encoding(
         source.path, lambda: open_binary(opened), limit=None if full_scan else GUESS_BYTES
     )

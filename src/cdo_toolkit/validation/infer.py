@@ -48,6 +48,10 @@ def infer_schema(
         options["encoding"] = "utf-8" if encoding == "utf-8-sig" else encoding
     if opened is not None and opened.compression == "zip":
         options["innerpath"] = opened.member
+    if opened is not None and opened.format in ("csv", "tsv"):
+        # Read as what detection found: Frictionless takes a .txt or .dat file for text,
+        # not a table, and infers a schema with no fields.
+        options["format"] = "csv"
     try:
         resource = Resource(path=path.name, basepath=str(path.parent), **options)
         resource.infer()

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 BATCH_BYTES = 64 * 1024 * 1024
 """Bytes of CSV per batch: also the largest cell that can be read."""
-XLSX_BATCH_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -68,9 +67,11 @@ class TableText:
     batches: Iterator[pl.DataFrame]
     ragged: list[RaggedRow] = field(default_factory=list)
     bytes_read: int = 0
+    marks_native: bool = False
+    """Whether cells may start with ``workbook.NATIVE_MARK`` (a native value refused)."""
 
 
-def _column_names(width: int) -> list[str]:
+def column_names(width: int) -> list[str]:
     return [f"c{i}" for i in range(width)]
 
 
@@ -191,7 +192,7 @@ def open_csv(
         table.ragged.append(RaggedRow(int(row.number), cells))
         return "skip"
 
-    names = _column_names(width)
+    names = column_names(width)
     normalised = encoding.replace("-", "").replace("_", "").lower()
     utf8 = normalised in ("utf8", "utf8sig")
     # Records end at a newline outside quotes; with RFC 4180 quoting ("" inside quotes)
@@ -468,99 +469,6 @@ def _arrow_problem(exc: Exception, encoding: str) -> SourceProblem:
     )
 
 
-def open_xlsx(opened: Opened, dialect: Dialect, width_hint: int) -> TableText:
-    """Read an .xlsx sheet as text cells (numbers and dates written the way CSV exports write them)."""
-
-    try:
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(opened.path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise SourceProblem(
-            "format-error", _("the workbook cannot be opened: {reason}").format(reason=exc)
-        ) from None
-    sheet_name = dialect.sheet
-    try:
-        if isinstance(sheet_name, int):
-            sheet = workbook.worksheets[sheet_name - 1]
-        elif sheet_name:
-            sheet = workbook[sheet_name]
-        else:
-            sheet = workbook.worksheets[0]
-    except (KeyError, IndexError):
-        raise SourceProblem(
-            "source-error", _("the workbook has no sheet {sheet!r}").format(sheet=sheet_name)
-        ) from None
-    rows = sheet.iter_rows(values_only=True)
-    sample = [
-        _trimmed([_excel_text(v) for v in row])
-        for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)
-    ]
-    labels, header_records, has_header = header_of(sample, dialect)
-    width = len(labels) if has_header else width_hint
-    table = TableText(labels, has_header, max(width, 1), header_records + 1, None, None, iter(()))
-    import itertools
-
-    rows = itertools.chain(sample[header_records:], rows)
-
-    def batches() -> Iterator[pl.DataFrame]:
-        buffer: list[list[str]] = []
-        row_number = header_records
-        for row in rows:
-            row_number += 1
-            cells = [v if isinstance(v, str) else _excel_text(v) for v in row]
-            while len(cells) > table.width and cells[-1] == "":
-                cells.pop()
-            if len(cells) < table.width and any(cells):
-                cells += [""] * (table.width - len(cells))
-            if len(cells) != table.width:
-                if not any(cells):
-                    cells = [""] * table.width
-                else:
-                    table.ragged.append(RaggedRow(row_number, cells))
-                    continue
-            buffer.append(cells)
-            if len(buffer) >= XLSX_BATCH_ROWS:
-                yield _frame(buffer, table.width)
-                buffer = []
-        if buffer:
-            yield _frame(buffer, table.width)
-        workbook.close()
-
-    table.batches = batches()
-    table.bytes_read = opened.size
-    return table
-
-
-def _trimmed(cells: list[str]) -> list[str]:
-    while cells and cells[-1] == "":
-        cells.pop()
-    return cells
-
-
-def _frame(rows: list[list[str]], width: int) -> pl.DataFrame:
-    import polars as pl
-
-    names = _column_names(width)
-    return pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
-
-
-def _excel_text(value: Any) -> str:
-    from datetime import date, datetime, time
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
-
-
 def check_codec(encoding: str) -> str:
     try:
         return codecs.lookup(encoding).name
@@ -570,4 +478,4 @@ def check_codec(encoding: str) -> str:
         ) from None
 
 
-__all__ = ["Dialect", "Path", "RaggedRow", "TableText", "open_csv", "open_xlsx"]
+__all__ = ["Dialect", "Path", "RaggedRow", "TableText", "open_csv"]

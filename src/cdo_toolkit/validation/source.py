@@ -94,6 +94,9 @@ def _format_of(name: str, declared: str | None) -> str:
     return "tsv" if name.endswith(".tsv") else "csv"
 
 
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".geojson", ".jsonld")
+
+
 def _refuse_non_text(head: bytes, name: str) -> None:
     for magic, what in _BINARY_MAGIC.items():
         if head.startswith(magic):
@@ -113,6 +116,23 @@ def _refuse_non_text(head: bytes, name: str) -> None:
             "format-error",
             _(
                 "the file is an HTML or XML page, not a CSV table (was a web page saved instead of the data?)"
+            ),
+        )
+    if name.endswith(JSON_SUFFIXES) or text.startswith((b"[{", b"[[", b'{"', b"[\n", b"{\n")):
+        if b'"fields"' in head:
+            raise SourceProblem(
+                "format-error",
+                _(
+                    "the file is a Table Schema, not a table: give it with --schema "
+                    "and validate the data file"
+                ),
+            )
+        raise SourceProblem(
+            "format-error",
+            _(
+                "the file is a JSON document, not a CSV table; tables are read from CSV, "
+                "TSV, .csv.gz, .zip and .xlsx files: export the data as CSV, or validate a "
+                "data package through its datapackage.json"
             ),
         )
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))

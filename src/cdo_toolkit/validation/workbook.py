@@ -1,0 +1,209 @@
+"""Excel workbooks (.xlsx), read as Frictionless reads them: openpyxl in read-only mode, every
+row as wide as the sheet's used range, and cells with their native values.
+
+The engine checks text, so a native value becomes the text its field parses back to the
+same value (a date in the field's ``format``, a number with its ``decimalChar``, a boolean
+as the first of its ``trueValues``). A native value that Frictionless's field refuses (a
+number in a string field, a date with a time in a date field, a number in a boolean
+field) is written after :data:`NATIVE_MARK`, which the engine reads as a type error.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from cdo_toolkit.i18n import _
+from cdo_toolkit.validation.reader import (
+    HEADER_SAMPLE_ROWS,
+    Dialect,
+    RaggedRow,
+    TableText,
+    column_names,
+    header_of,
+)
+from cdo_toolkit.validation.source import Opened, SourceProblem
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from cdo_toolkit.validation.fields import FieldSpec
+
+BATCH_ROWS = 50_000
+
+NATIVE_MARK = "\x00"
+"""Starts the text of a workbook cell whose native value its field refuses, such as an
+IČO held as a number (it has lost its leading zeros) in a string field. No workbook string
+can hold the character, and no field parses text that starts with it."""
+
+Render = Callable[[Any], str]
+
+
+def open_xlsx(
+    opened: Opened,
+    dialect: Dialect,
+    width_hint: int,
+    fields: list[FieldSpec] | None = None,
+) -> TableText:
+    """Read an .xlsx sheet as text cells; ``fields`` (by position) decide how native
+    values are written."""
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(opened.path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise SourceProblem(
+            "format-error", _("the workbook cannot be opened: {reason}").format(reason=exc)
+        ) from None
+    sheet_name = dialect.sheet
+    try:
+        if isinstance(sheet_name, int):
+            sheet = workbook.worksheets[sheet_name - 1]
+        elif sheet_name:
+            sheet = workbook[sheet_name]
+        else:
+            sheet = workbook.worksheets[0]
+    except (KeyError, IndexError):
+        raise SourceProblem(
+            "source-error", _("the workbook has no sheet {sheet!r}").format(sheet=sheet_name)
+        ) from None
+    rows = sheet.iter_rows(values_only=True)
+    sample = [row for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)]
+    labels, header_records, has_header = header_of(
+        [[excel_text(v) for v in row] for row in sample], dialect
+    )
+    width = len(labels) if has_header else width_hint
+    table = TableText(labels, has_header, max(width, 1), header_records + 1, None, None, iter(()))
+    table.marks_native = bool(fields)
+    renders = [native_render(spec) for spec in fields or []]
+
+    def text_of(index: int, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        if value is None:
+            return ""
+        return renders[index](value) if index < len(renders) else excel_text(value)
+
+    def batches() -> Iterator[pl.DataFrame]:
+        buffer: list[list[str]] = []
+        row_number = header_records
+        for row in itertools.chain(sample[header_records:], rows):
+            row_number += 1
+            cells = [text_of(index, value) for index, value in enumerate(row)]
+            while len(cells) > table.width and cells[-1] == "":
+                cells.pop()
+            if len(cells) < table.width and any(cells):
+                cells += [""] * (table.width - len(cells))
+            if len(cells) != table.width:
+                if not any(cells):
+                    cells = [""] * table.width
+                else:
+                    table.ragged.append(
+                        RaggedRow(row_number, [c.removeprefix(NATIVE_MARK) for c in cells])
+                    )
+                    continue
+            buffer.append(cells)
+            if len(buffer) >= BATCH_ROWS:
+                yield _frame(buffer, table.width)
+                buffer = []
+        if buffer:
+            yield _frame(buffer, table.width)
+        workbook.close()
+
+    table.batches = batches()
+    table.bytes_read = opened.size
+    return table
+
+
+def native_render(spec: FieldSpec) -> Render:
+    """How a native (non-text) cell value of ``spec``'s column is written, as Frictionless's
+    field of that type reads it."""
+    kind, fmt = spec.type, spec.format
+    custom = fmt not in ("default", "any", "")
+
+    def refused(value: Any) -> str:
+        return NATIVE_MARK + excel_text(value)
+
+    if kind == "string":
+        return refused
+    if kind == "date":
+
+        def as_date(value: Any) -> str:
+            if isinstance(value, datetime):
+                if value.time() != time():
+                    return refused(value)
+                value = value.date()
+            if not isinstance(value, date):
+                return refused(value)
+            return value.strftime(fmt) if custom else value.isoformat()
+
+        return as_date
+    if kind == "datetime":
+
+        def as_datetime(value: Any) -> str:
+            if not isinstance(value, datetime):
+                return refused(value)
+            return value.strftime(fmt) if custom else value.isoformat()
+
+        return as_datetime
+    if kind == "time":
+
+        def as_time(value: Any) -> str:
+            if not isinstance(value, time):
+                return refused(value)
+            return value.strftime(fmt) if custom else value.isoformat()
+
+        return as_time
+    if kind in ("number", "integer"):
+
+        def as_number(value: Any) -> str:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return refused(value)
+            if kind == "integer":
+                if isinstance(value, float) and not value.is_integer():
+                    return refused(value)
+                return str(int(value))
+            return repr(value).replace(".", spec.decimal_char)
+
+        return as_number
+    if kind == "boolean":
+
+        def as_boolean(value: Any) -> str:
+            if not isinstance(value, bool):
+                return refused(value)
+            return spec.true_values[0] if value else spec.false_values[0]
+
+        return as_boolean
+    if kind == "year":
+
+        def as_year(value: Any) -> str:
+            # Frictionless takes any int from 0 to 9999 (True, an int, too).
+            if not isinstance(value, int):
+                return refused(value)
+            return f"{int(value):04d}" if 0 <= value <= 9999 else str(value)
+
+        return as_year
+    return excel_text
+
+
+def excel_text(value: Any) -> str:
+    """A cell as a CSV export writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _frame(rows: list[list[str]], width: int) -> pl.DataFrame:
+    import polars as pl
+
+    return pl.DataFrame(rows, schema=dict.fromkeys(column_names(width), pl.String), orient="row")

@@ -1,0 +1,231 @@
+"""Excel workbooks: read as Frictionless reads them (openpyxl, the sheet's full width, native
+cell values), checked for parity with Frictionless itself."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdo_toolkit.validation.api import Options
+from tests.conftest import SHARED
+from tests.parity import engine_errors, frictionless_errors
+
+REAL = SHARED / "data" / "real"
+
+SCHEMA: dict[str, Any] = {
+    "fields": [
+        {"name": "ico", "type": "string", "constraints": {"pattern": "[0-9]{8}"}},
+        {"name": "nazev", "type": "string", "constraints": {"required": True}},
+        {"name": "kapacita", "type": "integer", "constraints": {"minimum": 1}},
+        {"name": "prumer", "type": "number"},
+        {"name": "zahajeni", "type": "date"},
+        {"name": "bezbarierovy", "type": "boolean"},
+    ],
+    "primaryKey": ["ico"],
+}
+
+
+def _workbook(path: Path, rows: list[list[Any]], *, title: str = "skoly") -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _both(path: Path, schema: dict[str, Any] | None = None) -> set[Any]:
+    """Our errors, asserted equal to Frictionless's on the same workbook and schema."""
+    options = Options()
+    if schema is not None:
+        schema_path = path.with_suffix(".schema.json")
+        schema_path.write_text(json.dumps(schema), "utf-8")
+        options = Options(schema=schema_path)
+    ours = engine_errors(path, options)
+    theirs = frictionless_errors(path, schema=schema)
+    assert ours == theirs, sorted(ours ^ theirs, key=str)[:10]
+    return ours
+
+
+def test_typed_cells_against_a_schema(tmp_path: Path) -> None:
+    """Native numbers, dates and booleans are values of their fields; text codes keep
+    their leading zeros; wrong values are found where Frictionless finds them."""
+    book = _workbook(
+        tmp_path / "skoly.xlsx",
+        [
+            ["ico", "nazev", "kapacita", "prumer", "zahajeni", "bezbarierovy"],
+            ["00241121", "ZŠ Liberec", 120, 1.5, datetime(2015, 9, 1), True],
+            ["70891508", "MŠ Turnov", "120", "2,5", date(2001, 9, 1), False],
+            ["7089150", None, 0, 1, "1.9.2001", "ano"],
+            [None, None, None, None, None, None],
+            ["00241121", "ZŠ Semily", 80, 2.25, datetime(2010, 9, 1, 8, 30), None],
+        ],
+    )
+    errors = _both(book, SCHEMA)
+    assert errors == {
+        ("type-error", 3, "prumer"),
+        ("constraint-error", 4, "ico"),
+        ("constraint-error", 4, "nazev"),
+        ("constraint-error", 4, "kapacita"),
+        ("type-error", 4, "zahajeni"),
+        ("type-error", 4, "bezbarierovy"),
+        ("blank-row", 5, None),
+        ("primary-key", 5, None),  # Frictionless: a key of null cells
+        ("type-error", 6, "zahajeni"),
+        ("primary-key", 6, None),
+    }
+
+
+def test_blank_header_cells_of_the_sheet_width_are_blank_labels(tmp_path: Path) -> None:
+    """A sheet whose used range is wider than its header: the empty header cells are
+    blank labels, as in Frictionless, and not extra cells in every row."""
+    book = _workbook(
+        tmp_path / "siroky.xlsx",
+        [["kod", "nazev", None, None], ["1", "Liberec", None, None], ["2", "Jablonec", None, "x"]],
+    )
+    errors = _both(book)
+    assert ("blank-label", None, "field3") in errors
+    assert ("blank-label", None, "field4") in errors
+    assert not any(kind == "extra-cell" for kind, _row, _field in errors)
+
+
+def test_a_workbook_without_a_header_row_takes_the_schema_width(tmp_path: Path) -> None:
+    book = _workbook(tmp_path / "data.xlsx", [["a", 1], ["b", 2], ["c", 3]])
+    schema = {"fields": [{"name": "kod", "type": "string"}, {"name": "n", "type": "integer"}]}
+    errors = _both(book, schema)
+    # The first row is the header, as Frictionless reads it: labels a and 1 differ from
+    # the schema's names.
+    assert errors == {("incorrect-label", None, "kod"), ("incorrect-label", None, "n")}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "nehody-pcr-praha-2020/polozky-formulare-hlavicky-souboru.xlsx",
+        # Column numbers typed as numbers in text columns: type errors, as in Frictionless.
+        "rud-mf-2026/projekce_RUD_2026.xlsx",
+    ],
+)
+def test_real_workbooks_without_a_schema(name: str, shared: Path) -> None:
+    errors = _both(REAL / name)
+    assert errors, "the README lists this workbook's header defects"
+
+
+def test_a_code_typed_as_a_number_is_a_type_error_in_a_text_field(tmp_path: Path) -> None:
+    """An IČO the workbook holds as a number has lost its leading zeros: in a string field
+    it is a type error (as in Frictionless), shown as the workbook shows it; no constraint
+    is checked on it, and as a key it counts as missing (Frictionless's primary-key error)."""
+    from cdo_toolkit.validation.api import validate
+
+    book = _workbook(
+        tmp_path / "ico.xlsx",
+        [["ico", "nazev"], [241121, "ZŠ Liberec"], ["00241121", "ZŠ Semily"], [True, "MŠ"]],
+    )
+    schema = {
+        "fields": [
+            {"name": "ico", "type": "string", "constraints": {"pattern": "[0-9]{8}"}},
+            {"name": "nazev", "type": "string"},
+        ],
+        "primaryKey": ["ico"],
+    }
+    assert _both(book, schema) == {
+        ("type-error", 2, "ico"),
+        ("primary-key", 2, None),
+        ("type-error", 4, "ico"),
+        ("primary-key", 4, None),
+    }
+    schema_path = tmp_path / "ico.schema.json"
+    report = validate(str(book), Options(schema=schema_path))
+    cells = [
+        (e.row_number, e.cell, e.cells) for e in report.tasks[0].errors if e.type == "type-error"
+    ]
+    assert cells == [(2, "241121", ["241121", "ZŠ Liberec"]), (4, "true", ["true", "MŠ"])]
+
+
+def test_native_values_meet_czech_field_options(tmp_path: Path) -> None:
+    """Native dates, numbers and booleans are values of fields that read text in Czech
+    forms (dates as 1.9.2001, decimal commas, ano/ne); a native value a field refuses (a
+    date with a time in a date field, a fraction in an integer field, a number in a
+    boolean field) is a type error, as in Frictionless."""
+    from datetime import time as clock
+
+    schema = {
+        "fields": [
+            {"name": "zahajeni", "type": "date", "format": "%d.%m.%Y"},
+            {"name": "cas", "type": "time", "format": "%H.%M"},
+            {"name": "prumer", "type": "number", "decimalChar": ",", "groupChar": " "},
+            {"name": "kapacita", "type": "integer", "bareNumber": False},
+            {
+                "name": "bezbarierova",
+                "type": "boolean",
+                "trueValues": ["ano"],
+                "falseValues": ["ne"],
+            },
+            {"name": "rok", "type": "year"},
+            {"name": "aktualizace", "type": "datetime", "format": "%d.%m.%Y %H:%M"},
+        ]
+    }
+    book = _workbook(
+        tmp_path / "ceske.xlsx",
+        [
+            [f["name"] for f in schema["fields"]],
+            [datetime(2001, 9, 1), clock(8, 30), 1.25, 120, True, 2024, datetime(2024, 2, 1, 7, 5)],
+            ["1.9.2001", "8.30", "1 001,5", "120 míst", "ne", "2024", "1.2.2024 07:05"],
+            [datetime(2001, 9, 1, 8), 830, 3, 120.5, 1, 20245, date(2024, 2, 1)],
+        ],
+    )
+    assert _both(book, schema) == {
+        ("type-error", 4, "zahajeni"),
+        ("type-error", 4, "cas"),
+        ("type-error", 4, "kapacita"),
+        ("type-error", 4, "bezbarierova"),
+        ("type-error", 4, "rok"),
+    }
+
+
+def test_a_file_named_xlsx_that_is_no_workbook(tmp_path: Path) -> None:
+    text = tmp_path / "text.xlsx"
+    text.write_text("kod,nazev\n1,Liberec\n", "utf-8")
+    errors = engine_errors(text)
+    assert {kind for kind, _row, _field in errors} == {"format-error"}
+    import zipfile
+
+    archive = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("data.csv", "kod\n1\n")
+    errors = engine_errors(archive)
+    assert {kind for kind, _row, _field in errors} == {"format-error"}
+
+
+def test_cli_reports_a_workbook_row_and_column(tmp_path: Path, cdo) -> None:  # type: ignore[no-untyped-def]
+    book = _workbook(tmp_path / "skoly.xlsx", [["ico", "nazev"], ["0024112", "ZŠ Liberec"]])
+    schema = tmp_path / "schema.json"
+    schema.write_text(
+        json.dumps(
+            {
+                "fields": [
+                    {"name": "ico", "type": "string", "constraints": {"pattern": "[0-9]{8}"}},
+                    {"name": "nazev", "type": "string"},
+                ]
+            }
+        ),
+        "utf-8",
+    )
+    result = cdo("validate", str(book), "--schema", str(schema), "--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    (error,) = report["tasks"][0]["errors"]
+    assert (error["type"], error["rowNumber"], error["fieldName"], error["cell"]) == (
+        "constraint-error",
+        2,
+        "ico",
+        "0024112",
+    )
