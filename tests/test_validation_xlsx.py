@@ -191,6 +191,46 @@ def test_native_values_meet_czech_field_options(tmp_path: Path) -> None:
     }
 
 
+def test_an_empty_sheet_is_a_source_error_and_a_header_alone_is_valid(tmp_path: Path) -> None:
+    assert _both(_workbook(tmp_path / "empty.xlsx", [])) == {("source-error", None, None)}
+    assert _both(_workbook(tmp_path / "header.xlsx", [["kod", "nazev"]])) == set()
+
+
+def test_the_dialect_names_the_sheet(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
+    from cdo_toolkit.validation.fields import schema_spec
+    from cdo_toolkit.validation.reader import Dialect
+
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "poznamky"
+    notes.append(["Data jsou na listu data."])
+    data = book.create_sheet("data")
+    for row in (["kod", "pocet"], ["563889", 3], ["563510", "tři"]):
+        data.append(row)
+    book.save(tmp_path / "listy.xlsx")
+    schema = {"fields": [{"name": "kod", "type": "string"}, {"name": "pocet", "type": "integer"}]}
+    task = validate_table(
+        TableInput(
+            tmp_path / "listy.xlsx",
+            "listy",
+            "listy.xlsx",
+            schema_spec(schema),
+            Dialect(sheet="data"),
+            None,
+        ),
+        Limits(),
+    )
+    ours = {(e.type, e.row_number, e.field_name) for e in task.errors}
+    theirs = frictionless_errors(
+        tmp_path / "listy.xlsx", schema=schema, dialect={"excel": {"sheet": "data"}}
+    )
+    assert ours == theirs == {("type-error", 3, "pocet")}
+
+
 def test_a_file_named_xlsx_that_is_no_workbook(tmp_path: Path) -> None:
     text = tmp_path / "text.xlsx"
     text.write_text("kod,nazev\n1,Liberec\n", "utf-8")

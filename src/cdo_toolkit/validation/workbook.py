@@ -71,6 +71,9 @@ def open_xlsx(
         ) from None
     rows = sheet.iter_rows(values_only=True)
     sample = [row for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)]
+    if not sample:
+        workbook.close()
+        raise SourceProblem("source-error", _("the source is empty"))
     labels, header_records, has_header = header_of(
         [[excel_text(v) for v in row] for row in sample], dialect
     )
