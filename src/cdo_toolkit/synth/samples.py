@@ -235,15 +235,17 @@ def eroze_pud(rng: random.Random) -> Table:
     rows = []
     for m in MUNICIPALITIES:
         strong = rng.uniform(0, 40)
-        rows.append(
-            [
-                m.code,
-                czech_decimal(m.area_km2 * 100 * rng.uniform(0.1, 0.5), 1),
-                czech_decimal(strong, 1),
-                czech_decimal(rng.uniform(0, 100 - strong), 1),
-                czech_decimal(rng.uniform(0.5, 9), 2),
-            ]
-        )
+        row = [
+            m.code,
+            czech_decimal(m.area_km2 * 100 * rng.uniform(0.1, 0.5), 1),
+            czech_decimal(strong, 1),
+            czech_decimal(rng.uniform(0, 100 - strong), 1),
+            czech_decimal(rng.uniform(0.5, 9), 2),
+        ]
+        # Most municipalities' soil has not been assessed yet: valid, but incomplete.
+        if rng.random() < 0.6:
+            row[2:] = ["", "", ""]
+        rows.append(row)
     return header, rows
 
 
