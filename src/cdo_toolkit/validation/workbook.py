@@ -143,22 +143,15 @@ def native_render(spec: FieldSpec) -> Render:
             return value.strftime(fmt) if custom else value.isoformat()
 
         return as_date
-    if kind == "datetime":
+    if kind in ("datetime", "time"):
+        wanted = datetime if kind == "datetime" else time
 
-        def as_datetime(value: Any) -> str:
-            if not isinstance(value, datetime):
+        def as_moment(value: Any) -> str:
+            if not isinstance(value, wanted):
                 return refused(value)
             return value.strftime(fmt) if custom else value.isoformat()
 
-        return as_datetime
-    if kind == "time":
-
-        def as_time(value: Any) -> str:
-            if not isinstance(value, time):
-                return refused(value)
-            return value.strftime(fmt) if custom else value.isoformat()
-
-        return as_time
+        return as_moment
     if kind in ("number", "integer"):
 
         def as_number(value: Any) -> str:
