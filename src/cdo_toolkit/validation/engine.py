@@ -69,6 +69,8 @@ class TableInput:
     """Foreign-key targets by resource name; "" is the table itself."""
     notes: list[str] = field(default_factory=list)
     """What will not be checked and why, carried into the task."""
+    parts: tuple[Path, ...] = ()
+    """Further files of a multipart resource, read after ``path``."""
 
 
 class _Collector:
@@ -690,7 +692,12 @@ def validate_table(
     started = time.perf_counter()
     task = Task(name=source.name, place=source.place, notes=list(source.notes))
     try:
-        opened = detect(source.path, declared_format=source.format)
+        opened = detect(
+            source.path,
+            declared_format=source.format,
+            parts=source.parts,
+            header=source.dialect.header,
+        )
     except SourceProblem as problem:
         task.seconds = time.perf_counter() - started
         return _source_error(task, problem, limits)

@@ -53,7 +53,14 @@ def infer_schema(
         # not a table, and infers a schema with no fields.
         options["format"] = "csv"
     try:
-        resource = Resource(path=path.name, basepath=str(path.parent), **options)
+        base = path.parent
+        if opened is not None and opened.parts:
+            import os
+
+            files = [path, *opened.parts]
+            base = Path(os.path.commonpath([f.parent for f in files]))
+            options["extrapaths"] = [str(f.relative_to(base)) for f in opened.parts]
+        resource = Resource(path=str(path.relative_to(base)), basepath=str(base), **options)
         resource.infer()
         descriptor = resource.schema.to_descriptor()
     except Exception as exc:  # Frictionless raises its own exception types for unreadable files

@@ -74,10 +74,27 @@ def _dialect(resource: dict[str, Any]) -> Dialect:
     )
 
 
+def _resolve_parts(
+    base: Path, value: Any, options: Options
+) -> tuple[list[Path] | None, str | None]:
+    """The local files of a resource path (several for a multipart resource), or the
+    reason they may not be read."""
+    paths = value if isinstance(value, list) and value else [value]
+    if len(paths) > 1 and any(isinstance(v, str) and is_remote(v) for v in paths):
+        return None, _("remote multipart resources are not supported")
+    files: list[Path] = []
+    for item in paths:
+        local, problem = _resolve(base, item, options)
+        if problem or local is None:
+            return None, problem
+        files.append(local)
+    return files, None
+
+
 def _resolve(base: Path, value: Any, options: Options) -> tuple[Path | None, str | None]:
     """The local file of a resource path, or the reason it may not be read."""
     if not isinstance(value, str):
-        return None, _("only single-file resources are supported")
+        return None, _("a resource path must be a string or a list of strings")
     if is_remote(value):
         return None, _("the resource is remote ({url}); pass --allow-remote to fetch it").format(
             url=value
@@ -102,8 +119,9 @@ def validate_package(path: Path, options: Options, progress: Progress | None = N
     tasks: dict[str, Task] = {}
     for number, resource in enumerate(resources, start=1):
         name = resource.get("name") or f"resource{number}"
-        local, problem = _resolve(base, resource.get("path"), options)
-        place = str(resource.get("path"))
+        files, problem = _resolve_parts(base, resource.get("path"), options)
+        path_value = resource.get("path")
+        place = ", ".join(path_value) if isinstance(path_value, list) else str(path_value)
         if problem:
             task = Task(name=name, place=place)
             task.errors = [ReportError("scheme-error", note=problem)]
@@ -111,7 +129,7 @@ def validate_package(path: Path, options: Options, progress: Progress | None = N
             task.summary = {("scheme-error", ""): 1}
             tasks[name] = task
             continue
-        assert local is not None
+        assert files is not None
         schema = resource.get("schema")
         if isinstance(schema, str):
             schema_path, schema_problem = _resolve(base, schema, options)
@@ -125,7 +143,8 @@ def validate_package(path: Path, options: Options, progress: Progress | None = N
         else:
             spec = schema_spec(schema) if isinstance(schema, dict) else None
         inputs[name] = TableInput(
-            path=local,
+            path=files[0],
+            parts=tuple(files[1:]),
             name=name,
             place=place,
             schema=spec,

@@ -259,7 +259,7 @@ def open_csv(
             stream.close()
 
     def pieces() -> Iterator[memoryview]:
-        if opened.compression is None and opened.size > 0:
+        if opened.compression is None and not opened.parts and opened.size > 0:
             yield from _mapped_chunks(opened.path, CHUNK_BYTES)
         else:
             with open_binary(opened) as stream:

@@ -53,14 +53,43 @@ class Opened:
     """None, gzip or zip."""
     member: str | None = None
     size: int = 0
+    parts: tuple[Path, ...] = ()
+    """Further files whose rows continue the table: a multipart resource of a Data
+    Package, its parts read one after the other as one text."""
+    part_headers: bool = False
+    """Whether the first line of each further part is a header, skipped (as Frictionless
+    does for CSV with a header)."""
 
 
 def is_remote(place: str) -> bool:
     return "://" in place and not place.startswith("file://")
 
 
-def detect(path: Path, *, declared_format: str | None = None) -> Opened:
-    """Decide what ``path`` is, refusing what is no table."""
+def detect(
+    path: Path,
+    *,
+    declared_format: str | None = None,
+    parts: tuple[Path, ...] = (),
+    header: bool | None = None,
+) -> Opened:
+    """Decide what ``path`` is (with the further ``parts`` of a multipart resource, whose
+    dialect says ``header``), refusing what is no table."""
+    if parts:
+        first = detect(path, declared_format=declared_format)
+        rest = [detect(part, declared_format=declared_format) for part in parts]
+        if any(o.compression or o.format == "xlsx" for o in [first, *rest]):
+            raise SourceProblem(
+                "scheme-error",
+                _("the parts of a multipart resource must be plain CSV or TSV files"),
+            )
+        return Opened(
+            path,
+            first.format,
+            None,
+            size=first.size + sum(o.size for o in rest),
+            parts=tuple(parts),
+            part_headers=header is not False and first.format == "csv",
+        )
     if not path.exists():
         raise SourceProblem("scheme-error", _("file not found: {path}").format(path=path))
     if path.is_dir():
@@ -227,4 +256,44 @@ def open_binary(opened: Opened) -> IO[bytes]:
         archive = zipfile.ZipFile(opened.path)
         assert opened.member is not None
         return io.BufferedReader(LimitedReader(archive.open(opened.member), opened.size), 1 << 20)
+    if opened.parts:
+        return io.BufferedReader(
+            _Chained([opened.path, *opened.parts], opened.part_headers), 1 << 20
+        )
     return opened.path.open("rb")
+
+
+class _Chained(io.RawIOBase):
+    """The bytes of several files, one after the other; with ``skip_headers``, without
+    the first line of each file after the first."""
+
+    def __init__(self, paths: list[Path], skip_headers: bool) -> None:
+        self._paths = list(paths)
+        self._skip = skip_headers
+        self._opened = 0
+        self._current: IO[bytes] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if self._current is None:
+                if not self._paths:
+                    return 0
+                self._current = self._paths.pop(0).open("rb")
+                self._opened += 1
+                if self._skip and self._opened > 1:
+                    self._current.readline()
+            data = self._current.read(len(buffer))
+            if data:
+                buffer[: len(data)] = data
+                return len(data)
+            self._current.close()
+            self._current = None
+
+    def close(self) -> None:
+        if self._current is not None:
+            self._current.close()
+            self._current = None
+        super().close()
