@@ -61,6 +61,37 @@ def test_add_infers_czech_types_and_passes_lint(cdo, base_registry: Path) -> Non
     assert lint(base_registry).findings == []
 
 
+def test_add_from_a_workbook_then_validate_it(cdo, base_registry: Path) -> None:
+    """An .xlsx with codes as text, native numbers and dates, and ano/ne: the entry says
+    xlsx, dates are dates, codes keep their zeros, and the workbook validates against it."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ico", "nazev", "zahajeni", "castka", "otevreno"])
+    sheet.append(["00241121", "Obec Černošice", datetime(2024, 2, 1), 12.5, "ano"])
+    sheet.append(["70891508", "Liberecký kraj", datetime(2023, 12, 15), 1234.5, "ne"])
+    book.save("podniky.xlsx")
+    result = cdo(
+        "registry", "add", "podniky", "--from", "podniky.xlsx", "--guarantor", "gis",
+        "--theme", "economy",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    assert entry["format"] == "xlsx" and "encoding" not in entry
+    fields = {f["name"]: f for f in entry["schema"]["fields"]}
+    assert fields["ico"] == {"name": "ico", "type": "string", "constraints": {"pattern": r"\d{8}"}}
+    assert fields["zahajeni"]["type"] == "date"
+    assert fields["castka"]["type"] == "number"
+    assert fields["otevreno"]["type"] == "boolean"
+    assert lint(base_registry).findings == []
+    checked = cdo("validate", "podniky.xlsx", "--source", "podniky")
+    assert checked.exit_code == 0, checked.output
+
+
 def test_add_refuses_to_overwrite(cdo, base_registry: Path) -> None:
     Path("skoly.csv").write_text("a,b\n1,2\n", "utf-8")
     before = (base_registry / "sources" / "skoly.yaml").read_bytes()
@@ -103,6 +134,9 @@ def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_regist
     assert missing.exit_code == 2 and "file chybi.csv not found" in missing.output
     theme = cdo("registry", "add", "nova", "--from", "x.csv", "--guarantor", "gis")
     assert theme.exit_code == 2 and "pass --theme" in theme.output
+    Path("x.ods").write_bytes(b"PK\x03\x04")
+    other = cdo("registry", "add", "nova", "--from", "x.ods", "--guarantor", "gis")
+    assert other.exit_code == 2 and "only CSV, TSV and Excel files" in other.output
 
 
 def test_add_real_czech_file_utf16(cdo, base_registry: Path, shared: Path) -> None:

@@ -26,12 +26,13 @@ IANA = "http://www.iana.org/assignments/media-types"
 RUIAN = "https://linked.cuzk.cz/resource/ruian"
 TERMS = "https://data.gov.cz/podmínky-užití"
 
-FILE_TYPES = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xlsx": "XLSX"}
+FILE_TYPES = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xlsx": "XLSX", "xls": "XLS"}
 MEDIA_TYPES = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
 }
 # Licence → (copyright of the content, database as a work, the maker's sui generis right).
 LICENCE_TERMS = {

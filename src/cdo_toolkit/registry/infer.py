@@ -7,7 +7,8 @@ for Czech data, looking at the sampled values themselves:
   of their length, instead of integers that would lose the zeros;
 * decimal commas (``12,5``, ``1 234,50``) become numbers with ``decimalChar``/``groupChar``;
 * dates like ``1.2.2024`` become dates with ``format: "%d.%m.%Y"``;
-* ``ano``/``ne`` become booleans.
+* ``ano``/``ne`` become booleans;
+* a workbook's date column (datetimes at midnight) becomes a date.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ SAMPLE_ROWS = 5000
 _LEADING_ZERO = re.compile(r"^0\d+$")
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}([ \u00a0]\d{3})*(,\d+)?$|^[-+]?\d+(,\d+)?$")
 _CZECH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CZECH_DATETIME = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}$")
 _BOOLEANS = ({"ano", "Ano", "ANO"}, {"ne", "Ne", "NE"})
 
@@ -49,6 +51,10 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
         refined["type"] = "string"
         if len(lengths) == 1:
             refined["constraints"] = {"pattern": rf"\d{{{lengths.pop()}}}"}
+        return refined
+    if kind == "datetime" and all(_ISO_DATE.match(v) for v in present):
+        # A workbook's date cells are datetimes at midnight: the column holds dates.
+        refined["type"] = "date"
         return refined
     if kind == "string":
         if all(_DECIMAL_COMMA.match(v) for v in present) and any("," in v for v in present):
@@ -115,6 +121,42 @@ def infer_csv(path: Path) -> dict[str, Any]:
         "dialect": {"delimiter": sniffed.delimiter},
         "schema": {"fields": refined},
     }
+
+
+def infer_workbook(path: Path) -> dict[str, Any]:
+    """Format and Table Schema of the first sheet of an .xlsx or .xls workbook."""
+    import itertools
+
+    from frictionless import describe
+
+    from cdo_toolkit.validation.reader import Dialect as TableDialect
+    from cdo_toolkit.validation.source import SourceProblem, detect
+    from cdo_toolkit.validation.workbook import excel_text, sheet_rows
+
+    try:
+        opened = detect(path)
+        rows, close = sheet_rows(opened, TableDialect())
+        try:
+            sample = [
+                [excel_text(v) for v in row] for row in itertools.islice(rows, SAMPLE_ROWS + 1)
+            ][1:]
+        finally:
+            close()
+        resource = describe(str(path), type="resource")
+    except SourceProblem as problem:
+        raise CdoError(f"{display_path(path)}: {problem.note}") from None
+    except Exception as exc:  # Frictionless raises its own exception types for any bad file
+        raise CdoError(
+            _("cannot describe {file}: {reason}").format(file=display_path(path), reason=exc)
+        ) from None
+    fields = resource.schema.to_descriptor().get("fields", [])  # type: ignore[attr-defined]
+    if not fields:
+        raise CdoError(_("{file}: no columns found").format(file=display_path(path)))
+    refined = []
+    for index, field in enumerate(fields):
+        values = [row[index] for row in sample if index < len(row)]
+        refined.append(refine_field(field, values))
+    return {"format": opened.format, "dialect": {}, "schema": {"fields": refined}}
 
 
 def _pick(option: str | None, default: str | None, known: dict[str, Any], what: str) -> str:
@@ -189,8 +231,8 @@ def build_entry(
         "licence": (defaults.licence if defaults else None) or "CC-BY-4.0",
         "access": "internal",
         "personal_data": False,
-        "format": "csv",
-        "encoding": inferred["encoding"],
+        "format": inferred.get("format", "csv"),
+        **({"encoding": inferred["encoding"]} if "encoding" in inferred else {}),
         "dialect": inferred["dialect"],
         "schema": inferred["schema"],
         "warehouse": {"table": table, "load_mode": "replace"},
@@ -236,14 +278,15 @@ def add_source(
         )
     if not data_file.is_file():
         raise CdoError(_("file {file} not found").format(file=display_path(data_file)))
-    if data_file.suffix.lower() not in (".csv", ".tsv", ".txt"):
+    suffix = data_file.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".xls"):
         raise CdoError(
-            _("{file}: only CSV and TSV files can be described for now").format(
+            _("{file}: only CSV, TSV and Excel files can be described").format(
                 file=display_path(data_file)
             ),
-            hint=_("save the sheet as CSV (UTF-8) and try again"),
+            hint=_("save the data as CSV (UTF-8) and try again"),
         )
-    inferred = infer_csv(data_file)
+    inferred = infer_workbook(data_file) if suffix in (".xlsx", ".xls") else infer_csv(data_file)
     entry = build_entry(
         registry,
         source_id,

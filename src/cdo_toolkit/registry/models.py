@@ -214,7 +214,7 @@ class Dialect(_Model):
     )
     comment_char: str | None = Field(default=None, min_length=1)
     sheet: str | int | None = Field(
-        default=None, description="Sheet name or number of an .xlsx file."
+        default=None, description="Sheet name or number of an .xlsx or .xls file."
     )
 
 
@@ -258,6 +258,7 @@ class FileFormat(StrEnum):
     CSV = "csv"
     TSV = "tsv"
     XLSX = "xlsx"
+    XLS = "xls"
     JSON = "json"
 
 

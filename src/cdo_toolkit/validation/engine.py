@@ -25,7 +25,7 @@ from cdo_toolkit.validation.reader import Dialect, TableText, open_csv
 from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.rules import Rule, col, schema_rules
 from cdo_toolkit.validation.source import Opened, SourceProblem, detect, open_binary
-from cdo_toolkit.validation.workbook import NATIVE_MARK, open_xlsx
+from cdo_toolkit.validation.workbook import NATIVE_MARK, open_workbook
 
 if TYPE_CHECKING:
     import polars as pl
@@ -773,13 +773,15 @@ def _open(
     """Start reading the table: the encoding, delimiter and schema decided, the header read."""
     from cdo_toolkit.validation.sniff import SAMPLE_BYTES, detect_delimiter, detect_encoding
 
-    if opened.format == "xlsx":
+    if opened.format in ("xlsx", "xls"):
         schema = source.schema
         if schema is None:
             from cdo_toolkit.validation.infer import infer_schema
+            from cdo_toolkit.validation.workbook import check_workbook
 
+            check_workbook(opened, source.dialect)
             schema = infer_schema(source.path, None, source.dialect, None)
-        return open_xlsx(opened, source.dialect, len(schema.fields), schema.fields), schema
+        return open_workbook(opened, source.dialect, len(schema.fields), schema.fields), schema
     encoding = source.encoding or detect_encoding(
         source.path, lambda: open_binary(opened), limit=None if full_scan else GUESS_BYTES
     )

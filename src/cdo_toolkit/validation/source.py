@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import N_, _
 
 MAX_EXPANDED_BYTES = 16 * 1024**3
 """A compressed file may expand to at most this much (16 GiB) ..."""
@@ -22,14 +22,17 @@ MAX_EXPANSION_RATIO = 200
 """... and to at most this many times its compressed size once past 64 MiB."""
 _RATIO_FLOOR = 64 * 1024**2
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+"""How an old Office file (.xls, .doc) starts."""
+# What a file starting with these bytes is, translated where it is shown.
 _BINARY_MAGIC = {
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\xd0\xcf\x11\xe0": "an old Excel or Word file (.xls/.doc)",
-    b"\x7fELF": "a program",
-    b"MZ": "a Windows program",
+    b"%PDF": N_("a PDF document"),
+    b"\x89PNG": N_("a PNG image"),
+    b"\xff\xd8\xff": N_("a JPEG image"),
+    b"GIF8": N_("a GIF image"),
+    OLE_MAGIC: N_("an old Excel or Word file (.xls/.doc) not named .xls"),
+    b"\x7fELF": N_("a program"),
+    b"MZ": N_("a Windows program"),
 }
 
 
@@ -48,7 +51,7 @@ class Opened:
 
     path: Path
     format: str
-    """csv, tsv or xlsx."""
+    """csv, tsv, xlsx or xls."""
     compression: str | None
     """None, gzip or zip."""
     member: str | None = None
@@ -77,7 +80,7 @@ def detect(
     if parts:
         first = detect(path, declared_format=declared_format)
         rest = [detect(part, declared_format=declared_format) for part in parts]
-        if any(o.compression or o.format == "xlsx" for o in [first, *rest]):
+        if any(o.compression or o.format in ("xlsx", "xls") for o in [first, *rest]):
             raise SourceProblem(
                 "scheme-error",
                 _("the parts of a multipart resource must be plain CSV or TSV files"),
@@ -107,6 +110,8 @@ def detect(
         return Opened(path, _format_of(inner, declared_format), "gzip", size=size)
     if name.endswith(".zip"):
         return _zip_member(path, declared_format, size)
+    if head.startswith(OLE_MAGIC) and (name.endswith(".xls") or declared_format == "xls"):
+        return Opened(path, "xls", None, size=size)
     if name.endswith(".xlsx") or declared_format == "xlsx":
         if not head.startswith(b"PK"):
             raise SourceProblem(
@@ -130,7 +135,7 @@ def _refuse_non_text(head: bytes, name: str) -> None:
     for magic, what in _BINARY_MAGIC.items():
         if head.startswith(magic):
             raise SourceProblem(
-                "format-error", _("the file is {what}, not a CSV table").format(what=what)
+                "format-error", _("the file is {what}, not a CSV table").format(what=_(what))
             )
     if head.startswith(b"PK\x03\x04"):
         raise SourceProblem(
@@ -160,7 +165,7 @@ def _refuse_non_text(head: bytes, name: str) -> None:
             "format-error",
             _(
                 "the file is a JSON document, not a CSV table; tables are read from CSV, "
-                "TSV, .csv.gz, .zip and .xlsx files: export the data as CSV, or validate a "
+                "TSV, .csv.gz, .zip, .xlsx and .xls files: export the data as CSV, or validate a "
                 "data package through its datapackage.json"
             ),
         )

@@ -1,5 +1,6 @@
-"""Excel workbooks (.xlsx), read as Frictionless reads them: openpyxl in read-only mode, every
-row as wide as the sheet's used range, and cells with their native values.
+"""Excel workbooks, read as Frictionless reads them: .xlsx with openpyxl in read-only mode
+(every row as wide as the sheet's used range), old .xls with xlrd, cells with their native
+values.
 
 The engine checks text, so a native value becomes the text its field parses back to the
 same value (a date in the field's ``format``, a number with its ``decimalChar``, a boolean
@@ -11,7 +12,7 @@ field) is written after :data:`NATIVE_MARK`, which the engine reads as a type er
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -35,44 +36,24 @@ BATCH_ROWS = 50_000
 
 NATIVE_MARK = "\x00"
 """Starts the text of a workbook cell whose native value its field refuses, such as an
-IČO held as a number (it has lost its leading zeros) in a string field. No workbook string
-can hold the character, and no field parses text that starts with it."""
+IČO held as a number (it has lost its leading zeros) in a string field. XML forbids the
+character in an .xlsx cell; the engine fails the parse of any cell that starts with it."""
 
 Render = Callable[[Any], str]
 
 
-def open_xlsx(
+def open_workbook(
     opened: Opened,
     dialect: Dialect,
     width_hint: int,
     fields: list[FieldSpec] | None = None,
 ) -> TableText:
-    """Read an .xlsx sheet as text cells; ``fields`` (by position) decide how native
-    values are written."""
-    try:
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(opened.path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise SourceProblem(
-            "format-error", _("the workbook cannot be opened: {reason}").format(reason=exc)
-        ) from None
-    sheet_name = dialect.sheet
-    try:
-        if isinstance(sheet_name, int):
-            sheet = workbook.worksheets[sheet_name - 1]
-        elif sheet_name:
-            sheet = workbook[sheet_name]
-        else:
-            sheet = workbook.worksheets[0]
-    except (KeyError, IndexError):
-        raise SourceProblem(
-            "source-error", _("the workbook has no sheet {sheet!r}").format(sheet=sheet_name)
-        ) from None
-    rows = sheet.iter_rows(values_only=True)
+    """Read a sheet of an .xlsx or .xls workbook as text cells; ``fields`` (by position)
+    decide how native values are written."""
+    rows, close = sheet_rows(opened, dialect)
     sample = [row for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)]
     if not sample:
-        workbook.close()
+        close()
         raise SourceProblem("source-error", _("the source is empty"))
     labels, header_records, has_header = header_of(
         [[excel_text(v) for v in row] for row in sample], dialect
@@ -113,11 +94,100 @@ def open_xlsx(
                 buffer = []
         if buffer:
             yield _frame(buffer, table.width)
-        workbook.close()
+        close()
 
     table.batches = batches()
     table.bytes_read = opened.size
     return table
+
+
+Rows = Iterator[Sequence[Any]]
+
+
+def sheet_rows(opened: Opened, dialect: Dialect) -> tuple[Rows, Callable[[], None]]:
+    """The rows of the workbook's sheet (native values), and what closes the workbook."""
+    return _xls_rows(opened, dialect) if opened.format == "xls" else _xlsx_rows(opened, dialect)
+
+
+def check_workbook(opened: Opened, dialect: Dialect) -> None:
+    """Raise the report's error if the workbook or its sheet cannot be opened (before
+    Frictionless infers a schema from it, which says less, and prints xlrd's warnings)."""
+    _rows, close = sheet_rows(opened, dialect)
+    close()
+
+
+def _unreadable(exc: Exception) -> SourceProblem:
+    return SourceProblem(
+        "format-error", _("the workbook cannot be opened: {reason}").format(reason=exc)
+    )
+
+
+def _no_sheet(sheet: str | int | None) -> SourceProblem:
+    return SourceProblem(
+        "source-error", _("the workbook has no sheet {sheet!r}").format(sheet=sheet)
+    )
+
+
+def _xlsx_rows(opened: Opened, dialect: Dialect) -> tuple[Rows, Callable[[], None]]:
+    """The rows of an .xlsx sheet as openpyxl reads them, in read-only mode (as the sheet's
+    used range is wide, with None for empty cells)."""
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(opened.path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise _unreadable(exc) from None
+    sheet_name = dialect.sheet
+    try:
+        if isinstance(sheet_name, int):
+            sheet = workbook.worksheets[sheet_name - 1]
+        elif sheet_name:
+            sheet = workbook[sheet_name]
+        else:
+            sheet = workbook.worksheets[0]
+    except (KeyError, IndexError):
+        workbook.close()
+        raise _no_sheet(sheet_name) from None
+    return sheet.iter_rows(values_only=True), workbook.close
+
+
+def _xls_rows(opened: Opened, dialect: Dialect) -> tuple[Rows, Callable[[], None]]:
+    """The rows of an old Excel (.xls) sheet as Frictionless reads them with xlrd: booleans,
+    whole numbers as ints, dates as datetimes, empty cells as empty text."""
+    try:
+        import xlrd
+
+        book = xlrd.open_workbook(str(opened.path), on_demand=True, logfile=_Silent())
+    except Exception as exc:  # xlrd raises many types for a damaged workbook
+        raise _unreadable(exc) from None
+    sheet_name = dialect.sheet
+    try:
+        if isinstance(sheet_name, str) and sheet_name:
+            sheet = book.sheet_by_name(sheet_name)
+        else:
+            sheet = book.sheet_by_index((sheet_name or 1) - 1)
+    except (xlrd.XLRDError, IndexError):
+        book.release_resources()
+        raise _no_sheet(sheet_name) from None
+
+    def value(cell: Any) -> Any:
+        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+            return bool(cell.value)
+        if cell.ctype == xlrd.XL_CELL_NUMBER and cell.value == cell.value // 1:
+            return int(cell.value)
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+        return cell.value
+
+    rows = ([value(cell) for cell in sheet.row(x)] for x in range(sheet.nrows))
+    return rows, book.release_resources
+
+
+class _Silent:
+    """Where xlrd writes its warnings: nowhere (a report says what is wrong)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
 
 
 def native_render(spec: FieldSpec) -> Render:

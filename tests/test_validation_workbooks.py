@@ -1,5 +1,5 @@
-"""Excel workbooks: read as Frictionless reads them (openpyxl, the sheet's full width, native
-cell values), checked for parity with Frictionless itself."""
+"""Excel workbooks (.xlsx and old .xls): read as Frictionless reads them (openpyxl, the
+sheet's full width, native cell values; xlrd), checked for parity with Frictionless itself."""
 
 from __future__ import annotations
 
@@ -269,3 +269,57 @@ def test_cli_reports_a_workbook_row_and_column(tmp_path: Path, cdo) -> None:  # 
         "ico",
         "0024112",
     )
+
+
+def _old_workbook(path: Path, rows: list[list[Any]]) -> Path:
+    """An old Excel (.xls) file, written by xlwt."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("skoly")
+    dates = xlwt.easyxf(num_format_str="DD.MM.YYYY")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime):
+                sheet.write(r, c, value, dates)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+def test_old_excel_files_are_read_as_frictionless_reads_them(tmp_path: Path) -> None:
+    """.xls through xlrd: whole numbers as integers, dates as dates, text codes kept, a
+    code held as a number a type error in a string field."""
+    book = _old_workbook(
+        tmp_path / "skoly.xls",
+        [
+            ["ico", "nazev", "kapacita", "prumer", "zahajeni", "bezbarierovy"],
+            ["00241121", "ZŠ Liberec", 120, 1.5, datetime(2015, 9, 1), True],
+            [70891508, "MŠ Turnov", 80.5, "2,5", datetime(2001, 9, 1, 8, 0), False],
+            ["70891509", None, 0, 1, "1.9.2001", "ano"],
+        ],
+    )
+    assert _both(book) == set()  # the inferred schema: text columns where types mix
+    errors = _both(book, SCHEMA)
+    assert errors == {
+        ("type-error", 3, "ico"),
+        ("primary-key", 3, None),
+        ("type-error", 3, "kapacita"),
+        ("type-error", 3, "prumer"),
+        ("type-error", 3, "zahajeni"),
+        ("constraint-error", 4, "nazev"),
+        ("constraint-error", 4, "kapacita"),
+        ("type-error", 4, "zahajeni"),
+        ("type-error", 4, "bezbarierovy"),
+    }
+
+
+def test_an_old_office_file_not_named_xls_and_a_damaged_xls(tmp_path: Path) -> None:
+    book = _old_workbook(tmp_path / "data.xls", [["kod"], ["1"]])
+    renamed = tmp_path / "data.csv"
+    renamed.write_bytes(book.read_bytes())
+    assert {kind for kind, _row, _field in engine_errors(renamed)} == {"format-error"}
+    damaged = tmp_path / "damaged.xls"
+    damaged.write_bytes(book.read_bytes()[:600])
+    assert {kind for kind, _row, _field in engine_errors(damaged)} == {"format-error"}
