@@ -2,12 +2,41 @@
 
 Public API: :func:`load` (collects findings), :func:`load_valid` (refuses a registry with
 errors), :func:`lint`, and the views used by the CLI.
+
+The names are imported on first use: a submodule such as ``yamlpos`` (which reads a
+Table Schema file for ``cdo validate --schema``) does not pay for the registry's models.
 """
 
-from cdo_toolkit.registry.lint import lint
-from cdo_toolkit.registry.loader import load, load_valid
-from cdo_toolkit.registry.registry import Registry, SourceEntry
-from cdo_toolkit.registry.views import LintResult, list_sources, source_details
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cdo_toolkit.registry.lint import lint
+    from cdo_toolkit.registry.loader import load, load_valid
+    from cdo_toolkit.registry.registry import Registry, SourceEntry
+    from cdo_toolkit.registry.views import LintResult, list_sources, source_details
+
+_WHERE = {
+    "lint": "lint",
+    "load": "loader",
+    "load_valid": "loader",
+    "Registry": "registry",
+    "SourceEntry": "registry",
+    "LintResult": "views",
+    "list_sources": "views",
+    "source_details": "views",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "LintResult",
