@@ -71,7 +71,11 @@ def _figures(audit: Audit) -> dict[str, Any]:
             if any(s is not None for _t, s in points)
         ]
     )
-    history.update_layout(title=_("Score over time"), yaxis={"range": [0, 100]})
+    history.update_layout(
+        title=_("Score over time"),
+        yaxis={"range": [0, 100]},
+        xaxis=_time_axis([t for points in audit.history.values() for t, _s in points]),
+    )
     labels: list[str] = []
 
     def index(label: str) -> int:
@@ -190,3 +194,15 @@ def markdown(audit: Audit) -> str:
             f"- `{b['table']}` ← {', '.join(f'`{t}`' for t in b['inputs'])}" for b in audit.builds
         ]
     return "\n".join(out) + "\n"
+
+
+def _time_axis(times: list[Any]) -> dict[str, Any]:
+    """Dates as Czech write them; scores of one day spread over a week around it, so the
+    axis shows days rather than the milliseconds between scores of one run."""
+    from datetime import datetime, timedelta
+
+    axis: dict[str, Any] = {"tickformat": "%-d. %-m. %Y", "hoverformat": "%-d. %-m. %Y %H:%M"}
+    moments = [t if isinstance(t, datetime) else datetime.fromisoformat(str(t)) for t in times]
+    if moments and max(moments) - min(moments) < timedelta(days=1):
+        axis["range"] = [min(moments) - timedelta(days=3), max(moments) + timedelta(days=3)]
+    return axis

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from cdo_toolkit.i18n import _
 from cdo_toolkit.validation.fields import SchemaSpec
 from cdo_toolkit.validation.rules import Rule, col
 
@@ -33,7 +34,7 @@ def registry_rules(
                     rule_id,
                     "ico",
                     "ico-checksum",
-                    "the check digit does not match",
+                    _("the check digit does not match"),
                     spec,
                     severity=severity,
                 )
@@ -42,8 +43,12 @@ def registry_rules(
             codes = code_lists.get((check.source, check.source_field))
             if codes is None:
                 notes.append(
-                    f"code list {check.field} → {check.source}.{check.source_field}: not checked, "
-                    f"the data of {check.source} is not available"
+                    _(
+                        "code list {field} → {source}.{source_field}: not checked, "
+                        "the data of {source} is not available"
+                    ).format(
+                        field=check.field, source=check.source, source_field=check.source_field
+                    )
                 )
                 continue
             rules.append(
@@ -51,7 +56,9 @@ def registry_rules(
                     rule_id,
                     "code-list",
                     "code-list",
-                    f'not among the codes of "{check.source}" ({check.source_field})',
+                    _('not among the codes of "{source}" ({source_field})').format(
+                        source=check.source, source_field=check.source_field
+                    ),
                     spec,
                     severity=severity,
                     params={"codes": codes},
@@ -88,7 +95,9 @@ def registry_rules(
                     f"check{number}:{check.name}",
                     "row-rule",
                     "row-constraint",
-                    f'the row rule "{check.name}" ({check.expression}) is not met',
+                    _('the row rule "{name}" ({expression}) is not met').format(
+                        name=check.name, expression=check.expression
+                    ),
                     None,
                     severity=severity,
                     params={
