@@ -133,3 +133,27 @@ def test_shipped_configuration_speaks_czech() -> None:
     assert "\nlang: cs\n" in (REPO / "cdo.yaml").read_text("utf-8")
     i18n.use("cs")
     assert i18n._("unknown guarantor {id!r}") == "neznámý garant {id!r}"
+
+
+def test_frictionless_notes_read_czech_in_messages_but_stay_frictionless_in_json() -> None:
+    """A note Frictionless writes (a type, a constraint, a repeated key) is part of the
+    message a person reads, so it is translated there; the report's ``note`` keeps
+    Frictionless's words, as a report of `frictionless validate` has them."""
+    from cdo_toolkit.validation.report import ReportError
+
+    i18n.use("cs")
+    notes = {
+        'type is "date/%d.%m.%Y"': 'typ je "date/%d.%m.%Y"',
+        'constraint "pattern" is "\\d{8}"': 'omezení "pattern" je "\\d{8}"',
+        "the same as in the row at position 2": "stejný jako v řádku na pozici 2",
+        'for "kod_obce": values "530000" not found in the lookup table "obce" as "kod_obce"': (
+            'pro "kod_obce": hodnoty "530000" nejsou v tabulce "obce" jako "kod_obce"'
+        ),
+    }
+    for note, czech in notes.items():
+        error = ReportError("type-error", note=note, row_number=3, field_name="f", cell="x")
+        assert czech in error.message, error.message
+        assert error.to_dict()["note"] == note
+    i18n.use("en")
+    error = ReportError("type-error", note='type is "date/%d.%m.%Y"', row_number=3, cell="x")
+    assert error.message.endswith('type is "date/%d.%m.%Y"')

@@ -88,7 +88,8 @@ class _Progress:
 def validate(
     ctx: typer.Context,
     file: Annotated[
-        str, typer.Argument(help="A CSV/TSV/XLSX file (also .csv.gz, .zip) or a datapackage.json.")
+        str,
+        typer.Argument(help="A CSV/TSV/XLSX/XLS file (also .csv.gz, .zip) or a datapackage.json."),
     ],
     source: Annotated[
         str | None, typer.Option("--source", help="Validate as this registered source.")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cdo_toolkit.i18n import _, ngettext
 from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, load_policy, score
+from cdo_toolkit.validation.catalogue import readable_note
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -83,7 +84,9 @@ def _samples(warehouse: Any, registry: Registry, source_id: str) -> list[dict[st
                     "field": error.get("fieldName"),
                     "cell": cell,
                     "cells": mask_cells(error.get("cells") or [], labels, personal),
-                    "note": mask_note(error["type"], error.get("note", ""), personal),
+                    "note": readable_note(
+                        mask_note(error["type"], error.get("note", ""), personal)
+                    ),
                 }
             )
     return samples

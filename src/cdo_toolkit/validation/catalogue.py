@@ -33,6 +33,33 @@ class ErrorType:
         return _(self.title)
 
 
+# Frictionless's notes, which the JSON report keeps as Frictionless writes them; messages
+# and reports for people read them in the active language.
+_NOTES = (
+    (re.compile(r'^constraint "(?P<name>[^"]+)" is "(?P<value>.*)"$', re.S),
+     N_('constraint "{name}" is "{value}"')),
+    (re.compile(r'^type is "(?P<type>[^"]+)"$'), N_('type is "{type}"')),
+    (re.compile(r"^the same as in the row at position (?P<row>\d+)$"),
+     N_("the same as in the row at position {row}")),
+    (re.compile(
+        r'^for "(?P<fields>[^"]*)": values "(?P<values>.*)" not found in the lookup table '
+        r'"(?P<table>[^"]*)" as "(?P<target>[^"]*)"$', re.S),
+     N_('for "{fields}": values "{values}" not found in the lookup table "{table}" as "{target}"')),
+    (re.compile(r'^cells composing the primary keys are all "None"$'),
+     N_('cells composing the primary keys are all "None"')),
+    (re.compile(r'^at position "(?P<positions>[^"]*)"$'), N_('at position "{positions}"')),
+)  # fmt: skip
+
+
+def readable_note(note: str) -> str:
+    """``note`` in the active language, where it is one of Frictionless's notes."""
+    for pattern, template in _NOTES:
+        match = pattern.match(note)
+        if match:
+            return _(template).format(**match.groupdict())
+    return note
+
+
 _TABLE_HEADER = ("#table", "#header", "#label")
 _TABLE_ROW_CELL = ("#table", "#row", "#cell")
 _CELL_SHAPE = (

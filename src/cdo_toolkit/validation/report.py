@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdo_toolkit.validation.catalogue import CATALOGUE, ROW_ORDER
+from cdo_toolkit.validation.catalogue import CATALOGUE, ROW_ORDER, readable_note
 
 
 @dataclass
@@ -38,7 +38,7 @@ class ReportError:
             fieldNumber=self.field_number,
             cell=self.cell if self.cell is not None else "",
             label=self.label if self.label is not None else "",
-            note=self.note,
+            note=readable_note(self.note),
         )
 
     def sort_key(self) -> tuple[int, int, int, str]:
