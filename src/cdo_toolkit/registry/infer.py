@@ -102,20 +102,12 @@ def infer_csv(path: Path) -> dict[str, Any]:
             dialect=Dialect(controls=[formats.CsvControl(delimiter=sniffed.delimiter)]),
         )
     except Exception as exc:  # Frictionless raises its own exception types for any bad file
-        raise CdoError(
-            _("cannot describe {file}: {reason}").format(file=display_path(path), reason=exc)
-        ) from None
-    fields = resource.schema.to_descriptor().get("fields", [])  # type: ignore[attr-defined]
-    if not fields:
-        raise CdoError(_("{file}: no columns found").format(file=display_path(path)))
+        raise _cannot_describe(path, exc) from None
     text = read_sample(path, sniffed.encoding)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sniffed.delimiter))[
         1 : SAMPLE_ROWS + 1
     ]
-    refined = []
-    for index, field in enumerate(fields):
-        values = [row[index] for row in rows if index < len(row)]
-        refined.append(refine_field(field, values))
+    refined = _refined_fields(path, resource, rows)
     return {
         "encoding": sniffed.encoding,
         "dialect": {"delimiter": sniffed.delimiter},
@@ -146,17 +138,26 @@ def infer_workbook(path: Path) -> dict[str, Any]:
     except SourceProblem as problem:
         raise CdoError(f"{display_path(path)}: {problem.note}") from None
     except Exception as exc:  # Frictionless raises its own exception types for any bad file
-        raise CdoError(
-            _("cannot describe {file}: {reason}").format(file=display_path(path), reason=exc)
-        ) from None
-    fields = resource.schema.to_descriptor().get("fields", [])  # type: ignore[attr-defined]
+        raise _cannot_describe(path, exc) from None
+    refined = _refined_fields(path, resource, sample)
+    return {"format": opened.format, "dialect": {}, "schema": {"fields": refined}}
+
+
+def _cannot_describe(path: Path, exc: Exception) -> CdoError:
+    return CdoError(
+        _("cannot describe {file}: {reason}").format(file=display_path(path), reason=exc)
+    )
+
+
+def _refined_fields(path: Path, resource: Any, rows: list[list[str]]) -> list[dict[str, Any]]:
+    """The fields Frictionless described, each corrected from its sampled values."""
+    fields = resource.schema.to_descriptor().get("fields", [])
     if not fields:
         raise CdoError(_("{file}: no columns found").format(file=display_path(path)))
-    refined = []
-    for index, field in enumerate(fields):
-        values = [row[index] for row in sample if index < len(row)]
-        refined.append(refine_field(field, values))
-    return {"format": opened.format, "dialect": {}, "schema": {"fields": refined}}
+    return [
+        refine_field(field, [row[index] for row in rows if index < len(row)])
+        for index, field in enumerate(fields)
+    ]
 
 
 def _pick(option: str | None, default: str | None, known: dict[str, Any], what: str) -> str:
