@@ -323,3 +323,27 @@ def test_an_old_office_file_not_named_xls_and_a_damaged_xls(tmp_path: Path) -> N
     damaged = tmp_path / "damaged.xls"
     damaged.write_bytes(book.read_bytes()[:600])
     assert {kind for kind, _row, _field in engine_errors(damaged)} == {"format-error"}
+
+
+def test_progress_of_a_workbook_follows_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress bar of a large workbook advances with the rows read (it stood at 100 %
+    from the first batch), where the workbook records how many rows it has."""
+    from cdo_toolkit.validation import workbook
+    from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
+    from cdo_toolkit.validation.reader import Dialect
+
+    monkeypatch.setattr(workbook, "BATCH_ROWS", 2)
+    book = _workbook(tmp_path / "rady.xlsx", [["kod"], *[[str(n)] for n in range(9)]])
+    seen: list[tuple[int, int]] = []
+    task = validate_table(
+        TableInput(book, "rady", "rady.xlsx", None, Dialect(), None),
+        Limits(),
+        lambda done, total: seen.append((done, total)),
+    )
+    assert task.rows == 9
+    size = book.stat().st_size
+    assert [total for _done, total in seen] == [size] * len(seen)
+    done = [d for d, _total in seen]
+    assert done == sorted(done) and done[0] < size and done[-1] == size, done

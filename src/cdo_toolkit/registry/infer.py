@@ -123,17 +123,18 @@ def infer_workbook(path: Path) -> dict[str, Any]:
 
     from cdo_toolkit.validation.reader import Dialect as TableDialect
     from cdo_toolkit.validation.source import SourceProblem, detect
-    from cdo_toolkit.validation.workbook import excel_text, sheet_rows
+    from cdo_toolkit.validation.workbook import excel_text, open_sheet
 
     try:
         opened = detect(path)
-        rows, close = sheet_rows(opened, TableDialect())
+        sheet = open_sheet(opened, TableDialect())
         try:
             sample = [
-                [excel_text(v) for v in row] for row in itertools.islice(rows, SAMPLE_ROWS + 1)
+                [excel_text(v) for v in row]
+                for row in itertools.islice(sheet.rows, SAMPLE_ROWS + 1)
             ][1:]
         finally:
-            close()
+            sheet.close()
         resource = describe(str(path), type="resource")
     except SourceProblem as problem:
         raise CdoError(f"{display_path(path)}: {problem.note}") from None

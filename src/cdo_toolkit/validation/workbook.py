@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -50,10 +51,11 @@ def open_workbook(
 ) -> TableText:
     """Read a sheet of an .xlsx or .xls workbook as text cells; ``fields`` (by position)
     decide how native values are written."""
-    rows, close = sheet_rows(opened, dialect)
+    sheet = open_sheet(opened, dialect)
+    rows = sheet.rows
     sample = [row for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)]
     if not sample:
-        close()
+        sheet.close()
         raise SourceProblem("source-error", _("the source is empty"))
     labels, header_records, has_header = header_of(
         [[excel_text(v) for v in row] for row in sample], dialect
@@ -90,30 +92,43 @@ def open_workbook(
                     continue
             buffer.append(cells)
             if len(buffer) >= BATCH_ROWS:
+                if sheet.height:
+                    # Progress: the share of the sheet's rows read, as a share of its bytes.
+                    table.bytes_read = min(opened.size, opened.size * row_number // sheet.height)
                 yield _frame(buffer, table.width)
                 buffer = []
+        table.bytes_read = opened.size
         if buffer:
             yield _frame(buffer, table.width)
-        close()
+        sheet.close()
 
     table.batches = batches()
-    table.bytes_read = opened.size
     return table
 
 
 Rows = Iterator[Sequence[Any]]
 
 
-def sheet_rows(opened: Opened, dialect: Dialect) -> tuple[Rows, Callable[[], None]]:
-    """The rows of the workbook's sheet (native values), and what closes the workbook."""
-    return _xls_rows(opened, dialect) if opened.format == "xls" else _xlsx_rows(opened, dialect)
+@dataclass
+class Sheet:
+    """A workbook's sheet being read."""
+
+    rows: Rows
+    """Its rows, with native values."""
+    close: Callable[[], None]
+    height: int | None
+    """How many rows it has, where the workbook records it."""
+
+
+def open_sheet(opened: Opened, dialect: Dialect) -> Sheet:
+    """The sheet the dialect names (the first one by default)."""
+    return _xls_sheet(opened, dialect) if opened.format == "xls" else _xlsx_sheet(opened, dialect)
 
 
 def check_workbook(opened: Opened, dialect: Dialect) -> None:
     """Raise the report's error if the workbook or its sheet cannot be opened (before
     Frictionless infers a schema from it, which says less, and prints xlrd's warnings)."""
-    _rows, close = sheet_rows(opened, dialect)
-    close()
+    open_sheet(opened, dialect).close()
 
 
 def _unreadable(exc: Exception) -> SourceProblem:
@@ -128,7 +143,7 @@ def _no_sheet(sheet: str | int | None) -> SourceProblem:
     )
 
 
-def _xlsx_rows(opened: Opened, dialect: Dialect) -> tuple[Rows, Callable[[], None]]:
+def _xlsx_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     """The rows of an .xlsx sheet as openpyxl reads them, in read-only mode (as the sheet's
     used range is wide, with None for empty cells)."""
     try:
@@ -148,10 +163,10 @@ def _xlsx_rows(opened: Opened, dialect: Dialect) -> tuple[Rows, Callable[[], Non
     except (KeyError, IndexError):
         workbook.close()
         raise _no_sheet(sheet_name) from None
-    return sheet.iter_rows(values_only=True), workbook.close
+    return Sheet(sheet.iter_rows(values_only=True), workbook.close, sheet.max_row)
 
 
-def _xls_rows(opened: Opened, dialect: Dialect) -> tuple[Rows, Callable[[], None]]:
+def _xls_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     """The rows of an old Excel (.xls) sheet as Frictionless reads them with xlrd: booleans,
     whole numbers as ints, dates as datetimes, empty cells as empty text."""
     try:
@@ -180,7 +195,7 @@ def _xls_rows(opened: Opened, dialect: Dialect) -> tuple[Rows, Callable[[], None
         return cell.value
 
     rows = ([value(cell) for cell in sheet.row(x)] for x in range(sheet.nrows))
-    return rows, book.release_resources
+    return Sheet(rows, book.release_resources, sheet.nrows)
 
 
 class _Silent:
