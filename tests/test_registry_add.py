@@ -92,6 +92,44 @@ def test_add_from_a_workbook_then_validate_it(cdo, base_registry: Path) -> None:
     assert checked.exit_code == 0, checked.output
 
 
+def test_add_proposes_a_schema_the_whole_file_meets(cdo, base_registry: Path) -> None:
+    """Types come from the first rows; later rows loosen them (an altitude with a decimal
+    point after 120 whole ones becomes a number, ``NA`` a missing value, a code that is no
+    longer all digits a string), so the file the source was described from validates."""
+    rows = [f"{11500 + n};{200 + n};{n:03d}" for n in range(120)]
+    rows += ["11999;223.6;12A", "12000;NA;130"]
+    Path("stanice.csv").write_text("id;vyska;kod\n" + "\n".join(rows) + "\n", "utf-8")
+    result = cdo(
+        "registry", "add", "stanice", "--from", "stanice.csv", "--guarantor", "gis",
+        "--theme", "environment",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    fields = {f["name"]: f for f in entry["schema"]["fields"]}
+    assert fields["id"]["type"] == "integer"
+    assert fields["vyska"] == {"name": "vyska", "type": "number"}
+    assert fields["kod"] == {"name": "kod", "type": "string"}
+    assert entry["schema"]["missingValues"] == ["", "NA"]
+    checked = cdo("validate", "stanice.csv", "--source", "stanice")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_add_reads_the_rows_after_a_preamble(cdo, base_registry: Path, shared: Path) -> None:
+    """The ČNB rates: a preamble line, the header on line 2, decimal commas, named .txt."""
+    data = shared / "data" / "real" / "cnb-kurzy" / "denni_kurz.txt"
+    result = cdo(
+        "registry", "add", "kurzy", "--from", str(data), "--guarantor", "gis",
+        "--theme", "economy",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    fields = {f["name"]: f for f in entry["schema"]["fields"]}
+    assert fields["kurz"] == {"name": "kurz", "type": "number", "decimalChar": ","}
+    assert fields["množství"]["type"] == "integer"
+    checked = cdo("validate", str(data), "--source", "kurzy")
+    assert checked.exit_code == 0, checked.output
+
+
 def test_add_refuses_to_overwrite(cdo, base_registry: Path) -> None:
     Path("skoly.csv").write_text("a,b\n1,2\n", "utf-8")
     before = (base_registry / "sources" / "skoly.yaml").read_bytes()

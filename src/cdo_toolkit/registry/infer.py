@@ -98,16 +98,20 @@ def infer_csv(path: Path) -> dict[str, Any]:
         resource = describe(
             str(path),
             type="resource",
+            format="csv",  # a .txt table too (Frictionless takes .txt for text)
             encoding=sniffed.encoding,
             dialect=Dialect(controls=[formats.CsvControl(delimiter=sniffed.delimiter)]),
         )
     except Exception as exc:  # Frictionless raises its own exception types for any bad file
         raise _cannot_describe(path, exc) from None
+    from cdo_toolkit.validation.reader import Dialect as TableDialect
+    from cdo_toolkit.validation.reader import header_of
+
     text = read_sample(path, sniffed.encoding)
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sniffed.delimiter))[
-        1 : SAMPLE_ROWS + 1
-    ]
-    refined = _refined_fields(path, resource, rows)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sniffed.delimiter))
+    # The data rows start after the header the reader finds (a preamble line may come first).
+    _labels, header_records, _has_header = header_of(rows[:100], TableDialect())
+    refined = _refined_fields(path, resource, rows[header_records : header_records + SAMPLE_ROWS])
     return {
         "encoding": sniffed.encoding,
         "dialect": {"delimiter": sniffed.delimiter},
@@ -142,6 +146,63 @@ def infer_workbook(path: Path) -> dict[str, Any]:
         raise _cannot_describe(path, exc) from None
     refined = _refined_fields(path, resource, sample)
     return {"format": opened.format, "dialect": {}, "schema": {"fields": refined}}
+
+
+# Keys that belong to a field's type, dropped when the field falls back to another type.
+_TYPE_KEYS = ("format", "decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues")
+# How exports mark a value that is missing; a column failing only on these keeps its type.
+MISSING_MARKERS = frozenset({"NA", "N/A", "n/a", "NULL", "null", "-", "–", "—", "?"})
+_LOOSER = {"integer": "number", "string": "any"}
+
+
+def fit_schema(path: Path, inferred: dict[str, Any]) -> dict[str, Any]:
+    """The proposed schema, loosened until the whole file meets it.
+
+    Types are inferred from the first rows; a later row may not fit (an altitude of
+    ``223.6`` after 300 whole ones, or ``NA``). A column failing only on missing-value
+    markers (``NA``, ``-``) keeps its type and the schema lists the markers as
+    ``missingValues``; any other column whose cells fail its type is loosened (an integer
+    to a number, a string holding a workbook's numbers to any, the rest to a string), and
+    a failing constraint is dropped, until the file it was described from validates.
+    """
+    from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
+    from cdo_toolkit.validation.fields import schema_spec
+    from cdo_toolkit.validation.reader import Dialect as TableDialect
+
+    schema: dict[str, Any] = {"fields": [dict(f) for f in inferred["schema"]["fields"]]}
+    limits = Limits(errors=100_000, pick=frozenset({"type-error", "constraint-error"}))
+    for _round in range(4):
+        task = validate_table(
+            TableInput(
+                path,
+                path.stem,
+                path.name,
+                schema_spec(schema),
+                TableDialect(delimiter=inferred.get("dialect", {}).get("delimiter")),
+                inferred.get("encoding"),
+                inferred.get("format"),
+            ),
+            limits,
+        )
+        cells: dict[tuple[str, str], set[str]] = {}
+        for error in task.errors:
+            cells.setdefault((error.type, error.field_name or ""), set()).add(error.cell or "")
+        if not any(name for _kind, name in cells):
+            break
+        for field in schema["fields"]:
+            failed = cells.get(("type-error", field["name"]))
+            if failed and failed <= MISSING_MARKERS:
+                missing = schema.setdefault("missingValues", [""])
+                missing += sorted(failed - set(missing))
+            elif failed:
+                kind = field.get("type", "string")
+                for key in _TYPE_KEYS:
+                    field.pop(key, None)
+                field["type"] = _LOOSER.get(kind, "string")
+                field.pop("constraints", None)
+            elif ("constraint-error", field["name"]) in cells:
+                field.pop("constraints", None)
+    return schema
 
 
 def _cannot_describe(path: Path, exc: Exception) -> CdoError:
@@ -289,6 +350,7 @@ def add_source(
             hint=_("save the data as CSV (UTF-8) and try again"),
         )
     inferred = infer_workbook(data_file) if suffix in (".xlsx", ".xls") else infer_csv(data_file)
+    inferred["schema"] = fit_schema(data_file, inferred)
     entry = build_entry(
         registry,
         source_id,
