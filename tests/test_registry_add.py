@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -15,6 +16,16 @@ CZECH_CSV = (
     "70891508;Liberecký kraj;15.12.2023;1 234,50;577626;ne;7\r\n"
     "00262978;Město Žďár;3.11.2021;0,75;561380;ano;12\r\n"
 )
+
+
+def _added(cdo: Any, source_id: str, data: Path | str, theme: str) -> dict[str, Any]:
+    """``cdo registry add`` of a source from ``data`` (guarantor gis): the entry written."""
+    result = cdo(
+        "registry", "add", source_id, "--from", str(data), "--guarantor", "gis", "--theme", theme
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entry: dict[str, Any] = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    return entry
 
 
 def test_add_infers_czech_types_and_passes_lint(cdo, base_registry: Path) -> None:
@@ -75,12 +86,7 @@ def test_add_from_a_workbook_then_validate_it(cdo, base_registry: Path) -> None:
     sheet.append(["00241121", "Obec Černošice", datetime(2024, 2, 1), 12.5, "ano"])
     sheet.append(["70891508", "Liberecký kraj", datetime(2023, 12, 15), 1234.5, "ne"])
     book.save("podniky.xlsx")
-    result = cdo(
-        "registry", "add", "podniky", "--from", "podniky.xlsx", "--guarantor", "gis",
-        "--theme", "economy",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    entry = _added(cdo, "podniky", "podniky.xlsx", "economy")
     assert entry["format"] == "xlsx" and "encoding" not in entry
     fields = {f["name"]: f for f in entry["schema"]["fields"]}
     assert fields["ico"] == {"name": "ico", "type": "string", "constraints": {"pattern": r"\d{8}"}}
@@ -99,12 +105,7 @@ def test_add_proposes_a_schema_the_whole_file_meets(cdo, base_registry: Path) ->
     rows = [f"{11500 + n};{200 + n};{n:03d}" for n in range(120)]
     rows += ["11999;223.6;12A", "12000;NA;130"]
     Path("stanice.csv").write_text("id;vyska;kod\n" + "\n".join(rows) + "\n", "utf-8")
-    result = cdo(
-        "registry", "add", "stanice", "--from", "stanice.csv", "--guarantor", "gis",
-        "--theme", "environment",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    entry = _added(cdo, "stanice", "stanice.csv", "environment")
     fields = {f["name"]: f for f in entry["schema"]["fields"]}
     assert fields["id"]["type"] == "integer"
     assert fields["vyska"] == {"name": "vyska", "type": "number"}
@@ -117,12 +118,7 @@ def test_add_proposes_a_schema_the_whole_file_meets(cdo, base_registry: Path) ->
 def test_add_reads_the_rows_after_a_preamble(cdo, base_registry: Path, shared: Path) -> None:
     """The ČNB rates: a preamble line, the header on line 2, decimal commas, named .txt."""
     data = shared / "data" / "real" / "cnb-kurzy" / "denni_kurz.txt"
-    result = cdo(
-        "registry", "add", "kurzy", "--from", str(data), "--guarantor", "gis",
-        "--theme", "economy",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    entry = _added(cdo, "kurzy", data, "economy")
     fields = {f["name"]: f for f in entry["schema"]["fields"]}
     assert fields["kurz"] == {"name": "kurz", "type": "number", "decimalChar": ","}
     assert fields["množství"]["type"] == "integer"
