@@ -347,3 +347,19 @@ def test_progress_of_a_workbook_follows_its_rows(
     assert [total for _done, total in seen] == [size] * len(seen)
     done = [d for d, _total in seen]
     assert done == sorted(done) and done[0] < size and done[-1] == size, done
+
+
+def test_a_csv_given_for_a_source_of_workbooks(tmp_path: Path) -> None:
+    """The registry says the source's files are .xlsx; a CSV is given: the error says so
+    (it spoke of a file named .xlsx)."""
+    from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
+    from cdo_toolkit.validation.reader import Dialect
+
+    data = tmp_path / "skoly.csv"
+    data.write_text("kod\n1\n", "utf-8")
+    task = validate_table(
+        TableInput(data, "skoly", "skoly.csv", None, Dialect(), None, "xlsx"), Limits()
+    )
+    (error,) = task.errors
+    assert error.type == "format-error"
+    assert "source's files are Excel workbooks" in error.note and "named" not in error.note

@@ -115,7 +115,13 @@ def detect(
     if name.endswith(".xlsx") or declared_format == "xlsx":
         if not head.startswith(b"PK"):
             raise SourceProblem(
-                "format-error", _("the file is named .xlsx but is not an Excel workbook")
+                "format-error",
+                _("the file is named .xlsx but is not an Excel workbook")
+                if name.endswith(".xlsx")
+                else _(
+                    "the source's files are Excel workbooks (.xlsx), and this file is not one: "
+                    "submit the workbook, or change the source's format in the registry"
+                ),
             )
         return Opened(path, "xlsx", None, size=size)
     _refuse_non_text(head, name)
