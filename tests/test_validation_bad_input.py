@@ -261,6 +261,17 @@ def test_json_documents_are_refused_with_what_to_do(workdir: Path, shared: Path)
     Path("schema.json").write_text('{"fields": [{"name": "a", "type": "string"}]}', "utf-8")
     schema = _errors(Path("schema.json"))
     assert schema[0][0] == "format-error" and "--schema" in schema[0][1]
+    # A package descriptor under another name is validated as a package (as Frictionless
+    # tells it by content), and refused as a table where one is wanted (cdo submit).
+    Path("a.csv").write_text("kod\n1\n", "utf-8")
+    descriptor = {"resources": [{"name": "a", "path": "a.csv", "schema": {"fields": []}}]}
+    Path("balicek.json").write_text(json.dumps(descriptor), "utf-8")
+    report = validate("balicek.json")
+    assert [task.name for task in report.tasks] == ["a"]
+    from cdo_toolkit.validation.source import SourceProblem, detect
+
+    with pytest.raises(SourceProblem, match="Data Package descriptor"):
+        detect(Path("balicek.json"))
     Path("data.csv").write_text('[{"a": 1}, {"a": 2}]\n', "utf-8")
     saved = _errors(Path("data.csv"))
     assert saved[0][0] == "format-error" and "JSON" in saved[0][1]

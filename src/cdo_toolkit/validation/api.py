@@ -219,7 +219,9 @@ def validate(
         raise CdoError(_("file {file} not found").format(file=place))
     if path.is_dir() and (path / "datapackage.json").is_file():
         path = path / "datapackage.json"
-    if path.name.endswith(("datapackage.json", "datapackage.yaml", "datapackage.yml")):
+    if path.name.endswith(("datapackage.json", "datapackage.yaml", "datapackage.yml")) or (
+        _is_package(path)
+    ):
         from cdo_toolkit.validation.package import validate_package
 
         return _report(validate_package(path, options, progress), started)
@@ -237,6 +239,25 @@ def validate(
     if verdict is not None:
         verdict.result()  # raises CdoError if Frictionless found the schema invalid
     return _report([task], started)
+
+
+def _is_package(path: Path) -> bool:
+    """Whether ``path`` is a Data Package descriptor under another name than
+    datapackage.json (an object with ``resources``), as Frictionless tells by content."""
+    if path.suffix.lower() not in (".json", ".yaml", ".yml") or not path.is_file():
+        return False
+    if path.stat().st_size > 16 * 1024 * 1024:
+        return False
+    import json
+
+    import yaml
+
+    try:
+        text = path.read_text("utf-8-sig")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, OSError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("resources"), list)
 
 
 def _table_input(

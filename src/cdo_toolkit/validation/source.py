@@ -159,6 +159,14 @@ def _refuse_non_text(head: bytes, name: str) -> None:
             ),
         )
     if name.endswith(JSON_SUFFIXES) or text.startswith((b"[{", b"[[", b'{"', b"[\n", b"{\n")):
+        if b'"resources"' in head:
+            raise SourceProblem(
+                "format-error",
+                _(
+                    "the file is a Data Package descriptor, not a table: validate the package "
+                    "with cdo validate datapackage.json, and submit the file of each resource"
+                ),
+            )
         if b'"fields"' in head:
             raise SourceProblem(
                 "format-error",
