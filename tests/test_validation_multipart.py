@@ -79,7 +79,8 @@ def test_a_part_outside_the_package_is_refused(tmp_path: Path) -> None:
     folder.mkdir()
     package = _package(folder, {"a.csv": "kod\n1\n"})
     descriptor = json.loads(package.read_text("utf-8"))
-    descriptor["resources"][0]["path"] = ["a.csv", "../secret.csv"]
-    package.write_text(json.dumps(descriptor), "utf-8")
-    errors = engine_errors(package)
-    assert {kind for kind, _row, _field in errors} == {"scheme-error"}
+    for paths in (["a.csv", "../secret.csv"], ["a.csv", 5]):
+        descriptor["resources"][0]["path"] = paths
+        package.write_text(json.dumps(descriptor), "utf-8")
+        errors = engine_errors(package)
+        assert {kind for kind, _row, _field in errors} == {"scheme-error"}, paths

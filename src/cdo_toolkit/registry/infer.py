@@ -104,14 +104,9 @@ def infer_csv(path: Path) -> dict[str, Any]:
         )
     except Exception as exc:  # Frictionless raises its own exception types for any bad file
         raise _cannot_describe(path, exc) from None
-    from cdo_toolkit.validation.reader import Dialect as TableDialect
-    from cdo_toolkit.validation.reader import header_of
-
     text = read_sample(path, sniffed.encoding)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sniffed.delimiter))
-    # The data rows start after the header the reader finds (a preamble line may come first).
-    _labels, header_records, _has_header = header_of(rows[:100], TableDialect())
-    refined = _refined_fields(path, resource, rows[header_records : header_records + SAMPLE_ROWS])
+    refined = _refined_fields(path, resource, _data_rows(rows)[:SAMPLE_ROWS])
     return {
         "encoding": sniffed.encoding,
         "dialect": {"delimiter": sniffed.delimiter},
@@ -133,10 +128,9 @@ def infer_workbook(path: Path) -> dict[str, Any]:
         opened = detect(path)
         sheet = open_sheet(opened, TableDialect())
         try:
-            sample = [
-                [excel_text(v) for v in row]
-                for row in itertools.islice(sheet.rows, SAMPLE_ROWS + 1)
-            ][1:]
+            rows = [
+                [excel_text(v) for v in row] for row in itertools.islice(sheet.rows, SAMPLE_ROWS)
+            ]
         finally:
             sheet.close()
         resource = describe(str(path), type="resource")
@@ -144,7 +138,7 @@ def infer_workbook(path: Path) -> dict[str, Any]:
         raise CdoError(f"{display_path(path)}: {problem.note}") from None
     except Exception as exc:  # Frictionless raises its own exception types for any bad file
         raise _cannot_describe(path, exc) from None
-    refined = _refined_fields(path, resource, sample)
+    refined = _refined_fields(path, resource, _data_rows(rows))
     return {"format": opened.format, "dialect": {}, "schema": {"fields": refined}}
 
 
@@ -203,6 +197,15 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> dict[str, Any]:
             elif ("constraint-error", field["name"]) in cells:
                 field.pop("constraints", None)
     return schema
+
+
+def _data_rows(rows: list[list[str]]) -> list[list[str]]:
+    """The rows after the header validation finds (a preamble line may come first)."""
+    from cdo_toolkit.validation.reader import HEADER_SAMPLE_ROWS, header_of
+    from cdo_toolkit.validation.reader import Dialect as TableDialect
+
+    _labels, header_records, _has_header = header_of(rows[:HEADER_SAMPLE_ROWS], TableDialect())
+    return rows[header_records:]
 
 
 def _cannot_describe(path: Path, exc: Exception) -> CdoError:

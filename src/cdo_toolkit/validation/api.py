@@ -255,7 +255,7 @@ def _is_package(path: Path) -> bool:
     try:
         text = path.read_text("utf-8-sig")
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, OSError, yaml.YAMLError):
+    except (ValueError, OSError, RecursionError, yaml.YAMLError):
         return False
     return isinstance(data, dict) and isinstance(data.get("resources"), list)
 

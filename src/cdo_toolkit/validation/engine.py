@@ -25,7 +25,7 @@ from cdo_toolkit.validation.reader import Dialect, TableText, open_csv
 from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.rules import Rule, col, schema_rules
 from cdo_toolkit.validation.source import Opened, SourceProblem, detect, open_binary
-from cdo_toolkit.validation.workbook import NATIVE_MARK, open_workbook
+from cdo_toolkit.validation.workbook import NATIVE_MARK, open_sheet, open_workbook
 
 if TYPE_CHECKING:
     import polars as pl
@@ -774,14 +774,20 @@ def _open(
     from cdo_toolkit.validation.sniff import SAMPLE_BYTES, detect_delimiter, detect_encoding
 
     if opened.format in ("xlsx", "xls"):
+        # Opened first: a damaged workbook gets our error, before Frictionless's inference
+        # says less of it (and prints xlrd's warnings).
+        sheet = open_sheet(opened, source.dialect)
         schema = source.schema
         if schema is None:
             from cdo_toolkit.validation.infer import infer_schema
-            from cdo_toolkit.validation.workbook import check_workbook
 
-            check_workbook(opened, source.dialect)
-            schema = infer_schema(source.path, None, source.dialect, None)
-        return open_workbook(opened, source.dialect, len(schema.fields), schema.fields), schema
+            try:
+                schema = infer_schema(source.path, None, source.dialect, None)
+            except BaseException:
+                sheet.close()
+                raise
+        text = open_workbook(opened, sheet, source.dialect, len(schema.fields), schema.fields)
+        return text, schema
     encoding = source.encoding or detect_encoding(
         source.path, lambda: open_binary(opened), limit=None if full_scan else GUESS_BYTES
     )

@@ -121,7 +121,7 @@ def validate_package(path: Path, options: Options, progress: Progress | None = N
         name = resource.get("name") or f"resource{number}"
         files, problem = _resolve_parts(base, resource.get("path"), options)
         path_value = resource.get("path")
-        place = ", ".join(path_value) if isinstance(path_value, list) else str(path_value)
+        place = ", ".join(map(str, path_value)) if isinstance(path_value, list) else str(path_value)
         if problem:
             task = Task(name=name, place=place)
             task.errors = [ReportError("scheme-error", note=problem)]

@@ -45,13 +45,13 @@ Render = Callable[[Any], str]
 
 def open_workbook(
     opened: Opened,
+    sheet: Sheet,
     dialect: Dialect,
     width_hint: int,
     fields: list[FieldSpec] | None = None,
 ) -> TableText:
-    """Read a sheet of an .xlsx or .xls workbook as text cells; ``fields`` (by position)
+    """Read ``sheet`` (of :func:`open_sheet`) as text cells; ``fields`` (by position)
     decide how native values are written."""
-    sheet = open_sheet(opened, dialect)
     rows = sheet.rows
     sample = [row for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)]
     if not sample:
@@ -123,12 +123,6 @@ class Sheet:
 def open_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     """The sheet the dialect names (the first one by default)."""
     return _xls_sheet(opened, dialect) if opened.format == "xls" else _xlsx_sheet(opened, dialect)
-
-
-def check_workbook(opened: Opened, dialect: Dialect) -> None:
-    """Raise the report's error if the workbook or its sheet cannot be opened (before
-    Frictionless infers a schema from it, which says less, and prints xlrd's warnings)."""
-    open_sheet(opened, dialect).close()
 
 
 def _unreadable(exc: Exception) -> SourceProblem:
