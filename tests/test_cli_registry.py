@@ -206,6 +206,27 @@ def test_debug_shows_the_traceback(base_registry: Path) -> None:
     assert isinstance(result.exception, CdoError)
 
 
+def test_debug_shows_the_traceback_of_an_eof_error(
+    base_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """click takes an EOFError for a closed input and prints only "Aborted!"."""
+    from typer.testing import CliRunner
+
+    import cdo_toolkit.registry as registry
+    from cdo_toolkit.cli.app import app
+
+    def cut_off(*_args: object, **_kwargs: object) -> None:
+        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+
+    monkeypatch.setattr(registry, "load_valid", cut_off)
+    result = CliRunner().invoke(app, ["--debug", "registry", "list"])
+    assert result.exit_code == 2
+    assert "Traceback" in result.output and "EOFError: Compressed file ended" in result.output
+    assert "Aborted" not in result.output
+    plain = CliRunner().invoke(app, ["registry", "list"])
+    assert plain.exit_code == 2 and "internal error: EOFError" in plain.output
+
+
 def test_help_and_list_do_not_import_heavy_libraries(repo: Path, shipped_registry: Path) -> None:
     heavy = [
         "pandas",

@@ -171,6 +171,10 @@ def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_regist
     Path("x.ods").write_bytes(b"PK\x03\x04")
     other = cdo("registry", "add", "nova", "--from", "x.ods", "--guarantor", "gis")
     assert other.exit_code == 2 and "only CSV, TSV and Excel files" in other.output
+    assert "save the data as CSV" in other.output
+    Path("x.csv.gz").write_bytes(b"\x1f\x8b")
+    packed = cdo("registry", "add", "nova", "--from", "x.csv.gz", "--guarantor", "gis")
+    assert packed.exit_code == 2 and "unpack it" in packed.output
 
 
 def test_add_real_czech_file_utf16(cdo, base_registry: Path, shared: Path) -> None:

@@ -122,6 +122,54 @@ def test_gzip_bomb_is_refused(workdir: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert "decompression bomb" in errors[0][1]
 
 
+def _rows(count: int) -> bytes:
+    import random
+
+    generator = random.Random(7)  # incompressible enough that a cut lands mid-table
+    return b"kod,hodnota\n" + b"".join(
+        b"%06d,%016x\n" % (i, generator.getrandbits(64)) for i in range(count)
+    )
+
+
+@pytest.mark.parametrize("where", ["start", "deep"])
+def test_damaged_gzip_is_a_compression_error(cdo, workdir: Path, where: str) -> None:
+    """A gzip cut off in transfer, or with a damaged byte, is named as such: near its start
+    (met while the encoding is guessed) and deep inside (met by the reader's thread)."""
+    packed = gzip.compress(_rows(20_000 if where == "start" else 400_000))
+    Path("cut.csv.gz").write_bytes(packed[: len(packed) * 3 // 4])
+    damaged = bytearray(packed)
+    damaged[len(damaged) * 3 // 4] ^= 0xFF
+    Path("damaged.csv.gz").write_bytes(bytes(damaged))
+    schema = {"fields": [{"name": "kod", "type": "string"}, {"name": "hodnota", "type": "string"}]}
+    Path("s.json").write_text(json.dumps(schema), "utf-8")
+    for name in ("cut.csv.gz", "damaged.csv.gz"):
+        options = {"schema": Path("s.json"), "encoding": "utf-8"} if where == "deep" else {}
+        errors = _errors(name, **options)
+        assert [kind for kind, _note in errors] == ["compression-error"], (name, errors)
+        assert "damaged or incomplete" in errors[0][1]
+        result = _cli(cdo, name)
+        assert result.exit_code == 1, result.output
+        assert "compress the file again" in result.output
+    # Frictionless reports a cut-off gzip as a source-error, but raises EOFError when the
+    # cut falls within the sample it opens the file with: a source-error all the same.
+    small = gzip.compress(_rows(200))
+    Path("small.csv.gz").write_bytes(small[: len(small) // 2])
+    for name in ("cut.csv.gz", "small.csv.gz"):
+        assert [kind for kind, _note in _errors(name, engine="frictionless")] == ["source-error"]
+    assert [kind for kind, _note in _errors("small.csv.gz")] == ["compression-error"]
+
+
+def test_damaged_zip_member_is_a_compression_error(cdo, workdir: Path) -> None:
+    with zipfile.ZipFile("t.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.csv", _rows(50_000))
+    packed = bytearray(Path("t.zip").read_bytes())
+    packed[len(packed) // 2] ^= 0xFF  # inside the member's compressed data
+    Path("t.zip").write_bytes(bytes(packed))
+    errors = _errors("t.zip")
+    assert [kind for kind, _note in errors] == ["compression-error"], errors
+    assert _cli(cdo, "t.zip").exit_code == 1
+
+
 def test_gzip_and_zip_tables_are_read(workdir: Path) -> None:
     with gzip.open("t.csv.gz", "wt", encoding="utf-8") as handle:
         handle.write("a,b\n1,2\n3,4\n")

@@ -70,6 +70,11 @@ class CdoGroup(TyperGroup):
             raise  # usage errors and exits: typer prints and exits as usual
         except Exception as error:
             if ctx.params.get("debug"):
+                if isinstance(error, EOFError):  # click would print only "Aborted!"
+                    import traceback
+
+                    traceback.print_exc()
+                    sys.exit(EXIT_UNUSABLE)
                 raise
             print_error(
                 f"internal error: {type(error).__name__}: {error} "

@@ -350,7 +350,9 @@ def add_source(
             _("{file}: only CSV, TSV and Excel files can be described").format(
                 file=display_path(data_file)
             ),
-            hint=_("save the data as CSV (UTF-8) and try again"),
+            hint=_("unpack it and describe the table inside")
+            if suffix in (".gz", ".zip")
+            else _("save the data as CSV (UTF-8) and try again"),
         )
     inferred = infer_workbook(data_file) if suffix in (".xlsx", ".xls") else infer_csv(data_file)
     inferred["schema"] = fit_schema(data_file, inferred)

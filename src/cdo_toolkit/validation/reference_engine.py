@@ -77,7 +77,16 @@ def frictionless_validate(
         pick_errors=sorted(options.limits.pick) if options.limits.pick else [],
         skip_errors=sorted(options.limits.skip),
     )
-    report = resource.validate(checklist, limit_errors=max(options.limits.errors, 1))
+    try:
+        report = resource.validate(checklist, limit_errors=max(options.limits.errors, 1))
+    except (EOFError, OSError, ValueError) as exc:
+        # Frictionless reports most unreadable files as a source-error, but lets a few
+        # escape (a gzip cut off deep inside raises EOFError): reported the same way.
+        task = Task(name=path.name.split(".")[0], place=display_path(path))
+        task.errors = [ReportError("source-error", note=str(exc) or type(exc).__name__)]
+        task.error_count = 1
+        task.summary = {("source-error", ""): 1}
+        return Report(tasks=[task], seconds=time.perf_counter() - started)
     tasks = []
     for item in report.tasks:
         task = Task(name=item.name, place=display_path(path), labels=list(item.labels or []))

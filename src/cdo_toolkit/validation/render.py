@@ -44,6 +44,10 @@ HINTS = {
     "extra-label": N_("remove the column, or add the field to the schema"),
     "duplicate-label": N_("give each column its own name"),
     "blank-label": N_("name the column"),
+    "source-error": N_("the file cannot be read as a table: save it again as CSV or XLSX"),
+    "format-error": N_("save the data as CSV (UTF-8, the header in the first row) or XLSX"),
+    "scheme-error": N_("check the file's path"),
+    "compression-error": N_("compress the file again, or send it uncompressed"),
 }
 
 

@@ -254,7 +254,20 @@ class LimitedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._inner.read(len(buffer))
+        import zlib
+
+        try:
+            data = self._inner.read(len(buffer))
+        except (EOFError, zlib.error, zipfile.BadZipFile, OSError) as exc:
+            # gzip raises EOFError for a cut-off file and BadGzipFile (an OSError) for a
+            # damaged one; a zip member, zlib.error or BadZipFile (a wrong checksum).
+            raise SourceProblem(
+                "compression-error",
+                _(
+                    "the compressed file is damaged or incomplete ({reason}); compress it "
+                    "again, or send it uncompressed"
+                ).format(reason=exc),
+            ) from None
         self.count += len(data)
         _check_expansion(self.count, self._compressed)
         buffer[: len(data)] = data
