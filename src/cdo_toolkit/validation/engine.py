@@ -634,46 +634,58 @@ class TableValidation:
         )
 
 
-def prefetch(batches: Iterator[pl.DataFrame], depth: int = 1) -> Iterator[pl.DataFrame]:
-    """Read the next batch in a thread while the current one is checked.
+class Prefetch:
+    """Read batches in a thread, from now on, while the caller prepares and checks.
 
     pyarrow parses and polars checks outside the GIL, so on two cores reading and
-    checking overlap. ``depth`` batches wait at most, which bounds the memory.
+    checking overlap; reading starts at once, so the first batch is parsed while the
+    checks are still being built (Pandera's import among them). ``depth`` batches wait
+    at most, which bounds the memory. Leaving the ``with`` block stops the thread.
     """
-    import queue
-    import threading
 
-    slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
+    def __init__(self, batches: Iterator[pl.DataFrame], depth: int = 1) -> None:
+        import queue
+        import threading
 
-    def produce() -> None:
+        self._slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._batches = batches
+        self._thread = threading.Thread(target=self._produce, name="cdo-reader", daemon=True)
+        self._thread.start()
+
+    def _produce(self) -> None:
+        import queue
+
         try:
-            for batch in batches:
-                while not stop.is_set():
+            for batch in self._batches:
+                while not self._stop.is_set():
                     try:
-                        slots.put(("batch", batch), timeout=0.1)
+                        self._slots.put(("batch", batch), timeout=0.1)
                         break
                     except queue.Full:
                         continue
-                if stop.is_set():
+                if self._stop.is_set():
                     return
-            slots.put(("end", None))
+            self._slots.put(("end", None))
         except BaseException as exc:  # handed to the consumer, which re-raises it
-            slots.put(("error", exc))
+            self._slots.put(("error", exc))
 
-    thread = threading.Thread(target=produce, name="cdo-reader", daemon=True)
-    thread.start()
-    try:
+    def __enter__(self) -> Iterator[pl.DataFrame]:
+        return self._consume()
+
+    def _consume(self) -> Iterator[pl.DataFrame]:
         while True:
-            kind, item = slots.get()
+            kind, item = self._slots.get()
             if kind == "end":
                 return
             if kind == "error":
                 raise item
             yield item
-    finally:
-        stop.set()
-        thread.join(timeout=5)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        # A producer blocked on a full queue sees the stop within its put timeout.
+        self._thread.join(timeout=5)
 
 
 def _source_error(task: Task, problem: SourceProblem, limits: Limits) -> Task:
@@ -731,18 +743,19 @@ def _validate(
     task.labels = text.labels
     task.fields = len(schema.fields)
     task.schema_fields = [(f.name, f.type) for f in schema.fields]
-    validation = TableValidation(source, schema, text, limits)
-    for error in _label_errors(text.labels, schema, text.has_header):
-        if validation.collector.count(error.type, error.field_name or "", 1):
-            validation.collector.add(error)
-    warm = _warm_up_pandera()
-    offset = 0
-    for frame in prefetch(text.batches):
-        warm.join()
-        validation.check_batch(frame, offset)
-        offset += frame.height
-        if progress:
-            progress(text.bytes_read, opened.size)
+    with Prefetch(text.batches) as frames:
+        validation = TableValidation(source, schema, text, limits)
+        for error in _label_errors(text.labels, schema, text.has_header):
+            if validation.collector.count(error.type, error.field_name or "", 1):
+                validation.collector.add(error)
+        warm = _warm_up_pandera()
+        offset = 0
+        for frame in frames:
+            warm.join()
+            validation.check_batch(frame, offset)
+            offset += frame.height
+            if progress:
+                progress(text.bytes_read, opened.size)
     validation.check_ragged()
     task.rows = offset + len(text.ragged)
     validation.finish(task)
