@@ -31,3 +31,44 @@ def test_audit_report_is_replaced_whole(cdo, shipped_registry: Path) -> None:  #
     text = Path("report.md").read_text("utf-8")
     assert text != "old" and text.startswith("#")
     assert sorted(p.name for p in Path().glob("*report.md*")) == ["report.md"]
+
+
+def test_a_full_disk_is_an_error_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from cdo_toolkit.errors import CdoError
+
+    report = tmp_path / "report.html"
+    report.write_text("old", "utf-8")
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(CdoError, match=r"cannot write .*report\.html: No space left on device"):
+        write_atomic(report, "new", durable=True)
+    assert report.read_text("utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_output_paths_that_are_folders_or_files_in_the_way(cdo, shipped_registry: Path) -> None:  # type: ignore[no-untyped-def]
+    """An output given as an existing folder, or a folder given where a file stands: one
+    line naming it and exit 2, no traceback."""
+    Path("vystupy").mkdir()
+    Path("data.csv").write_text("a,b\n1,2\n", "utf-8")
+    Path("katalog.json").write_text("{}", "utf-8")
+    warehouse = ("--warehouse", "duckdb:///warehouse/a.duckdb")
+    for args, message in (
+        (("audit", "--markdown", "vystupy"), "vystupy is a folder"),
+        (("audit", "--html", "vystupy"), "vystupy is a folder"),
+        (("validate", "data.csv", "--output", "vystupy"), "vystupy is a folder"),
+        (("catalog", "export", "--out", "katalog.json"), "katalog.json is a file"),
+        (("catalog", "export", "--out", "katalog.json/sub"), "katalog.json is a file"),
+    ):
+        result = cdo(*warehouse, *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output and "Traceback" not in result.output, result.output
+    assert Path("katalog.json").read_text("utf-8") == "{}"

@@ -170,6 +170,8 @@ def test_history_trend_and_fail_under(cdo, scored_warehouse: str) -> None:
     assert (
         cdo("--warehouse", scored_warehouse, "score", "mesta", "--fail-under", "10").exit_code == 0
     )
+    out_of_range = cdo("--warehouse", scored_warehouse, "score", "--fail-under", "200")
+    assert out_of_range.exit_code == 2 and "less than or equal to 100" in out_of_range.output
     table = cdo("--warehouse", scored_warehouse, "score", "mesta").output
     assert "mesta" in table and "+" in table
 

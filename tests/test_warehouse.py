@@ -220,6 +220,26 @@ def test_unwritable_warehouse_is_a_clear_error(cdo, base_registry: Path) -> None
     assert Path("mesta.csv").read_text("utf-8") == DATA
 
 
+def test_a_warehouse_url_naming_another_file_is_refused(cdo, base_registry: Path) -> None:
+    """DuckDB opens a CSV given as its database as an empty in-memory one: a submission
+    "accepted" there was lost when the command ended. Any other file is refused."""
+    _registry(base_registry)
+    Path("mesta.csv").write_text(DATA, "utf-8")
+    Path("data").mkdir()
+    for url, message in (
+        ("duckdb:///mesta.csv", "is not a DuckDB database"),
+        ("duckdb:///data", "is a folder, not a DuckDB database file"),
+    ):
+        for args in (("submit", "mesta", "mesta.csv"), ("history",), ("warehouse", "status")):
+            result = cdo("--warehouse", url, *args)
+            assert result.exit_code == 2, (url, args, result.output)
+            assert message in result.output and "Traceback" not in result.output, result.output
+    assert Path("mesta.csv").read_text("utf-8") == DATA
+    # A real DuckDB file, and a new one, still open.
+    assert cdo("--warehouse", "duckdb:///w.duckdb", "submit", "mesta", "mesta.csv").exit_code == 0
+    assert cdo("--warehouse", "duckdb:///w.duckdb", "history").exit_code == 0
+
+
 def test_busy_duckdb_warehouse_waits_then_fails_clearly(cdo, base_registry: Path) -> None:
     _registry(base_registry)
     url = "duckdb:///warehouse/busy.duckdb"

@@ -13,16 +13,61 @@ def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
 
     ``durable`` also syncs the data to disk before the rename (for what must survive a
     power loss, such as the lineage spool), at the cost of a flush.
+
+    Raises:
+        CdoError: ``path`` is a folder, or cannot be written (permissions, a full disk).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.i18n import _
+
+    if path.is_dir():
+        raise CdoError(
+            _("{file} is a folder").format(file=path), hint=_("give the name of a file to write")
+        )
+    temporary: str | None = None
     try:
+        make_folder(path.parent)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             if durable:
                 out.flush()
                 os.fsync(out.fileno())
         Path(temporary).replace(path)
+    except OSError as exc:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise CdoError(
+            _("cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
+        ) from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def make_folder(path: Path) -> None:
+    """Create the folder ``path`` and its parents, unless they exist.
+
+    Raises:
+        CdoError: a file stands where a folder is needed, or it cannot be created.
+    """
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.i18n import _
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next((p for p in (path, *path.parents) if p.exists()), path)
+        raise CdoError(
+            _("{path} is a file, where a folder is needed").format(path=blocking),
+            hint=_("give the name of a folder, or move the file away"),
+        ) from None
+    except OSError as exc:
+        raise CdoError(
+            _("cannot create the folder {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from None

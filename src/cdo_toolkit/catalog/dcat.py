@@ -202,8 +202,9 @@ def write(export: Export, out: Path) -> list[Path]:
     Each file is written whole to a temporary name and renamed, so an interrupted export
     never leaves a truncated record for the harvester.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "datove-sady").mkdir(exist_ok=True)
+    from cdo_toolkit.files import make_folder, write_atomic
+
+    make_folder(out / "datove-sady")
     targets = {out / "katalog.jsonld": export.catalog} | {
         out / "datove-sady" / f"{source_id}.jsonld": record
         for source_id, record in export.datasets.items()
@@ -211,8 +212,6 @@ def write(export: Export, out: Path) -> list[Path]:
     for stale in (out / "datove-sady").glob("*.jsonld"):
         if stale not in targets:
             stale.unlink()  # a source no longer public must leave the catalogue
-    from cdo_toolkit.files import write_atomic
-
     for path, record in targets.items():
         write_atomic(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     return list(targets)

@@ -72,7 +72,13 @@ def _exit_if_below(scores: list[Any], fail_under: float | None) -> None:
 
 
 FailUnderOption = Annotated[
-    float | None, typer.Option("--fail-under", help="Exit 1 if a scored source is below this.")
+    float | None,
+    typer.Option(
+        "--fail-under",
+        min=0,
+        max=100,
+        help="Exit 1 if a scored source is below this score (0-100).",
+    ),
 ]
 
 

@@ -18,6 +18,8 @@ from cdo_toolkit.warehouse import sql
 from cdo_toolkit.warehouse.url import WarehouseUrl
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pyarrow as pa
     from sqlglot import exp
 
@@ -63,6 +65,7 @@ class Warehouse:
                 _("the warehouse {path} does not exist yet").format(path=path),
                 hint=_("submit a file first: cdo submit SOURCE FILE"),
             )
+        _refuse_other_files(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -270,3 +273,36 @@ class Warehouse:
 
         drop = exp.Drop(tables=[self.staging_table()], kind="TABLE", exists=True)
         self.execute(sql.render(drop, self.kind))
+
+
+DUCKDB_MAGIC = b"DUCK"
+"""A DuckDB database file holds these bytes after its 8-byte checksum."""
+
+
+def _refuse_other_files(path: Path) -> None:
+    """Refuse a warehouse path holding something else than a DuckDB database.
+
+    DuckDB opens a CSV or Parquet file given as a database as an empty in-memory
+    database: a submission "loaded" there would be lost when the command ends.
+    """
+    if path.is_dir():
+        raise CdoError(
+            _("the warehouse {path} is a folder, not a DuckDB database file").format(path=path),
+            hint=_("name a file, e.g. duckdb:///warehouse/cdo.duckdb"),
+        )
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(12)
+    except FileNotFoundError:
+        return  # a new warehouse
+    except OSError as exc:
+        raise CdoError(
+            _("cannot open the warehouse {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from None
+    if head and head[8:12] != DUCKDB_MAGIC:
+        raise CdoError(
+            _("the warehouse {path} is not a DuckDB database").format(path=path),
+            hint=_("name a DuckDB file, or a new one, e.g. duckdb:///warehouse/cdo.duckdb"),
+        )
