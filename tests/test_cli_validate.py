@@ -73,20 +73,47 @@ def test_foreign_keys_and_code_lists_with_reference_data(cdo, shipped_registry: 
         ).output
     )
     assert any("not checked" in note for note in without["tasks"][0]["notes"])
-    result = cdo(
+    with_reference = (
         "validate",
         "examples/dopravni-nehody.csv",
         "--source",
         "dopravni-nehody",
         "--reference",
         "obce=examples/obce.csv",
-        "--format",
-        "json",
     )
-    task = json.loads(result.output)["tasks"][0]
+    task = json.loads(cdo(*with_reference, "--format", "json").output)["tasks"][0]
     found = {(e["type"], e["rowNumber"]) for e in task["errors"]}
     assert {("foreign-key", 17), ("foreign-key", 90), ("code-list", 17), ("code-list", 90)} <= found
     assert task["notes"] == []
+    # The text summary says what to do about a registry check too.
+    lines = cdo(*with_reference).output.split("\n")
+    line = next(i for i, text in enumerate(lines) if text.strip().startswith("code-list"))
+    assert "use a code the referenced" in " ".join(lines[line : line + 2])
+
+
+def test_reference_mistakes_are_errors_not_silent(cdo, shipped_registry: Path) -> None:
+    """A --reference whose check would silently not run (a missing file, a source that is
+    not referred to, no --source to say what refers to what) stops with exit 2."""
+    base = ("validate", "examples/dopravni-nehody.csv", "--source", "dopravni-nehody")
+    for reference, message in (
+        ("obce=chybi.csv", "--reference obce: file chybi.csv not found"),
+        ("obec=examples/obce.csv", "--reference obec: unknown source 'obec'"),
+        ("skoly=examples/skoly.csv", "dopravni-nehody has no foreign key or code list into skoly"),
+    ):
+        result = cdo(*base, "--reference", reference)
+        assert result.exit_code == 2, result.output
+        assert message in result.output, result.output
+        assert "refers to: obce" in result.output or "not found" in message, result.output
+    Path("s.json").write_text('{"fields": [{"name": "a", "type": "string"}]}', "utf-8")
+    result = cdo(
+        "validate",
+        "examples/obce.csv",
+        "--schema",
+        "s.json",
+        "--reference",
+        "obce=examples/obce.csv",
+    )
+    assert result.exit_code == 2 and "--reference needs --source" in result.output
 
 
 def test_limit_errors_cuts_the_listing_not_the_count(cdo, workdir: Path) -> None:

@@ -126,6 +126,30 @@ def test_add_reads_the_rows_after_a_preamble(cdo, base_registry: Path, shared: P
     assert checked.exit_code == 0, checked.output
 
 
+def test_add_reads_old_mac_line_ends(cdo, base_registry: Path) -> None:
+    Path("obce.csv").write_bytes("kod;název\r554782;Praha\r563889;Liberec\r".encode())
+    entry = _added(cdo, "obce-mac", "obce.csv", "territory")
+    assert [f["name"] for f in entry["schema"]["fields"]] == ["kod", "název"]
+    assert cdo("validate", "obce.csv", "--source", "obce-mac").exit_code == 0
+
+
+def test_add_refuses_what_is_no_table(cdo, base_registry: Path) -> None:
+    """What validation refuses, onboarding refuses too, rather than describing a web page
+    or a file with a NUL byte deep inside as a source."""
+    Path("stranka.csv").write_text("<!DOCTYPE html><html><body>Nenalezeno</body></html>", "utf-8")
+    rows = "".join(f"{n};x\n" for n in range(5000))
+    Path("nul.csv").write_bytes(f"a;b\n{rows}".encode() + b"1;x\x00y\n")
+    for name, message in (
+        ("stranka.csv", "an HTML or XML page"),
+        ("nul.csv", "a NUL byte on line 5002"),
+    ):
+        result = cdo(
+            "registry", "add", "nova", "--from", name, "--guarantor", "gis", "--theme", "health"
+        )
+        assert result.exit_code == 2 and message in result.output, result.output
+        assert not (base_registry / "sources" / "nova.yaml").exists()
+
+
 def test_add_refuses_to_overwrite(cdo, base_registry: Path) -> None:
     Path("skoly.csv").write_text("a,b\n1,2\n", "utf-8")
     before = (base_registry / "sources" / "skoly.yaml").read_bytes()

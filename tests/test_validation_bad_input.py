@@ -323,3 +323,37 @@ def test_json_documents_are_refused_with_what_to_do(workdir: Path, shared: Path)
     Path("data.csv").write_text('[{"a": 1}, {"a": 2}]\n', "utf-8")
     saved = _errors(Path("data.csv"))
     assert saved[0][0] == "format-error" and "JSON" in saved[0][1]
+
+
+def test_package_descriptor_without_a_resources_list(cdo, workdir: Path) -> None:
+    """Frictionless's verdict on the descriptor is kept: no ``resources``, or resources that
+    are no list, is an invalid package (exit 2); an empty list says there is nothing to do."""
+    for descriptor, message in (
+        ({}, "'resources' is a required property"),
+        ({"resources": {}}, "is not of type 'array'"),
+    ):
+        Path("datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+        result = _cli(cdo, "datapackage.json")
+        assert result.exit_code == 2, result.output
+        assert "not a valid Data Package" in result.output and message in result.output
+    Path("datapackage.json").write_text('{"resources": []}', "utf-8")
+    result = _cli(cdo, "datapackage.json")
+    assert result.exit_code == 0 and "lists no resources" in result.output
+
+
+def test_a_declared_format_that_cannot_be_read(cdo, workdir: Path) -> None:
+    """A resource declaring Parquet (or JSON) is not read as CSV behind the user's back."""
+    Path("d.csv").write_text("a,b\n1,2\n", "utf-8")
+    for declared in ("parquet", "json"):
+        resource = {"name": "d", "path": "d.csv", "format": declared}
+        Path("datapackage.json").write_text(json.dumps({"resources": [resource]}), "utf-8")
+        assert _errors("datapackage.json") == [
+            (
+                "format-error",
+                f"the declared format '{declared}' cannot be read: tables are read from CSV, "
+                "TSV, XLSX and XLS files",
+            )
+        ]
+    resource = {"name": "d", "path": "d.csv", "format": "CSV"}
+    Path("datapackage.json").write_text(json.dumps({"resources": [resource]}), "utf-8")
+    assert _errors("datapackage.json") == []

@@ -92,7 +92,12 @@ def infer_csv(path: Path) -> dict[str, Any]:
     from frictionless import Dialect, describe, formats
 
     from cdo_toolkit.validation.sniff import read_sample, sniff
+    from cdo_toolkit.validation.source import SourceProblem, detect
 
+    try:
+        detect(path, declared_format="csv")  # an HTML page, a PDF, an empty file: not a table
+    except SourceProblem as problem:
+        raise CdoError(f"{display_path(path)}: {problem.note}") from None
     sniffed = sniff(path)
     try:
         resource = describe(
@@ -105,7 +110,10 @@ def infer_csv(path: Path) -> dict[str, Any]:
     except Exception as exc:  # Frictionless raises its own exception types for any bad file
         raise _cannot_describe(path, exc) from None
     text = read_sample(path, sniffed.encoding)
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sniffed.delimiter))
+    # newline="": the csv module reads the line ends itself, old Mac "\r" ones too.
+    rows = list(
+        csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=sniffed.delimiter)
+    )
     refined = _refined_fields(path, resource, _data_rows(rows)[:SAMPLE_ROWS])
     return {
         "encoding": sniffed.encoding,
@@ -164,7 +172,8 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> dict[str, Any]:
     from cdo_toolkit.validation.reader import Dialect as TableDialect
 
     schema: dict[str, Any] = {"fields": [dict(f) for f in inferred["schema"]["fields"]]}
-    limits = Limits(errors=100_000, pick=frozenset({"type-error", "constraint-error"}))
+    unreadable = frozenset({"format-error", "encoding-error", "source-error", "compression-error"})
+    limits = Limits(errors=100_000, pick=frozenset({"type-error", "constraint-error"}) | unreadable)
     for _round in range(4):
         task = validate_table(
             TableInput(
@@ -178,6 +187,9 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> dict[str, Any]:
             ),
             limits,
         )
+        for error in task.errors:
+            if error.type in unreadable:  # a NUL byte deep inside: no schema fits the file
+                raise CdoError(f"{display_path(path)}: {error.note}")
         cells: dict[tuple[str, str], set[str]] = {}
         for error in task.errors:
             cells.setdefault((error.type, error.field_name or ""), set()).add(error.cell or "")

@@ -161,6 +161,7 @@ def _references(
     for check in entry.source.checks:
         if check.type == "code-list":
             wanted.setdefault(check.source, []).append((check.source_field,))
+    _check_given_references(registry, entry, options, set(wanted))
     references: dict[str, Reference] = {}
     code_lists: dict[tuple[str, str], list[str]] = {}
     for source_id, field_sets in wanted.items():
@@ -184,6 +185,33 @@ def _references(
                     v[0] for v in values if v[0] is not None
                 )
     return references, code_lists
+
+
+def _check_given_references(
+    registry: Registry, entry: SourceEntry, options: Options, wanted: set[str]
+) -> None:
+    """A --reference the source does not use, or whose file is missing, is a mistake to
+    say, not to pass over: the check it was meant for would silently not run."""
+    uses = ", ".join(sorted(wanted)) or _("none")
+    for source_id, path in options.references.items():
+        if source_id not in registry.sources:
+            raise CdoError(
+                _("--reference {id}: unknown source {id!r}").format(id=source_id),
+                hint=_("the sources {source} refers to: {uses}").format(source=entry.id, uses=uses),
+            )
+        if source_id not in wanted:
+            raise CdoError(
+                _("--reference {id}: {source} has no foreign key or code list into {id}").format(
+                    id=source_id, source=entry.id
+                ),
+                hint=_("the sources {source} refers to: {uses}").format(source=entry.id, uses=uses),
+            )
+        if not path.is_file():
+            raise CdoError(
+                _("--reference {id}: file {file} not found").format(
+                    id=source_id, file=display_path(path)
+                )
+            )
 
 
 def _report(tasks: list[Any], started: float) -> Report:
@@ -288,6 +316,10 @@ def _table_input(
         table.references = references
         table.notes = notes
         return table, None
+    if options.references:
+        raise CdoError(
+            _("--reference needs --source: the registry says which sources a source refers to")
+        )
     schema, verdict = load_schema_deferred(options.schema) if options.schema else (None, None)
     return TableInput(
         path=path,

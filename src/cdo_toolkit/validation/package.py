@@ -41,12 +41,13 @@ def _descriptor(path: Path, options: Options) -> dict[str, Any]:
     # Unsafe resource paths are reported per resource, clearer than Frictionless's
     # "not safe"; the rest of the descriptor is judged by Frictionless.
     judged = dict(data)
-    judged["resources"] = [
-        {**r, "path": "placeholder.csv"}
-        if isinstance(r, dict) and _resolve(path.parent, r.get("path"), options)[1]
-        else r
-        for r in data.get("resources", [])
-    ]
+    if isinstance(data.get("resources"), list):  # else Frictionless says what is wrong
+        judged["resources"] = [
+            {**r, "path": "placeholder.csv"}
+            if isinstance(r, dict) and _resolve(path.parent, r.get("path"), options)[1]
+            else r
+            for r in data["resources"]
+        ]
     report = Package.validate_descriptor(judged, basepath=str(path.parent))
     if not report.valid:
         raise CdoError(

@@ -48,6 +48,11 @@ HINTS = {
     "format-error": N_("save the data as CSV (UTF-8, the header in the first row) or XLSX"),
     "scheme-error": N_("check the file's path"),
     "compression-error": N_("compress the file again, or send it uncompressed"),
+    "ico-checksum": N_("check the IČO in the business register (ARES) and correct it"),
+    "code-list": N_("use a code the referenced source holds (e.g. the RÚIAN municipality code)"),
+    "row-constraint": N_("the row's values contradict each other: correct them"),
+    "deviated-value": N_("the value is far from the others: check it, and correct it if wrong"),
+    "null-share": N_("too many cells are empty: fill in the missing values"),
 }
 
 
@@ -140,6 +145,8 @@ def print_text(report: Report, console: Any) -> None:
             console.print("[yellow]" + _("note") + f":[/] {escape(visible(note))}")
     for error in report.errors:
         console.print(f"[red]{error.type}[/] {escape(visible(error.message))}")
+    if not report.tasks and not report.errors:
+        console.print(_("no tables to validate: the data package lists no resources"))
 
 
 def _xml_text(text: str) -> str:

@@ -100,6 +100,14 @@ def detect(
     size = path.stat().st_size
     if size == 0:
         raise SourceProblem("source-error", _("the source is empty"))
+    if declared_format and declared_format.lower() not in READABLE_FORMATS:
+        raise SourceProblem(
+            "format-error",
+            _(
+                "the declared format {format!r} cannot be read: tables are read from CSV, "
+                "TSV, XLSX and XLS files"
+            ).format(format=declared_format),
+        )
     name = path.name.lower()
     with path.open("rb") as handle:
         head = handle.read(4096)
@@ -126,6 +134,10 @@ def detect(
         return Opened(path, "xlsx", None, size=size)
     _refuse_non_text(head, name)
     return Opened(path, _format_of(name, declared_format), None, size=size)
+
+
+READABLE_FORMATS = ("csv", "tsv", "txt", "xlsx", "xls")
+"""Formats a resource or source may declare; ``txt`` is a table as a ``.txt`` file is."""
 
 
 def _format_of(name: str, declared: str | None) -> str:
