@@ -123,15 +123,69 @@ def test_validation_against_a_schema_file_describes_its_types(cdo, workdir: Path
 
 def test_failed_build_emits_fail_with_the_error(cdo, shipped_registry: Path, shared: Path) -> None:
     _submit_all(cdo)
-    (shipped_registry / "builds" / "zastavky_obce.sql").write_text(
-        "SELECT CAST(nazev AS INTEGER) AS cislo FROM raw.obce", "utf-8"
-    )
-    result = cdo("build", "zastavky-obce")
-    assert result.exit_code == 2 and "Traceback" not in result.output
-    failed = [e for e in read_events(EVENTS) if e["eventType"] == "FAIL"]
-    assert failed and failed[-1]["job"]["name"] == "build.zastavky-obce"
-    assert "Conversion" in failed[-1]["run"]["facets"]["errorMessage"]["message"]
-    assert event_errors(failed[-1]) == []
+    assert cdo("build", "zastavky-obce").exit_code == 0
+    built = _table_contents("mart.zastavky_obce")
+    assert built[1]  # rows
+    query = shipped_registry / "builds" / "zastavky_obce.sql"
+    for sql, reason in (
+        ("SELECT CAST(nazev AS INTEGER) AS cislo FROM raw.obce", "Conversion Error"),
+        ("SELECT neexistuje FROM raw.obce", 'Referenced column "neexistuje" not found'),
+    ):
+        query.write_text(sql, "utf-8")
+        result = cdo("build", "zastavky-obce")
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert "internal error" not in result.output, result.output
+        assert "build 'zastavky-obce': the warehouse cannot run its SQL: " in result.output
+        assert reason in result.output and "zastavky_obce.sql" in result.output
+        failed = [e for e in read_events(EVENTS) if e["eventType"] == "FAIL"]
+        assert failed and failed[-1]["job"]["name"] == "build.zastavky-obce"
+        assert reason in failed[-1]["run"]["facets"]["errorMessage"]["message"]
+        assert event_errors(failed[-1]) == []
+    # The table built before is kept as it was.
+    assert _table_contents("mart.zastavky_obce") == built
+
+
+def _table_contents(table: str) -> tuple[list[str], list[tuple[object, ...]]]:
+    import duckdb
+
+    with duckdb.connect("warehouse/cdo.duckdb", read_only=True) as connection:
+        result = connection.execute(f"SELECT * FROM {table} ORDER BY ALL")
+        return [c[0] for c in result.description], result.fetchall()
+
+
+def test_shipped_builds_give_the_same_tables_on_both_engines(
+    cdo, shipped_registry: Path, postgres_url: str
+) -> None:
+    """The builds' SQL is written once (DuckDB dialect) and transpiled by sqlglot. Without
+    the tables' types, PostgreSQL refused ``round()`` of a computed double."""
+    from cdo_toolkit.warehouse.connection import Warehouse
+    from cdo_toolkit.warehouse.url import parse_url
+
+    tables = {}
+    for url in ("duckdb:///warehouse/cdo.duckdb", postgres_url):
+        for source in ("obce", "zastavky", "dopravni-nehody"):
+            assert cdo(
+                "--warehouse", url, "submit", source, f"examples/{source}.csv"
+            ).exit_code in (
+                0,
+                1,
+            )
+        result = cdo("--warehouse", url, "build")
+        assert result.exit_code == 0, result.output
+        with Warehouse(parse_url(url, Path.cwd())) as warehouse:
+            tables[url] = {
+                table: [
+                    tuple(
+                        float(v) if isinstance(v, int | float) or hasattr(v, "as_tuple") else v
+                        for v in row
+                    )
+                    for row in warehouse.execute(f"SELECT * FROM {table} ORDER BY 1")
+                ]
+                for table in ("mart.zastavky_obce", "mart.nehody_okresy")
+            }
+    duck, postgres = tables.values()
+    assert duck == postgres
+    assert len(duck["mart.zastavky_obce"]) == 40 and duck["mart.nehody_okresy"]
 
 
 def test_builds_refuse_cycles_and_unknown_tables_before_running(

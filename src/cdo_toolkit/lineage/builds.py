@@ -109,6 +109,26 @@ def plan(
     return [parsed[build_id] for build_id in order if build_id in needed]
 
 
+def render_select(query: Any, schema: dict[str, dict[str, dict[str, str]]], kind: str) -> str:
+    """The build's SELECT (DuckDB dialect) in the warehouse's dialect, its types known.
+
+    sqlglot writes some functions for PostgreSQL by the types of their arguments:
+    ``round(x, 2)`` of a double must become ``round(x::numeric, 2)``, as PostgreSQL has no
+    ``round(double precision, integer)``. Annotated with the tables' column types, the
+    query's expressions carry those types; unannotated, a computed double is written as it
+    is and PostgreSQL refuses the build.
+    """
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.schema import MappingSchema
+
+    from cdo_toolkit.warehouse import sql
+
+    dialect = sql.DIALECTS[kind]
+    tables: dict[str, Any] = dict(schema)  # MappingSchema's nesting is typed loosely
+    typed = annotate_types(query.copy(), schema=MappingSchema(tables, dialect=dialect))
+    return str(typed.sql(dialect=dialect))
+
+
 def warehouse_schema(
     warehouse: Warehouse, tables: set[str]
 ) -> dict[str, dict[str, dict[str, str]]]:
@@ -137,11 +157,12 @@ def run_builds(
 ) -> list[BuildResult]:
     from sqlglot import exp
 
+    from cdo_toolkit.findings import display_path
     from cdo_toolkit.lineage.context import table_output
     from cdo_toolkit.lineage.events import Dataset, run
     from cdo_toolkit.lineage.naming import table_dataset
     from cdo_toolkit.warehouse import sql
-    from cdo_toolkit.warehouse.connection import Warehouse
+    from cdo_toolkit.warehouse.connection import Warehouse, engine_reason
 
     steps = plan(registry, names)
     results = []
@@ -155,27 +176,37 @@ def run_builds(
                 db, _sep, name = table.partition(".")
                 ns, dataset_name = table_dataset(url, db, name)
                 inputs.append(Dataset(ns, dataset_name, fields=list(schema[db][name].items())))
-            select_sql = query.sql(dialect=sql.DIALECTS[warehouse.kind])
+            select_sql = render_select(query, schema, warehouse.kind)
             with run(
                 emitter, namespace, f"build.{build.id}", "BUILD", inputs=inputs, sql=entry.sql
             ) as current:
-                with warehouse.transaction():
-                    warehouse.execute(sql.create_schema(build.schema_name, warehouse.kind))
-                    warehouse.execute(
-                        sql.drop_table(build.schema_name, build.table, warehouse.kind)
-                    )
-                    create = exp.Create(
-                        this=sql.table(build.schema_name, build.table),
-                        kind="TABLE",
-                        expression=exp.maybe_parse(
-                            select_sql, dialect=sql.DIALECTS[warehouse.kind]
+                create = exp.Create(
+                    this=sql.table(build.schema_name, build.table),
+                    kind="TABLE",
+                    expression=exp.maybe_parse(select_sql, dialect=sql.DIALECTS[warehouse.kind]),
+                )
+                count = sql.select(
+                    [exp.Count(this=exp.Star())], sql.table(build.schema_name, build.table)
+                )
+                try:
+                    with warehouse.transaction():
+                        warehouse.execute(sql.create_schema(build.schema_name, warehouse.kind))
+                        warehouse.execute(
+                            sql.drop_table(build.schema_name, build.table, warehouse.kind)
+                        )
+                        warehouse.execute(sql.render(create, warehouse.kind))
+                        rows = int(warehouse.execute(sql.render(count, warehouse.kind))[0][0])
+                except warehouse.errors as error:
+                    # A column or function the warehouse does not know: the build's SQL,
+                    # not the toolkit, is wrong; the previous table is kept (rolled back).
+                    raise CdoError(
+                        _("build {id!r}: the warehouse cannot run its SQL: {reason}").format(
+                            id=build.id, reason=engine_reason(error)
                         ),
-                    )
-                    warehouse.execute(sql.render(create, warehouse.kind))
-                    count = sql.select(
-                        [exp.Count(this=exp.Star())], sql.table(build.schema_name, build.table)
-                    )
-                    rows = int(warehouse.execute(sql.render(count, warehouse.kind))[0][0])
+                        hint=_("correct {file}; the previous table is kept").format(
+                            file=display_path(registry.root / build.sql)
+                        ),
+                    ) from None
                 if current is not None:
                     output = table_output(
                         url, build.table, None, None, rows, schema=build.schema_name

@@ -145,6 +145,17 @@ class Warehouse:
 
     # --- statements -------------------------------------------------------------------
 
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        """The exceptions the engine raises for a statement it refuses or cannot run."""
+        if self.kind == "duckdb":
+            import duckdb
+
+            return (duckdb.Error,)
+        import psycopg
+
+        return (psycopg.Error,)
+
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run one statement with parameters; the rows it returns, if any."""
         if self.kind == "duckdb":
@@ -306,3 +317,15 @@ def _refuse_other_files(path: Path) -> None:
             _("the warehouse {path} is not a DuckDB database").format(path=path),
             hint=_("name a DuckDB file, or a new one, e.g. duckdb:///warehouse/cdo.duckdb"),
         )
+
+
+def engine_reason(error: BaseException) -> str:
+    """The engine's message on one line, without the echo of the statement that DuckDB and
+    PostgreSQL append (``LINE 1: CREATE …`` and a caret under it)."""
+    lines = []
+    for line in str(error).splitlines():
+        if line.lstrip().startswith("LINE "):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    return " ".join(lines) or type(error).__name__
