@@ -156,3 +156,47 @@ def test_unknown_selector_is_an_error(workdir: Path) -> None:
         error.value
     )
     assert "access" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "text", ["- {id: a, kind: naming}\n", "rules:\n  id: a\n", "pravidla: []\n"]
+)
+def test_a_policy_file_of_another_shape_is_an_error(workdir: Path, text: str) -> None:
+    """It used to add no rule, silently: a CI check that checked nothing."""
+    folder = workdir / "policies"
+    folder.mkdir()
+    (folder / "x.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(CdoError, match=r"x\.yaml:\d+:\d+: a policy file holds 'rules:'"):
+        load_rules(folder)
+    (folder / "x.yaml").write_text("", encoding="utf-8")
+    assert load_rules(folder) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("weights: {completness: 1}\n", "1:11: unknown dimension 'completness'"),
+        ("weights: {validity: -1}\n", "1:21: the weight of validity must be a number, 0 or more"),
+        ("weights: {validity: vysoka}\n", "the weight of validity must be a number"),
+        ("grades: {A: 120}\n", "1:13: the lowest score of grade A must be a number from 0 to 100"),
+        ("required_weight: 0\n", "required_weight must be a number above 0"),
+        ("vahy: {validity: 1}\n", "1:1: unknown setting 'vahy'"),
+        (
+            "weights: {completeness: 0, validity: 0, uniqueness: 0, timeliness: 0,"
+            " consistency: 0, metadata: 0}\n",
+            "at least one weight must be above 0",
+        ),
+    ],
+)
+def test_quality_policy_mistakes_are_errors(
+    shipped_registry: Path, cdo: Callable[..., Any], text: str, message: str
+) -> None:
+    """A mistake in quality.yaml stops both scoring and the policy check (CI) with its place;
+    before, a typo in a dimension's name was ignored and a negative weight used."""
+    folder = shipped_registry.parent / "policies"
+    shutil.copytree(REPO / "policies", folder)
+    (folder / "quality.yaml").write_text(text, encoding="utf-8")
+    for command in (("policy", "check"), ("score",)):
+        result = cdo(*command)
+        assert result.exit_code == 2, (command, result.output)
+        assert "policies/quality.yaml:" in result.output and message in result.output

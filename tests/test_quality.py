@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cdo_toolkit.quality.score import load_policy, score
+from cdo_toolkit.quality.policy import load_policy
+from cdo_toolkit.quality.score import score
 from cdo_toolkit.registry import load_valid
 from cdo_toolkit.warehouse.url import parse_url
 from tests.conftest import source_yaml, unavailable

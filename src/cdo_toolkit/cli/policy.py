@@ -38,6 +38,9 @@ def check(
     settings = ctx.obj.settings
     folder = policies or Path(settings.root) / "policies"
     rules = load_rules(folder)
+    from cdo_toolkit.quality.policy import load_policy
+
+    load_policy(folder)  # the scoring settings beside the rules: a mistake stops CI here too
     registry = load_valid(Path(settings.registry), thorough=False)
     findings = run_check(registry, rules, lang=settings.language)
     errors = sum(1 for f in findings if f.severity.value == "error")

@@ -92,7 +92,7 @@ def score(
     fail_under: FailUnderOption = None,
 ) -> None:
     """Score sources in the warehouse, per dimension, and store the result."""
-    from cdo_toolkit.quality.score import load_policy
+    from cdo_toolkit.quality.policy import load_policy
     from cdo_toolkit.quality.score import score as run
 
     url, registry, policies = _context(ctx)

@@ -32,18 +32,34 @@ class Rule:
         return self.message.get(lang) or self.message.get("en") or next(iter(self.message.values()))
 
 
+SETTINGS_FILES = ("quality.yaml",)
+"""Files of ``policies/`` that hold settings, not rules."""
+
+
 def load_rules(folder: Path) -> list[Rule]:
-    """Every rule of ``policies/*.yaml`` (files without ``rules:`` are other settings)."""
+    """Every rule of ``policies/*.yaml`` (``quality.yaml`` holds the scoring settings)."""
     from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
 
     rules = []
     for path in sorted(folder.glob("*.yaml")):
+        if path.name in SETTINGS_FILES:
+            continue
         try:
-            data = load_yaml(path).data
+            document = load_yaml(path)
         except YamlProblem as problem:
             raise CdoError(problem.render()) from None
-        if not isinstance(data, dict) or "rules" not in data:
-            continue
+        data = document.data
+        if data is None:
+            continue  # an empty file holds no rules
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+            mark = document.value_mark(("rules",))
+            # A file of another shape would silently add no rule at all.
+            raise CdoError(
+                _("{file}:{line}:{column}: a policy file holds 'rules:', a list of rules").format(
+                    file=path, line=mark.line, column=mark.column
+                ),
+                hint=_("see docs/policies.md, or policies/registry.yaml for an example"),
+            )
         for index, item in enumerate(data["rules"]):
             try:
                 kind = item["kind"]

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.i18n import _, ngettext
 from cdo_toolkit.masking import MASK, mask_cells, mask_note
-from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, load_policy, score
+from cdo_toolkit.quality.policy import load_policy
+from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, score
 from cdo_toolkit.validation.catalogue import readable_note
 
 if TYPE_CHECKING:

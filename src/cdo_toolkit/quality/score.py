@@ -15,13 +15,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.i18n import N_
+from cdo_toolkit.quality.policy import DEFAULT_POLICY, DIMENSIONS, Policy
 from cdo_toolkit.warehouse import sql
 
 if TYPE_CHECKING:
     from cdo_toolkit.registry import Registry, SourceEntry
     from cdo_toolkit.warehouse.connection import Warehouse
 
-DIMENSIONS = ("completeness", "validity", "uniqueness", "timeliness", "consistency", "metadata")
 # The dimensions' names, translated where they are shown.
 DIMENSION_LABELS = {
     "completeness": N_("Completeness"),
@@ -31,43 +31,6 @@ DIMENSION_LABELS = {
     "consistency": N_("Consistency"),
     "metadata": N_("Metadata"),
 }
-
-
-@dataclass(frozen=True)
-class Policy:
-    """Scoring defaults from ``policies/quality.yaml``."""
-
-    weights: dict[str, float]
-    grades: tuple[tuple[float, str], ...]
-    required_weight: float = 2.0
-
-    def grade(self, score: float) -> str:
-        return next((letter for floor, letter in self.grades if score >= floor), "E")
-
-
-DEFAULT_POLICY = Policy(
-    dict.fromkeys(DIMENSIONS, 1.0), ((97, "A"), (94, "B"), (90, "C"), (80, "D"))
-)
-
-
-def load_policy(folder: Any) -> Policy:
-    """The quality policy of ``folder`` (``policies/``), or the defaults."""
-    from pathlib import Path
-
-    import yaml
-
-    path = Path(folder) / "quality.yaml"
-    if not path.is_file():
-        return DEFAULT_POLICY
-    data = yaml.safe_load(path.read_text("utf-8")) or {}
-    weights = {
-        **DEFAULT_POLICY.weights,
-        **{k: float(v) for k, v in (data.get("weights") or {}).items()},
-    }
-    grades = tuple(
-        sorted(((float(v), str(k)) for k, v in (data.get("grades") or {}).items()), reverse=True)
-    )
-    return Policy(weights, grades or DEFAULT_POLICY.grades, float(data.get("required_weight", 2.0)))
 
 
 @dataclass
