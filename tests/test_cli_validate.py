@@ -92,18 +92,26 @@ def test_foreign_keys_and_code_lists_with_reference_data(cdo, shipped_registry: 
 
 
 def test_reference_mistakes_are_errors_not_silent(cdo, shipped_registry: Path) -> None:
-    """A --reference whose check would silently not run (a missing file, a source that is
-    not referred to, no --source to say what refers to what) stops with exit 2."""
+    """A --reference whose check would silently not run (a missing file, an unknown source,
+    no --source to say what refers to what) stops with exit 2; one the source does not use
+    is a note, so that a script may pass the same references to every source."""
     base = ("validate", "examples/dopravni-nehody.csv", "--source", "dopravni-nehody")
     for reference, message in (
         ("obce=chybi.csv", "--reference obce: file chybi.csv not found"),
         ("obec=examples/obce.csv", "--reference obec: unknown source 'obec'"),
-        ("skoly=examples/skoly.csv", "dopravni-nehody has no foreign key or code list into skoly"),
     ):
         result = cdo(*base, "--reference", reference)
         assert result.exit_code == 2, result.output
         assert message in result.output, result.output
         assert "refers to: obce" in result.output or "not found" in message, result.output
+    unused = cdo(
+        *base, "--reference", "obce=examples/obce.csv", "--reference", "skoly=examples/skoly.csv"
+    )
+    assert unused.exit_code == 1, unused.output  # the sample's own errors
+    assert "--reference skoly is not used: dopravni-nehody has no foreign key or code list" in (
+        " ".join(unused.output.split())
+    )
+    assert "foreign-key" in unused.output  # the used reference was checked
     Path("s.json").write_text('{"fields": [{"name": "a", "type": "string"}]}', "utf-8")
     result = cdo(
         "validate",

@@ -147,8 +147,9 @@ def typed_frames(source: TableInput) -> Iterator[pl.DataFrame]:
 
 def _references(
     registry: Registry, entry: SourceEntry, options: Options
-) -> tuple[dict[str, Reference], dict[tuple[str, str], list[str]]]:
-    """Foreign-key targets and code lists of ``entry`` from the files given with --reference."""
+) -> tuple[dict[str, Reference], dict[tuple[str, str], list[str]], list[str]]:
+    """Foreign-key targets and code lists of ``entry`` from the files given with --reference,
+    and notes on the files given that it does not use."""
     wanted: dict[str, list[tuple[str, ...]]] = {}
     schema = entry.schema or {}
     for fk in schema.get("foreignKeys", []):
@@ -161,7 +162,7 @@ def _references(
     for check in entry.source.checks:
         if check.type == "code-list":
             wanted.setdefault(check.source, []).append((check.source_field,))
-    _check_given_references(registry, entry, options, set(wanted))
+    unused = _check_given_references(registry, entry, options, set(wanted))
     references: dict[str, Reference] = {}
     code_lists: dict[tuple[str, str], list[str]] = {}
     for source_id, field_sets in wanted.items():
@@ -184,26 +185,24 @@ def _references(
                 code_lists[(source_id, fields[0])] = sorted(
                     v[0] for v in values if v[0] is not None
                 )
-    return references, code_lists
+    return references, code_lists, unused
 
 
 def _check_given_references(
     registry: Registry, entry: SourceEntry, options: Options, wanted: set[str]
-) -> None:
-    """A --reference the source does not use, or whose file is missing, is a mistake to
-    say, not to pass over: the check it was meant for would silently not run."""
+) -> list[str]:
+    """Notes on --reference files the source does not use.
+
+    Raises:
+        CdoError: a --reference names an unknown source or a missing file: the check it
+            was meant for would silently not run.
+    """
     uses = ", ".join(sorted(wanted)) or _("none")
+    notes = []
     for source_id, path in options.references.items():
         if source_id not in registry.sources:
             raise CdoError(
                 _("--reference {id}: unknown source {id!r}").format(id=source_id),
-                hint=_("the sources {source} refers to: {uses}").format(source=entry.id, uses=uses),
-            )
-        if source_id not in wanted:
-            raise CdoError(
-                _("--reference {id}: {source} has no foreign key or code list into {id}").format(
-                    id=source_id, source=entry.id
-                ),
                 hint=_("the sources {source} refers to: {uses}").format(source=entry.id, uses=uses),
             )
         if not path.is_file():
@@ -212,6 +211,15 @@ def _check_given_references(
                     id=source_id, file=display_path(path)
                 )
             )
+        if source_id not in wanted:
+            # A note, not an error: a script may pass the same references to every source.
+            notes.append(
+                _(
+                    "--reference {id} is not used: {source} has no foreign key or code list "
+                    "into {id}"
+                ).format(id=source_id, source=entry.id)
+            )
+    return notes
 
 
 def _report(tasks: list[Any], started: float) -> Report:
@@ -309,12 +317,12 @@ def _table_input(
         table = source_input(entry, path, options, options.place)
         from cdo_toolkit.validation.checks import registry_rules
 
-        references, code_lists = _references(registry, entry, options)
+        references, code_lists, unused = _references(registry, entry, options)
         assert table.schema is not None
         rules, notes = registry_rules(entry.source.checks, table.schema, code_lists)
         table.extra_rules = rules
         table.references = references
-        table.notes = notes
+        table.notes = notes + unused
         return table, None
     if options.references:
         raise CdoError(
