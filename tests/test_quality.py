@@ -137,6 +137,57 @@ def test_sql_rules_count_what_validation_counts(scored_warehouse: str, base_regi
     assert by_file == in_sql
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_a_referenced_source_not_loaded_is_not_measured(
+    cdo, base_registry: Path, request: pytest.FixtureRequest, engine: str
+) -> None:
+    """mesta's foreign key points at obce, which was never submitted: the score says what
+    it could not measure (it failed with an internal error), consistency comes from the
+    reconciliation alone."""
+    url = (
+        "duckdb:///warehouse/fk.duckdb"
+        if engine == "duckdb"
+        else request.getfixturevalue("postgres_url")
+    )
+    (base_registry / "sources" / "mesta.yaml").write_text(SOURCE, "utf-8")
+    (base_registry / "sources" / "obce.yaml").write_text(OBCE, "utf-8")
+    clean = FIRST.replace("561380;;36853;XX", "561380;Lípa;36853;LK")
+    Path("mesta.csv").write_text(HEADER + clean, "utf-8")
+    assert cdo("--warehouse", url, "submit", "mesta", "mesta.csv").exit_code == 0
+    result = cdo("--warehouse", url, "score", "mesta", "--format", "json")
+    assert result.exit_code == 0, result.output
+    item = json.loads(result.output)[0]
+    assert item["status"] == "scored" and item["dimensions"]["consistency"] == 100.0
+    assert item["notes"] == [
+        "mesta refers to obce, which the warehouse does not hold yet: not measured (submit obce)"
+    ]
+    audit = cdo("--warehouse", url, "audit", "--markdown", "audit.md")
+    assert audit.exit_code == 0, audit.output
+    assert "mesta refers to obce, which the warehouse does not hold yet" in Path(
+        "audit.md"
+    ).read_text("utf-8")
+
+
+def test_a_field_added_to_the_schema_after_the_last_load(
+    cdo, base_registry: Path, scored_warehouse: str
+) -> None:
+    """The registry's schema gained a field the loaded table lacks: the score counts it
+    as empty and says so (the query failed on the missing column)."""
+    grown = SOURCE.replace(
+        "    - {name: starosta, type: string}\n",
+        "    - {name: starosta, type: string}\n"
+        "    - {name: web, type: string, constraints: {required: true}}\n",
+    )
+    assert grown != SOURCE
+    (base_registry / "sources" / "mesta.yaml").write_text(grown, "utf-8")
+    result = _score(scored_warehouse, base_registry)["mesta"]
+    assert result.status == "scored" and result.rows == 6
+    # 37 of 42 cells before; web adds 2 × 6 required cells, none filled: 37 / 54.
+    assert result.dimensions["completeness"] == round(100 * 37 / 54, 1)
+    assert result.dimensions["validity"] == 0.0  # web is required and empty in every row
+    assert any("raw.mesta has no column web" in note for note in result.notes)
+
+
 def test_never_submitted_is_not_a_perfect_score(cdo, base_registry: Path) -> None:
     result = cdo("--warehouse", "duckdb:///warehouse/empty.duckdb", "score", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -280,3 +331,23 @@ def test_report_renders_in_a_browser(cdo, shipped_registry: Path, tmp_path: Path
         timeout=120,
     )
     assert shot.returncode == 0 and (tmp_path / "r.png").stat().st_size > 50_000
+
+
+def test_markdown_samples_read_as_sentences() -> None:
+    """A repeated key has no field and no cell: its note says what is wrong (the line read
+    ``row 43, : primary-key „“``)."""
+    from cdo_toolkit.quality.report import _sample_line
+
+    coded = {"row": 17, "field": "kod_obce", "type": "code-list", "cell": "530000", "note": "x"}
+    assert _sample_line(coded) == "row 17, kod_obce: code-list „530000“"
+    repeated = {
+        "row": 43,
+        "field": None,
+        "type": "primary-key",
+        "cell": "",
+        "note": "the same as in the row at position 42",
+    }
+    assert _sample_line(repeated) == "row 43: primary-key – the same as in the row at position 42"
+    assert _sample_line({"row": None, "type": "source-error", "cell": "", "note": ""}) == (
+        "source-error"
+    )

@@ -148,6 +148,8 @@ def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
                             "severity": 80,
                         }
                     )
+            for note in item.notes:
+                todo.append({"what": note, "severity": 70})
             for check in item.failing_checks:
                 todo.append(
                     {

@@ -181,12 +181,7 @@ def markdown(audit: Audit) -> str:
         for e in entries:
             out.append(f"- **{_md(e['title'])}** (`{e['source']}`)")
             out += [f"  - {_md(item['what'])}" for item in e["items"]]
-            out += [
-                "  - "
-                + _("row {row}").format(row=sample["row"] or "")
-                + f", {_md(sample['field'] or '')}: {_md(sample['type'])} „{_md(sample['cell'])}“"
-                for sample in e["samples"]
-            ]
+            out += ["  - " + _sample_line(sample) for sample in e["samples"]]
         out.append("")
     if audit.builds:
         out += ["## " + _("Lineage of derived datasets"), ""]
@@ -194,6 +189,20 @@ def markdown(audit: Audit) -> str:
             f"- `{b['table']}` ← {', '.join(f'`{t}`' for t in b['inputs'])}" for b in audit.builds
         ]
     return "\n".join(out) + "\n"
+
+
+def _sample_line(sample: dict[str, Any]) -> str:
+    """``row 17, kod_obce: code-list „530000“``; a row's error (a repeated key) has no
+    field and no cell, so its note says what is wrong."""
+    from cdo_toolkit.validation.render import _md
+
+    where = [_("row {row}").format(row=sample["row"])] if sample.get("row") else []
+    if sample.get("field"):
+        where.append(_md(sample["field"]))
+    line = (", ".join(where) + ": " if where else "") + _md(sample["type"])
+    if sample.get("cell"):
+        return f"{line} „{_md(sample['cell'])}“"
+    return f"{line} – {_md(sample['note'])}" if sample.get("note") else line
 
 
 def _time_axis(times: list[Any]) -> dict[str, Any]:

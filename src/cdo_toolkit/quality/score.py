@@ -52,6 +52,8 @@ class SourceScore:
     metadata: dict[str, Any] = field(default_factory=dict)
     last_accepted: str | None = None
     overdue_days: float | None = None
+    notes: list[str] = field(default_factory=list)
+    """What could not be measured, and why (a referenced source not loaded yet)."""
 
     @property
     def passes(self) -> bool:
@@ -83,6 +85,7 @@ class SourceScore:
             "metadata": self.metadata,
             "last_accepted": self.last_accepted,
             "overdue_days": self.overdue_days,
+            "notes": self.notes,
         }
 
 
@@ -109,11 +112,58 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
     """The one aggregate query over ``raw.<table>``: counts for every data dimension."""
     from sqlglot import exp
 
+    from cdo_toolkit.i18n import _
     from cdo_toolkit.quality.sqlrules import breaks, condition
+    from cdo_toolkit.warehouse.load import table_columns
 
     table = entry.source.warehouse.table
     schema = entry.schema or {}
     fields = [f["name"] for f in schema.get("fields", [])]
+    notes: list[str] = []
+
+    def loaded(source_id: str, column: str) -> Any | None:
+        """The table of a referenced source, if the warehouse holds it with ``column``."""
+        other = registry.sources[source_id].source.warehouse.table
+        if column in {name for name, _type in table_columns(warehouse, "raw", other) or []}:
+            return sql.table("raw", other)
+        notes.append(
+            _(
+                "{this} refers to {source}, which the warehouse does not hold yet: not "
+                "measured (submit {source})"
+            ).format(this=entry.id, source=source_id)
+        )
+        return None
+
+    have = {name for name, _type in table_columns(warehouse, "raw", table) or []}
+    missing = [f for f in schema.get("fields", []) if f["name"] not in have]
+    for spec in missing:
+        notes.append(
+            _(
+                "raw.{table} has no column {column}, which the registry's schema names: it "
+                "counts as empty (submit the source again to load it)"
+            ).format(table=table, column=spec["name"])
+        )
+
+    def scanned() -> Any:
+        """``raw.<table>``, with a typed empty column for each schema field it lacks (the
+        schema gained a field since the last load), so that the score says so, not fails."""
+        if not missing:
+            return sql.table("raw", table)
+        padded = exp.select(
+            exp.Star(),
+            *[
+                exp.alias_(
+                    exp.Cast(
+                        this=exp.Null(),
+                        to=exp.DataType.build(sql.TYPES.get(f.get("type", "string"), "TEXT")),
+                    ),
+                    sql.ident(f["name"]),
+                )
+                for f in missing
+            ],
+        ).from_(sql.table("raw", table))
+        return exp.Subquery(this=padded, alias=exp.TableAlias(this=sql.ident(table)))
+
     primary_key = schema.get("primaryKey") or []
     primary_key = [primary_key] if isinstance(primary_key, str) else list(primary_key)
     measures: list[Any] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
@@ -128,10 +178,12 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
             check = next(
                 c for c in entry.source.checks if c.type == "code-list" and c.field == field_name
             )
-            other = registry.sources.get(check.source)
-            if other is None:
+            if check.source not in registry.sources:
                 continue
-            target = (sql.table("raw", other.source.warehouse.table), check.source_field)
+            codes = loaded(check.source, check.source_field)
+            if codes is None:
+                continue
+            target = (codes, check.source_field)
         cond = condition(rule, target)
         if cond is not None:
             conditions.append(
@@ -162,14 +214,14 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
                 "invalid",
             )
         )
-    source_table: Any = sql.table("raw", table)
+    source_table: Any = scanned()
     if primary_key:
         # Rows whose key repeats: the sizes of the key groups larger than one (a hash
         # aggregate; a window over the table costs three times as much).
         copies = exp.alias_(exp.Count(this=exp.Star()), "copies")
         groups = (
             exp.select(copies)
-            .from_(sql.table("raw", table))
+            .from_(scanned())
             .group_by(*[sql.column(k) for k in primary_key])
             .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
         )
@@ -188,13 +240,15 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
             if isinstance(fk["reference"]["fields"], list)
             else [fk["reference"]["fields"]]
         )
-        other = registry.sources.get(resource) if resource else None
-        if other is None or len(columns) != 1:
+        if resource not in registry.sources or len(columns) != 1:
+            continue
+        referenced = loaded(resource, targets[0])
+        if referenced is None:
             continue
         present = exp.Not(this=exp.Is(this=sql.column(columns[0]), expression=exp.Null()))
         reference = (
             exp.select(sql.column(targets[0]))
-            .from_(sql.table("raw", other.source.warehouse.table))
+            .from_(referenced)
             .where(exp.Not(this=exp.Is(this=sql.column(targets[0]), expression=exp.Null())))
         )
         found = exp.and_(
@@ -231,6 +285,7 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
         "conditions": [(k, c) for k, c, _e in conditions],
         "has_key": bool(primary_key),
         "foreign": foreign,
+        "notes": list(dict.fromkeys(notes)),
         "sql": sql.render(query, warehouse.kind),
     }
 
@@ -283,6 +338,7 @@ def score_source(
     age = (now - finished).total_seconds() / 86400
     measures = table_measures(warehouse, registry, entry)
     values = measures["values"]
+    result.notes = measures["notes"]
     n = int(values["n"] or 0)
     result.rows = n
     weights = {
