@@ -254,10 +254,40 @@ def test_remote_urls_fetched_with_allow_remote(workdir: Path) -> None:
         server.shutdown()
 
 
-def test_wrong_declared_encoding(workdir: Path) -> None:
+def test_wrong_declared_encoding_names_line_and_byte(workdir: Path) -> None:
+    """Where the bad bytes are, counted as a person counts: in the header (read while the
+    schema is inferred), deep in a file (read by pyarrow, which says no place), and a byte
+    windows-1250 leaves undefined."""
     Path("cz.csv").write_bytes("a,b\nŠkola,Žár\n".encode("cp1250"))
-    errors = _errors("cz.csv", encoding="utf-8")
-    assert errors[0][0] == "encoding-error"
+    assert _errors("cz.csv", encoding="utf-8") == [
+        (
+            "encoding-error",
+            "the file is not valid utf-8: line 2 (byte 5) holds the bytes 8A, which are no "
+            "utf-8 text; declare its real encoding (e.g. --encoding windows-1250)",
+        )
+    ]
+    rows = b"".join(b"%d;Obec %d\n" % (n, n) for n in range(300_000))
+    Path("deep.csv").write_bytes(b"kod;nazev\n" + rows + "x;Žďár\n".encode("cp1250"))
+    schema = {"fields": [{"name": "kod"}, {"name": "nazev"}]}
+    Path("s.json").write_text(json.dumps(schema), "utf-8")
+    for options in ({}, {"schema": Path("s.json")}):
+        errors = _errors("deep.csv", encoding="utf-8", **options)
+        assert errors == [
+            (
+                "encoding-error",
+                f"the file is not valid utf-8: line 300002 (byte {10 + len(rows) + 3}) holds "
+                "the bytes 8E, which are no utf-8 text; declare its real encoding "
+                "(e.g. --encoding windows-1250)",
+            )
+        ], options
+    Path("undefined.csv").write_bytes(b"a;b\n1;\x98\n")
+    assert _errors("undefined.csv", encoding="windows-1250", schema=Path("s.json")) == [
+        (
+            "encoding-error",
+            "the file is not valid windows-1250: line 2 (byte 7) holds the bytes 98, which "
+            "are no windows-1250 text; declare its real encoding (--encoding)",
+        )
+    ]
 
 
 def test_detected_encodings_keep_czech_letters(workdir: Path) -> None:

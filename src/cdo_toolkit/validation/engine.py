@@ -818,8 +818,12 @@ def _open(
     schema = source.schema
     if schema is None:
         from cdo_toolkit.validation.infer import infer_schema
+        from cdo_toolkit.validation.reader import located
 
-        schema = infer_schema(source.path, encoding, source.dialect, delimiter, opened)
+        try:
+            schema = infer_schema(source.path, encoding, source.dialect, delimiter, opened)
+        except SourceProblem as problem:
+            raise located(problem, opened, encoding) from None
     text = open_csv(opened, source.dialect, encoding, delimiter, len(schema.fields))
     return text, schema
 

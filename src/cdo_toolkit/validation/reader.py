@@ -171,8 +171,13 @@ def open_csv(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    with open_binary(opened) as head_stream:
-        labels, header_records, has_header = _read_header(head_stream, encoding, dialect, delimiter)
+    try:
+        with open_binary(opened) as head_stream:
+            labels, header_records, has_header = _read_header(
+                head_stream, encoding, dialect, delimiter
+            )
+    except SourceProblem as problem:
+        raise located(problem, opened, encoding) from None
     width = len(labels) if has_header else width_hint
     if width == 0:
         width = 1
@@ -298,8 +303,64 @@ def open_csv(
             records_before += skip + parsed.num_rows + local_records
             yield to_frame(parsed)
 
-    table.batches = chunked() if chunkable else streamed()
+    def guarded(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+        try:
+            yield from batches
+        except SourceProblem as problem:
+            raise located(problem, opened, encoding) from None
+
+    table.batches = guarded(chunked() if chunkable else streamed())
     return table
+
+
+def located(problem: SourceProblem, opened: Opened, encoding: str) -> SourceProblem:
+    """An encoding error with the line and byte of the first bytes ``encoding`` refuses.
+
+    The decoders and pyarrow say where in their own buffer the bad bytes were, or nothing;
+    a person needs the line to look at. Only on this error path is the file read again,
+    up to the bad bytes.
+    """
+    if problem.kind != "encoding-error":
+        return problem
+    try:
+        where = first_undecodable(opened, encoding)
+    except (OSError, LookupError, SourceProblem):
+        return problem
+    if where is None:
+        return problem
+    line, offset, bad = where
+    note = _(
+        "the file is not valid {encoding}: line {line} (byte {offset}) holds the bytes "
+        "{bytes}, which are no {encoding} text"
+    ).format(encoding=encoding, line=line, offset=offset, bytes=" ".join(f"{b:02X}" for b in bad))
+    hint = (
+        _("declare its real encoding (e.g. --encoding windows-1250)")
+        if encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig")
+        else _("declare its real encoding (--encoding)")
+    )
+    return SourceProblem("encoding-error", f"{note}; {hint}")
+
+
+def first_undecodable(opened: Opened, encoding: str) -> tuple[int, int, bytes] | None:
+    """(line, byte, the refused bytes) of the first bytes not of ``encoding``; lines and
+    bytes counted from 1, as the NUL byte's message counts them."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    lines = 1
+    with open_binary(opened) as stream:
+        while chunk := stream.read(1 << 20):
+            pending = decoder.getstate()[0]
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                data = pending + chunk
+                start = offset - len(pending) + exc.start
+                before = data[: exc.start]
+                line = lines - pending.count(b"\n") + before.count(b"\n")
+                return line, start + 1, bytes(data[exc.start : max(exc.end, exc.start + 1)])
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+    return None
 
 
 CHUNK_BYTES = 32 * 1024 * 1024
