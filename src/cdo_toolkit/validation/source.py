@@ -100,7 +100,8 @@ def detect(
     size = path.stat().st_size
     if size == 0:
         raise SourceProblem("source-error", _("the source is empty"))
-    if declared_format and declared_format.lower() not in READABLE_FORMATS:
+    declared_format = declared_format.lower() if declared_format else None  # "CSV" too
+    if declared_format and declared_format not in READABLE_FORMATS:
         raise SourceProblem(
             "format-error",
             _(
