@@ -328,3 +328,25 @@ def test_column_lineage_case(case_file: Path) -> None:
         assert expected in got, (expected, sorted(got))
     for absent in case.get("absent", []):
         assert absent not in got
+
+
+def test_a_build_never_replaces_the_toolkits_own_tables(cdo, shipped_registry: Path) -> None:
+    """A build into cdo_meta.submissions would drop the history of every submission: lint
+    refuses it (REG042), and so does the build itself for a registry read without lint."""
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.lineage.builds import run_builds
+    from cdo_toolkit.registry import load
+    from cdo_toolkit.warehouse.url import parse_url
+
+    _submit_all(cdo)
+    before = _table_contents("cdo_meta.submissions")
+    definition = shipped_registry / "builds" / "zastavky-obce.yaml"
+    text = definition.read_text("utf-8").replace("schema: mart", "schema: cdo_meta")
+    definition.write_text(text.replace("table: zastavky_obce", "table: submissions"), "utf-8")
+    result = cdo("build", "zastavky-obce")
+    assert result.exit_code == 2 and "REG042" in result.output
+    registry = load(shipped_registry)
+    url = parse_url("duckdb:///warehouse/cdo.duckdb", Path.cwd())
+    with pytest.raises(CdoError, match="may not write into schema 'cdo_meta'"):
+        run_builds(registry, url, ["zastavky-obce"])
+    assert _table_contents("cdo_meta.submissions") == before

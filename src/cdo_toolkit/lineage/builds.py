@@ -161,10 +161,19 @@ def run_builds(
     from cdo_toolkit.lineage.context import table_output
     from cdo_toolkit.lineage.events import Dataset, run
     from cdo_toolkit.lineage.naming import table_dataset
+    from cdo_toolkit.registry.loader import reserved_schema
     from cdo_toolkit.warehouse import sql
     from cdo_toolkit.warehouse.connection import Warehouse, engine_reason
 
     steps = plan(registry, names)
+    for entry, _query, _tables in steps:
+        # Lint refuses these (REG042); a registry read without it must not reach the DROP.
+        if reserved_schema(entry.build.schema_name):
+            raise CdoError(
+                _("a build may not write into schema {schema!r}").format(
+                    schema=entry.build.schema_name
+                )
+            )
     results = []
     with Warehouse(url) as warehouse:
         for entry, query, tables in steps:

@@ -27,7 +27,7 @@ from pydantic_core import ErrorDetails
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import Finding, display_path
-from cdo_toolkit.i18n import _, ngettext
+from cdo_toolkit.i18n import N_, _, ngettext
 from cdo_toolkit.registry import models
 from cdo_toolkit.registry.placed import finding, problem_finding
 from cdo_toolkit.registry.registry import Registry, SourceEntry
@@ -311,6 +311,20 @@ def _load_sources(registry: Registry, *, thorough: bool) -> None:
         registry.sources[source.id] = SourceEntry(source, document, schema, schema_file)
 
 
+RESERVED_SCHEMAS = {
+    "raw": N_("the sources' loaded tables"),
+    "cdo_meta": N_("the toolkit's submissions, scores and history"),
+    "information_schema": N_("the database's own tables"),
+    "pg_catalog": N_("the database's own tables"),
+    "temp": N_("the database's own tables"),
+}
+"""Schemas a build's table may not go into: ``cdo build`` drops and recreates its table."""
+
+
+def reserved_schema(name: str) -> bool:
+    return name.lower() in RESERVED_SCHEMAS or name.lower().startswith("pg_")
+
+
 def _load_builds(registry: Registry) -> None:
     """``builds/<id>.yaml``: derived datasets and their SQL (an optional folder)."""
     from cdo_toolkit.registry.registry import BuildEntry
@@ -318,6 +332,7 @@ def _load_builds(registry: Registry) -> None:
     folder = registry.root / "builds"
     if not folder.is_dir():
         return
+    built: dict[tuple[str, str], str] = {}
     for path in sorted(p for p in folder.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file()):
         document = _read(path, registry)
         if document is None:
@@ -339,6 +354,37 @@ def _load_builds(registry: Registry) -> None:
                 )
             )
             continue
+        target = (build.schema_name, build.table)
+        if reserved_schema(build.schema_name):
+            registry.findings.append(
+                finding(
+                    "REG042",
+                    _("a build may not write into schema {schema!r}: it holds {what}").format(
+                        schema=build.schema_name,
+                        what=_(
+                            RESERVED_SCHEMAS.get(
+                                build.schema_name.lower(), N_("the database's own tables")
+                            )
+                        ),
+                    ),
+                    document,
+                    ("schema",),
+                    hint=_("build into a schema of its own; mart is the default"),
+                )
+            )
+        elif target in built:
+            registry.findings.append(
+                finding(
+                    "REG042",
+                    _("table {table!r} is already built by {other!r}").format(
+                        table=".".join(target), other=built[target]
+                    ),
+                    document,
+                    ("table",),
+                    hint=_("each build makes its own table"),
+                )
+            )
+        built.setdefault(target, build.id)
         sql_path = (registry.root / build.sql).resolve()
         text = None
         if not sql_path.is_relative_to(registry.root.resolve()) or not sql_path.is_file():
