@@ -176,6 +176,17 @@ def test_pick_and_skip_errors(cdo, workdir: Path) -> None:
         ).output
     )
     assert {e["type"] for e in skipped["tasks"][0]["errors"]} == {"missing-cell"}
+    # Frictionless's tags stand for their types; a name that is neither is an error (a
+    # typo picked nothing, so the file passed as valid).
+    args = ("validate", "r.csv", "--schema", "int.json", "--format", "json")
+    cells = json.loads(cdo(*args, "--pick-errors", "#cell").output)["tasks"][0]["errors"]
+    assert {e["type"] for e in cells} == {"type-error", "missing-cell"}
+    header = cdo(*args, "--skip-errors", "#table")
+    assert header.exit_code == 0 and json.loads(header.output)["valid"]
+    typo = cdo(*args, "--pick-errors", "type-eror")
+    assert typo.exit_code == 2
+    assert "--pick-errors: unknown error type 'type-eror'" in typo.output
+    assert "did you mean 'type-error'?" in typo.output
 
 
 def test_junit_is_well_formed_whatever_the_cells(cdo, workdir: Path) -> None:

@@ -206,6 +206,14 @@ def test_unknown_source_and_missing_file(cdo, base_registry: Path, warehouse_url
     _registry(base_registry)
     result = cdo("--warehouse", warehouse_url, "submit", "mesta", "chybi.csv")
     assert result.exit_code == 2 and "not found" in result.output
+    Path("mesta.csv").write_text(DATA, "utf-8")
+    negative = cdo("--warehouse", warehouse_url, "submit", "mesta", "mesta.csv", "--wait", "-1")
+    assert negative.exit_code == 2 and "--wait" in negative.output
+    assert cdo("--warehouse", warehouse_url, "submit", "mesta", "mesta.csv").exit_code == 0
+    # A typo in the history's source gave an empty list, as if nothing were submitted.
+    typo = cdo("--warehouse", warehouse_url, "history", "mestaa")
+    assert typo.exit_code == 2 and "unknown source 'mestaa' (did you mean 'mesta'?)" in typo.output
+    assert cdo("--warehouse", warehouse_url, "history", "mesta").exit_code == 0
 
 
 def test_unwritable_warehouse_is_a_clear_error(cdo, base_registry: Path) -> None:

@@ -30,10 +30,12 @@ class Engine(StrEnum):
     FRICTIONLESS = "frictionless"
 
 
-def _types(value: str | None) -> frozenset[str] | None:
+def _types(value: str | None, option: str) -> frozenset[str] | None:
     if not value:
         return None
-    return frozenset(t.strip() for t in value.split(",") if t.strip())
+    from cdo_toolkit.validation.catalogue import error_types
+
+    return error_types(value, option)
 
 
 def _references(values: list[str]) -> dict[str, Path]:
@@ -145,7 +147,9 @@ def validate(
         encoding=encoding,
         delimiter=delimiter.replace("\\t", "\t") if delimiter else None,
         limits=Limits(
-            errors=limit_errors, pick=_types(pick_errors), skip=_types(skip_errors) or frozenset()
+            errors=limit_errors,
+            pick=_types(pick_errors, "--pick-errors"),
+            skip=_types(skip_errors, "--skip-errors") or frozenset(),
         ),
         allow_remote=allow_remote,
         engine=engine.value,

@@ -32,7 +32,10 @@ def submit(
         str | None, typer.Option("--guarantor", help="Who submits (a guarantor id).")
     ] = None,
     wait: Annotated[
-        float, typer.Option("--wait", help="Seconds to wait for a busy DuckDB warehouse.")
+        float,
+        typer.Option(
+            "--wait", min=0, max=3600, help="Seconds to wait for a busy DuckDB warehouse."
+        ),
     ] = 30.0,
     format: TableOrJsonOption = TableOrJson.TABLE,
     reference: ReferenceOption = None,
@@ -109,6 +112,24 @@ def _print_result(result: Any) -> None:
     print_text(result.report, out)
 
 
+def _known_source(ctx: typer.Context, source: str) -> None:
+    """A source with no submissions must at least be registered: a typo gave an empty list."""
+    import difflib
+
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.registry import load_valid
+
+    known = load_valid(Path(ctx.obj.settings.registry), thorough=False).sources
+    if source not in known:
+        close = difflib.get_close_matches(source, list(known), n=1)
+        raise CdoError(
+            _("unknown source {id!r}").format(id=source),
+            hint=_("did you mean {id!r}?").format(id=close[0])
+            if close
+            else _("'cdo registry list' shows the sources"),
+        )
+
+
 def history(
     ctx: typer.Context,
     source: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
@@ -121,6 +142,8 @@ def history(
     from cdo_toolkit.warehouse.status import history as load_history
 
     rows = load_history(_url(ctx), source, limit)
+    if source and not rows:
+        _known_source(ctx, source)
     if format is TableOrJson.JSON:
         print_json(rows)
         return

@@ -315,3 +315,40 @@ ROW_ORDER = {
     )
 }
 """Order of errors within a row in listings, as Frictionless emits them."""
+
+
+def error_types(value: str, option: str) -> frozenset[str]:
+    """The error types a comma-separated list names: types, or Frictionless's tags
+    (``#header``, ``#row``, ``#cell``, ``#table``) standing for all their types.
+
+    Raises:
+        CdoError: a name that is no error type or tag (a typo would pick nothing, or skip
+            nothing, silently).
+    """
+    import difflib
+
+    from cdo_toolkit.errors import CdoError
+
+    tags: dict[str, set[str]] = {}
+    for name, kind in CATALOGUE.items():
+        for tag in kind.tags:
+            tags.setdefault(tag, set()).add(name)
+    chosen: set[str] = set()
+    for token in (t.strip() for t in value.split(",")):
+        if not token:
+            continue
+        if token in CATALOGUE:
+            chosen.add(token)
+        elif token in tags:
+            chosen |= tags[token]
+        else:
+            close = difflib.get_close_matches(token, [*CATALOGUE, *tags], n=1)
+            raise CdoError(
+                _("{option}: unknown error type {name!r}").format(option=option, name=token),
+                hint=_("did you mean {id!r}?").format(id=close[0])
+                if close
+                else _("types: {types}; tags: {tags}").format(
+                    types=", ".join(sorted(CATALOGUE)), tags=", ".join(sorted(tags))
+                ),
+            )
+    return frozenset(chosen)
