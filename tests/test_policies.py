@@ -200,3 +200,10 @@ def test_quality_policy_mistakes_are_errors(
         result = cdo(*command)
         assert result.exit_code == 2, (command, result.output)
         assert "policies/quality.yaml:" in result.output and message in result.output
+
+
+def test_a_missing_policy_folder_is_an_error(base_registry: Path, cdo: Callable[..., Any]) -> None:
+    """A check of no rules passed: a CI job run from the wrong folder learned nothing."""
+    result = cdo("policy", "check", "--policies", "nikde")
+    assert result.exit_code == 2 and "policy folder nikde not found" in result.output
+    assert cdo("policy", "check").exit_code == 2  # no ./policies here either

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from cdo_toolkit.cli.output import TableOrJson, TableOrJsonOption, console, escape, print_json
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, ngettext
 
 
 def _context(ctx: typer.Context) -> tuple[Any, Any, Path]:
@@ -138,6 +138,18 @@ def audit(
                 f"[bold]{escape(name)}[/]: "
                 + "; ".join(
                     f"{escape(e['source'])} ({escape(e['items'][0]['what'])})" for e in entries
+                )
+            )
+        if result.findings:
+            errors = sum(1 for f in result.findings if f["severity"] == "error")
+            out.print(
+                _(
+                    "registry and policies: {errors}, {warnings} (cdo registry lint, cdo policy check)"
+                ).format(
+                    errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+                    warnings=ngettext(
+                        "{count} warning", "{count} warnings", len(result.findings) - errors
+                    ).format(count=len(result.findings) - errors),
                 )
             )
         for path in (html, markdown):

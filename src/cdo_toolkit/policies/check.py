@@ -40,6 +40,12 @@ def load_rules(folder: Path) -> list[Rule]:
     """Every rule of ``policies/*.yaml`` (``quality.yaml`` holds the scoring settings)."""
     from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
 
+    if not folder.is_dir():
+        # A check of no rules would pass: a CI job pointed at the wrong folder learns nothing.
+        raise CdoError(
+            _("policy folder {path} not found").format(path=folder),
+            hint=_("run from the project root, or pass --policies PATH"),
+        )
     rules = []
     for path in sorted(folder.glob("*.yaml")):
         if path.name in SETTINGS_FILES:

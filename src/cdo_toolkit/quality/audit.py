@@ -1,6 +1,7 @@
 """``cdo audit``: every source scored, what each guarantor must fix, worst first.
 
-The audit adds to the scores: registry findings (lint), overdue submissions (the update
+The audit adds to the scores: registry findings (lint) and the governance policies'
+findings (``policies/*.yaml``), overdue submissions (the update
 frequency against the last accepted submission), and for each guarantor the failing
 checks of their sources with sample rows from the last submission's report. Values of
 columns marked as personal data are masked in every output.
@@ -111,6 +112,13 @@ def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
         },
     )
     result.findings = [f.to_dict() for f in lint(registry.root).findings]
+    if policies.is_dir():
+        from cdo_toolkit.i18n import active
+        from cdo_toolkit.policies.check import check as check_policies
+        from cdo_toolkit.policies.check import load_rules
+
+        found = check_policies(registry, load_rules(policies), lang=active())
+        result.findings += [f.to_dict() for f in found]
     with Warehouse(url) as warehouse:
         for item in scores:
             result.history[item.source] = [

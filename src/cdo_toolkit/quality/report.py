@@ -183,6 +183,14 @@ def markdown(audit: Audit) -> str:
             out += [f"  - {_md(item['what'])}" for item in e["items"]]
             out += ["  - " + _sample_line(sample) for sample in e["samples"]]
         out.append("")
+    if audit.findings:
+        out += ["## " + _("Registry and policy findings"), ""]
+        out += [
+            f"- `{f['location']['file']}:{f['location']['line']}` {f['severity']} {f['code']} "
+            + _md(f["message"])
+            for f in audit.findings
+        ]
+        out.append("")
     if audit.builds:
         out += ["## " + _("Lineage of derived datasets"), ""]
         out += [
