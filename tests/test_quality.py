@@ -351,3 +351,22 @@ def test_markdown_samples_read_as_sentences() -> None:
     assert _sample_line({"row": None, "type": "source-error", "cell": "", "note": ""}) == (
         "source-error"
     )
+
+
+def test_audit_lists_the_policies_findings(cdo, shipped_registry: Path) -> None:
+    """The audit adds the governance policies' findings to the registry's (it had only
+    lint's): in JSON, Markdown, the HTML report and the terminal summary."""
+    shutil.copytree(Path(__file__).parent.parent / "policies", shipped_registry.parent / "policies")
+    source = shipped_registry / "sources" / "obce.yaml"
+    source.write_text(
+        source.read_text("utf-8").replace("licence: CC-BY-4.0", "licence: proprietary"), "utf-8"
+    )
+    assert cdo("policy", "check").exit_code == 1
+    result = cdo("audit", "--format", "json", "--markdown", "a.md", "--html", "a.html")
+    assert result.exit_code == 0, result.output
+    codes = {f["code"] for f in json.loads(result.output)["findings"]}
+    assert "POL:open-licence" in codes
+    assert "POL:open-licence" in Path("a.md").read_text("utf-8")
+    assert "POL:open-licence" in Path("a.html").read_text("utf-8")
+    summary = cdo("audit").output
+    assert "registry and policies: 1 error, 0 warnings" in " ".join(summary.split())

@@ -194,10 +194,38 @@ def test_volume_and_schema_drift_are_reported(cdo, base_registry: Path, warehous
         "utf-8",
     )
     smaller = "kod;nazev;obyvatel;rozloha;zalozeno;poznamka\n563889;Liberec;104261;106,09;1.1.1352;krajské město\n"
+    # Half the rows of the last load, beyond the standard's 20 %: held back, with the reason.
     result, out = _submit(cdo, warehouse_url, smaller, "smaller.csv")
+    assert result.exit_code == 1 and out["status"] == "rejected", result.output
+    assert out["reason"] == (
+        "the row count changes by -50.0 % (2 → 1), more than the standard's 20 %; if the "
+        "change is real, submit it with --accept-volume-change"
+    )
+    assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta") == [(2,)]
+    # The guarantor confirms the change: loaded, the drift reported.
+    result, out = _submit(cdo, warehouse_url, smaller, "smaller.csv", "--accept-volume-change")
     assert out["status"] == "accepted", result.output
     assert any("columns added since the previous load: poznamka" in w for w in out["warnings"])
     assert any("-50.0 %" in w for w in out["warnings"])
+
+
+def test_an_empty_file_does_not_empty_a_replaced_table(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    """A header-only export (a failed query upstream) is valid, and loaded it replaced the
+    table with nothing; it needs the guarantor's confirmation, with or without a limit."""
+    _registry(base_registry)
+    _submit(cdo, warehouse_url, DATA)
+    header = DATA.splitlines()[0] + "\n"
+    result, out = _submit(cdo, warehouse_url, header, "prazdny.csv")
+    assert result.exit_code == 1 and out["status"] == "rejected", result.output
+    assert out["reason"].startswith("the file has no rows and would empty raw.mesta (2 rows)")
+    assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta") == [(2,)]
+    text = cdo("--warehouse", warehouse_url, "submit", "mesta", "prazdny.csv")
+    assert "why: the file has no rows" in " ".join(text.output.split())
+    result, out = _submit(cdo, warehouse_url, header, "prazdny.csv", "--accept-volume-change")
+    assert out["status"] == "accepted", result.output
+    assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta") == [(0,)]
 
 
 def test_unknown_source_and_missing_file(cdo, base_registry: Path, warehouse_url: str) -> None:

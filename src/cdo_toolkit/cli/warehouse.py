@@ -39,6 +39,14 @@ def submit(
     ] = 30.0,
     format: TableOrJsonOption = TableOrJson.TABLE,
     reference: ReferenceOption = None,
+    accept_volume_change: Annotated[
+        bool,
+        typer.Option(
+            "--accept-volume-change",
+            help="Load a file whose row count differs from the last load's beyond the "
+            "standard's limit (or that empties the table): the change is real.",
+        ),
+    ] = False,
 ) -> None:
     """Store, validate and load a file; exit 0 accepted (or already loaded), 1 rejected, 2 unusable."""
     from cdo_toolkit.cli.validate import _references
@@ -59,6 +67,7 @@ def submit(
         references=_references(reference or []),
         emitter=emitter_for(ctx.obj.settings),
         namespace=ctx.obj.settings.namespace,
+        accept_volume_change=accept_volume_change,
     )
     if format is TableOrJson.JSON:
         print_json(result.to_dict())
@@ -102,6 +111,8 @@ def _print_result(result: Any) -> None:
             id=result.submission_id
         )
     )
+    if result.reason:
+        out.print(_("why") + f": {escape(result.reason)}")
     out.print(
         _("the file and its report are kept in {path}").format(
             path=escape(result.quarantine_path or "")

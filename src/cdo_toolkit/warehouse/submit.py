@@ -43,6 +43,8 @@ class SubmitResult:
     reconciliation: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     duplicate_of: int | None = None
+    reason: str | None = None
+    """Why a rejected file was rejected: the standard's limit it broke."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +59,7 @@ class SubmitResult:
             "reconciliation": self.reconciliation,
             "warnings": self.warnings,
             "duplicate_of": self.duplicate_of,
+            "reason": self.reason,
             "report": self.report.to_dict() if self.report else None,
         }
 
@@ -74,8 +77,13 @@ def submit(
     references: dict[str, Path] | None = None,
     emitter: Any = None,
     namespace: str = "liberecky-kraj",
+    accept_volume_change: bool = False,
 ) -> SubmitResult:
     """Submit ``file`` as the source ``source_id``. See the module docstring.
+
+    ``accept_volume_change`` lets a file through whose row count differs from the last
+    accepted one by more than the standard's ``max_volume_change`` (or that would empty a
+    replaced table): a change the guarantor confirms is real.
 
     With an ``emitter``, the run is recorded as OpenLineage events: ``submit.<source>``
     and, for an accepted file, its child run ``load.<source>``.
@@ -97,6 +105,7 @@ def submit(
             on_wait=on_wait,
             references=references,
             lineage=current,
+            accept_volume_change=accept_volume_change,
         )
         if current is not None and result.report is not None and result.report.tasks:
             from cdo_toolkit.lineage.context import with_report
@@ -127,6 +136,7 @@ def _submit(
     on_wait: Callable[[str], None] | None,
     references: dict[str, Path] | None,
     lineage: Any,
+    accept_volume_change: bool = False,
 ) -> SubmitResult:
     from cdo_toolkit.validation.api import Options, source_input, typed_frames, validate
 
@@ -186,7 +196,16 @@ def _submit(
         )
         report = validate(str(landed.path), options, registry=registry)
         report_json = json.dumps(report.to_dict(), ensure_ascii=False)
-        verdict = acceptable(report, registry.standards.get(source.standard))
+        standard = registry.standards.get(source.standard)
+        verdict = acceptable(report, standard)
+        if verdict is None and not accept_volume_change:
+            verdict = volume_verdict(
+                meta.last_accepted(warehouse, source_id),
+                sum(t.rows for t in report.tasks),
+                standard.max_volume_change if standard else None,
+                replaces=source.warehouse.load_mode.value == "replace",
+                table=f"raw.{source.warehouse.table}",
+            )
         if verdict is not None:
             place = quarantine(landed, folder, source_id, report_json)
             meta.update(
@@ -209,6 +228,7 @@ def _submit(
                 rows=sum(t.rows for t in report.tasks),
                 report=report,
                 quarantine_path=str(place),
+                reason=verdict,
             )
         from cdo_toolkit.lineage.context import file_input, table_output
         from cdo_toolkit.lineage.events import run
@@ -276,6 +296,38 @@ def acceptable(report: Report, standard: Any) -> str | None:
                 "{count} of {rows} rows have errors ({share:.1f} %), the standard tolerates {limit:g} %"
             ).format(count=erring, rows=task.rows, share=share, limit=tolerance)
     return None if report.tasks else _("nothing to load")
+
+
+def volume_verdict(
+    previous: dict[str, Any] | None,
+    rows: int,
+    max_change: float | None,
+    *,
+    replaces: bool,
+    table: str,
+) -> str | None:
+    """None when the file's row count may follow the last accepted load's, else why not.
+
+    A truncated export (10 rows where there were 10,000) validates, and loaded it would
+    replace the table; the standard's ``max_volume_change`` and an empty file replacing a
+    full table hold it back until the guarantor confirms the change.
+    """
+    before = int((previous or {}).get("rows") or 0)
+    if not before:
+        return None
+    if replaces and rows == 0:
+        return _(
+            "the file has no rows and would empty {table} ({before} rows); submit it with "
+            "--accept-volume-change if that is meant"
+        ).format(table=table, before=before)
+    change = 100.0 * (rows - before) / before
+    if max_change is not None and abs(change) > max_change:
+        return _(
+            "the row count changes by {change:+.1f} % ({before} → {after}), more than the "
+            "standard's {limit:g} %; if the change is real, submit it with "
+            "--accept-volume-change"
+        ).format(change=change, before=before, after=rows, limit=max_change)
+    return None
 
 
 def _accept(
