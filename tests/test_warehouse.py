@@ -453,3 +453,18 @@ def test_staging_lifts_its_memory_limit_also_when_the_load_fails(tmp_path: Path)
             assert warehouse.execute(setting)[0][0] != before  # the limit holds inside
             raise RuntimeError("the load failed")
         assert warehouse.execute(setting)[0][0] == before
+
+
+def test_appended_increments_may_vary_in_size(cdo, base_registry: Path, warehouse_url: str) -> None:
+    """An appended file is an increment: a change in size beyond the standard's limit is a
+    warning, not a reason to hold it back (only a replacing file is held back)."""
+    _registry(base_registry, mode="append")
+    standards = base_registry / "standards.yaml"
+    data = yaml.safe_load(standards.read_text("utf-8"))
+    data["standards"][0]["max_volume_change"] = 20
+    standards.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    _submit(cdo, warehouse_url, DATA)
+    one = DATA.splitlines()[0] + "\n" + DATA.splitlines()[1].replace("563889", "563510") + "\n"
+    result, out = _submit(cdo, warehouse_url, one, "prirustek.csv")
+    assert out["status"] == "accepted", result.output
+    assert any("-50.0 %" in w for w in out["warnings"])

@@ -310,10 +310,11 @@ def volume_verdict(
 
     A truncated export (10 rows where there were 10,000) validates, and loaded it would
     replace the table; the standard's ``max_volume_change`` and an empty file replacing a
-    full table hold it back until the guarantor confirms the change.
+    full table hold it back until the guarantor confirms the change. Files appended or
+    upserted are increments, whose sizes vary by nature: their change is only a warning.
     """
     before = int((previous or {}).get("rows") or 0)
-    if not before:
+    if not before or not replaces:
         return None
     if replaces and rows == 0:
         return _(
