@@ -240,3 +240,23 @@ def test_refine_keeps_leading_zeros_and_reads_decimal_commas() -> None:
     }
     # "31.2.2024" is no date: the column stays text.
     assert refine_field({"name": "d", "type": "string"}, ["31.2.2024"])["type"] == "string"
+
+
+def test_add_warns_of_a_header_no_file_can_pass(cdo, base_registry: Path, shared: Path) -> None:
+    """The Ministry of Finance's RUD projection is a report: a title, then a header over
+    seven rows. Its first row has no labels, so every file would be rejected for blank
+    labels; the entry is written, and the guarantor is told why and what to do."""
+    data = shared / "data" / "real" / "rud-mf-2026" / "projekce_RUD_2026.xlsx"
+    result = cdo(
+        "registry", "add", "rud", "--from", str(data), "--guarantor", "gis", "--theme", "economy"
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "the row taken for the header has 15 blank and 0 repeated labels of 15" in text
+    assert "save the table alone" in text
+    clean = Path("obce.csv")
+    clean.write_text("kod;nazev\n563889;Liberec\n", "utf-8")
+    quiet = cdo(
+        "registry", "add", "mesta", "--from", "obce.csv", "--guarantor", "gis", "--theme", "economy"
+    )
+    assert quiet.exit_code == 0 and "warning" not in quiet.output

@@ -271,7 +271,7 @@ def add(
     """Onboard a source: infer its dialect, encoding and Table Schema from a file."""
     from cdo_toolkit.registry.infer import add_source
 
-    path = add_source(
+    path, warnings = add_source(
         _registry_path(ctx),
         source_id,
         from_file,
@@ -281,3 +281,6 @@ def add(
         theme=theme,
     )
     typer.echo(display_path(path))
+    err = console(stderr=True)
+    for warning in warnings:
+        err.print("[yellow]" + _("warning") + f":[/] {escape(warning)}")

@@ -157,7 +157,7 @@ MISSING_MARKERS = frozenset({"NA", "N/A", "n/a", "NULL", "null", "-", "â€“", "â€
 _LOOSER = {"integer": "number", "string": "any"}
 
 
-def fit_schema(path: Path, inferred: dict[str, Any]) -> dict[str, Any]:
+def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The proposed schema, loosened until the whole file meets it.
 
     Types are inferred from the first rows; a later row may not fit (an altitude of
@@ -166,6 +166,9 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> dict[str, Any]:
     ``missingValues``; any other column whose cells fail its type is loosened (an integer
     to a number, a string holding a workbook's numbers to any, the rest to a string), and
     a failing constraint is dropped, until the file it was described from validates.
+
+    Also returns warnings on what no schema can fix: blank or repeated labels in the row
+    taken for the header (a report whose header is lower down, or spans rows).
     """
     from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
     from cdo_toolkit.validation.fields import schema_spec
@@ -173,7 +176,11 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> dict[str, Any]:
 
     schema: dict[str, Any] = {"fields": [dict(f) for f in inferred["schema"]["fields"]]}
     unreadable = frozenset({"format-error", "encoding-error", "source-error", "compression-error"})
-    limits = Limits(errors=100_000, pick=frozenset({"type-error", "constraint-error"}) | unreadable)
+    labels = frozenset({"blank-label", "duplicate-label"})
+    limits = Limits(
+        errors=100_000, pick=frozenset({"type-error", "constraint-error"}) | unreadable | labels
+    )
+    warnings: list[str] = []
     for _round in range(4):
         task = validate_table(
             TableInput(
@@ -190,8 +197,24 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> dict[str, Any]:
         for error in task.errors:
             if error.type in unreadable:  # a NUL byte deep inside: no schema fits the file
                 raise CdoError(f"{display_path(path)}: {error.note}")
+        blank = sum(n for (kind, _f), n in task.summary.items() if kind == "blank-label")
+        repeated = sum(n for (kind, _f), n in task.summary.items() if kind == "duplicate-label")
+        warnings = (
+            [
+                _(
+                    "the row taken for the header has {blank} blank and {repeated} repeated "
+                    "labels of {width}, which no file of this source can pass: if the header "
+                    "is lower down or spans rows (a report layout), save the table alone (one "
+                    "header row, then the data) and describe it again"
+                ).format(blank=blank, repeated=repeated, width=len(schema["fields"]))
+            ]
+            if blank or repeated
+            else []
+        )
         cells: dict[tuple[str, str], set[str]] = {}
         for error in task.errors:
+            if error.type in labels:
+                continue
             cells.setdefault((error.type, error.field_name or ""), set()).add(error.cell or "")
         if not any(name for _kind, name in cells):
             break
@@ -208,7 +231,7 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> dict[str, Any]:
                 field.pop("constraints", None)
             elif ("constraint-error", field["name"]) in cells:
                 field.pop("constraints", None)
-    return schema
+    return schema, warnings
 
 
 def _data_rows(rows: list[list[str]]) -> list[list[str]]:
@@ -334,8 +357,9 @@ def add_source(
     standard: str | None = None,
     title: str | None = None,
     theme: str | None = None,
-) -> Path:
-    """Write ``sources/<id>.yaml`` for a new source inferred from ``data_file``; returns its path.
+) -> tuple[Path, list[str]]:
+    """Write ``sources/<id>.yaml`` for a new source inferred from ``data_file``; returns its
+    path, and warnings on what the entry cannot make right by itself.
 
     Raises:
         CdoError: invalid id, existing source, unreadable file, or a reference the registry lacks.
@@ -367,7 +391,7 @@ def add_source(
             else _("save the data as CSV (UTF-8) and try again"),
         )
     inferred = infer_workbook(data_file) if suffix in (".xlsx", ".xls") else infer_csv(data_file)
-    inferred["schema"] = fit_schema(data_file, inferred)
+    inferred["schema"], warnings = fit_schema(data_file, inferred)
     entry = build_entry(
         registry,
         source_id,
@@ -385,4 +409,4 @@ def add_source(
     # "x" refuses to overwrite a file that appeared since the check above.
     with target.open("x", encoding="utf-8") as handle:
         handle.write(text)
-    return target
+    return target, warnings
