@@ -254,6 +254,16 @@ def test_add_warns_of_a_header_no_file_can_pass(cdo, base_registry: Path, shared
     text = " ".join(result.output.split())
     assert "the row taken for the header has 15 blank and 0 repeated labels of 15" in text
     assert "save the table alone" in text
+    # The police's accident file has no header row at all: the first record is data.
+    accidents = shared / "data" / "real" / "nehody-pcr-praha-2020" / "00.csv"
+    result = cdo(
+        "registry", "add", "nehody", "--from", str(accidents), "--guarantor", "gis",
+        "--theme", "transport",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "if the file has no header row, set dialect: {header: false}" in " ".join(
+        result.output.split()
+    )
     clean = Path("obce.csv")
     clean.write_text("kod;nazev\n563889;Liberec\n", "utf-8")
     quiet = cdo(

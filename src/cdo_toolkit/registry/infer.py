@@ -203,9 +203,11 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], li
             [
                 _(
                     "the row taken for the header has {blank} blank and {repeated} repeated "
-                    "labels of {width}, which no file of this source can pass: if the header "
-                    "is lower down or spans rows (a report layout), save the table alone (one "
-                    "header row, then the data) and describe it again"
+                    "labels of {width}, which no file of this source can pass: if the file "
+                    "has no header row, set dialect: {{header: false}} in the entry and name "
+                    "its fields; if the header is lower down or spans rows (a report "
+                    "layout), save the table alone (one header row, then the data) and "
+                    "describe it again"
                 ).format(blank=blank, repeated=repeated, width=len(schema["fields"]))
             ]
             if blank or repeated
