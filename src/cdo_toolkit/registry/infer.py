@@ -197,22 +197,7 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], li
         for error in task.errors:
             if error.type in unreadable:  # a NUL byte deep inside: no schema fits the file
                 raise CdoError(f"{display_path(path)}: {error.note}")
-        blank = sum(n for (kind, _f), n in task.summary.items() if kind == "blank-label")
-        repeated = sum(n for (kind, _f), n in task.summary.items() if kind == "duplicate-label")
-        warnings = (
-            [
-                _(
-                    "the row taken for the header has {blank} blank and {repeated} repeated "
-                    "labels of {width}, which no file of this source can pass: if the file "
-                    "has no header row, set dialect: {{header: false}} in the entry and name "
-                    "its fields; if the header is lower down or spans rows (a report "
-                    "layout), save the table alone (one header row, then the data) and "
-                    "describe it again"
-                ).format(blank=blank, repeated=repeated, width=len(schema["fields"]))
-            ]
-            if blank or repeated
-            else []
-        )
+        warnings = _header_warnings(task.summary, len(schema["fields"]))
         cells: dict[tuple[str, str], set[str]] = {}
         for error in task.errors:
             if error.type in labels:
@@ -234,6 +219,23 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], li
             elif ("constraint-error", field["name"]) in cells:
                 field.pop("constraints", None)
     return schema, warnings
+
+
+def _header_warnings(summary: dict[tuple[str, str], int], width: int) -> list[str]:
+    """What no schema fixes: blank or repeated labels in the row taken for the header."""
+    blank = sum(n for (kind, _f), n in summary.items() if kind == "blank-label")
+    repeated = sum(n for (kind, _f), n in summary.items() if kind == "duplicate-label")
+    if not blank and not repeated:
+        return []
+    return [
+        _(
+            "the row taken for the header has {blank} blank and {repeated} repeated labels of "
+            "{width}, which no file of this source can pass: if the file has no header row, "
+            "set dialect: {{header: false}} in the entry and name its fields; if the header is "
+            "lower down or spans rows (a report layout), save the table alone (one header "
+            "row, then the data) and describe it again"
+        ).format(blank=blank, repeated=repeated, width=width)
+    ]
 
 
 def _data_rows(rows: list[list[str]]) -> list[list[str]]:
