@@ -168,6 +168,38 @@ def test_a_referenced_source_not_loaded_is_not_measured(
     ).read_text("utf-8")
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_a_key_kept_as_text_against_one_loaded_as_a_number(
+    cdo, base_registry: Path, request: pytest.FixtureRequest, engine: str
+) -> None:
+    """mesta keeps its municipality codes as strings, obce loads them as integers: the
+    foreign key is compared as text, as validation compares it (both engines refused to
+    compare text with a number, an internal error)."""
+    url = (
+        "duckdb:///warehouse/types.duckdb"
+        if engine == "duckdb"
+        else request.getfixturevalue("postgres_url")
+    )
+    (base_registry / "sources" / "mesta.yaml").write_text(SOURCE, "utf-8")
+    numeric = OBCE.replace("{name: kod_obce, type: string}", "{name: kod_obce, type: integer}")
+    assert numeric != OBCE
+    (base_registry / "sources" / "obce.yaml").write_text(numeric, "utf-8")
+    standards = yaml.safe_load((base_registry / "standards.yaml").read_text("utf-8"))
+    standards["standards"][0]["max_error_rows"] = 100  # 599999 is no municipality: keep it
+    (base_registry / "standards.yaml").write_text(
+        yaml.safe_dump(standards, allow_unicode=True), "utf-8"
+    )
+    Path("obce.csv").write_text("kod_obce\n563889\n563510\n561380\n577626\n", "utf-8")
+    assert cdo("--warehouse", url, "submit", "obce", "obce.csv").exit_code == 0
+    clean = FIRST.replace("561380;;36853;XX", "561380;Lípa;36853;LK")
+    Path("mesta.csv").write_text(HEADER + clean, "utf-8")
+    assert cdo("--warehouse", url, "submit", "mesta", "mesta.csv").exit_code == 0
+    result = cdo("--warehouse", url, "score", "mesta", "--format", "json")
+    assert result.exit_code == 0, result.output
+    # 4 of the 5 codes are municipalities (599999 is not); the reconciliation matched.
+    assert json.loads(result.output)[0]["dimensions"]["consistency"] == round((80.0 + 100) / 2, 1)
+
+
 def test_a_field_added_to_the_schema_after_the_last_load(
     cdo, base_registry: Path, scored_warehouse: str
 ) -> None:

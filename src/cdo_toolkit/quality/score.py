@@ -113,7 +113,7 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
     from sqlglot import exp
 
     from cdo_toolkit.i18n import _
-    from cdo_toolkit.quality.sqlrules import breaks, condition
+    from cdo_toolkit.quality.sqlrules import breaks, condition, member
     from cdo_toolkit.warehouse.load import table_columns
 
     table = entry.source.warehouse.table
@@ -121,11 +121,15 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
     fields = [f["name"] for f in schema.get("fields", [])]
     notes: list[str] = []
 
-    def loaded(source_id: str, column: str) -> Any | None:
-        """The table of a referenced source, if the warehouse holds it with ``column``."""
+    have = dict(table_columns(warehouse, "raw", table) or [])
+
+    def loaded(source_id: str, column: str, own: str) -> tuple[Any, bool] | None:
+        """The table of a referenced source, if the warehouse holds it with ``column``, and
+        whether ``column`` differs in type from the source's ``own`` column."""
         other = registry.sources[source_id].source.warehouse.table
-        if column in {name for name, _type in table_columns(warehouse, "raw", other) or []}:
-            return sql.table("raw", other)
+        types = dict(table_columns(warehouse, "raw", other) or [])
+        if column in types:
+            return sql.table("raw", other), types[column] != have.get(own)
         notes.append(
             _(
                 "{this} refers to {source}, which the warehouse does not hold yet: not "
@@ -134,7 +138,6 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
         )
         return None
 
-    have = {name for name, _type in table_columns(warehouse, "raw", table) or []}
     missing = [f for f in schema.get("fields", []) if f["name"] not in have]
     for spec in missing:
         notes.append(
@@ -180,10 +183,10 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
             )
             if check.source not in registry.sources:
                 continue
-            codes = loaded(check.source, check.source_field)
+            codes = loaded(check.source, check.source_field, field_name)
             if codes is None:
                 continue
-            target = (codes, check.source_field)
+            target = (codes[0], check.source_field, codes[1])
         cond = condition(rule, target)
         if cond is not None:
             conditions.append(
@@ -242,17 +245,18 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
         )
         if resource not in registry.sources or len(columns) != 1:
             continue
-        referenced = loaded(resource, targets[0])
+        referenced = loaded(resource, targets[0], columns[0])
         if referenced is None:
             continue
         present = exp.Not(this=exp.Is(this=sql.column(columns[0]), expression=exp.Null()))
-        reference = (
-            exp.select(sql.column(targets[0]))
-            .from_(referenced)
-            .where(exp.Not(this=exp.Is(this=sql.column(targets[0]), expression=exp.Null())))
-        )
         found = exp.and_(
-            present, exp.In(this=sql.column(columns[0]), query=exp.Subquery(this=reference))
+            present,
+            member(
+                sql.column(columns[0]),
+                sql.column(targets[0]),
+                referenced[0],
+                as_text=referenced[1],
+            ),
         )
         one = exp.Literal.number(1)
         zero = exp.Literal.number(0)

@@ -201,11 +201,21 @@ def condition(rule: Rule, code_list_table: Any = None) -> Any | None:
     if kind == "ico":
         return ico_condition(column)
     if kind == "code-list" and code_list_table is not None:
-        table, field = code_list_table
-        return exp.In(
-            this=column, query=exp.Subquery(this=exp.select(sql.column(field)).from_(table))
-        )
+        table, field, as_text = code_list_table
+        return member(column, sql.column(field), table, as_text=as_text)
     return None
+
+
+def member(column: Any, field: Any, table: Any, *, as_text: bool) -> Any:
+    """``column IN (SELECT field FROM table)``; compared as text when the two columns differ
+    in type (a code kept as a string against one loaded as an integer), as validation
+    compares them, since neither engine compares text with numbers."""
+    from sqlglot import exp
+
+    if as_text:
+        column = exp.Cast(this=column, to=exp.DataType.build("TEXT"))
+        field = exp.Cast(this=field, to=exp.DataType.build("TEXT"))
+    return exp.In(this=column, query=exp.Subquery(this=exp.select(field).from_(table)))
 
 
 def breaks(condition_expression: Any) -> Any:
