@@ -293,3 +293,17 @@ def _frictionless_kinds(report: dict) -> list[tuple]:  # type: ignore[type-arg]
         for e in task["errors"]
         if e["type"] not in ours
     )
+
+
+def test_the_reference_engine_says_it_skips_the_registry_checks(
+    cdo, shipped_registry: Path
+) -> None:
+    args = ("validate", "examples/dopravni-nehody.csv", "--source", "dopravni-nehody")
+    result = cdo(*args, "--engine", "frictionless", "--format", "json")
+    notes = json.loads(result.output)["tasks"][0]["notes"]
+    assert notes == [
+        "the registry's checks of this source (code-list, row-rule) are not run by "
+        "--engine frictionless, which knows Table Schema only"
+    ]
+    fast = json.loads(cdo(*args, "--format", "json").output)["tasks"][0]["notes"]
+    assert not any("--engine frictionless" in note for note in fast)

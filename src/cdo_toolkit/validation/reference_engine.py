@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.findings import display_path
+from cdo_toolkit.i18n import _
 from cdo_toolkit.validation.catalogue import CATALOGUE
 from cdo_toolkit.validation.report import Report, ReportError, Task
 
@@ -98,6 +99,15 @@ def frictionless_validate(
         task.rows = item.stats.get("rows") or 0
         task.fields = item.stats.get("fields") or 0
         task.bytes = item.stats.get("bytes") or 0
+        if options.source and registry is not None:
+            checks = sorted({c.type for c in registry.sources[options.source].source.checks})
+            if checks:
+                task.notes.append(
+                    _(
+                        "the registry's checks of this source ({checks}) are not run by "
+                        "--engine frictionless, which knows Table Schema only"
+                    ).format(checks=", ".join(checks))
+                )
         tasks.append(task)
     return Report(
         tasks=tasks,
