@@ -36,15 +36,13 @@ def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
                 out.flush()
                 os.fsync(out.fileno())
         Path(temporary).replace(path)
-    except OSError as exc:
+    except BaseException as exc:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-        raise CdoError(
-            _("cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
-        ) from None
-    except BaseException:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise CdoError(
+                _("cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
+            ) from None
         raise
 
 

@@ -491,16 +491,13 @@ def score(
     """Score the sources (all by default), store each result with its time, return them."""
     from datetime import UTC
 
-    from cdo_toolkit.errors import CdoError
-    from cdo_toolkit.i18n import _
     from cdo_toolkit.warehouse import meta
     from cdo_toolkit.warehouse.connection import Warehouse
 
     now = now or datetime.now(UTC).replace(tzinfo=None)
     wanted = sources or sorted(registry.sources)
-    unknown = [s for s in wanted if s not in registry.sources]
-    if unknown:
-        raise CdoError(_("unknown source {id!r}").format(id=unknown[0]))
+    for source_id in wanted:
+        registry.source(source_id)  # an unknown id stops here, with the id probably meant
     results = []
     with Warehouse(url) as warehouse:
         meta.ensure(warehouse)

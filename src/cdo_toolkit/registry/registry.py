@@ -72,6 +72,28 @@ class Registry:
     """Whether the checks that need heavy libraries (Frictionless, sqlglot) ran."""
     """The parsed registry.yaml and list files, by name, for placing findings."""
 
+    def source(self, source_id: str) -> SourceEntry:
+        """The entry of ``source_id``.
+
+        Raises:
+            CdoError: no source has that id (with the id probably meant).
+        """
+        entry = self.sources.get(source_id)
+        if entry is not None:
+            return entry
+        import difflib
+
+        from cdo_toolkit.errors import CdoError
+        from cdo_toolkit.i18n import _
+
+        close = difflib.get_close_matches(source_id, list(self.sources), n=1)
+        raise CdoError(
+            _("unknown source {id!r}").format(id=source_id),
+            hint=_("did you mean {id!r}?").format(id=close[0])
+            if close
+            else _("'cdo registry list' shows the sources"),
+        )
+
     def known(self, kind: str) -> set[str]:
         """Ids of ``kind`` (organisations, guarantors…) that exist, loaded or not."""
         loaded: dict[str, object] = getattr(self, kind)

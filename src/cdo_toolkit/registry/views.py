@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import Finding
-from cdo_toolkit.i18n import _
 from cdo_toolkit.registry.registry import Registry, SourceEntry
 
 
@@ -77,17 +75,7 @@ def source_details(registry: Registry, source_id: str) -> dict[str, Any]:
     Raises:
         CdoError: no source has that id.
     """
-    entry = registry.sources.get(source_id)
-    if entry is None:
-        import difflib
-
-        close = difflib.get_close_matches(source_id, list(registry.sources), n=1)
-        raise CdoError(
-            _("unknown source {id!r}").format(id=source_id),
-            hint=_("did you mean {id!r}?").format(id=close[0])
-            if close
-            else _("'cdo registry list' shows the sources"),
-        )
+    entry = registry.source(source_id)
     source = entry.source
     details = source.model_dump(mode="json", by_alias=True, exclude_none=True)
     details["schema"] = entry.schema

@@ -303,17 +303,7 @@ def _table_input(
     if options.source:
         if registry is None:
             raise CdoError(_("--source needs the registry"))
-        entry = registry.sources.get(options.source)
-        if entry is None:
-            import difflib
-
-            close = difflib.get_close_matches(options.source, list(registry.sources), n=1)
-            raise CdoError(
-                _("unknown source {id!r}").format(id=options.source),
-                hint=_("did you mean {id!r}?").format(id=close[0])
-                if close
-                else _("'cdo registry list' shows the sources"),
-            )
+        entry = registry.source(options.source)
         table = source_input(entry, path, options, options.place)
         from cdo_toolkit.validation.checks import registry_rules
 

@@ -13,6 +13,8 @@ bytes per row and key), so a file of any length streams.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.i18n import _
 from cdo_toolkit.validation.fields import SchemaSpec, missing_expr, parse_expr
-from cdo_toolkit.validation.reader import Dialect, TableText, open_csv
+from cdo_toolkit.validation.reader import Dialect, TableText, located, open_csv
 from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.rules import Rule, col, schema_rules
 from cdo_toolkit.validation.source import Opened, SourceProblem, detect, open_binary
@@ -644,9 +646,6 @@ class Prefetch:
     """
 
     def __init__(self, batches: Iterator[pl.DataFrame], depth: int = 1) -> None:
-        import queue
-        import threading
-
         self._slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._batches = batches
@@ -654,8 +653,6 @@ class Prefetch:
         self._thread.start()
 
     def _produce(self) -> None:
-        import queue
-
         try:
             for batch in self._batches:
                 while not self._stop.is_set():
@@ -768,7 +765,6 @@ def _warm_up_pandera() -> Any:
     Registration is Python work (a few hundred milliseconds) that would otherwise wait
     in line before the first check; the reader meanwhile works outside the GIL.
     """
-    import threading
 
     def register() -> None:
         from pandera.backends.polars.register import register_polars_backends
@@ -818,7 +814,6 @@ def _open(
     schema = source.schema
     if schema is None:
         from cdo_toolkit.validation.infer import infer_schema
-        from cdo_toolkit.validation.reader import located
 
         try:
             schema = infer_schema(source.path, encoding, source.dialect, delimiter, opened)

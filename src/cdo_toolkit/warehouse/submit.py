@@ -140,12 +140,7 @@ def _submit(
 ) -> SubmitResult:
     from cdo_toolkit.validation.api import Options, source_input, typed_frames, validate
 
-    entry = registry.sources.get(source_id)
-    if entry is None:
-        raise CdoError(
-            _("unknown source {id!r}").format(id=source_id),
-            hint=_("'cdo registry list' shows the sources"),
-        )
+    entry = registry.source(source_id)
     if guarantor is not None and guarantor not in registry.guarantors:
         raise CdoError(_("unknown guarantor {id!r}").format(id=guarantor))
     if not file.is_file():
