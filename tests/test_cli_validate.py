@@ -307,3 +307,39 @@ def test_the_reference_engine_says_it_skips_the_registry_checks(
     ]
     fast = json.loads(cdo(*args, "--format", "json").output)["tasks"][0]["notes"]
     assert not any("--engine frictionless" in note for note in fast)
+
+
+def test_output_never_overwrites_what_the_command_reads(cdo, workdir: Path) -> None:
+    _hostile(workdir)
+    Path("datapackage.json").write_text(
+        json.dumps({"resources": [{"name": "h", "path": "h.csv", "schema": "s.json"}]}), "utf-8"
+    )
+    for args in (
+        ("h.csv", "--schema", "s.json", "--output", "h.csv"),
+        ("h.csv", "--schema", "s.json", "--output", "./s.json"),
+        ("datapackage.json", "--output", "datapackage.json"),
+        ("datapackage.json", "--output", "h.csv"),
+    ):
+        result = cdo("validate", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "would overwrite" in result.output
+        assert "Traceback" not in result.output
+    assert Path("h.csv").read_text("utf-8") == HOSTILE
+    assert Path("s.json").read_text("utf-8") == SCHEMA
+    assert (
+        json.loads(Path("datapackage.json").read_text("utf-8"))["resources"][0]["path"] == "h.csv"
+    )
+
+
+def test_delimiter_and_encoding_options(cdo, workdir: Path) -> None:
+    Path("t.tsv").write_bytes("kód\tnázev\n01\tČeská Lípa\n".encode("cp1250"))
+    for tab in ("\\t", "tab", "TAB", "\t"):
+        result = cdo("validate", "t.tsv", "--delimiter", tab, "--encoding", "windows-1250")
+        assert result.exit_code == 0, (tab, result.output)
+        assert "1 row, 2 fields" in result.output
+    wrong = cdo("validate", "t.tsv", "--delimiter", "tabs")
+    assert wrong.exit_code == 2
+    assert "--delimiter must be one character, not 'tabs'" in wrong.output
+    unknown = cdo("validate", "t.tsv", "--encoding", "windows-1205")
+    assert unknown.exit_code == 2
+    assert "--encoding 'windows-1205' is no encoding known" in unknown.output

@@ -402,3 +402,10 @@ def test_audit_lists_the_policies_findings(cdo, shipped_registry: Path) -> None:
     assert "POL:open-licence" in Path("a.html").read_text("utf-8")
     summary = cdo("audit").output
     assert "registry and policies: 1 error, 0 warnings" in " ".join(summary.split())
+
+
+def test_audit_refuses_one_file_for_both_reports(cdo, shipped_registry: Path) -> None:
+    result = cdo("audit", "--markdown", "report", "--html", "./report")
+    assert result.exit_code == 2
+    assert "--html and --markdown name the same file" in result.output
+    assert not Path("report").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -69,3 +70,33 @@ def make_folder(path: Path) -> None:
                 path=path, reason=exc.strerror or exc
             )
         ) from None
+
+
+def refuse_overwriting(output: Path, inputs: Iterable[Path], option: str) -> None:
+    """Refuse to write ``output`` over one of the command's own ``inputs``.
+
+    A report written over the file it describes (``cdo validate data.csv --output
+    data.csv``) would destroy the submission, so it is refused before anything runs.
+
+    Raises:
+        CdoError: ``output`` names the same file as one of ``inputs``.
+    """
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.i18n import _
+
+    for path in inputs:
+        if _same_file(output, path):
+            raise CdoError(
+                _("{option} {output} would overwrite {file}, which the command reads").format(
+                    option=option, output=output, file=path
+                ),
+                hint=_("give the report another name"),
+            )
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.samefile(other)
+    except OSError:
+        # Either does not exist yet: the same file only if both names lead to one place.
+        return one.resolve() == other.resolve()

@@ -116,6 +116,13 @@ def audit(
     fail_under: FailUnderOption = None,
 ) -> None:
     """Score every source, list what each guarantor must fix, write the reports."""
+    if html is not None and markdown is not None and html.resolve() == markdown.resolve():
+        from cdo_toolkit.errors import CdoError
+
+        raise CdoError(
+            _("--html and --markdown name the same file, {file}").format(file=html),
+            hint=_("give each report its own name"),
+        )
     from cdo_toolkit.quality import report
     from cdo_toolkit.quality.audit import audit as run
 

@@ -52,6 +52,44 @@ def _references(values: list[str]) -> dict[str, Path]:
     return result
 
 
+_DELIMITER_NAMES = {"\\t": "\t", "tab": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
+
+
+def _delimiter(value: str | None) -> str | None:
+    """One character; a tab may also be given as the two characters backslash-t, or "tab"."""
+    if value is None:
+        return None
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.i18n import _
+
+    delimiter = _DELIMITER_NAMES.get(value.lower(), value)
+    if len(delimiter) != 1:
+        raise CdoError(
+            _("--delimiter must be one character, not {value!r}").format(value=value),
+            hint=_("e.g. --delimiter ';' or --delimiter tab"),
+        )
+    return delimiter
+
+
+def _encoding(value: str | None) -> str | None:
+    """The encoding named by --encoding, refused at once when Python knows no such name."""
+    if value is None:
+        return None
+    import codecs
+
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.i18n import _
+
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise CdoError(
+            _("--encoding {value!r} is no encoding known").format(value=value),
+            hint=_("e.g. --encoding windows-1250, utf-8 or utf-16"),
+        ) from None
+    return value
+
+
 ReferenceOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -135,17 +173,17 @@ def validate(
 
     if source and schema:
         raise CdoError("give --source or --schema, not both")
-    if (
-        delimiter is not None
-        and len(delimiter.encode("unicode_escape").decode())
-        and len(delimiter.replace("\\t", "\t")) != 1
-    ):
-        raise CdoError(f"--delimiter must be one character, not {delimiter!r}")
+    references = _references(reference or [])
+    if output is not None:
+        from cdo_toolkit.files import refuse_overwriting
+
+        read = [Path(file), *([schema] if schema else []), *references.values()]
+        refuse_overwriting(output, read, "--output")
     options = Options(
         source=source,
         schema=schema,
-        encoding=encoding,
-        delimiter=delimiter.replace("\\t", "\t") if delimiter else None,
+        encoding=_encoding(encoding),
+        delimiter=_delimiter(delimiter),
         limits=Limits(
             errors=limit_errors,
             pick=_types(pick_errors, "--pick-errors"),
@@ -153,7 +191,7 @@ def validate(
         ),
         allow_remote=allow_remote,
         engine=engine.value,
-        references=_references(reference or []),
+        references=references,
     )
     registry = None
     if source:
@@ -183,6 +221,10 @@ def validate(
         from cdo_toolkit.masking import mask_report
 
         mask_report(report, entry.source.personal_data.columns)
+    if output is not None:
+        from cdo_toolkit.files import refuse_overwriting
+
+        refuse_overwriting(output, [Path(task.place) for task in report.tasks], "--output")
     _emit(report, format, output)
     raise typer.Exit(0 if report.valid else 1)
 
