@@ -133,9 +133,13 @@ def test_failed_build_emits_fail_with_the_error(cdo, shipped_registry: Path, sha
     ):
         query.write_text(sql, "utf-8")
         result = cdo("build", "zastavky-obce")
-        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert result.exit_code == 1 and "Traceback" not in result.output
         assert "internal error" not in result.output, result.output
-        assert "build 'zastavky-obce': the warehouse cannot run its SQL: " in result.output
+        flat = " ".join(result.output.split())
+        assert (
+            "failed mart.zastavky_obce (build zastavky-obce): the warehouse cannot run its SQL: "
+            in flat
+        )
         assert reason in result.output and "zastavky_obce.sql" in result.output
         failed = [e for e in read_events(EVENTS) if e["eventType"] == "FAIL"]
         assert failed and failed[-1]["job"]["name"] == "build.zastavky-obce"
@@ -186,6 +190,46 @@ def test_shipped_builds_give_the_same_tables_on_both_engines(
     duck, postgres = tables.values()
     assert duck == postgres
     assert len(duck["mart.zastavky_obce"]) == 40 and duck["mart.nehody_okresy"]
+
+
+def test_a_failing_build_skips_what_reads_it_and_not_the_others(
+    cdo, shipped_registry: Path
+) -> None:
+    """The accidents are not in the warehouse yet: their build fails, a build over it is
+    skipped, and the stops per municipality are built all the same (exit 1)."""
+    builds = shipped_registry / "builds"
+    (builds / "nejhorsi_okres.sql").write_text(
+        "SELECT * FROM mart.nehody_okresy ORDER BY nehod_na_1000 DESC LIMIT 1", "utf-8"
+    )
+    definition = (builds / "nehody-okresy.yaml").read_text("utf-8")
+    (builds / "nejhorsi-okres.yaml").write_text(
+        definition.replace("id: nehody-okresy", "id: nejhorsi-okres")
+        .replace("builds/nehody_okresy.sql", "builds/nejhorsi_okres.sql")
+        .replace("table: nehody_okresy", "table: nejhorsi_okres"),
+        "utf-8",
+    )
+    for source in ("obce", "zastavky"):
+        assert cdo("submit", source, f"examples/{source}.csv").exit_code == 0
+    result = cdo("build", "--format", "json")
+    assert result.exit_code == 1, result.output
+    outcome = {
+        r["build"]: (r["status"], r["rows"], r.get("reason")) for r in json.loads(result.output)
+    }
+    assert outcome == {
+        "nehody-okresy": (
+            "failed",
+            None,
+            "raw.dopravni_nehody does not exist in the warehouse yet",
+        ),
+        "nejhorsi-okres": ("skipped", None, "it reads mart.nehody_okresy, which was not built"),
+        "zastavky-obce": ("built", 40, None),
+    }
+    assert len(_table_contents("mart.zastavky_obce")[1]) == 40
+    text = " ".join(cdo("build").output.split())
+    assert "built mart.zastavky_obce: 40 rows from raw.obce, raw.zastavky" in text
+    assert "skipped mart.nejhorsi_okres (build nejhorsi-okres): it reads mart.nehody_okresy" in text
+    assert cdo("submit", "dopravni-nehody", "examples/dopravni-nehody.csv").exit_code in (0, 1)
+    assert cdo("build").exit_code == 0
 
 
 def test_builds_refuse_cycles_and_unknown_tables_before_running(
@@ -297,8 +341,21 @@ def test_lineage_show_and_columns(cdo, shipped_registry: Path) -> None:
     cdo("build")
     tree = cdo("lineage", "show", "zastavky_obce").output
     assert tree.splitlines()[0].startswith("mart.zastavky_obce  [build.zastavky-obce COMPLETE")
-    assert "└── raw.obce  [submit.obce COMPLETE" in tree
+    assert "├── raw.obce  [submit.obce COMPLETE" in tree
+    assert "└── raw.zastavky  [submit.zastavky COMPLETE" in tree
+    assert "│   ├── " in tree  # the files of raw.obce hang under it, not beside it
     assert "examples/obce.csv  checks" in tree and "passed" in tree
+    # Of a table each load replaces, the file of the last load comes first.
+    Path("obce-2.csv").write_text(
+        Path("examples/obce.csv").read_text("utf-8").replace(";104261;", ";104262;"), "utf-8"
+    )
+    assert cdo("submit", "obce", "obce-2.csv").exit_code == 0
+    files = [line.split()[1] for line in cdo("lineage", "show", "raw.obce").output.splitlines()[1:]]
+    first = next(i for i, f in enumerate(files) if f.endswith("/examples/obce.csv"))
+    assert files[0].endswith("/obce-2.csv") and first >= 2, files
+    wrong = cdo("lineage", "show", "zastavky_obec")
+    assert wrong.exit_code == 2
+    assert "(did you mean 'mart.zastavky_obce'?)" in " ".join(wrong.output.split())
     down = json.loads(cdo("lineage", "show", "raw.obce", "--downstream", "--format", "json").output)
     assert {e["to"] for e in down["edges"]} == {"mart.zastavky_obce", "mart.nehody_okresy"}
     mermaid = cdo("lineage", "show", "nehody_okresy", "--format", "mermaid").output
@@ -311,6 +368,8 @@ def test_lineage_show_and_columns(cdo, shipped_registry: Path) -> None:
     assert {(s["dataset"].split("/")[-1], s["column"]) for s in traced["sources"]} >= {
         ("zastavky.csv", "spoju_pracovni_den")
     }
+    text = " ".join(cdo("lineage", "columns", "raw.zastavky.kod_obce").output.split())
+    assert text.endswith("/examples/zastavky.csv.kod_obce (DIRECT/IDENTITY)"), text
     missing = cdo("lineage", "columns", "mart.zastavky_obce.nic")
     assert missing.exit_code == 2 and "no recorded lineage for column 'nic'" in missing.output
 

@@ -30,7 +30,11 @@ def build(
     ] = None,
     format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
-    """Run the registry's SQL builds in dependency order, recording column lineage."""
+    """Run the registry's SQL builds in dependency order, recording column lineage.
+
+    Exit 0 when every build was built, 1 when one failed or was skipped (the others still
+    run), 2 when the builds cannot be planned (unknown build, cycle, unreadable SQL).
+    """
     from cdo_toolkit.lineage.builds import run_builds
     from cdo_toolkit.lineage.context import emitter_for
     from cdo_toolkit.registry import load_valid
@@ -47,16 +51,29 @@ def build(
     )
     if format is TableOrJson.JSON:
         print_json([r.to_dict() for r in results])
-        return
-    for result in results:
-        console().print(
-            "[green]"
-            + _("built")
-            + "[/] "
-            + _("{table}: {rows} rows from {inputs}").format(
-                table=result.table, rows=result.rows, inputs=", ".join(result.inputs)
+    else:
+        out = console()
+        for result in results:
+            if result.status == "built":
+                out.print(
+                    "[green]"
+                    + _("built")
+                    + "[/] "
+                    + escape(
+                        _("{table}: {rows} rows from {inputs}").format(
+                            table=result.table, rows=result.rows, inputs=", ".join(result.inputs)
+                        )
+                    )
+                )
+                continue
+            label = _("failed") if result.status == "failed" else _("skipped")
+            text = _("{table} (build {id}): {reason}").format(
+                table=result.table, id=result.id, reason=result.reason
             )
-        )
+            if result.hint:
+                text += f" ({result.hint})"
+            out.print(f"[red]{label}[/] {escape(text)}")
+    raise typer.Exit(0 if all(r.status == "built" for r in results) else 1)
 
 
 def _graph(ctx: typer.Context):  # type: ignore[no-untyped-def]
@@ -178,9 +195,11 @@ def columns(
         _("{column} comes from:").format(column=f"[bold]{escape(node.name)}.{escape(name)}[/]")
     )
     for item in sources:
-        out.print(
-            f"  {escape(item['dataset'])}.{escape(item['column'])}  [dim]{escape(' ← '.join(item['via']))}[/]"
-        )
+        # Each step of "via" is "KIND dataset.column", from the column back to its source.
+        steps = [step.partition(" ") for step in item["via"]]
+        chain = " ← ".join(escape(place) for _kind, _sep, place in steps)
+        kinds = ", ".join(escape(kind) for kind, _sep, _place in steps)
+        out.print(f"  ← {chain}  [dim]({kinds})[/]")
 
 
 @app.command()

@@ -31,14 +31,21 @@ class BuildResult:
     rows: int
     inputs: list[str]
     lineage: list[Edge] = field(default_factory=list)
+    status: str = "built"
+    """``built``, ``failed`` (its previous table kept) or ``skipped`` (an input was not built)."""
+    reason: str | None = None
+    hint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "build": self.id,
             "table": self.table,
-            "rows": self.rows,
+            "status": self.status,
+            "rows": self.rows if self.status == "built" else None,
             "inputs": self.inputs,
             "columnLineage": [e.__dict__ for e in self.lineage],
+            **({"reason": self.reason} if self.reason else {}),
+            **({"hint": self.hint} if self.hint else {}),
         }
 
 
@@ -141,7 +148,7 @@ def warehouse_schema(
         if columns is None:
             raise CdoError(
                 _("{table} does not exist in the warehouse yet").format(table=name),
-                hint=_("submit its source first (cdo submit), or build what makes it"),
+                hint=_("submit its source first with cdo submit, or build what makes it"),
             )
         schema.setdefault(db, {})[table] = dict(columns)
     return schema
@@ -155,15 +162,19 @@ def run_builds(
     emitter: Emitter | None = None,
     namespace: str = "liberecky-kraj",
 ) -> list[BuildResult]:
-    from sqlglot import exp
+    """Run the builds in dependency order; one that fails does not stop the others.
 
-    from cdo_toolkit.findings import display_path
-    from cdo_toolkit.lineage.context import table_output
-    from cdo_toolkit.lineage.events import Dataset, run
-    from cdo_toolkit.lineage.naming import table_dataset
+    A build whose SQL the warehouse refuses, or whose input table does not exist yet, is
+    ``failed`` (its previous table kept); a build reading a table that was not built is
+    ``skipped``; the builds independent of them still run, as a region's warehouse fills
+    source by source.
+
+    Raises:
+        CdoError: the registry's builds cannot be planned (see :func:`plan`), or one would
+            write into a schema reserved for the toolkit.
+    """
     from cdo_toolkit.registry.loader import reserved_schema
-    from cdo_toolkit.warehouse import sql
-    from cdo_toolkit.warehouse.connection import Warehouse, engine_reason
+    from cdo_toolkit.warehouse.connection import Warehouse
 
     steps = plan(registry, names)
     for entry, _query, _tables in steps:
@@ -174,58 +185,108 @@ def run_builds(
                     schema=entry.build.schema_name
                 )
             )
-    results = []
+    results: list[BuildResult] = []
+    not_built: set[str] = set()
     with Warehouse(url) as warehouse:
         for entry, query, tables in steps:
-            build = entry.build
-            schema = warehouse_schema(warehouse, tables)
-            edges = column_lineage(query, schema)
-            inputs = []
-            for table in sorted(tables):
-                db, _sep, name = table.partition(".")
-                ns, dataset_name = table_dataset(url, db, name)
-                inputs.append(Dataset(ns, dataset_name, fields=list(schema[db][name].items())))
-            select_sql = render_select(query, schema, warehouse.kind)
-            with run(
-                emitter, namespace, f"build.{build.id}", "BUILD", inputs=inputs, sql=entry.sql
-            ) as current:
-                create = exp.Create(
-                    this=sql.table(build.schema_name, build.table),
-                    kind="TABLE",
-                    expression=exp.maybe_parse(select_sql, dialect=sql.DIALECTS[warehouse.kind]),
+            missing = sorted(tables & not_built)
+            if missing:
+                result = BuildResult(
+                    entry.id,
+                    target(entry),
+                    0,
+                    sorted(tables),
+                    status="skipped",
+                    reason=_("it reads {tables}, which was not built").format(
+                        tables=", ".join(missing)
+                    ),
                 )
-                count = sql.select(
-                    [exp.Count(this=exp.Star())], sql.table(build.schema_name, build.table)
-                )
+            else:
                 try:
-                    with warehouse.transaction():
-                        warehouse.execute(sql.create_schema(build.schema_name, warehouse.kind))
-                        warehouse.execute(
-                            sql.drop_table(build.schema_name, build.table, warehouse.kind)
-                        )
-                        warehouse.execute(sql.render(create, warehouse.kind))
-                        rows = int(warehouse.execute(sql.render(count, warehouse.kind))[0][0])
-                except warehouse.errors as error:
-                    # A column or function the warehouse does not know: the build's SQL,
-                    # not the toolkit, is wrong; the previous table is kept (rolled back).
-                    raise CdoError(
-                        _("build {id!r}: the warehouse cannot run its SQL: {reason}").format(
-                            id=build.id, reason=engine_reason(error)
-                        ),
-                        hint=_("correct {file}; the previous table is kept").format(
-                            file=display_path(registry.root / build.sql)
-                        ),
-                    ) from None
-                if current is not None:
-                    output = table_output(
-                        url, build.table, None, None, rows, schema=build.schema_name
+                    result = _build(
+                        registry, url, warehouse, entry, query, tables, emitter, namespace
                     )
-                    output.description = build.description
-                    output.fields = [(n, "") for n in {e.output: None for e in edges}]
-                    output.column_lineage = _facet_lineage(url, edges)
-                    current.outputs = [output]
-            results.append(BuildResult(build.id, target(entry), rows, sorted(tables), edges))
+                except CdoError as error:
+                    result = BuildResult(
+                        entry.id,
+                        target(entry),
+                        0,
+                        sorted(tables),
+                        status="failed",
+                        reason=error.message,
+                        hint=error.hint,
+                    )
+            if result.status != "built":
+                not_built.add(result.table)
+            results.append(result)
     return results
+
+
+def _build(
+    registry: Registry,
+    url: WarehouseUrl,
+    warehouse: Warehouse,
+    entry: BuildEntry,
+    query: Any,
+    tables: set[str],
+    emitter: Emitter | None,
+    namespace: str,
+) -> BuildResult:
+    """One build in its own transaction, with its lineage run.
+
+    Raises:
+        CdoError: an input table does not exist, or the warehouse refuses the SQL (the
+            previous table is kept).
+    """
+    from sqlglot import exp
+
+    from cdo_toolkit.findings import display_path
+    from cdo_toolkit.lineage.context import table_output
+    from cdo_toolkit.lineage.events import Dataset, run
+    from cdo_toolkit.lineage.naming import table_dataset
+    from cdo_toolkit.warehouse import sql
+    from cdo_toolkit.warehouse.connection import engine_reason
+
+    build = entry.build
+    schema = warehouse_schema(warehouse, tables)
+    edges = column_lineage(query, schema)
+    inputs = []
+    for table in sorted(tables):
+        db, _sep, name = table.partition(".")
+        ns, dataset_name = table_dataset(url, db, name)
+        inputs.append(Dataset(ns, dataset_name, fields=list(schema[db][name].items())))
+    select_sql = render_select(query, schema, warehouse.kind)
+    with run(
+        emitter, namespace, f"build.{build.id}", "BUILD", inputs=inputs, sql=entry.sql
+    ) as current:
+        create = exp.Create(
+            this=sql.table(build.schema_name, build.table),
+            kind="TABLE",
+            expression=exp.maybe_parse(select_sql, dialect=sql.DIALECTS[warehouse.kind]),
+        )
+        count = sql.select([exp.Count(this=exp.Star())], sql.table(build.schema_name, build.table))
+        try:
+            with warehouse.transaction():
+                warehouse.execute(sql.create_schema(build.schema_name, warehouse.kind))
+                warehouse.execute(sql.drop_table(build.schema_name, build.table, warehouse.kind))
+                warehouse.execute(sql.render(create, warehouse.kind))
+                rows = int(warehouse.execute(sql.render(count, warehouse.kind))[0][0])
+        except warehouse.errors as error:
+            # A column or function the warehouse does not know: the build's SQL, not the
+            # toolkit, is wrong; the previous table is kept (rolled back).
+            raise CdoError(
+                _("the warehouse cannot run its SQL: {reason}").format(reason=engine_reason(error)),
+                hint=_("correct {file}; the previous table is kept").format(
+                    file=display_path(registry.root / build.sql)
+                ),
+            ) from None
+        if current is not None:
+            output = table_output(url, build.table, None, None, rows, schema=build.schema_name)
+            output.description = build.description
+            output.fields = [(n, "") for n in {e.output: None for e in edges}]
+            output.column_lineage = _facet_lineage(url, edges)
+            current.outputs = [output]
+    return BuildResult(build.id, target(entry), rows, sorted(tables), edges)
 
 
 def _facet_lineage(url: WarehouseUrl, edges: list[Edge]) -> dict[str, list[dict[str, Any]]]:

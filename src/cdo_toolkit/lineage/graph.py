@@ -28,8 +28,9 @@ class Node:
     last_state: str | None = None
     last_time: str | None = None
     assertions: list[dict[str, Any]] = field(default_factory=list)
-    upstream: set[Key] = field(default_factory=set)
-    downstream: set[Key] = field(default_factory=set)
+    upstream: dict[Key, str] = field(default_factory=dict)
+    """dataset it was made from → when a run last made it so"""
+    downstream: dict[Key, str] = field(default_factory=dict)
     columns: dict[str, set[tuple[Key, str, str]]] = field(default_factory=dict)
     """output column → {(source dataset, source column, transformation)}"""
 
@@ -98,8 +99,8 @@ class Graph:
             if state != "COMPLETE":
                 continue
             for source in inputs:
-                node.upstream.add(source.key)
-                source.downstream.add(node.key)
+                node.upstream[source.key] = time or ""
+                source.downstream[node.key] = time or ""
             facet = (data.get("facets") or {}).get("columnLineage")
             if facet:
                 node.columns = {}
@@ -133,9 +134,7 @@ class Graph:
         if not partial:
             raise CdoError(
                 _("no dataset {name!r} in the recorded lineage").format(name=name),
-                hint=_("known: {names}").format(
-                    names=", ".join(sorted(n.name for n in self.nodes.values()))[:400]
-                ),
+                hint=self._known(name),
             )
         raise CdoError(
             _("{name!r} names several datasets: {names}").format(
@@ -143,10 +142,26 @@ class Graph:
             )
         )
 
+    def _known(self, name: str) -> str:
+        """The dataset probably meant, else the tables known (files are too many to list)."""
+        import difflib
+
+        names = sorted(n.name for n in self.nodes.values())
+        tables = [n for n in names if "/" not in n and "\\" not in n]
+        short = {t.rpartition(".")[2]: t for t in tables}
+        close = difflib.get_close_matches(name, [*names, *short], n=1)
+        if close:
+            return _("did you mean {name!r}?").format(name=short.get(close[0], close[0]))
+        return _("tables with lineage: {names}").format(names=", ".join(tables) or "–")
+
     def walk(
         self, start: Node, *, downstream: bool, depth: int
     ) -> Iterator[tuple[int, Node, Node | None]]:
-        """(level, node, parent) depth-first from ``start``, each dataset once per branch."""
+        """(level, node, parent) depth-first from ``start``, each dataset once per branch.
+
+        Neighbours come newest link first: of a table replaced by each load, the file of
+        the last load (what it holds now) before those it was made of earlier.
+        """
 
         def visit(
             node: Node, level: int, parent: Node | None, seen: frozenset[Key]
@@ -155,7 +170,7 @@ class Graph:
             if level >= depth:
                 return
             nexts = node.downstream if downstream else node.upstream
-            for key in sorted(nexts):
+            for key in sorted(sorted(nexts), key=nexts.__getitem__, reverse=True):
                 if key not in seen:
                     yield from visit(self.nodes[key], level + 1, node, seen | {key})
 
@@ -215,10 +230,22 @@ def _label(node: Node) -> str:
 
 
 def render_tree(graph: Graph, start: Node, *, downstream: bool, depth: int) -> str:
-    lines = []
-    for level, node, _parent in graph.walk(start, downstream=downstream, depth=depth):
-        lines.append(("    " * (level - 1) + "└── " if level else "") + _label(node))
-    return "\n".join(lines)
+    """The walk drawn as a tree (rich's), one dataset per line, never wrapped."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+    from rich.tree import Tree
+
+    root = Tree(Text(_label(start)))
+    branches: dict[tuple[int, Key], Tree] = {(0, start.key): root}
+    for level, node, parent in graph.walk(start, downstream=downstream, depth=depth):
+        if parent is not None:
+            branch = branches[(level - 1, parent.key)].add(Text(_label(node)))
+            branches[(level, node.key)] = branch
+    out = io.StringIO()
+    Console(file=out, width=100_000, no_color=True, highlight=False).print(root)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
 
 def render_json(graph: Graph, start: Node, *, downstream: bool, depth: int) -> dict[str, Any]:
