@@ -60,7 +60,11 @@ def build(
                     + _("built")
                     + "[/] "
                     + escape(
-                        _("{table}: {rows} rows from {inputs}").format(
+                        ngettext(
+                            "{table}: {rows} row from {inputs}",
+                            "{table}: {rows} rows from {inputs}",
+                            result.rows,
+                        ).format(
                             table=result.table, rows=result.rows, inputs=", ".join(result.inputs)
                         )
                     )
