@@ -96,6 +96,10 @@ def test_add_from_a_workbook_then_validate_it(cdo, base_registry: Path) -> None:
     assert lint(base_registry).findings == []
     checked = cdo("validate", "podniky.xlsx", "--source", "podniky")
     assert checked.exit_code == 0, checked.output
+    # The same workbook renamed .xls, as some systems export them: described as a workbook.
+    Path("podniky.xls").write_bytes(Path("podniky.xlsx").read_bytes())
+    again = _added(cdo, "podniky-xls", "podniky.xls", "economy")
+    assert again["format"] == "xlsx" and again["schema"] == entry["schema"]
 
 
 def test_add_proposes_a_schema_the_whole_file_meets(cdo, base_registry: Path) -> None:

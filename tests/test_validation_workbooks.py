@@ -363,3 +363,29 @@ def test_a_csv_given_for_a_source_of_workbooks(tmp_path: Path) -> None:
     (error,) = task.errors
     assert error.type == "format-error"
     assert "source's files are Excel workbooks" in error.note and "named" not in error.note
+
+
+def test_a_workbook_under_another_name(workdir: Path, cdo) -> None:  # type: ignore[no-untyped-def]
+    """Excel opens an .xlsx workbook renamed .xls (a common export), and so do we, with a
+    note; one named .csv is refused with what it is (it was "perhaps an Excel workbook")."""
+    import shutil
+
+    book = _workbook(
+        workdir / "skoly.xlsx",
+        [["ico", "nazev", "kapacita"], ["00241121", "ZŠ Liberec", 120], ["7089150", "MŠ", 0]],
+    )
+    expected = engine_errors(book)
+    renamed = shutil.copy(book, workdir / "skoly.xls")
+    assert engine_errors(renamed) == expected
+    result = cdo("validate", str(renamed), "--format", "json")
+    (task,) = json.loads(result.output)["tasks"]
+    assert task["stats"]["rows"] == 2 and task["stats"]["fields"] == 3
+    assert task["notes"] == [
+        "skoly.xls is an Excel workbook of the newer kind (.xlsx) under another name: read as one"
+    ]
+    as_csv = shutil.copy(book, workdir / "skoly.csv")
+    result = cdo("validate", str(as_csv), "--format", "json")
+    assert result.exit_code == 1
+    (error,) = json.loads(result.output)["tasks"][0]["errors"]
+    assert error["type"] == "format-error"
+    assert "an Excel workbook (.xlsx) named skoly.csv: name it .xlsx" in error["note"]

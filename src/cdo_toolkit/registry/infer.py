@@ -141,7 +141,7 @@ def infer_workbook(path: Path) -> dict[str, Any]:
             ]
         finally:
             sheet.close()
-        resource = describe(str(path), type="resource")
+        resource = describe(str(path), type="resource", format=opened.format)
     except SourceProblem as problem:
         raise CdoError(f"{display_path(path)}: {problem.note}") from None
     except Exception as exc:  # Frictionless raises its own exception types for any bad file

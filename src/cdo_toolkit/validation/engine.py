@@ -711,6 +711,8 @@ def validate_table(
         task.seconds = time.perf_counter() - started
         return _source_error(task, problem, limits)
     task.bytes = opened.size
+    if opened.note:
+        task.notes.append(opened.note)
     try:
         _validate(source, opened, limits, progress, task, full_scan=False)
     except SourceProblem as problem:
@@ -791,7 +793,7 @@ def _open(
             from cdo_toolkit.validation.infer import infer_schema
 
             try:
-                schema = infer_schema(source.path, None, source.dialect, None)
+                schema = infer_schema(source.path, None, source.dialect, None, opened)
             except BaseException:
                 sheet.close()
                 raise

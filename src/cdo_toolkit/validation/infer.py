@@ -48,10 +48,11 @@ def infer_schema(
         options["encoding"] = "utf-8" if encoding == "utf-8-sig" else encoding
     if opened is not None and opened.compression == "zip":
         options["innerpath"] = opened.member
-    if opened is not None and opened.format in ("csv", "tsv"):
+    if opened is not None and opened.format in ("csv", "tsv", "xlsx"):
         # Read as what detection found: Frictionless takes a .txt or .dat file for text,
-        # not a table, and infers a schema with no fields.
-        options["format"] = "csv"
+        # not a table, and infers a schema with no fields; a workbook named .xls for an
+        # old one.
+        options["format"] = "xlsx" if opened.format == "xlsx" else "csv"
     try:
         base = path.parent
         if opened is not None and opened.parts:

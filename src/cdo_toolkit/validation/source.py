@@ -62,6 +62,8 @@ class Opened:
     part_headers: bool = False
     """Whether the first line of each further part is a header, skipped (as Frictionless
     does for CSV with a header)."""
+    note: str | None = None
+    """What the report should say of how the file was read (a workbook named .xls…)."""
 
 
 def is_remote(place: str) -> bool:
@@ -121,6 +123,27 @@ def detect(
         return _zip_member(path, declared_format, size)
     if head.startswith(OLE_MAGIC) and (name.endswith(".xls") or declared_format == "xls"):
         return Opened(path, "xls", None, size=size)
+    if not name.endswith(".xlsx") and head.startswith(b"PK\x03\x04") and _is_xlsx(path):
+        # Excel saves its workbooks as .xlsx zip archives; a file renamed .xls keeps that
+        # content and Excel still opens it, so it is read as what it is, with a note.
+        if name.endswith(".xls") or declared_format in ("xls", "xlsx"):
+            return Opened(
+                path,
+                "xlsx",
+                None,
+                size=size,
+                note=_(
+                    "{name} is an Excel workbook of the newer kind (.xlsx) under another "
+                    "name: read as one"
+                ).format(name=path.name),
+            )
+        raise SourceProblem(
+            "format-error",
+            _(
+                "the file is an Excel workbook (.xlsx) named {name}: name it .xlsx, or export "
+                "its sheet as CSV"
+            ).format(name=path.name),
+        )
     if name.endswith(".xlsx") or declared_format == "xlsx":
         if not head.startswith(b"PK"):
             raise SourceProblem(
@@ -135,6 +158,15 @@ def detect(
         return Opened(path, "xlsx", None, size=size)
     _refuse_non_text(head, name)
     return Opened(path, _format_of(name, declared_format), None, size=size)
+
+
+def _is_xlsx(path: Path) -> bool:
+    """Whether the zip archive at ``path`` is an Excel workbook (it holds xl/workbook.xml)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 READABLE_FORMATS = ("csv", "tsv", "txt", "xlsx", "xls")

@@ -140,12 +140,20 @@ def _no_sheet(sheet: str | int | None) -> SourceProblem:
 def _xlsx_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     """The rows of an .xlsx sheet as openpyxl reads them, in read-only mode (as the sheet's
     used range is wide, with None for empty cells)."""
-    try:
-        from openpyxl import load_workbook
+    from openpyxl import load_workbook
 
-        workbook = load_workbook(opened.path, read_only=True, data_only=True)
+    # Given a file rather than a name, openpyxl does not refuse a workbook named .xls.
+    handle = opened.path.open("rb")
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        handle.close()
         raise _unreadable(exc) from None
+
+    def close() -> None:
+        workbook.close()
+        handle.close()
+
     sheet_name = dialect.sheet
     try:
         if isinstance(sheet_name, int):
@@ -155,9 +163,9 @@ def _xlsx_sheet(opened: Opened, dialect: Dialect) -> Sheet:
         else:
             sheet = workbook.worksheets[0]
     except (KeyError, IndexError):
-        workbook.close()
+        close()
         raise _no_sheet(sheet_name) from None
-    return Sheet(sheet.iter_rows(values_only=True), workbook.close, sheet.max_row)
+    return Sheet(sheet.iter_rows(values_only=True), close, sheet.max_row)
 
 
 def _xls_sheet(opened: Opened, dialect: Dialect) -> Sheet:
