@@ -317,6 +317,17 @@ def test_old_excel_files_are_read_as_frictionless_reads_them(tmp_path: Path) -> 
 
 def test_an_old_office_file_not_named_xls_and_a_damaged_xls(tmp_path: Path) -> None:
     book = _old_workbook(tmp_path / "data.xls", [["kod"], ["1"]])
+    # Renamed .xlsx, as Excel still opens it: read as the old workbook it is, with a note.
+    as_new = tmp_path / "data.xlsx"
+    as_new.write_bytes(book.read_bytes())
+    assert engine_errors(as_new) == engine_errors(book) == set()
+    from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
+    from cdo_toolkit.validation.reader import Dialect
+
+    task = validate_table(TableInput(as_new, "data", "data.xlsx", None, Dialect()), Limits())
+    assert task.rows == 1 and task.notes == [
+        "data.xlsx is an Excel workbook of the .xls kind under another name: read as one"
+    ]
     renamed = tmp_path / "data.csv"
     renamed.write_bytes(book.read_bytes())
     assert {kind for kind, _row, _field in engine_errors(renamed)} == {"format-error"}
@@ -381,7 +392,7 @@ def test_a_workbook_under_another_name(workdir: Path, cdo) -> None:  # type: ign
     (task,) = json.loads(result.output)["tasks"]
     assert task["stats"]["rows"] == 2 and task["stats"]["fields"] == 3
     assert task["notes"] == [
-        "skoly.xls is an Excel workbook of the newer kind (.xlsx) under another name: read as one"
+        "skoly.xls is an Excel workbook of the .xlsx kind under another name: read as one"
     ]
     as_csv = shutil.copy(book, workdir / "skoly.csv")
     result = cdo("validate", str(as_csv), "--format", "json")

@@ -48,11 +48,10 @@ def infer_schema(
         options["encoding"] = "utf-8" if encoding == "utf-8-sig" else encoding
     if opened is not None and opened.compression == "zip":
         options["innerpath"] = opened.member
-    if opened is not None and opened.format in ("csv", "tsv", "xlsx"):
+    if opened is not None:
         # Read as what detection found: Frictionless takes a .txt or .dat file for text,
-        # not a table, and infers a schema with no fields; a workbook named .xls for an
-        # old one.
-        options["format"] = "xlsx" if opened.format == "xlsx" else "csv"
+        # not a table, and infers a schema with no fields; a workbook by its name's kind.
+        options["format"] = "csv" if opened.format == "tsv" else opened.format
     try:
         base = path.parent
         if opened is not None and opened.parts:

@@ -121,22 +121,15 @@ def detect(
         return Opened(path, _format_of(inner, declared_format), "gzip", size=size)
     if name.endswith(".zip"):
         return _zip_member(path, declared_format, size)
-    if head.startswith(OLE_MAGIC) and (name.endswith(".xls") or declared_format == "xls"):
-        return Opened(path, "xls", None, size=size)
+    workbook_named = name.endswith((".xls", ".xlsx")) or declared_format in ("xls", "xlsx")
+    if head.startswith(OLE_MAGIC) and workbook_named:
+        # An old workbook renamed .xlsx (Excel opens it): read as what it is, with a note.
+        return Opened(path, "xls", None, size=size, note=_renamed(path, ".xls"))
     if not name.endswith(".xlsx") and head.startswith(b"PK\x03\x04") and _is_xlsx(path):
         # Excel saves its workbooks as .xlsx zip archives; a file renamed .xls keeps that
         # content and Excel still opens it, so it is read as what it is, with a note.
-        if name.endswith(".xls") or declared_format in ("xls", "xlsx"):
-            return Opened(
-                path,
-                "xlsx",
-                None,
-                size=size,
-                note=_(
-                    "{name} is an Excel workbook of the newer kind (.xlsx) under another "
-                    "name: read as one"
-                ).format(name=path.name),
-            )
+        if workbook_named:
+            return Opened(path, "xlsx", None, size=size, note=_renamed(path, ".xlsx"))
         raise SourceProblem(
             "format-error",
             _(
@@ -158,6 +151,15 @@ def detect(
         return Opened(path, "xlsx", None, size=size)
     _refuse_non_text(head, name)
     return Opened(path, _format_of(name, declared_format), None, size=size)
+
+
+def _renamed(path: Path, kind: str) -> str | None:
+    """The note for a workbook of ``kind`` under a name that says the other kind."""
+    if path.name.lower().endswith(kind):
+        return None
+    return _(
+        "{name} is an Excel workbook of the {kind} kind under another name: read as one"
+    ).format(name=path.name, kind=kind)
 
 
 def _is_xlsx(path: Path) -> bool:
