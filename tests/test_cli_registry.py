@@ -90,6 +90,15 @@ def test_list_table_and_filters(cdo, shipped_registry: Path) -> None:
         cdo("registry", "list", "--guarantor", "odbor-ekonomiky", "--format", "json").output
     )
     assert [row["id"] for row in by_guarantor] == ["rozpocet"]
+    # A misspelt filter is an error, not an empty list that says the region has no such data.
+    typo = cdo("registry", "list", "--theme", "educaton")
+    assert typo.exit_code == 2
+    assert "--theme: no such value 'educaton' (did you mean 'education'?)" in typo.output
+    nobody = cdo("registry", "list", "--guarantor", "nikdo")
+    assert nobody.exit_code == 2 and "known: chmu-pobocka, gis," in nobody.output
+    # A known theme without sources is an empty list.
+    none = cdo("registry", "list", "--theme", "energy", "--format", "json")
+    assert none.exit_code == 0 and json.loads(none.output) == []
 
 
 def test_list_json_equals_library_result(cdo, shipped_registry: Path) -> None:

@@ -78,6 +78,22 @@ def _print_lint(result: LintResult) -> None:
         out.print(f"[green]{message}[/]")
 
 
+def _refuse_unknown(option: str, value: str | None, known: list[str]) -> None:
+    if value is None or value in known:
+        return
+    import difflib
+
+    from cdo_toolkit.errors import CdoError
+
+    close = difflib.get_close_matches(value, known, n=1)
+    raise CdoError(
+        _("{option}: no such value {value!r}").format(option=option, value=value),
+        hint=_("did you mean {name!r}?").format(name=close[0])
+        if close
+        else _("known: {names}").format(names=", ".join(known)),
+    )
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -91,10 +107,13 @@ def list_(
 ) -> None:
     """List the registered sources."""
     from cdo_toolkit.registry import list_sources, load_valid
+    from cdo_toolkit.registry.models import Theme
 
-    rows = list_sources(
-        load_valid(_registry_path(ctx), thorough=False), theme=theme, guarantor=guarantor
-    )
+    registry = load_valid(_registry_path(ctx), thorough=False)
+    # A misspelt filter would list no source, as if the region had none of them.
+    _refuse_unknown("--theme", theme, [t.value for t in Theme])
+    _refuse_unknown("--guarantor", guarantor, sorted(registry.known("guarantors")))
+    rows = list_sources(registry, theme=theme, guarantor=guarantor)
     if format is TableOrJson.JSON:
         print_json(rows)
         return
