@@ -353,6 +353,15 @@ def test_lineage_show_and_columns(cdo, shipped_registry: Path) -> None:
     files = [line.split()[1] for line in cdo("lineage", "show", "raw.obce").output.splitlines()[1:]]
     first = next(i for i, f in enumerate(files) if f.endswith("/examples/obce.csv"))
     assert files[0].endswith("/obce-2.csv") and first >= 2, files
+    # A table loaded daily for years would list every file: the newest, and a count.
+    short = cdo("lineage", "show", "raw.obce", "--limit", "1").output.splitlines()
+    assert "/obce-2.csv  checks" in short[1]
+    assert short[2:] == [f"└── … {len(files) - 1} older (--limit)"]
+    as_json = json.loads(
+        cdo("lineage", "show", "raw.obce", "--limit", "1", "--format", "json").output
+    )
+    assert as_json["omitted"] == [{"dataset": "raw.obce", "older": len(files) - 1}]
+    assert len(as_json["edges"]) == 1
     wrong = cdo("lineage", "show", "zastavky_obec")
     assert wrong.exit_code == 2
     assert "(did you mean 'mart.zastavky_obce'?)" in " ".join(wrong.output.split())

@@ -146,6 +146,14 @@ def show(
         bool, typer.Option("--downstream/--upstream", help="Direction (upstream by default).")
     ] = False,
     depth: Annotated[int, typer.Option("--depth", min=1, help="How many levels.")] = 10,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            min=1,
+            help="How many datasets under each one, newest first (the rest counted).",
+        ),
+    ] = 10,
     format: Annotated[
         GraphFormat, typer.Option("--format", help="Output format.")
     ] = GraphFormat.TREE,
@@ -156,14 +164,16 @@ def show(
     graph = _graph(ctx)
     start = graph.find(dataset)
     if format is GraphFormat.JSON:
-        print_json(graphs.render_json(graph, start, downstream=downstream, depth=depth))
+        print_json(
+            graphs.render_json(graph, start, downstream=downstream, depth=depth, breadth=limit)
+        )
         return
     render = {
         GraphFormat.TREE: graphs.render_tree,
         GraphFormat.MERMAID: graphs.render_mermaid,
         GraphFormat.DOT: graphs.render_dot,
     }[format]
-    typer.echo(render(graph, start, downstream=downstream, depth=depth))
+    typer.echo(render(graph, start, downstream=downstream, depth=depth, breadth=limit))
 
 
 @app.command()

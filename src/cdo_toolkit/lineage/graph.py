@@ -155,12 +155,20 @@ class Graph:
         return _("tables with lineage: {names}").format(names=", ".join(tables) or "–")
 
     def walk(
-        self, start: Node, *, downstream: bool, depth: int
+        self,
+        start: Node,
+        *,
+        downstream: bool,
+        depth: int,
+        breadth: int | None = None,
+        omitted: dict[Key, int] | None = None,
     ) -> Iterator[tuple[int, Node, Node | None]]:
         """(level, node, parent) depth-first from ``start``, each dataset once per branch.
 
         Neighbours come newest link first: of a table replaced by each load, the file of
-        the last load (what it holds now) before those it was made of earlier.
+        the last load (what it holds now) before those it was made of earlier. Of a table
+        loaded daily for years, only the ``breadth`` newest are walked; how many older ones
+        were left out is counted in ``omitted`` by the dataset they hang under.
         """
 
         def visit(
@@ -170,9 +178,14 @@ class Graph:
             if level >= depth:
                 return
             nexts = node.downstream if downstream else node.upstream
-            for key in sorted(sorted(nexts), key=nexts.__getitem__, reverse=True):
-                if key not in seen:
-                    yield from visit(self.nodes[key], level + 1, node, seen | {key})
+            newest = sorted(sorted(nexts), key=nexts.__getitem__, reverse=True)
+            keys = [k for k in newest if k not in seen]
+            if breadth is not None and len(keys) > breadth:
+                if omitted is not None:
+                    omitted[node.key] = omitted.get(node.key, 0) + len(keys) - breadth
+                keys = keys[:breadth]
+            for key in keys:
+                yield from visit(self.nodes[key], level + 1, node, seen | {key})
 
         yield from visit(start, 0, None, frozenset({start.key}))
 
@@ -229,7 +242,9 @@ def _label(node: Node) -> str:
     return text
 
 
-def render_tree(graph: Graph, start: Node, *, downstream: bool, depth: int) -> str:
+def render_tree(
+    graph: Graph, start: Node, *, downstream: bool, depth: int, breadth: int | None = None
+) -> str:
     """The walk drawn as a tree (rich's), one dataset per line, never wrapped."""
     import io
 
@@ -239,19 +254,28 @@ def render_tree(graph: Graph, start: Node, *, downstream: bool, depth: int) -> s
 
     root = Tree(Text(_label(start)))
     branches: dict[tuple[int, Key], Tree] = {(0, start.key): root}
-    for level, node, parent in graph.walk(start, downstream=downstream, depth=depth):
+    omitted: dict[Key, int] = {}
+    walk = graph.walk(start, downstream=downstream, depth=depth, breadth=breadth, omitted=omitted)
+    for level, node, parent in walk:
         if parent is not None:
             branch = branches[(level - 1, parent.key)].add(Text(_label(node)))
             branches[(level, node.key)] = branch
+    for (_level, key), branch in branches.items():
+        if key in omitted:
+            branch.add(Text(_("… {count} older (--limit)").format(count=omitted[key])))
     out = io.StringIO()
     Console(file=out, width=100_000, no_color=True, highlight=False).print(root)
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
 
-def render_json(graph: Graph, start: Node, *, downstream: bool, depth: int) -> dict[str, Any]:
+def render_json(
+    graph: Graph, start: Node, *, downstream: bool, depth: int, breadth: int | None = None
+) -> dict[str, Any]:
     nodes: dict[Key, dict[str, Any]] = {}
     edges = []
-    for _level, node, parent in graph.walk(start, downstream=downstream, depth=depth):
+    omitted: dict[Key, int] = {}
+    walk = graph.walk(start, downstream=downstream, depth=depth, breadth=breadth, omitted=omitted)
+    for _level, node, parent in walk:
         nodes[node.key] = node.summary()
         if parent is not None:
             source, target = (parent, node) if downstream else (node, parent)
@@ -261,23 +285,28 @@ def render_json(graph: Graph, start: Node, *, downstream: bool, depth: int) -> d
         "direction": "downstream" if downstream else "upstream",
         "nodes": list(nodes.values()),
         "edges": edges,
+        "omitted": [{"dataset": key[1], "older": count} for key, count in omitted.items()],
     }
 
 
 def _ids(
-    graph: Graph, start: Node, downstream: bool, depth: int
+    graph: Graph, start: Node, downstream: bool, depth: int, breadth: int | None
 ) -> tuple[dict[Key, str], list[tuple[Key, Key]]]:
     ids: dict[Key, str] = {}
     edges = []
-    for _level, node, parent in graph.walk(start, downstream=downstream, depth=depth):
+    for _level, node, parent in graph.walk(
+        start, downstream=downstream, depth=depth, breadth=breadth
+    ):
         ids.setdefault(node.key, f"d{len(ids)}")
         if parent is not None:
             edges.append((parent.key, node.key) if downstream else (node.key, parent.key))
     return ids, edges
 
 
-def render_mermaid(graph: Graph, start: Node, *, downstream: bool, depth: int) -> str:
-    ids, edges = _ids(graph, start, downstream, depth)
+def render_mermaid(
+    graph: Graph, start: Node, *, downstream: bool, depth: int, breadth: int | None = None
+) -> str:
+    ids, edges = _ids(graph, start, downstream, depth, breadth)
     lines = ["flowchart LR"]
     for key, ident in ids.items():
         label = graph.nodes[key].name.replace('"', "'")
@@ -286,8 +315,10 @@ def render_mermaid(graph: Graph, start: Node, *, downstream: bool, depth: int) -
     return "\n".join(lines)
 
 
-def render_dot(graph: Graph, start: Node, *, downstream: bool, depth: int) -> str:
-    ids, edges = _ids(graph, start, downstream, depth)
+def render_dot(
+    graph: Graph, start: Node, *, downstream: bool, depth: int, breadth: int | None = None
+) -> str:
+    ids, edges = _ids(graph, start, downstream, depth, breadth)
     lines = ["digraph lineage {", "    rankdir=LR;", "    node [shape=box];"]
     for key, ident in ids.items():
         label = graph.nodes[key].name.replace("\\", "\\\\").replace('"', '\\"')
