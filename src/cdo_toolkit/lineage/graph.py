@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cdo_toolkit.errors import CdoError
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, ngettext
 
 Key = tuple[str, str]
 
@@ -262,7 +262,9 @@ def render_tree(
             branches[(level, node.key)] = branch
     for (_level, key), branch in branches.items():
         if key in omitted:
-            branch.add(Text(_("… {count} older (--limit)").format(count=omitted[key])))
+            count = omitted[key]
+            more = ngettext("… {count} older (--limit)", "… {count} older (--limit)", count)
+            branch.add(Text(more.format(count=count)))
     out = io.StringIO()
     Console(file=out, width=100_000, no_color=True, highlight=False).print(root)
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
