@@ -40,7 +40,7 @@ class Settings:
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:
-    from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
+    from cdo_toolkit.yamlpos import YamlProblem, load_yaml
 
     try:
         document = load_yaml(path)

@@ -38,7 +38,7 @@ SETTINGS_FILES = ("quality.yaml",)
 
 def load_rules(folder: Path) -> list[Rule]:
     """Every rule of ``policies/*.yaml`` (``quality.yaml`` holds the scoring settings)."""
-    from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
+    from cdo_toolkit.yamlpos import YamlProblem, load_yaml
 
     if not folder.is_dir():
         # A check of no rules would pass: a CI job pointed at the wrong folder learns nothing.

@@ -46,7 +46,7 @@ def load_policy(folder: Any) -> Policy:
         CdoError: the file is no valid quality policy (file:line:col and what to do).
     """
     from cdo_toolkit.findings import display_path
-    from cdo_toolkit.registry.yamlpos import Path_, YamlProblem, load_yaml
+    from cdo_toolkit.yamlpos import Path_, YamlProblem, load_yaml
 
     path = Path(folder) / "quality.yaml"
     if not path.is_file():

@@ -3,8 +3,8 @@
 Public API: :func:`load` (collects findings), :func:`load_valid` (refuses a registry with
 errors), :func:`lint`, and the views used by the CLI.
 
-The names are imported on first use: a submodule such as ``yamlpos`` (which reads a
-Table Schema file for ``cdo validate --schema``) does not pay for the registry's models.
+The names are imported on first use: a command that needs one submodule (the views of
+``cdo registry list``) does not pay for the others (lint, inference of new entries).
 """
 
 from __future__ import annotations

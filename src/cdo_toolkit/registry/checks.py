@@ -9,7 +9,7 @@ from cdo_toolkit.findings import Finding, Severity
 from cdo_toolkit.i18n import _
 from cdo_toolkit.registry.placed import finding
 from cdo_toolkit.registry.registry import Registry, SourceEntry
-from cdo_toolkit.registry.yamlpos import Document, Path_
+from cdo_toolkit.yamlpos import Document, Path_
 
 # (finding code, registry attribute) of each kind of reference.
 REFERENCE_CODES = {

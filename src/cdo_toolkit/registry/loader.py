@@ -31,7 +31,7 @@ from cdo_toolkit.i18n import N_, _, ngettext
 from cdo_toolkit.registry import models
 from cdo_toolkit.registry.placed import finding, problem_finding
 from cdo_toolkit.registry.registry import Registry, SourceEntry
-from cdo_toolkit.registry.yamlpos import Document, Path_, YamlProblem, load_yaml
+from cdo_toolkit.yamlpos import Document, Path_, YamlProblem, load_yaml
 
 LIST_FILES: dict[str, type[BaseModel]] = {
     "organisations": models.Organisation,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cdo_toolkit.findings import Finding, Location, Severity
-from cdo_toolkit.registry.yamlpos import Document, Path_, YamlProblem
+from cdo_toolkit.yamlpos import Document, Path_, YamlProblem
 
 
 def finding(

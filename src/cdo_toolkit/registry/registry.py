@@ -15,7 +15,7 @@ from cdo_toolkit.registry.models import (
     Source,
     Standard,
 )
-from cdo_toolkit.registry.yamlpos import Document
+from cdo_toolkit.yamlpos import Document
 
 
 @dataclass(frozen=True)

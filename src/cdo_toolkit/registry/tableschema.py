@@ -16,7 +16,7 @@ from cdo_toolkit.findings import Finding
 from cdo_toolkit.i18n import _
 from cdo_toolkit.registry.models import Source
 from cdo_toolkit.registry.placed import finding, problem_finding
-from cdo_toolkit.registry.yamlpos import Document, Path_, YamlProblem, load_yaml
+from cdo_toolkit.yamlpos import Document, Path_, YamlProblem, load_yaml
 
 FIELD_TYPES = frozenset(
     {

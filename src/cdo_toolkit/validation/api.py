@@ -330,7 +330,7 @@ def _table_input(
 
 
 def _read_descriptor(path: Path) -> dict[str, Any]:
-    from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
+    from cdo_toolkit.yamlpos import YamlProblem, load_yaml
 
     if not path.is_file():
         raise CdoError(_("schema file {file} not found").format(file=display_path(path)))

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _descriptor(path: Path, options: Options) -> dict[str, Any]:
-    from cdo_toolkit.registry.yamlpos import YamlProblem, load_yaml
+    from cdo_toolkit.yamlpos import YamlProblem, load_yaml
 
     try:
         data = load_yaml(path, max_bytes=16 * 1024 * 1024).data

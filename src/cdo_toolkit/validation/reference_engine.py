@@ -42,7 +42,7 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
         dialect = dialect_of(entry, options)
         encoding = encoding or entry.source.encoding
     elif options.schema is not None:
-        from cdo_toolkit.registry.yamlpos import load_yaml
+        from cdo_toolkit.yamlpos import load_yaml
 
         kwargs["schema"] = Schema.from_descriptor(load_yaml(options.schema).data)
     if encoding:
