@@ -343,3 +343,29 @@ def test_delimiter_and_encoding_options(cdo, workdir: Path) -> None:
     unknown = cdo("validate", "t.tsv", "--encoding", "windows-1205")
     assert unknown.exit_code == 2
     assert "--encoding 'windows-1205' is no encoding known" in unknown.output
+
+
+def test_several_files_in_one_report(cdo, shipped_registry: Path) -> None:
+    """As pre-commit passes them: each file validated and recorded, one report, exit 1
+    when any is invalid; a missing name stops the run before anything is validated."""
+    from tests.openlineage_spec import read_events
+
+    events = Path("warehouse/lineage/events.jsonl")
+    Path("obce-2.csv").write_bytes(Path("examples/obce.csv").read_bytes())
+    result = cdo("validate", "examples/obce.csv", "obce-2.csv", "--source", "obce")
+    assert result.exit_code == 0, result.output
+    assert "examples/obce.csv: valid" in result.output and "obce-2.csv: valid" in result.output
+    Path("ragged.csv").write_text("kod,nazev\n1,Liberec\n2\n", "utf-8")
+    both = cdo("validate", "examples/zastavky.csv", "ragged.csv", "--format", "json")
+    assert both.exit_code == 1
+    report = json.loads(both.output)
+    assert [t["place"] for t in report["tasks"]] == ["examples/zastavky.csv", "ragged.csv"]
+    assert [t["valid"] for t in report["tasks"]] == [True, False]
+    assert [e["type"] for e in report["tasks"][1]["errors"]] == ["missing-cell"]
+    assert report["stats"]["tasks"] == 2 and report["valid"] is False
+    ended = [e["job"]["name"] for e in read_events(events) if e["eventType"] == "COMPLETE"]
+    assert ended[-2:] == ["validate.zastavky", "validate.ragged"]
+    before = len(read_events(events))
+    missing = cdo("validate", "examples/obce.csv", "obec.csv", "--source", "obce")
+    assert missing.exit_code == 2 and "file obec.csv not found" in missing.output
+    assert len(read_events(events)) == before

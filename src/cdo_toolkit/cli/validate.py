@@ -127,9 +127,13 @@ class _Progress:
 
 def validate(
     ctx: typer.Context,
-    file: Annotated[
-        str,
-        typer.Argument(help="A CSV/TSV/XLSX/XLS file (also .csv.gz, .zip) or a datapackage.json."),
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE",
+            help="CSV/TSV/XLSX/XLS files (also .csv.gz, .zip) or datapackage.json; each is "
+            "validated, in one report.",
+        ),
     ],
     source: Annotated[
         str | None, typer.Option("--source", help="Validate as this registered source.")
@@ -165,10 +169,10 @@ def validate(
     ] = False,
     reference: ReferenceOption = None,
 ) -> None:
-    """Validate a file; exit 0 valid, 1 invalid, 2 unusable input."""
+    """Validate files; exit 0 all valid, 1 one is invalid, 2 unusable input."""
     from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.i18n import _
     from cdo_toolkit.validation.api import Options
-    from cdo_toolkit.validation.api import validate as run
     from cdo_toolkit.validation.engine import Limits
 
     if source and schema:
@@ -177,7 +181,7 @@ def validate(
     if output is not None:
         from cdo_toolkit.files import refuse_overwriting
 
-        read = [Path(file), *([schema] if schema else []), *references.values()]
+        read = [*map(Path, files), *([schema] if schema else []), *references.values()]
         refuse_overwriting(output, read, "--output")
     options = Options(
         source=source,
@@ -198,25 +202,16 @@ def validate(
         from cdo_toolkit.registry import load_valid
 
         registry = load_valid(Path(ctx.obj.settings.registry))
-    from cdo_toolkit.lineage.context import emitter_for, file_input, with_report
-    from cdo_toolkit.lineage.events import run as lineage_run
+    from cdo_toolkit.validation.report import Report
     from cdo_toolkit.validation.source import is_remote
 
-    settings = ctx.obj.settings
-    entry = registry.sources.get(source) if registry and source else None
-    local = not is_remote(file) and Path(file).is_file()
-    inputs = [file_input(Path(file), registry, entry)] if local else []
-    job = f"validate.{source or Path(file).name.split('.')[0]}"
-    progress = _Progress()
-    try:
-        with lineage_run(
-            emitter_for(settings), settings.namespace, job, "VALIDATE", inputs=inputs
-        ) as current:
-            report = run(file, options, registry=registry, progress=progress)
-            if current is not None and inputs and len(report.tasks) == 1:
-                with_report(current.inputs[0], report.tasks[0])
-    finally:
-        progress.close()
+    # A mistyped name among many is unusable input, said before any file is validated.
+    for file in files:
+        if not is_remote(file) and not Path(file).exists():
+            raise CdoError(_("file {file} not found").format(file=file))
+    entry = registry.source(source) if registry and source else None
+    reports = [_validate_file(ctx, file, options, registry, entry) for file in files]
+    report = reports[0] if len(reports) == 1 else Report.combine(reports)
     if entry is not None:
         from cdo_toolkit.masking import mask_report
 
@@ -227,6 +222,32 @@ def validate(
         refuse_overwriting(output, [Path(task.place) for task in report.tasks], "--output")
     _emit(report, format, output)
     raise typer.Exit(0 if report.valid else 1)
+
+
+def _validate_file(
+    ctx: typer.Context, file: str, options: Any, registry: Any, entry: Any
+) -> Report:
+    """One file (or package) validated, as its own lineage run."""
+    from cdo_toolkit.lineage.context import emitter_for, file_input, with_report
+    from cdo_toolkit.lineage.events import run as lineage_run
+    from cdo_toolkit.validation.api import validate as run
+    from cdo_toolkit.validation.source import is_remote
+
+    settings = ctx.obj.settings
+    local = not is_remote(file) and Path(file).is_file()
+    inputs = [file_input(Path(file), registry, entry)] if local else []
+    job = f"validate.{options.source or Path(file).name.split('.')[0]}"
+    progress = _Progress()
+    try:
+        with lineage_run(
+            emitter_for(settings), settings.namespace, job, "VALIDATE", inputs=inputs
+        ) as current:
+            report = run(file, options, registry=registry, progress=progress)
+            if current is not None and inputs and len(report.tasks) == 1:
+                with_report(current.inputs[0], report.tasks[0])
+    finally:
+        progress.close()
+    return report
 
 
 def _emit(report: Report, fmt: Format, output: Path | None) -> None:

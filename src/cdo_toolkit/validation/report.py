@@ -149,6 +149,15 @@ class Report:
     """Errors of the whole run (an unreadable package descriptor)."""
     seconds: float = 0.0
 
+    @classmethod
+    def combine(cls, reports: list[Report]) -> Report:
+        """One report of several runs (``cdo validate a.csv b.csv``): their tasks in turn."""
+        return cls(
+            tasks=[task for report in reports for task in report.tasks],
+            errors=[error for report in reports for error in report.errors],
+            seconds=sum(report.seconds for report in reports),
+        )
+
     @property
     def valid(self) -> bool:
         return not self.errors and all(task.valid for task in self.tasks)
