@@ -355,6 +355,7 @@ def test_several_files_in_one_report(cdo, shipped_registry: Path) -> None:
     result = cdo("validate", "examples/obce.csv", "obce-2.csv", "--source", "obce")
     assert result.exit_code == 0, result.output
     assert "examples/obce.csv: valid" in result.output and "obce-2.csv: valid" in result.output
+    assert result.output.splitlines()[-1] == "2 tables: 2 valid, 0 invalid"
     Path("ragged.csv").write_text("kod,nazev\n1,Liberec\n2\n", "utf-8")
     both = cdo("validate", "examples/zastavky.csv", "ragged.csv", "--format", "json")
     assert both.exit_code == 1

@@ -147,6 +147,18 @@ def print_text(report: Report, console: Any) -> None:
         console.print(f"[red]{error.type}[/] {escape(visible(error.message))}")
     if not report.tasks and not report.errors:
         console.print(_("no tables to validate: the data package lists no resources"))
+    if len(report.tasks) > 1:
+        # Many files or resources scroll by: the verdict over all of them closes the report.
+        invalid = sum(1 for task in report.tasks if not task.valid)
+        console.print(
+            _("{tables}: {valid} valid, {invalid} invalid").format(
+                tables=ngettext("{count} table", "{count} tables", len(report.tasks)).format(
+                    count=len(report.tasks)
+                ),
+                valid=len(report.tasks) - invalid,
+                invalid=invalid,
+            )
+        )
 
 
 def _xml_text(text: str) -> str:
