@@ -274,3 +274,21 @@ def test_add_warns_of_a_header_no_file_can_pass(cdo, base_registry: Path, shared
         "registry", "add", "mesta", "--from", "obce.csv", "--guarantor", "gis", "--theme", "economy"
     )
     assert quiet.exit_code == 0 and "warning" not in quiet.output
+
+
+def test_add_reads_thousands_grouped_by_a_no_break_space(cdo, base_registry: Path) -> None:
+    """Czech Excel writes 1 234,50 with a no-break space: the amounts are numbers grouped
+    by it (they became text, as a space failed them), written visibly in the entry."""
+    Path("castky.csv").write_text(
+        "kod;castka\n01;1\u00a0234,50\n02;12,00\n03;2\u00a0000\u00a0000,25\n", "utf-8"
+    )
+    entry = _added(cdo, "castky", "castky.csv", "finance")
+    castka = entry["schema"]["fields"][1]
+    assert castka == {"name": "castka", "type": "number", "decimalChar": ",", "groupChar": "\u00a0"}
+    text = (base_registry / "sources" / "castky.yaml").read_text("utf-8")
+    assert 'groupChar: "\\u00A0"  # a no-break space' in text and "\u00a0" not in text
+    assert cdo("validate", "castky.csv", "--source", "castky").exit_code == 0
+    # Both kinds of space in one column: neither fits all, and the column stays text.
+    Path("smisene.csv").write_text("kod;castka\n01;1\u00a0234,50\n02;1 000,00\n", "utf-8")
+    mixed = _added(cdo, "smisene", "smisene.csv", "finance")["schema"]["fields"][1]
+    assert mixed["type"] == "string"

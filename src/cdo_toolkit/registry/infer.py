@@ -59,8 +59,11 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
     if kind == "string":
         if all(_DECIMAL_COMMA.match(v) for v in present) and any("," in v for v in present):
             refined.update(type="number", decimalChar=",")
-            if any((" " in v or "\u00a0" in v) for v in present):
-                refined["groupChar"] = " "
+            spaces = {c for v in present for c in (" ", "\u00a0") if c in v}
+            if spaces:
+                # Czech Excel groups thousands with a no-break space; typed exports with a
+                # space. A column mixing both fits neither, and stays text after fitting.
+                refined["groupChar"] = "\u00a0" if spaces == {"\u00a0"} else " "
             return refined
         if all(_CZECH_DATE.match(v) for v in present) and _parses(present, "%d.%m.%Y"):
             refined.update(type="date", format="%d.%m.%Y")
@@ -409,6 +412,8 @@ def add_source(
     text = HEADER.format(file=data_file.name) + yaml.safe_dump(
         entry, allow_unicode=True, sort_keys=False, width=100
     )
+    # PyYAML writes a no-break space as it is, which no one reading the entry could see.
+    text = text.replace("groupChar: \u00a0\n", 'groupChar: "\\u00A0"  # a no-break space\n')
     target.parent.mkdir(parents=True, exist_ok=True)
     # "x" refuses to overwrite a file that appeared since the check above.
     with target.open("x", encoding="utf-8") as handle:
