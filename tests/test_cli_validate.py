@@ -370,3 +370,37 @@ def test_several_files_in_one_report(cdo, shipped_registry: Path) -> None:
     missing = cdo("validate", "examples/obce.csv", "obec.csv", "--source", "obce")
     assert missing.exit_code == 2 and "file obec.csv not found" in missing.output
     assert len(read_events(events)) == before
+
+
+def test_what_cannot_be_seen_in_a_failing_cell_is_said(cdo, workdir: Path) -> None:
+    """A no-break space, a zero-width space or a trailing space makes a cell fail though
+    it looks right: the text and CI outputs say what it holds; JSON keeps Frictionless's
+    message as it is."""
+    Path("h.csv").write_text(
+        "id;castka;ico\n1;1\u00a0234,5;00241121\n2;12,0;0024112\u200b\n3;7,5;00241121 \n4;1 000,5;70891508\n",
+        "utf-8",
+    )
+    Path("h.json").write_text(
+        json.dumps(
+            {
+                "fields": [
+                    {"name": "id", "type": "integer"},
+                    {"name": "castka", "type": "number", "decimalChar": ",", "groupChar": " "},
+                    {"name": "ico", "type": "string", "constraints": {"pattern": "[0-9]{8}"}},
+                ]
+            }
+        ),
+        "utf-8",
+    )
+    text = cdo("validate", "h.csv", "--schema", "h.json").output
+    lines = [line for line in text.splitlines() if line.startswith("  row ")]
+    assert len(lines) == 3, text
+    assert lines[0].startswith("  row 2, castka (col 2): type-error")
+    assert lines[0].endswith("(the cell holds a no-break space (U+00A0), which looks like a space)")
+    assert lines[1].endswith("(the cell holds an invisible zero-width space (U+200B))")
+    assert lines[2].startswith("  row 4, ico (col 3): constraint-error")
+    assert lines[2].endswith("(the cell holds spaces before or after the value)")
+    github = cdo("validate", "h.csv", "--schema", "h.json", "--format", "github").output
+    assert "looks like a space)" in github.splitlines()[0]
+    listed = json.loads(cdo("validate", "h.csv", "--schema", "h.json", "--format", "json").output)
+    assert not any("cell holds" in e["message"] for e in listed["tasks"][0]["errors"])

@@ -67,6 +67,37 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: _CONTROL_NAMES.get(m[0], f"\\x{ord(m[0]):02x}"), text)
 
 
+# Characters a reader cannot tell from a space, or cannot see at all, that make a cell
+# fail although it looks right.
+_HIDDEN = {
+    "\u00a0": N_("a no-break space (U+00A0), which looks like a space"),
+    "\u202f": N_("a narrow no-break space (U+202F), which looks like a space"),
+    "\u2007": N_("a figure space (U+2007), which looks like a space"),
+    "\u200b": N_("an invisible zero-width space (U+200B)"),
+    "\u2060": N_("an invisible word joiner (U+2060)"),
+    "\ufeff": N_("an invisible byte order mark (U+FEFF)"),
+    "\u00ad": N_("an invisible soft hyphen (U+00AD)"),
+}
+
+
+def hidden_characters(cell: str | None) -> str | None:
+    """What a reader cannot see in ``cell`` that may be why it fails, said in words."""
+    if not cell:
+        return None
+    found = [_(what) for char, what in _HIDDEN.items() if char in cell]
+    if cell != cell.strip(" "):
+        found.append(_("spaces before or after the value"))
+    if not found:
+        return None
+    return _("the cell holds {what}").format(what=", ".join(found))
+
+
+def explained(error: ReportError) -> str:
+    """The error's message, and what is hidden in its cell when that may be the reason."""
+    hint = hidden_characters(error.cell)
+    return f"{error.message} ({hint})" if hint else error.message
+
+
 def _where(error: ReportError) -> str:
     parts = []
     if error.row_number is not None:
@@ -138,7 +169,7 @@ def print_text(report: Report, console: Any) -> None:
             for error in items:
                 console.print(
                     f"  {escape(visible(_where(error)))}: [bold]{error.type}[/] "
-                    + escape(visible(error.message)),
+                    + escape(visible(explained(error))),
                     soft_wrap=True,
                 )
         for note in task.notes:
@@ -229,7 +260,7 @@ def github(report: Report) -> str:
                     props.append(f"col={error.field_number}")
                 title = f"{error.type} {error.field_name or ''}".strip()
                 props.append(f"title={_gh_property(title)}")
-                lines.append(f"::{level} {','.join(props)}::{_gh_data(error.message)}")
+                lines.append(f"::{level} {','.join(props)}::{_gh_data(explained(error))}")
         if task.error_count > len(task.errors):
             lines.append(
                 f"::notice file={_gh_property(task.place)}::"
@@ -269,9 +300,11 @@ def markdown(report: Report) -> str:
         if task.errors:
             out += ["| row | field | type | cell | note |", "|---:|---|---|---|---|"]
             for error in task.errors:
+                hint = hidden_characters(error.cell)
+                note = f"{error.note} ({hint})" if hint else error.note
                 out.append(
                     f"| {error.row_number or ''} | {_md(error.field_name or '')} | {_md(error.type)} "
-                    f"| {_md(error.cell or '')} | {_md(error.note)} |"
+                    f"| {_md(error.cell or '')} | {_md(note)} |"
                 )
             out.append("")
         for note in task.notes:
