@@ -3,6 +3,7 @@ Frictionless, and the defects its README documents found."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -332,3 +333,26 @@ def test_cnb_rates_without_a_schema_are_read_as_a_table(shared: Path) -> None:
     assert task.labels == ["země", "měna", "množství", "kód", "kurz"]
     assert report.valid, [e.message for e in task.errors][:3]
     assert task.error_count == 0
+
+
+def test_types_guessed_from_the_first_rows_are_said_to_be_guessed(
+    shared: Path, tmp_path: Path
+) -> None:
+    """Without a schema, the stations' elevation is guessed integer from the first rows
+    (as Frictionless guesses it) and its decimals further down are type errors: the task
+    says the types were guessed, which, and what to do. A file meeting its guesses has no
+    such note, nor has one validated against a schema."""
+    from cdo_toolkit.validation.api import Options, validate
+
+    stations = REAL / "chmu-stanice" / "coords_time.csv"
+    task = validate(str(stations), Options()).tasks[0]
+    assert task.summary == {("type-error", "Nadmořská.výška"): 465}
+    (note,) = [n for n in task.notes if "guessed" in n]
+    assert "the first 100 rows" in note and "(Nadmořská.výška: integer)" in note
+    assert "cdo registry add" in note
+    valid = validate(str(REAL / "cnb-kurzy" / "denni_kurz.txt"), Options()).tasks[0]
+    assert not [n for n in valid.notes if "guessed" in n]
+    schema = tmp_path / "stations.schema.json"
+    schema.write_text(json.dumps({"fields": [{"name": n} for n in task.labels]}), "utf-8")
+    with_schema = validate(str(stations), Options(schema=schema)).tasks[0]
+    assert not [n for n in with_schema.notes if "guessed" in n]

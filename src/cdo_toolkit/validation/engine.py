@@ -759,6 +759,33 @@ def _validate(
     task.rows = offset + len(text.ragged)
     validation.finish(task)
     validation.to_task(task)
+    if source.schema is None:
+        _note_guessed_types(task, schema)
+
+
+def _note_guessed_types(task: Task, schema: SchemaSpec) -> None:
+    """Without a schema, types are guessed from the first rows, as Frictionless guesses
+    them: a column of whole numbers there and decimals further down gives a type error on
+    every later row. Said, with what to do, so that a guarantor does not correct good data."""
+    guessed = {f.name: f.type for f in schema.fields}
+    fields = sorted({name for kind, name in task.summary if kind == "type-error" and name})
+    if not fields:
+        return
+    task.notes.append(
+        _(
+            "no schema was given, so the types were guessed from the first {rows} rows, as "
+            "Frictionless guesses them ({fields}); if the values are right, describe the file "
+            "with cdo registry add, which fits the types to the whole file, or give a Table "
+            "Schema (--schema)"
+        ).format(
+            rows=INFERENCE_ROWS,
+            fields=", ".join(f"{name}: {guessed.get(name, '?')}" for name in fields),
+        )
+    )
+
+
+INFERENCE_ROWS = 100
+"""How many rows Frictionless's inference reads (its default sample size)."""
 
 
 def _warm_up_pandera() -> Any:
