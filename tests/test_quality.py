@@ -327,6 +327,8 @@ def test_report_renders_in_a_browser(cdo, shipped_registry: Path, tmp_path: Path
     html = Path("report.html").read_text("utf-8")
     import re
 
+    # The scorecard names each source's standard by its title, as the leadership knows it.
+    assert "<td>Zlatý standard</td>" in html and "<td>zlaty</td>" not in html
     # Self-contained: no script or stylesheet is fetched from anywhere.
     assert (
         re.findall(r"<script[^>]*\bsrc=", html) == []

@@ -39,6 +39,8 @@ class Audit:
     to_fix: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """guarantor id → items, worst first."""
     guarantors: dict[str, dict[str, str]] = field(default_factory=dict)
+    standards: dict[str, str] = field(default_factory=dict)
+    """standard id → its title (Zlatý standard), as the reports name it."""
     history: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)
     builds: list[dict[str, Any]] = field(default_factory=list)
 
@@ -51,6 +53,7 @@ class Audit:
             "findings": self.findings,
             "to_fix": self.to_fix,
             "guarantors": self.guarantors,
+            "standards": self.standards,
             "history": self.history,
             "builds": self.builds,
         }
@@ -110,6 +113,7 @@ def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
             g.id: {"name": g.name, "email": g.email, "department": g.department or ""}
             for g in registry.guarantors.values()
         },
+        standards={s.id: s.title for s in registry.standards.values()},
     )
     result.findings = [f.to_dict() for f in lint(registry.root).findings]
     if policies.is_dir():

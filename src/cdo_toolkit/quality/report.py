@@ -36,8 +36,10 @@ def _figures(audit: Audit) -> dict[str, Any]:
             y=names,
             orientation="h",
             marker_color=[GRADE_COLOURS[s.grade] for s in scored],
-            text=[s.grade for s in scored],
+            text=[f"{s.score:.1f} · {s.grade}" for s in scored],
             textposition="inside",
+            insidetextanchor="end",
+            textangle=0,  # plotly turns a short label in a thin bar on its side
         )
     )
     scorecard.update_layout(
@@ -136,6 +138,7 @@ def html(audit: Audit) -> str:
         figures=figures,
         plotly_js="<script>" + get_plotlyjs() + "</script>",
         guarantor_name=lambda gid: audit.guarantors.get(gid, {}).get("name", gid),
+        standard_title=lambda sid: audit.standards.get(sid, sid),
     )
 
 
