@@ -411,3 +411,35 @@ def test_audit_refuses_one_file_for_both_reports(cdo, shipped_registry: Path) ->
     assert result.exit_code == 2
     assert "--html and --markdown name the same file" in result.output
     assert not Path("report").exists()
+
+
+def test_audit_for_one_guarantor(cdo, shipped_registry: Path) -> None:
+    """A guarantor's own to-do list: their sources, the findings in their files, their
+    builds; a guarantor that does not exist is an error with the one probably meant."""
+    shutil.copytree(Path(__file__).parent.parent / "policies", shipped_registry.parent / "policies")
+    source = shipped_registry / "sources" / "obce.yaml"
+    source.write_text(
+        source.read_text("utf-8").replace("licence: CC-BY-4.0", "licence: proprietary"), "utf-8"
+    )
+    for name in ("obce", "dopravni-nehody"):
+        cdo("submit", name, f"examples/{name}.csv")
+    police = cdo(
+        "audit", "--guarantor", "policie-analytik", "--format", "json", "--markdown", "p.md"
+    )
+    assert police.exit_code == 0, police.output
+    report = json.loads(police.output)
+    assert [s["source"] for s in report["scores"]] == ["dopravni-nehody"]
+    assert report["findings"] == []  # the licence finding is in the municipalities' file
+    assert [b["id"] for b in report["builds"]] == ["nehody-okresy"]
+    assert list(report["to_fix"]) in ([], ["policie-analytik"])
+    assert "For the guarantor npor. Martin Král: their sources only" in Path("p.md").read_text(
+        "utf-8"
+    )
+    gis = json.loads(cdo("audit", "--guarantor", "gis", "--format", "json").output)
+    assert [s["source"] for s in gis["scores"]] == ["obce"]
+    assert {f["code"] for f in gis["findings"]} == {"POL:open-licence"}
+    everyone = json.loads(cdo("audit", "--format", "json").output)
+    assert len(everyone["scores"]) == 12 and everyone["guarantor"] is None
+    wrong = cdo("audit", "--guarantor", "policie")
+    assert wrong.exit_code == 2
+    assert "unknown guarantor 'policie' (did you mean 'policie-analytik'?)" in wrong.output

@@ -112,6 +112,10 @@ def audit(
     markdown: Annotated[
         Path | None, typer.Option("--markdown", help="Write the report as Markdown here.")
     ] = None,
+    guarantor: Annotated[
+        str | None,
+        typer.Option("--guarantor", help="Only this guarantor's sources: their own to-do list."),
+    ] = None,
     format: TableOrJsonOption = TableOrJson.TABLE,
     fail_under: FailUnderOption = None,
 ) -> None:
@@ -127,7 +131,7 @@ def audit(
     from cdo_toolkit.quality.audit import audit as run
 
     url, registry, policies = _context(ctx)
-    result = run(url, registry, policies)
+    result = run(url, registry, policies, guarantor)
     from cdo_toolkit.files import write_atomic
 
     if html is not None:

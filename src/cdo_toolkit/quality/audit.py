@@ -41,6 +41,8 @@ class Audit:
     guarantors: dict[str, dict[str, str]] = field(default_factory=dict)
     standards: dict[str, str] = field(default_factory=dict)
     """standard id → its title (Zlatý standard), as the reports name it."""
+    guarantor: str | None = None
+    """The guarantor the audit is for (``cdo audit --guarantor``); None for all."""
     history: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)
     builds: list[dict[str, Any]] = field(default_factory=list)
 
@@ -54,6 +56,7 @@ class Audit:
             "to_fix": self.to_fix,
             "guarantors": self.guarantors,
             "standards": self.standards,
+            "guarantor": self.guarantor,
             "history": self.history,
             "builds": self.builds,
         }
@@ -97,13 +100,27 @@ def _samples(warehouse: Any, registry: Registry, source_id: str) -> list[dict[st
     return samples
 
 
-def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
+def audit(
+    url: WarehouseUrl, registry: Registry, policies: Path, guarantor: str | None = None
+) -> Audit:
+    """Score the sources, gather the registry's and policies' findings, and list what each
+    guarantor must fix; with ``guarantor``, only that guarantor's sources, their findings
+    and builds (a guarantor's own to-do list).
+
+    Raises:
+        CdoError: ``guarantor`` is no guarantor of the registry.
+    """
     from cdo_toolkit.quality.score import history
     from cdo_toolkit.registry.lint import lint
     from cdo_toolkit.warehouse.connection import Warehouse
 
     now = datetime.now(UTC).replace(tzinfo=None)
-    scores = score(url, registry, now=now, policy=load_policy(policies))
+    sources = sorted(registry.sources)
+    if guarantor is not None:
+        _known_guarantor(registry, guarantor)
+        sources = [s for s in sources if registry.sources[s].source.guarantor == guarantor]
+    policy = load_policy(policies)
+    scores = score(url, registry, sources, now=now, policy=policy) if sources else []
     result = Audit(
         generated=now.isoformat(timespec="seconds") + "Z",
         region=registry.info.region.name if registry.info else "",
@@ -123,6 +140,10 @@ def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
 
         found = check_policies(registry, load_rules(policies), lang=active())
         result.findings += [f.to_dict() for f in found]
+    if guarantor is not None:
+        result.guarantor = guarantor
+        files = _files_of(registry, sources)
+        result.findings = [f for f in result.findings if f["location"]["file"] in files]
     with Warehouse(url) as warehouse:
         for item in scores:
             result.history[item.source] = [
@@ -197,6 +218,8 @@ def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
     from cdo_toolkit.lineage.sql import parse_select, source_tables
 
     for build in registry.builds.values():
+        if guarantor is not None and build.build.guarantor != guarantor:
+            continue
         inputs = sorted(source_tables(parse_select(build.sql))) if build.sql else []
         result.builds.append(
             {
@@ -207,3 +230,33 @@ def audit(url: WarehouseUrl, registry: Registry, policies: Path) -> Audit:
             }
         )
     return result
+
+
+def _known_guarantor(registry: Registry, guarantor: str) -> None:
+    known = sorted(registry.known("guarantors"))
+    if guarantor in known:
+        return
+    import difflib
+
+    from cdo_toolkit.errors import CdoError
+
+    close = difflib.get_close_matches(guarantor, known, n=1)
+    raise CdoError(
+        _("unknown guarantor {id!r}").format(id=guarantor),
+        hint=_("did you mean {name!r}?").format(name=close[0])
+        if close
+        else _("known: {names}").format(names=", ".join(known)),
+    )
+
+
+def _files_of(registry: Registry, sources: list[str]) -> set[str]:
+    """The files (as findings name them) of the entries and schemas of ``sources``."""
+    from cdo_toolkit.findings import display_path
+
+    files = set()
+    for source_id in sources:
+        entry = registry.sources[source_id]
+        files.add(entry.document.file)
+        if entry.schema_file is not None:
+            files.add(display_path(entry.schema_file))
+    return files

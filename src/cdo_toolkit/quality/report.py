@@ -150,6 +150,14 @@ def markdown(audit: Audit) -> str:
         "",
         _("Generated {when}.").format(when=audit.generated),
         "",
+    ]
+    if audit.guarantor:
+        name = audit.guarantors.get(audit.guarantor, {}).get("name", audit.guarantor)
+        out += [
+            "**" + _md(_("For the guarantor {name}: their sources only").format(name=name)) + "**",
+            "",
+        ]
+    out += [
         "| "
         + " | ".join(
             _(label)
