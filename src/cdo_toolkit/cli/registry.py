@@ -271,7 +271,10 @@ def schema(
             typer.echo(target.as_posix())
         return
     if kind not in SCHEMA_KINDS:
-        raise CdoError(f"unknown kind {kind!r}", hint=f"one of: {', '.join(SCHEMA_KINDS)}")
+        raise CdoError(
+            _("unknown kind {kind!r}").format(kind=kind),
+            hint=_("one of: {kinds}").format(kinds=", ".join(SCHEMA_KINDS)),
+        )
     print_json(file_json_schema(kind))
 
 

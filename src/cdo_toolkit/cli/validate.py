@@ -40,13 +40,15 @@ def _types(value: str | None, option: str) -> frozenset[str] | None:
 
 def _references(values: list[str]) -> dict[str, Path]:
     from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.i18n import _
 
     result = {}
     for value in values:
         source_id, sep, file = value.partition("=")
         if not sep or not source_id or not file:
             raise CdoError(
-                f"--reference {value!r}: expected SOURCE=FILE, e.g. obce=examples/obce.csv"
+                _("--reference {value!r}: expected SOURCE=FILE").format(value=value),
+                hint=_("e.g. --reference obce=examples/obce.csv"),
             )
         result[source_id] = Path(file)
     return result
@@ -176,7 +178,7 @@ def validate(
     from cdo_toolkit.validation.engine import Limits
 
     if source and schema:
-        raise CdoError("give --source or --schema, not both")
+        raise CdoError(_("give --source or --schema, not both"))
     references = _references(reference or [])
     if output is not None:
         from cdo_toolkit.files import refuse_overwriting
