@@ -198,7 +198,9 @@ def columns(
             _("{dataset} has no recorded lineage for column {name!r}").format(
                 dataset=node.name, name=name
             ),
-            hint="known: " + ", ".join(sorted(node.columns)) if node.columns else None,
+            hint=_("known: {names}").format(names=", ".join(sorted(node.columns)))
+            if node.columns
+            else None,
         )
     sources = graph.column_sources(node, name)
     if format is TableOrJson.JSON:
