@@ -13,6 +13,9 @@ import typer
 from cdo_toolkit.cli.output import console
 
 if TYPE_CHECKING:
+    from cdo_toolkit.registry import Registry
+    from cdo_toolkit.registry.registry import SourceEntry
+    from cdo_toolkit.validation.api import Options
     from cdo_toolkit.validation.report import Report
 
 
@@ -227,7 +230,11 @@ def validate(
 
 
 def _validate_file(
-    ctx: typer.Context, file: str, options: Any, registry: Any, entry: Any
+    ctx: typer.Context,
+    file: str,
+    options: Options,
+    registry: Registry | None,
+    entry: SourceEntry | None,
 ) -> Report:
     """One file (or package) validated, as its own lineage run."""
     from cdo_toolkit.lineage.context import emitter_for, file_input, with_report
