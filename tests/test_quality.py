@@ -443,3 +443,12 @@ def test_audit_for_one_guarantor(cdo, shipped_registry: Path) -> None:
     wrong = cdo("audit", "--guarantor", "policie")
     assert wrong.exit_code == 2
     assert "unknown guarantor 'policie' (did you mean 'policie-analytik'?)" in wrong.output
+    scored = json.loads(cdo("score", "--guarantor", "policie-analytik", "--format", "json").output)
+    assert [s["source"] for s in scored] == ["dopravni-nehody"]
+    assert cdo("score", "obce", "--guarantor", "gis").exit_code == 2
+    # A guarantor left with no source has nothing to score (not every source).
+    source.write_text(
+        source.read_text("utf-8").replace("guarantor: gis", "guarantor: odbor-skolstvi"), "utf-8"
+    )
+    assert json.loads(cdo("score", "--guarantor", "gis", "--format", "json").output) == []
+    assert json.loads(cdo("audit", "--guarantor", "gis", "--format", "json").output)["scores"] == []

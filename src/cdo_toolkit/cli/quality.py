@@ -82,12 +82,19 @@ FailUnderOption = Annotated[
 ]
 
 
+GuarantorOption = Annotated[
+    str | None,
+    typer.Option("--guarantor", metavar="ID", help="Only the sources of this guarantor."),
+]
+
+
 def score(
     ctx: typer.Context,
     sources: Annotated[
         list[str] | None,
         typer.Argument(metavar="[SOURCE]...", help="Sources to score (default: all)."),
     ] = None,
+    guarantor: GuarantorOption = None,
     format: TableOrJsonOption = TableOrJson.TABLE,
     fail_under: FailUnderOption = None,
 ) -> None:
@@ -96,7 +103,15 @@ def score(
     from cdo_toolkit.quality.score import score as run
 
     url, registry, policies = _context(ctx)
-    results = run(url, registry, sources or None, policy=load_policy(policies))
+    if guarantor is not None:
+        if sources:
+            from cdo_toolkit.errors import CdoError
+
+            raise CdoError(_("give sources or --guarantor, not both"))
+        sources = registry.sources_of(guarantor)
+    # A guarantor of no source has nothing to score (an empty list would mean every source).
+    scored = guarantor is None or bool(sources)
+    results = run(url, registry, sources or None, policy=load_policy(policies)) if scored else []
     if format is TableOrJson.JSON:
         print_json([r.to_dict() for r in results])
     else:
@@ -112,10 +127,7 @@ def audit(
     markdown: Annotated[
         Path | None, typer.Option("--markdown", help="Write the report as Markdown here.")
     ] = None,
-    guarantor: Annotated[
-        str | None,
-        typer.Option("--guarantor", help="Only this guarantor's sources: their own to-do list."),
-    ] = None,
+    guarantor: GuarantorOption = None,
     format: TableOrJsonOption = TableOrJson.TABLE,
     fail_under: FailUnderOption = None,
 ) -> None:

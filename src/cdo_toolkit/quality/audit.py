@@ -115,10 +115,7 @@ def audit(
     from cdo_toolkit.warehouse.connection import Warehouse
 
     now = datetime.now(UTC).replace(tzinfo=None)
-    sources = sorted(registry.sources)
-    if guarantor is not None:
-        _known_guarantor(registry, guarantor)
-        sources = [s for s in sources if registry.sources[s].source.guarantor == guarantor]
+    sources = sorted(registry.sources) if guarantor is None else registry.sources_of(guarantor)
     policy = load_policy(policies)
     scores = score(url, registry, sources, now=now, policy=policy) if sources else []
     result = Audit(
@@ -230,23 +227,6 @@ def audit(
             }
         )
     return result
-
-
-def _known_guarantor(registry: Registry, guarantor: str) -> None:
-    known = sorted(registry.known("guarantors"))
-    if guarantor in known:
-        return
-    import difflib
-
-    from cdo_toolkit.errors import CdoError
-
-    close = difflib.get_close_matches(guarantor, known, n=1)
-    raise CdoError(
-        _("unknown guarantor {id!r}").format(id=guarantor),
-        hint=_("did you mean {name!r}?").format(name=close[0])
-        if close
-        else _("known: {names}").format(names=", ".join(known)),
-    )
 
 
 def _files_of(registry: Registry, sources: list[str]) -> set[str]:

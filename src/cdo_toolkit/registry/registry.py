@@ -94,6 +94,28 @@ class Registry:
             else _("'cdo registry list' shows the sources"),
         )
 
+    def sources_of(self, guarantor: str) -> list[str]:
+        """The ids of the sources ``guarantor`` guarantees, sorted (maybe none).
+
+        Raises:
+            CdoError: no guarantor has that id (with the id probably meant).
+        """
+        known = sorted(self.known("guarantors"))
+        if guarantor not in known:
+            import difflib
+
+            from cdo_toolkit.errors import CdoError
+            from cdo_toolkit.i18n import _
+
+            close = difflib.get_close_matches(guarantor, known, n=1)
+            raise CdoError(
+                _("unknown guarantor {id!r}").format(id=guarantor),
+                hint=_("did you mean {name!r}?").format(name=close[0])
+                if close
+                else _("known: {names}").format(names=", ".join(known)),
+            )
+        return sorted(i for i, e in self.sources.items() if e.source.guarantor == guarantor)
+
     def known(self, kind: str) -> set[str]:
         """Ids of ``kind`` (organisations, guarantors…) that exist, loaded or not."""
         loaded: dict[str, object] = getattr(self, kind)
