@@ -112,7 +112,8 @@ def list_(
     registry = load_valid(_registry_path(ctx), thorough=False)
     # A misspelt filter would list no source, as if the region had none of them.
     _refuse_unknown("--theme", theme, [t.value for t in Theme])
-    _refuse_unknown("--guarantor", guarantor, sorted(registry.known("guarantors")))
+    if guarantor is not None:
+        registry.sources_of(guarantor)  # an unknown id stops here, with the id probably meant
     rows = list_sources(registry, theme=theme, guarantor=guarantor)
     if format is TableOrJson.JSON:
         print_json(rows)
