@@ -468,3 +468,38 @@ def test_appended_increments_may_vary_in_size(cdo, base_registry: Path, warehous
     result, out = _submit(cdo, warehouse_url, one, "prirustek.csv")
     assert out["status"] == "accepted", result.output
     assert any("-50.0 %" in w for w in out["warnings"])
+
+
+def test_several_files_in_order_until_one_is_rejected(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    """A backlog of monthly files, appended in the order given; a rejected month stops
+    the run, so that the next month is not loaded over the gap it would leave."""
+    _registry(base_registry, "append")
+    header = DATA.splitlines()[0]
+    Path("leden.csv").write_text(f"{header}\n563889;Liberec;104261;106,09;1.1.1352\n", "utf-8")
+    Path("unor.csv").write_text(f"{header}\n563510;Jablonec;45830;31,38;2.3.1866\n", "utf-8")
+    Path("brezen.csv").write_text(f"{header}\n12345;Chyba;-1;1,0;1.1.2000\n", "utf-8")
+    Path("duben.csv").write_text(f"{header}\n577626;Turnov;14000;23,0;1.1.1272\n", "utf-8")
+    files = ["leden.csv", "unor.csv", "brezen.csv", "duben.csv"]
+    missing = cdo("--warehouse", warehouse_url, "submit", "mesta", "leden.csv", "cerven.csv")
+    assert missing.exit_code == 2 and "file cerven.csv not found" in missing.output
+    result = cdo("--warehouse", warehouse_url, "submit", "mesta", *files, "--format", "json")
+    assert result.exit_code == 1, result.output
+    outcome = [(r["file"], r["status"]) for r in json.loads(result.output)]
+    assert outcome == [
+        ("leden.csv", "accepted"),
+        ("unor.csv", "accepted"),
+        ("brezen.csv", "rejected"),
+        ("duben.csv", "not submitted"),
+    ]
+    assert _rows(warehouse_url, "SELECT kod FROM raw.mesta ORDER BY kod") == [
+        ("563510",),
+        ("563889",),
+    ]
+    Path("brezen.csv").write_text(f"{header}\n577421;Semily;8000;10,0;1.1.1300\n", "utf-8")
+    text = cdo("--warehouse", warehouse_url, "submit", "mesta", "brezen.csv", "duben.csv")
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    assert lines[0] == "brezen.csv" and any(line == "duben.csv" for line in lines)
+    assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta") == [(4,)]

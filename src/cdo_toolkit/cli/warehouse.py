@@ -27,7 +27,14 @@ def _url(ctx: typer.Context) -> WarehouseUrl:
 def submit(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="The registered source the file belongs to.")],
-    file: Annotated[Path, typer.Argument(help="The file to submit.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE",
+            help="The file to submit; several are submitted in the order given, until one "
+            "is rejected.",
+        ),
+    ],
     guarantor: Annotated[
         str | None, typer.Option("--guarantor", help="Who submits (a guarantor id).")
     ] = None,
@@ -50,30 +57,60 @@ def submit(
 ) -> None:
     """Store, validate and load a file; exit 0 accepted (or already loaded), 1 rejected, 2 unusable."""
     from cdo_toolkit.cli.validate import _references
+    from cdo_toolkit.errors import CdoError
     from cdo_toolkit.lineage.context import emitter_for
     from cdo_toolkit.registry import load_valid
     from cdo_toolkit.warehouse.submit import submit as run
 
     registry = load_valid(Path(ctx.obj.settings.registry))
+    registry.source(source)  # an unknown id stops here, with the id probably meant
+    # A mistyped name among several is unusable input, said before anything is submitted.
+    for file in files:
+        if not file.is_file():
+            raise CdoError(_("file {file} not found").format(file=file))
     err = console(stderr=True)
-    result = run(
-        registry,
-        _url(ctx),
-        source,
-        file,
-        guarantor=guarantor,
-        wait_seconds=wait,
-        on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
-        references=_references(reference or []),
-        emitter=emitter_for(ctx.obj.settings),
-        namespace=ctx.obj.settings.namespace,
-        accept_volume_change=accept_volume_change,
-    )
+    references = _references(reference or [])
+    results = []
+    for file in files:
+        if len(files) > 1 and format is not TableOrJson.JSON:
+            console().print(f"[bold]{escape(str(file))}[/]")
+        result = run(
+            registry,
+            _url(ctx),
+            source,
+            file,
+            guarantor=guarantor,
+            wait_seconds=wait,
+            on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
+            references=references,
+            emitter=emitter_for(ctx.obj.settings),
+            namespace=ctx.obj.settings.namespace,
+            accept_volume_change=accept_volume_change,
+        )
+        results.append(result)
+        if format is not TableOrJson.JSON:
+            _print_result(result)
+        if result.status == "rejected":
+            break
+    # The files after a rejected one wait: an appended month must not skip the one before.
+    waiting = files[len(results) :]
     if format is TableOrJson.JSON:
-        print_json(result.to_dict())
-    else:
-        _print_result(result)
-    raise typer.Exit(1 if result.status == "rejected" else 0)
+        if len(files) == 1:
+            print_json(results[0].to_dict())
+        else:
+            print_json(
+                [{"file": str(f), **r.to_dict()} for f, r in zip(files, results, strict=False)]
+                + [{"file": str(f), "status": "not submitted"} for f in waiting]
+            )
+    elif waiting:
+        console().print(
+            "[yellow]"
+            + _("not submitted, as the file before was rejected: {files}").format(
+                files=escape(", ".join(str(f) for f in waiting))
+            )
+            + "[/]"
+        )
+    raise typer.Exit(1 if results[-1].status == "rejected" else 0)
 
 
 def _print_result(result: Any) -> None:
