@@ -6,6 +6,8 @@ Every expected failure (a missing file, an unusable registry, a bad option) rais
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class CdoError(Exception):
     """An expected failure, told to the user in one line.
@@ -24,3 +26,13 @@ class CdoError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+def closest(value: str, known: Iterable[str], otherwise: str | None = None) -> str | None:
+    """The hint for an unknown name: the known one probably meant, else ``otherwise``."""
+    import difflib
+
+    from cdo_toolkit.i18n import _
+
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return _("did you mean {id!r}?").format(id=close[0]) if close else otherwise

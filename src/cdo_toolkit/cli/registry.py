@@ -81,16 +81,11 @@ def _print_lint(result: LintResult) -> None:
 def _refuse_unknown(option: str, value: str | None, known: list[str]) -> None:
     if value is None or value in known:
         return
-    import difflib
+    from cdo_toolkit.errors import CdoError, closest
 
-    from cdo_toolkit.errors import CdoError
-
-    close = difflib.get_close_matches(value, known, n=1)
     raise CdoError(
         _("{option}: no such value {value!r}").format(option=option, value=value),
-        hint=_("did you mean {name!r}?").format(name=close[0])
-        if close
-        else _("known: {names}").format(names=", ".join(known)),
+        hint=closest(value, known, _("known: {names}").format(names=", ".join(known))),
     )
 
 

@@ -81,17 +81,12 @@ class Registry:
         entry = self.sources.get(source_id)
         if entry is not None:
             return entry
-        import difflib
-
-        from cdo_toolkit.errors import CdoError
+        from cdo_toolkit.errors import CdoError, closest
         from cdo_toolkit.i18n import _
 
-        close = difflib.get_close_matches(source_id, list(self.sources), n=1)
         raise CdoError(
             _("unknown source {id!r}").format(id=source_id),
-            hint=_("did you mean {id!r}?").format(id=close[0])
-            if close
-            else _("'cdo registry list' shows the sources"),
+            hint=closest(source_id, self.sources, _("'cdo registry list' shows the sources")),
         )
 
     def sources_of(self, guarantor: str) -> list[str]:
@@ -102,17 +97,12 @@ class Registry:
         """
         known = sorted(self.known("guarantors"))
         if guarantor not in known:
-            import difflib
-
-            from cdo_toolkit.errors import CdoError
+            from cdo_toolkit.errors import CdoError, closest
             from cdo_toolkit.i18n import _
 
-            close = difflib.get_close_matches(guarantor, known, n=1)
             raise CdoError(
                 _("unknown guarantor {id!r}").format(id=guarantor),
-                hint=_("did you mean {name!r}?").format(name=close[0])
-                if close
-                else _("known: {names}").format(names=", ".join(known)),
+                hint=closest(guarantor, known, _("known: {names}").format(names=", ".join(known))),
             )
         return sorted(i for i, e in self.sources.items() if e.source.guarantor == guarantor)
 

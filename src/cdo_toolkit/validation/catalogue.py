@@ -325,9 +325,7 @@ def error_types(value: str, option: str) -> frozenset[str]:
         CdoError: a name that is no error type or tag (a typo would pick nothing, or skip
             nothing, silently).
     """
-    import difflib
-
-    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.errors import CdoError, closest
 
     tags: dict[str, set[str]] = {}
     for name, kind in CATALOGUE.items():
@@ -342,13 +340,14 @@ def error_types(value: str, option: str) -> frozenset[str]:
         elif token in tags:
             chosen |= tags[token]
         else:
-            close = difflib.get_close_matches(token, [*CATALOGUE, *tags], n=1)
             raise CdoError(
                 _("{option}: unknown error type {name!r}").format(option=option, name=token),
-                hint=_("did you mean {id!r}?").format(id=close[0])
-                if close
-                else _("types: {types}; tags: {tags}").format(
-                    types=", ".join(sorted(CATALOGUE)), tags=", ".join(sorted(tags))
+                hint=closest(
+                    token,
+                    [*CATALOGUE, *tags],
+                    _("types: {types}; tags: {tags}").format(
+                        types=", ".join(sorted(CATALOGUE)), tags=", ".join(sorted(tags))
+                    ),
                 ),
             )
     return frozenset(chosen)
