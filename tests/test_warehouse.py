@@ -503,3 +503,40 @@ def test_several_files_in_order_until_one_is_rejected(
     lines = text.output.splitlines()
     assert lines[0] == "brezen.csv" and any(line == "duben.csv" for line in lines)
     assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta") == [(4,)]
+
+
+def test_a_failure_among_several_files_keeps_what_was_submitted_said(
+    cdo, base_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warehouse fails on the second file (busy past --wait, say): the first file's
+    acceptance is still reported, the failure is exit 2, the rest are not submitted."""
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.warehouse import submit as module
+
+    _registry(base_registry, "append")
+    header = DATA.splitlines()[0]
+    for name, row in (("a.csv", "563889;Liberec;1;1,0;1.1.2000"), ("b.csv", "563510;J;1;1,0;1.1.2000"), ("c.csv", "577626;T;1;1,0;1.1.2000")):  # fmt: skip
+        Path(name).write_text(f"{header}\n{row}\n", "utf-8")
+    real = module.submit
+    calls: list[Path] = []
+
+    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[3])
+        if len(calls) == 2:
+            raise CdoError("the warehouse is in use by another process")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "submit", flaky)
+    url = "duckdb:///warehouse/test.duckdb"
+    result = cdo(
+        "--warehouse", url, "submit", "mesta", "a.csv", "b.csv", "c.csv", "--format", "json"
+    )
+    assert result.exit_code == 2
+    outcome = [(r["file"], r["status"]) for r in json.loads(result.output)]
+    assert outcome == [("a.csv", "accepted"), ("b.csv", "error"), ("c.csv", "not submitted")]
+    assert json.loads(result.output)[1]["error"] == "the warehouse is in use by another process"
+    calls.clear()
+    text = cdo("--warehouse", url, "submit", "mesta", "c.csv", "b.csv", "a.csv")
+    assert text.exit_code == 2
+    assert "error: the warehouse is in use by another process" in text.output
+    assert "not submitted, as the file before failed: a.csv" in " ".join(text.output.split())

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cdo_toolkit.cli.output import TableOrJson, TableOrJsonOption, console, escape, print_json
+from cdo_toolkit.cli.output import (
+    TableOrJson,
+    TableOrJsonOption,
+    console,
+    escape,
+    print_error,
+    print_json,
+)
 from cdo_toolkit.cli.validate import ReferenceOption
 from cdo_toolkit.i18n import N_, _, ngettext
 
@@ -70,47 +77,55 @@ def submit(
             raise CdoError(_("file {file} not found").format(file=file))
     err = console(stderr=True)
     references = _references(reference or [])
-    results = []
+    results: list[dict[str, Any]] = []
     for file in files:
         if len(files) > 1 and format is not TableOrJson.JSON:
             console().print(f"[bold]{escape(str(file))}[/]")
-        result = run(
-            registry,
-            _url(ctx),
-            source,
-            file,
-            guarantor=guarantor,
-            wait_seconds=wait,
-            on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
-            references=references,
-            emitter=emitter_for(ctx.obj.settings),
-            namespace=ctx.obj.settings.namespace,
-            accept_volume_change=accept_volume_change,
-        )
-        results.append(result)
+        try:
+            result = run(
+                registry,
+                _url(ctx),
+                source,
+                file,
+                guarantor=guarantor,
+                wait_seconds=wait,
+                on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
+                references=references,
+                emitter=emitter_for(ctx.obj.settings),
+                namespace=ctx.obj.settings.namespace,
+                accept_volume_change=accept_volume_change,
+            )
+        except CdoError as error:
+            if len(files) == 1:
+                raise
+            # What was submitted before stays said (and in JSON) when a later file fails.
+            results.append({"file": str(file), "status": "error", "error": str(error)})
+            if format is not TableOrJson.JSON:
+                print_error(str(error))
+            break
+        results.append({"file": str(file), **result.to_dict()})
         if format is not TableOrJson.JSON:
             _print_result(result)
         if result.status == "rejected":
             break
     # The files after a rejected one wait: an appended month must not skip the one before.
     waiting = files[len(results) :]
+    last = results[-1]["status"]
     if format is TableOrJson.JSON:
         if len(files) == 1:
-            print_json(results[0].to_dict())
+            print_json({k: v for k, v in results[0].items() if k != "file"})
         else:
-            print_json(
-                [{"file": str(f), **r.to_dict()} for f, r in zip(files, results, strict=False)]
-                + [{"file": str(f), "status": "not submitted"} for f in waiting]
-            )
+            print_json(results + [{"file": str(f), "status": "not submitted"} for f in waiting])
     elif waiting:
-        console().print(
-            "[yellow]"
-            + _("not submitted, as the file before was rejected: {files}").format(
-                files=escape(", ".join(str(f) for f in waiting))
-            )
-            + "[/]"
+        message = (
+            _("not submitted, as the file before was rejected: {files}")
+            if last == "rejected"
+            else _("not submitted, as the file before failed: {files}")
         )
-    raise typer.Exit(1 if results[-1].status == "rejected" else 0)
+        console().print(
+            "[yellow]" + message.format(files=escape(", ".join(str(f) for f in waiting))) + "[/]"
+        )
+    raise typer.Exit({"rejected": 1, "error": 2}.get(last, 0))
 
 
 def _print_result(result: Any) -> None:
