@@ -418,3 +418,44 @@ def test_a_build_never_replaces_the_toolkits_own_tables(cdo, shipped_registry: P
     with pytest.raises(CdoError, match="may not write into schema 'cdo_meta'"):
         run_builds(registry, url, ["zastavky-obce"])
     assert _table_contents("cdo_meta.submissions") == before
+
+
+def test_a_dataset_reached_by_two_paths_counts_its_older_inputs_on_each() -> None:
+    """raw.a is made of three files; mart.n reads it, and mart.m reads both. Under
+    --limit 2, each of the two drawings of raw.a lists the two newest files and 1 older."""
+    from cdo_toolkit.lineage.graph import Graph, render_json, render_tree
+
+    graph = Graph()
+
+    def run(when: str, inputs: list[str], output: str) -> None:
+        graph.add(
+            {
+                "eventType": "COMPLETE",
+                "eventTime": when,
+                "job": {"name": f"job.{output}"},
+                "run": {"runId": f"{output}-{when}"},
+                "inputs": [{"namespace": "db", "name": name} for name in inputs],
+                "outputs": [{"namespace": "db", "name": output}],
+            }
+        )
+
+    for month, file in enumerate(("/d/leden.csv", "/d/unor.csv", "/d/brezen.csv"), start=1):
+        run(f"2026-0{month}-01T00:00:00Z", [file], "raw.a")
+    run("2026-04-01T00:00:00Z", ["raw.a"], "mart.n")
+    run("2026-05-01T00:00:00Z", ["raw.a", "mart.n"], "mart.m")
+    start = graph.find("mart.m")
+    tree = render_tree(graph, start, downstream=False, depth=5, breadth=2)
+    a = "raw.a  [job.raw.a COMPLETE 2026-03-01T00:00:00]"
+    assert tree.splitlines()[1:] == [
+        "├── mart.n  [job.mart.n COMPLETE 2026-04-01T00:00:00]",
+        f"│   └── {a}",
+        "│       ├── /d/brezen.csv",
+        "│       ├── /d/unor.csv",
+        "│       └── … 1 older (--limit)",
+        f"└── {a}",
+        "    ├── /d/brezen.csv",
+        "    ├── /d/unor.csv",
+        "    └── … 1 older (--limit)",
+    ], tree
+    as_json = render_json(graph, start, downstream=False, depth=5, breadth=2)
+    assert as_json["omitted"] == [{"dataset": "raw.a", "older": 1}]

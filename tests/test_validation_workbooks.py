@@ -378,7 +378,7 @@ def test_a_csv_given_for_a_source_of_workbooks(tmp_path: Path) -> None:
 
 def test_a_workbook_under_another_name(workdir: Path, cdo) -> None:  # type: ignore[no-untyped-def]
     """Excel opens an .xlsx workbook renamed .xls (a common export), and so do we, with a
-    note; one named .csv is refused with what it is (it was "perhaps an Excel workbook")."""
+    note; one named .csv is refused as the workbook it is."""
     import shutil
 
     book = _workbook(

@@ -85,7 +85,7 @@ def refuse_overwriting(output: Path, inputs: Iterable[Path], option: str) -> Non
     from cdo_toolkit.i18n import _
 
     for path in inputs:
-        if _same_file(output, path):
+        if same_file(output, path):
             raise CdoError(
                 _("{option} {output} would overwrite {file}, which the command reads").format(
                     option=option, output=output, file=path
@@ -94,7 +94,8 @@ def refuse_overwriting(output: Path, inputs: Iterable[Path], option: str) -> Non
             )
 
 
-def _same_file(one: Path, other: Path) -> bool:
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two names lead to one file (existing or not yet)."""
     try:
         return one.samefile(other)
     except OSError:

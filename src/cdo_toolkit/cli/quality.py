@@ -103,15 +103,14 @@ def score(
     from cdo_toolkit.quality.score import score as run
 
     url, registry, policies = _context(ctx)
+    wanted = sources or None
     if guarantor is not None:
         if sources:
             from cdo_toolkit.errors import CdoError
 
             raise CdoError(_("give sources or --guarantor, not both"))
-        sources = registry.sources_of(guarantor)
-    # A guarantor of no source has nothing to score (an empty list would mean every source).
-    scored = guarantor is None or bool(sources)
-    results = run(url, registry, sources or None, policy=load_policy(policies)) if scored else []
+        wanted = registry.sources_of(guarantor)
+    results = run(url, registry, wanted, policy=load_policy(policies))
     if format is TableOrJson.JSON:
         print_json([r.to_dict() for r in results])
     else:
@@ -132,7 +131,9 @@ def audit(
     fail_under: FailUnderOption = None,
 ) -> None:
     """Score every source, list what each guarantor must fix, write the reports."""
-    if html is not None and markdown is not None and html.resolve() == markdown.resolve():
+    from cdo_toolkit.files import same_file
+
+    if html is not None and markdown is not None and same_file(html, markdown):
         from cdo_toolkit.errors import CdoError
 
         raise CdoError(

@@ -168,7 +168,7 @@ class Graph:
         Neighbours come newest link first: of a table replaced by each load, the file of
         the last load (what it holds now) before those it was made of earlier. Of a table
         loaded daily for years, only the ``breadth`` newest are walked; how many older ones
-        were left out is counted in ``omitted`` by the dataset they hang under.
+        were left out is set in ``omitted`` for the dataset they hang under.
         """
 
         def visit(
@@ -182,7 +182,7 @@ class Graph:
             keys = [k for k in newest if k not in seen]
             if breadth is not None and len(keys) > breadth:
                 if omitted is not None:
-                    omitted[node.key] = omitted.get(node.key, 0) + len(keys) - breadth
+                    omitted[node.key] = len(keys) - breadth
                 keys = keys[:breadth]
             for key in keys:
                 yield from visit(self.nodes[key], level + 1, node, seen | {key})
@@ -253,17 +253,21 @@ def render_tree(
     from rich.tree import Tree
 
     root = Tree(Text(_label(start)))
-    branches: dict[tuple[int, Key], Tree] = {(0, start.key): root}
+    # The walk is depth-first: a dataset's children follow it, so the branch last drawn
+    # for (level, dataset) is the one they hang under. A dataset reached by two paths is
+    # drawn twice, and each drawing gets its count of older datasets.
+    expanding: dict[tuple[int, Key], Tree] = {(0, start.key): root}
+    drawn: dict[Key, list[Tree]] = {start.key: [root]}
     omitted: dict[Key, int] = {}
     walk = graph.walk(start, downstream=downstream, depth=depth, breadth=breadth, omitted=omitted)
     for level, node, parent in walk:
         if parent is not None:
-            branch = branches[(level - 1, parent.key)].add(Text(_label(node)))
-            branches[(level, node.key)] = branch
-    for (_level, key), branch in branches.items():
-        if key in omitted:
-            count = omitted[key]
-            more = ngettext("… {count} older (--limit)", "… {count} older (--limit)", count)
+            branch = expanding[(level - 1, parent.key)].add(Text(_label(node)))
+            expanding[(level, node.key)] = branch
+            drawn.setdefault(node.key, []).append(branch)
+    for key, count in omitted.items():
+        more = ngettext("… {count} older (--limit)", "… {count} older (--limit)", count)
+        for branch in drawn[key]:
             branch.add(Text(more.format(count=count)))
     out = io.StringIO()
     Console(file=out, width=100_000, no_color=True, highlight=False).print(root)

@@ -116,8 +116,7 @@ def audit(
 
     now = datetime.now(UTC).replace(tzinfo=None)
     sources = sorted(registry.sources) if guarantor is None else registry.sources_of(guarantor)
-    policy = load_policy(policies)
-    scores = score(url, registry, sources, now=now, policy=policy) if sources else []
+    scores = score(url, registry, sources, now=now, policy=load_policy(policies))
     result = Audit(
         generated=now.isoformat(timespec="seconds") + "Z",
         region=registry.info.region.name if registry.info else "",

@@ -488,16 +488,19 @@ def score(
     now: datetime | None = None,
     policy: Policy = DEFAULT_POLICY,
 ) -> list[SourceScore]:
-    """Score the sources (all by default), store each result with its time, return them."""
+    """Score ``sources`` (None: all; an empty list: none, as of a guarantor of no source),
+    store each result with its time, return them."""
     from datetime import UTC
 
     from cdo_toolkit.warehouse import meta
     from cdo_toolkit.warehouse.connection import Warehouse
 
     now = now or datetime.now(UTC).replace(tzinfo=None)
-    wanted = sources or sorted(registry.sources)
+    wanted = sorted(registry.sources) if sources is None else sources
     for source_id in wanted:
         registry.source(source_id)  # an unknown id stops here, with the id probably meant
+    if not wanted:
+        return []
     results = []
     with Warehouse(url) as warehouse:
         meta.ensure(warehouse)

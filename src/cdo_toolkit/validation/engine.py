@@ -767,6 +767,8 @@ def _note_guessed_types(task: Task, schema: SchemaSpec) -> None:
     """Without a schema, types are guessed from the first rows, as Frictionless guesses
     them: a column of whole numbers there and decimals further down gives a type error on
     every later row. Said, with what to do, so that a guarantor does not correct good data."""
+    from frictionless import settings  # loaded already: it guessed the schema
+
     guessed = {f.name: f.type for f in schema.fields}
     fields = sorted({name for kind, name in task.summary if kind == "type-error" and name})
     if not fields:
@@ -778,14 +780,10 @@ def _note_guessed_types(task: Task, schema: SchemaSpec) -> None:
             "with cdo registry add, which fits the types to the whole file, or give a Table "
             "Schema (--schema)"
         ).format(
-            rows=INFERENCE_ROWS,
+            rows=settings.DEFAULT_SAMPLE_SIZE,
             fields=", ".join(f"{name}: {guessed.get(name, '?')}" for name in fields),
         )
     )
-
-
-INFERENCE_ROWS = 100
-"""How many rows Frictionless's inference reads (its default sample size)."""
 
 
 def _warm_up_pandera() -> Any:

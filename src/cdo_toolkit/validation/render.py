@@ -92,10 +92,12 @@ def hidden_characters(cell: str | None) -> str | None:
     return _("the cell holds {what}").format(what=", ".join(found))
 
 
-def explained(error: ReportError) -> str:
-    """The error's message, and what is hidden in its cell when that may be the reason."""
+def explained(error: ReportError, text: str | None = None) -> str:
+    """The error's message (or ``text`` said of it), and what is hidden in its cell when
+    that may be the reason."""
+    said = error.message if text is None else text
     hint = hidden_characters(error.cell)
-    return f"{error.message} ({hint})" if hint else error.message
+    return f"{said} ({hint})" if hint else said
 
 
 def _where(error: ReportError) -> str:
@@ -300,8 +302,7 @@ def markdown(report: Report) -> str:
         if task.errors:
             out += ["| row | field | type | cell | note |", "|---:|---|---|---|---|"]
             for error in task.errors:
-                hint = hidden_characters(error.cell)
-                note = f"{error.note} ({hint})" if hint else error.note
+                note = explained(error, error.note)
                 out.append(
                     f"| {error.row_number or ''} | {_md(error.field_name or '')} | {_md(error.type)} "
                     f"| {_md(error.cell or '')} | {_md(note)} |"

@@ -193,7 +193,7 @@ def _refuse_non_text(head: bytes, name: str) -> None:
     if head.startswith(b"PK\x03\x04"):
         raise SourceProblem(
             "format-error",
-            _("the file is a zip archive (perhaps an Excel workbook) named {name}").format(
+            _("the file is a zip archive named {name}: name it .zip, or unpack it").format(
                 name=name
             ),
         )

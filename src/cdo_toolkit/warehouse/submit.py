@@ -311,7 +311,7 @@ def volume_verdict(
     before = int((previous or {}).get("rows") or 0)
     if not before or not replaces:
         return None
-    if replaces and rows == 0:
+    if rows == 0:
         return _(
             "the file has no rows and would empty {table} ({before} rows); submit it with "
             "--accept-volume-change if that is meant"
