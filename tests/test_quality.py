@@ -230,6 +230,66 @@ def test_never_submitted_is_not_a_perfect_score(cdo, base_registry: Path) -> Non
         assert item["passes_standard"] is False
 
 
+def _audit_items(cdo, url: str, source: str) -> list[str]:  # type: ignore[no-untyped-def]
+    data = json.loads(cdo("--warehouse", url, "audit", "--format", "json").output)
+    entries = [e for items in data["to_fix"].values() for e in items if e["source"] == source]
+    return [item["what"] for e in entries for item in e["items"]]
+
+
+def test_a_rejected_submission_is_named_with_its_reason(
+    cdo, base_registry: Path, scored_warehouse: str
+) -> None:
+    """The newest submission rejected: the scores stay those of the accepted data, and
+    the audit tells the guarantor which file was rejected, why, and what to do."""
+    Path("spatne.csv").write_text(HEADER + FIRST + "563889;Liberec znovu;1;LK;X\n", "utf-8")
+    rejected = cdo("--warehouse", scored_warehouse, "submit", "mesta", "spatne.csv")
+    assert rejected.exit_code == 1, rejected.output
+    result = _score(scored_warehouse, base_registry)["mesta"]
+    assert result.status == "scored" and result.rows == 6
+    assert result.last_submission is not None
+    assert (result.last_submission["file"], result.last_submission["status"]) == (
+        "spatne.csv",
+        "rejected",
+    )
+    assert result.rejected_since
+    (item,) = [i for i in _audit_items(cdo, scored_warehouse, "mesta") if "spatne.csv" in i]
+    number = result.last_submission["id"]
+    assert item.startswith(f"submission #{number} (spatne.csv, ") and " rejected: " in item
+    assert result.last_submission["message"] in item
+    assert item.endswith("(the scores are of the data accepted before it)")
+
+
+def test_submitted_but_never_accepted_is_not_called_not_submitted(cdo, base_registry: Path) -> None:
+    (base_registry / "sources" / "mesta.yaml").write_text(SOURCE, "utf-8")
+    (base_registry / "sources" / "obce.yaml").write_text(OBCE, "utf-8")
+    url = "duckdb:///warehouse/rejected.duckdb"
+    Path("mesta.csv").write_text(HEADER + FIRST + "563889;Liberec znovu;1;LK;X\n", "utf-8")
+    assert cdo("--warehouse", url, "submit", "mesta", "mesta.csv").exit_code == 1
+    scores = {
+        s["source"]: s
+        for s in json.loads(cdo("--warehouse", url, "score", "--format", "json").output)
+    }
+    assert scores["mesta"]["status"] == "not accepted" and scores["mesta"]["score"] is None
+    assert scores["obce"]["status"] == "not submitted"
+    (item,) = _audit_items(cdo, url, "mesta")
+    assert (
+        item.startswith("submission #1 (mesta.csv, ") and "fix the file and submit it again" in item
+    )
+    assert _audit_items(cdo, url, "obce") == [
+        "nothing submitted yet: submit the source (cdo submit)"
+    ]
+    table = cdo("--warehouse", url, "score").output
+    assert "not accepted" in table and "not submitted" in table
+    Path("r.md").unlink(missing_ok=True)
+    assert cdo("--warehouse", url, "audit", "--markdown", "r.md").exit_code == 0
+    assert "| not accepted |" in Path("r.md").read_text("utf-8")
+    history = " ".join(cdo("--warehouse", url, "history").output.split())
+    assert "rejected" in history
+    assert (
+        f"submission 1 (mesta) rejected: {scores['mesta']['last_submission']['message']}" in history
+    )
+
+
 def test_history_trend_and_fail_under(cdo, scored_warehouse: str) -> None:
     first = json.loads(
         cdo("--warehouse", scored_warehouse, "score", "mesta", "--format", "json").output

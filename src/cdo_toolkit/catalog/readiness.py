@@ -12,16 +12,8 @@ from typing import Any
 
 from cdo_toolkit.catalog.dcat import dataset_record, public_sources
 from cdo_toolkit.errors import CdoError
-from cdo_toolkit.i18n import N_, _
-
-# A duplicate re-sends the data of an accepted submission, so it leaves the data valid.
-VALID_STATUSES = {"accepted", "duplicate"}
-STATUS_LABELS = {
-    "rejected": N_("rejected"),
-    "failed": N_("failed"),
-    "interrupted": N_("interrupted"),
-    "validating": N_("validating"),
-}
+from cdo_toolkit.i18n import _
+from cdo_toolkit.warehouse.meta import STATUS_LABELS, VALID
 
 
 @dataclass(frozen=True)
@@ -48,7 +40,7 @@ class Readiness:
 def _data_gap(last: dict[str, Any] | None) -> str | None:
     if last is None:
         return _("latest data: nothing submitted yet (run cdo submit)")
-    if last["status"] not in VALID_STATUSES:
+    if last["status"] not in VALID:
         return _(
             "latest data: submission #{id} ({file}) is {status}; fix the file and submit again"
         ).format(

@@ -24,7 +24,7 @@ def _scorecard(scores: list[Any]) -> None:
     from rich import box
     from rich.table import Table
 
-    from cdo_toolkit.quality.score import DIMENSION_LABELS
+    from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
 
     out = console()
     wide = out.width >= 110  # a narrow terminal gets the verdicts, not every dimension
@@ -32,7 +32,7 @@ def _scorecard(scores: list[Any]) -> None:
         title=_("Quality of the region's sources"), title_justify="left", box=box.SIMPLE_HEAD
     )
     table.add_column(_("source"), no_wrap=True)
-    table.add_column(_("score"), justify="right", no_wrap=True)
+    table.add_column(_("score"), justify="right")
     table.add_column(_("grade"), justify="center")
     table.add_column(_("trend"), justify="right")
     table.add_column(_("standard"), no_wrap=True)
@@ -44,7 +44,7 @@ def _scorecard(scores: list[Any]) -> None:
     for s in scores:
         cells = [
             escape(s.source),
-            "–" if s.score is None else f"{s.score:.1f}",
+            f"[dim]{status_label(s.status)}[/]" if s.score is None else f"{s.score:.1f}",
             s.grade,
             "" if s.trend is None else f"{s.trend:+.1f}",
             f"[green]{escape(s.standard)} ✓[/]" if s.passes else f"[red]{escape(s.standard)} ✗[/]",
@@ -56,11 +56,7 @@ def _scorecard(scores: list[Any]) -> None:
                 cells.append(f"[red]{text}[/]" if s.met.get(key) is False else text)
         else:
             below = [k for k, met in s.met.items() if met is False]
-            cells.append(
-                _("not submitted")
-                if s.status != "scored"
-                else ", ".join(_(DIMENSION_LABELS[k]) for k in below)
-            )
+            cells.append(", ".join(_(DIMENSION_LABELS[k]) for k in below))
         table.add_row(*cells)
     out.print(table)
 

@@ -201,6 +201,8 @@ def history(
         return
     from rich.table import Table
 
+    from cdo_toolkit.warehouse.meta import STATUS_LABELS, VALID
+
     table = Table(title=_("Submissions ({count})").format(count=len(rows)), title_justify="left")
     for name in (
         "id",
@@ -208,21 +210,40 @@ def history(
         N_("status"),
         N_("file"),
         N_("rows"),
-        N_("finished"),
+        N_("finished (UTC)"),
         "sha256",
     ):
-        table.add_column(_(name), overflow="fold")
+        # Names fold where they must; numbers, times and hashes stay on one line.
+        folds = name in ("source", "file", "status")
+        table.add_column(_(name), overflow="fold", no_wrap=not folds)
+    reasons = []
     for row in rows:
+        label = _(STATUS_LABELS.get(row["status"], row["status"]))
+        # A minute is precise enough to find a submission; the full time is in the JSON.
+        finished = (row["finished_at"] or "")[:16].replace("T", " ")
         table.add_row(
             str(row["id"]),
             escape(row["source"]),
-            row["status"],
+            f"[green]{label}[/]" if row["status"] in VALID else f"[red]{label}[/]",
             escape(row["file"]),
             "" if row["rows"] is None else str(row["rows"]),
-            (row["finished_at"] or "")[:19],
-            row["sha256"][:12],
+            finished,
+            row["sha256"][:8],
         )
-    console().print(table)
+        if row["message"] and row["status"] not in VALID:
+            reasons.append(
+                _("submission {id} ({source}) {status}: {why}").format(
+                    id=row["id"],
+                    source=escape(row["source"]),
+                    status=label,
+                    why=escape(row["message"]),
+                )
+            )
+    out = console()
+    out.print(table)
+    # Under the table, where a reason has the whole width rather than a narrow column.
+    for reason in reasons:
+        out.print(reason)
 
 
 @app.command()

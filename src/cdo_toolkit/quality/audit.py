@@ -145,14 +145,7 @@ def audit(
             result.history[item.source] = [
                 (t.isoformat(timespec="seconds"), s) for t, s in history(warehouse, item.source)
             ]
-            todo: list[dict[str, Any]] = []
-            if item.status != "scored":
-                todo.append(
-                    {
-                        "what": _("no accepted data: submit the source (cdo submit)"),
-                        "severity": 100,
-                    }
-                )
+            todo = _submission_items(item)
             if item.overdue_days:
                 todo.append(
                     {
@@ -203,6 +196,7 @@ def audit(
             entry = {
                 "source": item.source,
                 "title": item.title,
+                "status": item.status,
                 "score": item.score,
                 "grade": item.grade,
                 "items": sorted(todo, key=lambda t: -t["severity"]),
@@ -226,6 +220,43 @@ def audit(
             }
         )
     return result
+
+
+def _submission_items(item: SourceScore) -> list[dict[str, Any]]:
+    """What the submissions of a source ask of its guarantor: a first submission, a file
+    fixed after a rejection, or a load again after the table was dropped."""
+    from cdo_toolkit.warehouse.meta import STATUS_LABELS
+
+    last = item.last_submission
+    if item.status == "not submitted" or last is None:
+        return [
+            {"what": _("nothing submitted yet: submit the source (cdo submit)"), "severity": 100}
+        ]
+    said = {
+        "id": last["id"],
+        "file": last["file"],
+        "status": _(STATUS_LABELS.get(last["status"], last["status"])),
+        "when": (last["finished_at"] or "")[:10],
+        "why": last["message"] or _("see cdo history"),
+    }
+    if item.status == "not loaded":
+        what = _(
+            "the warehouse has lost the table of submission #{id} ({file}): submit the source "
+            "again (cdo submit)"
+        )
+        return [{"what": what.format(**said), "severity": 100}]
+    if item.status == "not accepted":
+        what = _(
+            "submission #{id} ({file}, {when}) {status}: {why}; fix the file and submit it again"
+        )
+        return [{"what": what.format(**said), "severity": 100}]
+    if item.rejected_since:
+        what = _(
+            "submission #{id} ({file}, {when}) {status}: {why}; fix the file and submit it "
+            "again (the scores are of the data accepted before it)"
+        )
+        return [{"what": what.format(**said), "severity": 95}]
+    return []
 
 
 def _files_of(registry: Registry, sources: list[str]) -> set[str]:

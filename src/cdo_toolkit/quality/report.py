@@ -13,7 +13,7 @@ from typing import Any
 
 from cdo_toolkit.i18n import N_, _
 from cdo_toolkit.quality.audit import Audit
-from cdo_toolkit.quality.score import DIMENSION_LABELS
+from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
 
 GRADE_COLOURS = {
     "A": "#1a9850",
@@ -139,6 +139,7 @@ def html(audit: Audit) -> str:
         plotly_js="<script>" + get_plotlyjs() + "</script>",
         guarantor_name=lambda gid: audit.guarantors.get(gid, {}).get("name", gid),
         standard_title=lambda sid: audit.standards.get(sid, sid),
+        status_label=status_label,
     )
 
 
@@ -183,7 +184,7 @@ def markdown(audit: Audit) -> str:
         )
         name = audit.guarantors.get(s.guarantor, {}).get("name", s.guarantor)
         out.append(
-            f"| {_md(s.title)} (`{s.source}`) | {_md(name)} | {'' if s.score is None else f'{s.score:.1f}'} | {s.grade} | "
+            f"| {_md(s.title)} (`{s.source}`) | {_md(name)} | {_md(status_label(s.status)) if s.score is None else f'{s.score:.1f}'} | {s.grade} | "
             f"{'' if s.trend is None else f'{s.trend:+.1f}'} | {yes if s.passes else no} | {dims} |"
         )
     out += ["", "## " + _("What to fix – by guarantor"), ""]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cdo_toolkit.i18n import N_
+from cdo_toolkit.i18n import N_, _
 from cdo_toolkit.quality.policy import DEFAULT_POLICY, DIMENSIONS, Policy
 from cdo_toolkit.warehouse import sql
 
@@ -33,6 +33,18 @@ DIMENSION_LABELS = {
 }
 
 
+STATUS_LABELS = {
+    "scored": N_("scored"),
+    "not submitted": N_("not submitted"),
+    "not accepted": N_("not accepted"),
+    "not loaded": N_("not loaded"),
+}
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
 @dataclass
 class SourceScore:
     source: str
@@ -40,7 +52,7 @@ class SourceScore:
     guarantor: str
     standard: str
     status: str
-    """scored, or not submitted (no accepted data)."""
+    """scored; not accepted (submitted, but no submission accepted); or not submitted."""
     rows: int | None = None
     dimensions: dict[str, float | None] = field(default_factory=dict)
     thresholds: dict[str, float | None] = field(default_factory=dict)
@@ -54,6 +66,16 @@ class SourceScore:
     overdue_days: float | None = None
     notes: list[str] = field(default_factory=list)
     """What could not be measured, and why (a referenced source not loaded yet)."""
+    last_submission: dict[str, Any] | None = None
+    """The newest submission whatever its status (id, file, status, finished_at, message):
+    a rejected one newer than the scored data is something to fix."""
+
+    @property
+    def rejected_since(self) -> bool:
+        """The newest submission was not accepted (rejected, failed, interrupted)."""
+        from cdo_toolkit.warehouse.meta import VALID
+
+        return self.last_submission is not None and self.last_submission["status"] not in VALID
 
     @property
     def passes(self) -> bool:
@@ -86,6 +108,7 @@ class SourceScore:
             "last_accepted": self.last_accepted,
             "overdue_days": self.overdue_days,
             "notes": self.notes,
+            "last_submission": self.last_submission,
         }
 
 
@@ -313,30 +336,33 @@ def score_source(
     source = entry.source
     standard = registry.standards.get(source.standard)
     thresholds = standard.thresholds.model_dump() if standard else {}
-    last = (
-        meta.last_accepted(warehouse, source.id)
-        if table_columns(warehouse, meta.SCHEMA, "submissions")
-        else None
-    )
+    submitted = table_columns(warehouse, meta.SCHEMA, "submissions") is not None
+    last = meta.last_accepted(warehouse, source.id) if submitted else None
     last_full = _last_submission(warehouse, source.id) if last else None
+    newest = meta.history(warehouse, source.id, 1) if submitted else []
+    if last is None:
+        status = "not accepted" if newest else "not submitted"
+    elif table_columns(warehouse, "raw", source.warehouse.table) is None:
+        status = "not loaded"  # accepted once, and its table dropped since
+    else:
+        status = "scored"
     result = SourceScore(
-        source.id,
-        source.title,
-        source.guarantor,
-        source.standard,
-        "not submitted",
-        thresholds=thresholds,
+        source.id, source.title, source.guarantor, source.standard, status, thresholds=thresholds
     )
+    if newest:
+        row = newest[0].to_dict()
+        result.last_submission = {
+            key: row[key] for key in ("id", "file", "status", "finished_at", "message")
+        }
     first = _first_accepted(warehouse, source.id) if last else None
     result.metadata = metadata_points(registry, entry, last_full, first)
     result.dimensions = dict.fromkeys(DIMENSIONS)
     result.dimensions["metadata"] = result.metadata["score"]
     period = FREQUENCY_DAYS.get(source.update_frequency)
-    if last is None or table_columns(warehouse, "raw", source.warehouse.table) is None:
+    if last is None or status != "scored":
         result.met = dict.fromkeys(DIMENSIONS)
         result.met["metadata"] = _met(result.dimensions["metadata"], thresholds.get("metadata"))
         return result
-    result.status = "scored"
     finished: datetime = last["finished_at"]
     result.last_accepted = finished.isoformat() + "Z"
     age = (now - finished).total_seconds() / 86400

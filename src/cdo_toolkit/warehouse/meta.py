@@ -13,10 +13,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cdo_toolkit.i18n import N_
 from cdo_toolkit.warehouse.connection import Warehouse
 
 SCHEMA = "cdo_meta"
 FINAL = ("rejected", "accepted", "duplicate", "failed", "interrupted")
+# A duplicate re-sends the data of an accepted submission, so it leaves the data valid.
+VALID = frozenset({"accepted", "duplicate"})
+STATUS_LABELS = {
+    "accepted": N_("accepted"),
+    "duplicate": N_("duplicate"),
+    "rejected": N_("rejected"),
+    "failed": N_("failed"),
+    "interrupted": N_("interrupted"),
+    "validating": N_("validating"),
+    "loading": N_("loading"),
+}
 
 COLUMNS = (
     ("id", "BIGINT"),
