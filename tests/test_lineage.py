@@ -378,7 +378,17 @@ def test_lineage_show_and_columns(cdo, shipped_registry: Path) -> None:
         ("zastavky.csv", "spoju_pracovni_den")
     }
     text = " ".join(cdo("lineage", "columns", "raw.zastavky.kod_obce").output.split())
-    assert text.endswith("/examples/zastavky.csv.kod_obce (DIRECT/IDENTITY)"), text
+    assert text.endswith("/examples/zastavky.csv.kod_obce DIRECT/IDENTITY"), text
+    # A column both joined on and grouped by is one chain, with both uses.
+    lines = cdo("lineage", "columns", "mart.nehody_okresy.nehod_na_1000").output.splitlines()
+    okres = [i for i, line in enumerate(lines) if line.strip().startswith("← raw.obce.kod_okresu")]
+    assert len(okres) == 1, lines
+    assert lines[okres[0] + 1].split() == [
+        "INDIRECT/GROUP_BY",
+        "+",
+        "INDIRECT/JOIN,",
+        "DIRECT/IDENTITY",
+    ]
     missing = cdo("lineage", "columns", "mart.zastavky_obce.nic")
     assert missing.exit_code == 2 and "no recorded lineage for column 'nic'" in missing.output
 
@@ -459,3 +469,37 @@ def test_a_dataset_reached_by_two_paths_counts_its_older_inputs_on_each() -> Non
     ], tree
     as_json = render_json(graph, start, downstream=False, depth=5, breadth=2)
     assert as_json["omitted"] == [{"dataset": "raw.a", "older": 1}]
+
+
+def test_runs_table_says_how_long_each_run_took(cdo, base_registry: Path) -> None:
+    def event(kind: str, run: str, when: str) -> str:
+        return json.dumps(
+            {
+                "eventType": kind,
+                "eventTime": when,
+                "job": {"namespace": "cdo", "name": f"submit.{run}"},
+                "run": {"runId": run},
+            }
+        )
+
+    EVENTS.parent.mkdir(parents=True, exist_ok=True)
+    EVENTS.write_text(
+        "\n".join(
+            [
+                event("START", "dlouhy", "2026-11-30T08:00:00.000Z"),
+                event("COMPLETE", "dlouhy", "2026-11-30T08:02:05.400Z"),
+                event("START", "kratky", "2026-11-30T09:00:00Z"),
+                event("FAIL", "kratky", "2026-11-30T09:00:00.250Z"),
+                event("START", "zabity", "2026-11-30T10:00:00Z"),
+            ]
+        )
+        + "\n",
+        "utf-8",
+    )
+    lines = cdo("lineage", "runs").output.splitlines()
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in lines if "submit." in line]
+    assert rows == [
+        ["submit.zabity", "unfinished", "2026-11-30 10:00:00", "", "zabity"],
+        ["submit.kratky", "FAIL", "2026-11-30 09:00:00", "0.25 s", "kratky"],
+        ["submit.dlouhy", "COMPLETE", "2026-11-30 08:00:00", "2 min 5 s", "dlouhy"],
+    ]

@@ -102,6 +102,12 @@ def test_accepted_file_is_loaded_typed_and_recorded(
         "zalozeno",
         "_cdo_submission_id",
     ]
+    # The tables give the time to the minute, in UTC as stored.
+    accepted = mesta["last_accepted"][:16].replace("T", " ")
+    table = cdo("--warehouse", warehouse_url, "warehouse", "status").output
+    assert any("raw.mesta" in line and accepted in line for line in table.splitlines()), table
+    listed = cdo("--warehouse", warehouse_url, "history").output
+    assert any("mesta.csv" in line and accepted in line for line in listed.splitlines()), listed
 
 
 def test_a_workbook_is_loaded_with_its_native_values(
@@ -234,6 +240,12 @@ def test_unknown_source_and_missing_file(cdo, base_registry: Path, warehouse_url
     _registry(base_registry)
     result = cdo("--warehouse", warehouse_url, "submit", "mesta", "chybi.csv")
     assert result.exit_code == 2 and "not found" in result.output
+    Path("dodavka").mkdir()
+    folder = cdo("--warehouse", warehouse_url, "submit", "mesta", "dodavka")
+    assert folder.exit_code == 2
+    assert (
+        "dodavka is a folder, not a file" in folder.output and "dodavka/data.csv" in folder.output
+    )
     Path("mesta.csv").write_text(DATA, "utf-8")
     negative = cdo("--warehouse", warehouse_url, "submit", "mesta", "mesta.csv", "--wait", "-1")
     assert negative.exit_code == 2 and "--wait" in negative.output

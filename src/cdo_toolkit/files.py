@@ -9,6 +9,24 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+def require_file(path: Path) -> None:
+    """Refuse a name that is no file to read: missing, or a folder.
+
+    Raises:
+        CdoError: saying which, with what to do.
+    """
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.i18n import _
+
+    if path.is_dir():
+        raise CdoError(
+            _("{file} is a folder, not a file").format(file=path),
+            hint=_("give the data file itself, e.g. {example}").format(example=path / "data.csv"),
+        )
+    if not path.is_file():
+        raise CdoError(_("file {file} not found").format(file=path))
+
+
 def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file beside it and a rename.
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from cdo_toolkit.cli.output import TableOrJson, TableOrJsonOption, console, escape, print_json
+from cdo_toolkit.cli.output import (
+    TableOrJson,
+    TableOrJsonOption,
+    console,
+    escape,
+    print_json,
+    when,
+)
 from cdo_toolkit.i18n import N_, _, ngettext
 
 app = typer.Typer(
@@ -112,16 +119,16 @@ def runs(
     from rich.table import Table
 
     table = Table(title=_("Runs ({count})").format(count=len(rows)), title_justify="left")
-    for name in (N_("job"), N_("state"), N_("started"), N_("ended"), N_("run id")):
-        table.add_column(_(name), overflow="fold")
+    for name in (N_("job"), N_("state"), N_("started (UTC)"), N_("took"), N_("run id")):
+        table.add_column(_(name), overflow="fold", no_wrap=name not in ("job", "run id"))
     for row in rows:
         finished = row["state"] not in ("START", "RUNNING")
         state = row["state"] if finished else "[yellow]" + _("unfinished") + "[/]"
         table.add_row(
             escape(row["job"] or ""),
             state,
-            (row["started"] or "")[:19],
-            (row["ended"] or "")[:19],
+            when(row["started"], seconds=True),
+            _took(row["started"], row["ended"]),
             row["run_id"],
         )
     out = console()
@@ -210,12 +217,39 @@ def columns(
     out.print(
         _("{column} comes from:").format(column=f"[bold]{escape(node.name)}.{escape(name)}[/]")
     )
+    for places, kinds in _merged_chains(sources).items():
+        out.print("  ← " + " ← ".join(escape(place) for place in places))
+        out.print("      [dim]" + escape(", ".join(" + ".join(k) for k in kinds)) + "[/]")
+
+
+def _merged_chains(sources: list[dict[str, Any]]) -> dict[tuple[str, ...], list[list[str]]]:
+    """One chain per path of columns, each step with every way it is used: a column that
+    is both joined on and grouped by is one chain (``INDIRECT/GROUP_BY + INDIRECT/JOIN``),
+    not two. Each step of ``via`` is ``KIND dataset.column``, from the column back."""
+    chains: dict[tuple[str, ...], list[list[str]]] = {}
     for item in sources:
-        # Each step of "via" is "KIND dataset.column", from the column back to its source.
         steps = [step.partition(" ") for step in item["via"]]
-        chain = " ← ".join(escape(place) for _kind, _sep, place in steps)
-        kinds = ", ".join(escape(kind) for kind, _sep, _place in steps)
-        out.print(f"  ← {chain}  [dim]({kinds})[/]")
+        kinds = chains.setdefault(tuple(place for _k, _s, place in steps), [[] for _ in steps])
+        for used, (kind, _sep, _place) in zip(kinds, steps, strict=True):
+            if kind not in used:
+                used.append(kind)
+    return chains
+
+
+def _took(started: str | None, ended: str | None) -> str:
+    """How long a run took, ``0.4 s`` or ``2 min 5 s``; empty for a run that never ended."""
+    from datetime import datetime
+
+    if not started or not ended:
+        return ""
+    try:
+        seconds = (datetime.fromisoformat(ended) - datetime.fromisoformat(started)).total_seconds()
+    except (TypeError, ValueError):  # a time written by another producer, or none
+        return ""
+    if seconds < 60:
+        return f"{seconds:.2f} s" if seconds < 1 else f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
 
 
 @app.command()

@@ -51,6 +51,11 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def when(iso: str | None, *, seconds: bool = False) -> str:
+    """An ISO time as tables show it, ``2026-11-30 22:08`` (the full time is in the JSON)."""
+    return (iso or "")[: 19 if seconds else 16].replace("T", " ")
+
+
 def print_error(message: str) -> None:
     sys.stderr.write(f"error: {message}\n")
 

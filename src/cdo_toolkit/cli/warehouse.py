@@ -14,6 +14,7 @@ from cdo_toolkit.cli.output import (
     escape,
     print_error,
     print_json,
+    when,
 )
 from cdo_toolkit.cli.validate import ReferenceOption
 from cdo_toolkit.i18n import N_, _, ngettext
@@ -65,6 +66,7 @@ def submit(
     """Store, validate and load a file; exit 0 accepted (or already loaded), 1 rejected, 2 unusable."""
     from cdo_toolkit.cli.validate import _references
     from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.files import require_file
     from cdo_toolkit.lineage.context import emitter_for
     from cdo_toolkit.registry import load_valid
     from cdo_toolkit.warehouse.submit import submit as run
@@ -73,8 +75,7 @@ def submit(
     registry.source(source)  # an unknown id stops here, with the id probably meant
     # A mistyped name among several is unusable input, said before anything is submitted.
     for file in files:
-        if not file.is_file():
-            raise CdoError(_("file {file} not found").format(file=file))
+        require_file(file)
     err = console(stderr=True)
     references = _references(reference or [])
     results: list[dict[str, Any]] = []
@@ -219,15 +220,13 @@ def history(
     reasons = []
     for row in rows:
         label = _(STATUS_LABELS.get(row["status"], row["status"]))
-        # A minute is precise enough to find a submission; the full time is in the JSON.
-        finished = (row["finished_at"] or "")[:16].replace("T", " ")
         table.add_row(
             str(row["id"]),
             escape(row["source"]),
             f"[green]{label}[/]" if row["status"] in VALID else f"[red]{label}[/]",
             escape(row["file"]),
             "" if row["rows"] is None else str(row["rows"]),
-            finished,
+            when(row["finished_at"]),
             row["sha256"][:8],
         )
         if row["message"] and row["status"] not in VALID:
@@ -264,14 +263,14 @@ def status(
     table = Table(
         title=_("Warehouse {url}").format(url=escape(data["warehouse"])), title_justify="left"
     )
-    for name in (N_("source"), N_("table"), N_("rows"), N_("last accepted"), N_("columns")):
-        table.add_column(_(name), overflow="fold")
+    for name in (N_("source"), N_("table"), N_("rows"), N_("last accepted (UTC)"), N_("columns")):
+        table.add_column(_(name), overflow="fold", no_wrap=name != "source" and name != "table")
     for item in data["tables"]:
         table.add_row(
             escape(item["source"]),
             item["table"],
             "–" if item["rows"] is None else str(item["rows"]),
-            (item["last_accepted"] or _("never"))[:19],
+            when(item["last_accepted"]) or _("never"),
             str(len(item["columns"]) or "–"),
         )
     console().print(table)

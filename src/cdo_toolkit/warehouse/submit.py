@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
+from cdo_toolkit.files import require_file
 from cdo_toolkit.i18n import _
 from cdo_toolkit.warehouse import meta
 from cdo_toolkit.warehouse.connection import Warehouse
@@ -143,8 +144,7 @@ def _submit(
     entry = registry.source(source_id)
     if guarantor is not None and guarantor not in registry.guarantors:
         raise CdoError(_("unknown guarantor {id!r}").format(id=guarantor))
-    if not file.is_file():
-        raise CdoError(_("file {file} not found").format(file=file))
+    require_file(file)
     folder = folder or url.folder
     landed = land(file, folder, source_id)
     source = entry.source
