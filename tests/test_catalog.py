@@ -168,6 +168,8 @@ def test_readiness_gate_needs_valid_latest_data(
     before = cdo("--warehouse", url, "catalog", "check")
     assert before.exit_code == 1
     assert before.output.count("does not exist yet") == 2
+    gaps = [line for line in before.output.splitlines() if "does not exist yet" in line]
+    assert all(line.startswith("  – latest data: the warehouse") for line in gaps), gaps
 
     Path("obce.csv").write_text("kod_obce,nazev\n563889,Liberec\n563510,Jablonec\n", "utf-8")
     assert cdo("--warehouse", url, "submit", "obce", "obce.csv").exit_code == 0

@@ -64,14 +64,21 @@ def check(
     if format is TextOrJson.JSON:
         print_json([r.to_dict() for r in results])
     else:
+        from rich.table import Table
+
         out = console()
         for item in results:
             if item.ready:
                 out.print("[green]" + _("ready") + f"[/] {escape(item.source)}")
                 continue
             out.print("[red]" + _("not ready") + f"[/] {escape(item.source)}")
+            # A grid, so that a long gap wraps under its own text, not under the dash.
+            gaps = Table.grid(padding=(0, 1))
+            gaps.add_column(width=3, justify="right")
+            gaps.add_column()
             for gap in item.gaps:
-                out.print(f"          - {escape(gap)}")
+                gaps.add_row("–", escape(gap))
+            out.print(gaps)
         ready = sum(r.ready for r in results)
         out.print(
             _("{ready} of {total} public dataset(s) ready for publication").format(
