@@ -387,3 +387,37 @@ def test_a_declared_format_that_cannot_be_read(cdo, workdir: Path) -> None:
     resource = {"name": "d", "path": "d.csv", "format": "CSV"}
     Path("datapackage.json").write_text(json.dumps({"resources": [resource]}), "utf-8")
     assert _errors("datapackage.json") == []
+
+
+def test_utf8_file_declared_windows_1250_is_an_encoding_error(cdo, workdir: Path) -> None:
+    """windows-1250 decodes any byte: read as declared, a UTF-8 file raises no error and
+    every Czech letter is garbled, so data passing the checks would be loaded garbled."""
+    Path("skoly.csv").write_text(
+        "ico;nazev\n00360091;Gymnázium\n25304950;Střední škola Turnov\n", "utf-8"
+    )
+    ((kind, note),) = _errors("skoly.csv", encoding="windows-1250")
+    assert kind == "encoding-error"
+    assert 'read so, "Gymnázium" (line 2) would become "GymnĂˇzium"' in note
+    assert "declare its encoding as utf-8" in note
+    result = _cli(cdo, "skoly.csv", "--encoding", "windows-1250")
+    assert result.exit_code == 1 and "the file is UTF-8" in result.output
+    # UTF-8's byte order mark would be the start of the first label.
+    Path("bom.csv").write_bytes(b"\xef\xbb\xbfico;nazev\n00360091;Gym\n")
+    ((kind, note),) = _errors("bom.csv", encoding="windows-1250")
+    assert kind == "encoding-error" and 'would start with "ď»ż"' in note
+    # Declared as what it is, the same file is valid.
+    assert _errors("skoly.csv", encoding="utf-8") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kod;nazev\n1;Liberec\n",  # ASCII reads alike in both
+        "kod;nazev\n1;Úštěk\n2;Česká Lípa\n",
+        "kod;nazev\n1;ČŠ\n",  # the bytes C8 8A: valid UTF-8 by accident
+    ],
+    ids=["ascii", "czech", "utf8-by-accident"],
+)
+def test_windows_1250_declared_as_such_is_not_suspected(workdir: Path, text: str) -> None:
+    Path("t.csv").write_bytes(text.encode("windows-1250"))
+    assert _errors("t.csv", encoding="windows-1250") == []

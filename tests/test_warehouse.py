@@ -552,3 +552,18 @@ def test_a_failure_among_several_files_keeps_what_was_submitted_said(
     assert text.exit_code == 2
     assert "error: the warehouse is in use by another process" in text.output
     assert "not submitted, as the file before failed: a.csv" in " ".join(text.output.split())
+
+
+def test_a_utf8_file_for_a_windows_1250_source_is_not_loaded_garbled(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    Path("skoly.csv").write_text("ico;nazev;kod_obce\n00360091;Gymnázium;563889\n", "utf-8")
+    result = cdo("--warehouse", warehouse_url, "submit", "skoly", "skoly.csv", "--format", "json")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert data["status"] == "rejected"
+    assert "the file is UTF-8" in json.dumps(data["report"], ensure_ascii=False)
+    status = json.loads(
+        cdo("--warehouse", warehouse_url, "warehouse", "status", "--format", "json").output
+    )
+    assert next(t for t in status["tables"] if t["source"] == "skoly")["rows"] is None

@@ -830,6 +830,8 @@ def _open(
     from cdo_toolkit.validation.reader import check_codec
 
     check_codec(encoding)
+    if source.encoding:
+        _refuse_misread(opened, encoding)
     delimiter = source.dialect.delimiter
     if delimiter is None:
         if opened.format == "tsv":
@@ -848,6 +850,38 @@ def _open(
             raise located(problem, opened, encoding) from None
     text = open_csv(opened, source.dialect, encoding, delimiter, len(schema.fields))
     return text, schema
+
+
+def _refuse_misread(opened: Opened, encoding: str) -> None:
+    """A UTF-8 file declared in windows-1250 (or another single-byte encoding) is an
+    encoding error: read as declared it raises none, and its letters would be loaded
+    wrong. Frictionless reads it as declared; this is where cdo is stricter."""
+    from cdo_toolkit.validation.sniff import SAMPLE_BYTES, misread_utf8
+
+    with open_binary(opened) as stream:
+        found = misread_utf8(stream.read(SAMPLE_BYTES), encoding)
+    if found is None:
+        return
+    from cdo_toolkit.validation.render import visible
+
+    if found.word:
+        what = _(
+            "the file is UTF-8, but its encoding is declared as {encoding}: read so, "
+            '"{word}" (line {line}) would become "{misread}", and every other accented letter '
+            "would be garbled too"
+        )
+    else:
+        what = _(
+            "the file opens with UTF-8's byte order mark, but its encoding is declared as "
+            '{encoding}: read so, its first label would start with "{misread}"'
+        )
+    to_do = _(
+        "save the file in {encoding}, or, if the source now delivers UTF-8, declare its "
+        "encoding as utf-8 (the registry entry's encoding, or --encoding utf-8)"
+    )
+    said = {"encoding": encoding, "line": found.line}
+    said |= {"word": visible(found.word), "misread": visible(found.misread)}
+    raise SourceProblem("encoding-error", what.format(**said) + "; " + to_do.format(**said))
 
 
 GUESS_BYTES = 16 * 1024 * 1024

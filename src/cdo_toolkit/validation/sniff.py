@@ -96,6 +96,55 @@ def _utf8_or_czech(sample: bytes) -> str:
     return "windows-1250" if single <= _CZECH else "utf-8"
 
 
+@dataclass(frozen=True)
+class Misread:
+    """A UTF-8 file declared in a single-byte encoding: a word of it, read both ways
+    (no word: the file opens with UTF-8's byte order mark)."""
+
+    line: int
+    word: str
+    misread: str
+
+
+def misread_utf8(sample: bytes, declared: str) -> Misread | None:
+    """The first word that the declared single-byte encoding would garble, when ``sample``
+    (the start of a file) is UTF-8 with letters beyond ASCII, or opens with UTF-8's BOM.
+
+    windows-1250 decodes any byte, so such a file reads without an error, every Czech
+    letter wrong (``střední`` as ``stĹ™ednĂ­``): data that passes the checks would be
+    loaded garbled. Czech text in windows-1250 is never valid UTF-8 beyond a few letters
+    (see :func:`_utf8_or_czech`), so the test is safe.
+    """
+    try:
+        if codecs.lookup(declared).name.startswith(("utf-", "utf_")):
+            return None
+    except LookupError:
+        return None
+    if sample.startswith(codecs.BOM_UTF8):
+        return Misread(1, "", codecs.BOM_UTF8.decode(declared, "replace"))
+    first = next((i for i, byte in enumerate(sample) if byte >= 0x80), None)
+    if first is None:
+        return None
+    try:  # incremental: the sample may end inside a character
+        codecs.getincrementaldecoder("utf-8")().decode(sample)
+    except UnicodeDecodeError:
+        return None
+    if _utf8_or_czech(sample) != "utf-8":
+        return None
+    start = max(sample.rfind(bound, 0, first) for bound in (b" ", b"\n", b",", b";", b"\t", b'"'))
+    ends = [
+        i
+        for i in (sample.find(b, first) for b in (b" ", b"\n", b"\r", b",", b";", b"\t", b'"'))
+        if i != -1
+    ]
+    raw = sample[start + 1 : min(ends, default=len(sample))][:60]
+    return Misread(
+        sample.count(b"\n", 0, first) + 1,
+        raw.decode("utf-8", "replace"),
+        raw.decode(declared, "replace"),
+    )
+
+
 def _single_byte_encoding(sample: bytes, around_error: bytes) -> str:
     data = sample + around_error
     # Czech first: a file whose letters all read as Czech in windows-1250 (or, failing
