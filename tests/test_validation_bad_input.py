@@ -421,3 +421,30 @@ def test_utf8_file_declared_windows_1250_is_an_encoding_error(cdo, workdir: Path
 def test_windows_1250_declared_as_such_is_not_suspected(workdir: Path, text: str) -> None:
     Path("t.csv").write_bytes(text.encode("windows-1250"))
     assert _errors("t.csv", encoding="windows-1250") == []
+
+
+@pytest.mark.parametrize("written", [",", "\t"], ids=["comma", "tab"])
+def test_a_file_with_another_delimiter_than_declared_says_which(
+    workdir: Path, written: str
+) -> None:
+    Path("schema.json").write_text(
+        json.dumps({"fields": [{"name": n, "type": "string"} for n in ("kod", "nazev", "okres")]}),
+        "utf-8",
+    )
+    Path("obce.csv").write_text(
+        written.join(["kod", "nazev", "okres"])
+        + "\n"
+        + written.join(["1", "Liberec", "LI"])
+        + "\n",
+        "utf-8",
+    )
+    report = validate("obce.csv", Options(schema=Path("schema.json"), delimiter=";"))
+    assert not report.valid
+    (note,) = report.tasks[0].notes
+    shown = "tab" if written == "\t" else written
+    assert note.startswith(f"the header splits into the schema's fields by {shown!r}, not by")
+    assert f"declare the delimiter {shown!r}" in note
+    # A header that is wrong in its own right gets no such note.
+    Path("obce.csv").write_text("kod;jmeno;okres\n1;Liberec;LI\n", "utf-8")
+    report = validate("obce.csv", Options(schema=Path("schema.json"), delimiter=";"))
+    assert not report.valid and report.tasks[0].notes == []

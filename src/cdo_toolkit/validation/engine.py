@@ -761,6 +761,36 @@ def _validate(
     validation.to_task(task)
     if source.schema is None:
         _note_guessed_types(task, schema)
+    else:
+        _note_wrong_delimiter(task, schema, text)
+
+
+def _note_wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> None:
+    """A file written with another delimiter than the declared one has one long label and
+    a missing label for every other field, and every row fails. When another delimiter
+    splits the header into the schema's field names, the note says so, and what to do."""
+    from cdo_toolkit.validation.sniff import DELIMITERS
+
+    used = text.delimiter
+    names = [f.name for f in schema.fields]
+    if used is None or not text.has_header or len(text.labels) >= len(names) > 1:
+        return
+    header = used.join(text.labels)
+    for candidate in DELIMITERS.replace(used, ""):
+        labels = [label.strip().strip('"') for label in header.split(candidate)]
+        if labels == names:
+            task.notes.append(
+                _(
+                    "the header splits into the schema's fields by {found!r}, not by the "
+                    "declared delimiter {used!r}: save the file with {used!r}, or declare "
+                    "the delimiter {found!r} (the registry entry's dialect, or --delimiter)"
+                ).format(found=_named(candidate), used=_named(used))
+            )
+            return
+
+
+def _named(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else delimiter
 
 
 def _note_guessed_types(task: Task, schema: SchemaSpec) -> None:
