@@ -759,61 +759,13 @@ def _validate(
     task.rows = offset + len(text.ragged)
     validation.finish(task)
     validation.to_task(task)
+    from cdo_toolkit.validation import hints
+
     if source.schema is None:
-        _note_guessed_types(task, schema)
+        hints.guessed_types(task, schema)
     else:
-        _note_wrong_delimiter(task, schema, text)
-
-
-def _note_wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> None:
-    """A file written with another delimiter than the declared one has one long label and
-    a missing label for every other field, and every row fails. When another delimiter
-    splits the header into the schema's field names, the note says so, and what to do."""
-    from cdo_toolkit.validation.sniff import DELIMITERS
-
-    used = text.delimiter
-    names = [f.name for f in schema.fields]
-    if used is None or not text.has_header or len(text.labels) >= len(names) > 1:
-        return
-    header = used.join(text.labels)
-    for candidate in DELIMITERS.replace(used, ""):
-        labels = [label.strip().strip('"') for label in header.split(candidate)]
-        if labels == names:
-            task.notes.append(
-                _(
-                    "the header splits into the schema's fields by {found!r}, not by the "
-                    "declared delimiter {used!r}: save the file with {used!r}, or declare "
-                    "the delimiter {found!r} (the registry entry's dialect, or --delimiter)"
-                ).format(found=_named(candidate), used=_named(used))
-            )
-            return
-
-
-def _named(delimiter: str) -> str:
-    return "tab" if delimiter == "\t" else delimiter
-
-
-def _note_guessed_types(task: Task, schema: SchemaSpec) -> None:
-    """Without a schema, types are guessed from the first rows, as Frictionless guesses
-    them: a column of whole numbers there and decimals further down gives a type error on
-    every later row. Said, with what to do, so that a guarantor does not correct good data."""
-    from frictionless import settings  # loaded already: it guessed the schema
-
-    guessed = {f.name: f.type for f in schema.fields}
-    fields = sorted({name for kind, name in task.summary if kind == "type-error" and name})
-    if not fields:
-        return
-    task.notes.append(
-        _(
-            "no schema was given, so the types were guessed from the first {rows} rows, as "
-            "Frictionless guesses them ({fields}); if the values are right, describe the file "
-            "with cdo registry add, which fits the types to the whole file, or give a Table "
-            "Schema (--schema)"
-        ).format(
-            rows=settings.DEFAULT_SAMPLE_SIZE,
-            fields=", ".join(f"{name}: {guessed.get(name, '?')}" for name in fields),
-        )
-    )
+        hints.wrong_delimiter(task, schema, text)
+        hints.field_formats(task, schema)
 
 
 def _warm_up_pandera() -> Any:

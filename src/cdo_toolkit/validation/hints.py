@@ -1,0 +1,196 @@
+"""Notes naming the one cause behind many failing cells, with what to do.
+
+Frictionless reports each cell; when the failures share a cause a guarantor can fix in a
+minute, a note says it once: types guessed from the first rows (no schema was given), the
+file's delimiter is not the declared one, dates
+are written in another format than the schema's, numbers with a decimal point where the
+schema declares a comma (or the other way round), a Czech yes/no in a boolean field.
+Only the header and the cells the report lists are looked at, so a valid file costs
+nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from cdo_toolkit.i18n import _
+
+if TYPE_CHECKING:
+    from cdo_toolkit.validation.fields import FieldSpec, SchemaSpec
+    from cdo_toolkit.validation.reader import TableText
+    from cdo_toolkit.validation.report import Task
+
+# Orders matter: the first reading that fits every failing value is named, European first.
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d. %m. %Y", "%d/%m/%Y", "%m/%d/%Y", "%Y%m%d", "%d.%m.%y")
+DATETIME_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d. %m. %Y %H:%M",
+)
+# (decimalChar, groupChar) as Czech and other exports write numbers.
+NUMBER_STYLES = ((".", ""), (",", ""), (",", " "), (",", "\u00a0"), (".", ","), (",", "."))
+BOOLEAN_PAIRS = (
+    ("ano", "ne"),
+    ("a", "n"),
+    ("yes", "no"),
+    ("y", "n"),
+    ("1", "0"),
+    ("pravda", "nepravda"),
+)
+MIN_FAILURES = 3
+"""A field needs this many failing values listed before a shared cause is named."""
+
+
+def guessed_types(task: Task, schema: SchemaSpec) -> None:
+    """Without a schema, types are guessed from the first rows, as Frictionless guesses
+    them: a column of whole numbers there and decimals further down gives a type error on
+    every later row. Said, with what to do, so that a guarantor does not correct good data."""
+    from frictionless import settings  # loaded already: it guessed the schema
+
+    guessed = {f.name: f.type for f in schema.fields}
+    fields = sorted({name for kind, name in task.summary if kind == "type-error" and name})
+    if not fields:
+        return
+    task.notes.append(
+        _(
+            "no schema was given, so the types were guessed from the first {rows} rows, as "
+            "Frictionless guesses them ({fields}); if the values are right, describe the file "
+            "with cdo registry add, which fits the types to the whole file, or give a Table "
+            "Schema (--schema)"
+        ).format(
+            rows=settings.DEFAULT_SAMPLE_SIZE,
+            fields=", ".join(f"{name}: {guessed.get(name, '?')}" for name in fields),
+        )
+    )
+
+
+def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> None:
+    """A file written with another delimiter than the declared one has one long label and
+    a missing label for every other field, and every row fails. When another delimiter
+    splits the header into the schema's field names, say so."""
+    from cdo_toolkit.validation.sniff import DELIMITERS
+
+    used = text.delimiter
+    names = [f.name for f in schema.fields]
+    if used is None or not text.has_header or len(names) < 2 or len(text.labels) >= len(names):
+        return
+    header = used.join(text.labels)
+    for candidate in DELIMITERS.replace(used, ""):
+        labels = [label.strip().strip('"') for label in header.split(candidate)]
+        if labels == names:
+            task.notes.append(
+                _(
+                    "the header splits into the schema's fields by {found!r}, not by the "
+                    "declared delimiter {used!r}: save the file with {used!r}, or declare "
+                    "the delimiter {found!r} (the registry entry's dialect, or --delimiter)"
+                ).format(found=_named(candidate), used=_named(used))
+            )
+            return
+
+
+def _named(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else delimiter
+
+
+def field_formats(task: Task, schema: SchemaSpec) -> None:
+    """For each field whose listed type errors all read as one other format, say which."""
+    failing: dict[str, list[str]] = {}
+    for error in task.errors:
+        if error.type == "type-error" and error.field_name and error.cell and error.cell.strip():
+            failing.setdefault(error.field_name, []).append(error.cell.strip())
+    for spec in schema.fields:
+        if len(failing.get(spec.name, [])) < MIN_FAILURES:
+            continue
+        cells = list(dict.fromkeys(failing[spec.name]))[:200]
+        note = _cause(spec, cells)
+        if note:
+            task.notes.append(note)
+
+
+def _cause(spec: FieldSpec, cells: list[str]) -> str | None:
+    said = {"field": spec.name, "example": cells[0]}
+    if spec.type in ("date", "datetime"):
+        formats = DATE_FORMATS if spec.type == "date" else DATETIME_FORMATS
+        found = next((f for f in formats if f != spec.format and _all_dates(cells, f)), None)
+        if found is None:
+            return None
+        declare = (
+            '"format": "default"'
+            if found in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
+            else (f'"format": "{found}"')
+        )
+        return _(
+            '{field}: the failing values are written as "{example}", where the schema\'s '
+            'format {format} wants "{wanted}": correct them, or, if the source writes them '
+            "so, declare {declare} for the field"
+        ).format(
+            format="ISO 8601" if spec.format in ("default", "any", "") else spec.format,
+            wanted=_rewritten(cells[0], found, spec),
+            declare=declare,
+            **said,
+        )
+    if spec.type == "number":
+        own = (spec.decimal_char, spec.group_char)
+        style = next(
+            (s for s in NUMBER_STYLES if s != own and all(_number(c, *s) for c in cells)), None
+        )
+        if style is None:
+            return None
+        declare = f'"decimalChar": "{style[0]}"'
+        if style[1]:
+            group = "\\u00A0" if style[1] == "\u00a0" else style[1]
+            declare += f', "groupChar": "{group}"'
+        return _(
+            '{field}: the failing values are numbers written with {declare} (e.g. "{example}"), '
+            "which the schema does not declare: correct them, or, if the source writes "
+            "numbers so, declare {declare} for the field"
+        ).format(declare=declare, **said)
+    if spec.type == "boolean":
+        seen = {c.lower() for c in cells}
+        pair = next((p for p in BOOLEAN_PAIRS if seen <= set(p)), None)
+        if pair is None:
+            return None
+        values = {c.lower(): c for c in cells}
+        true, false = values.get(pair[0], pair[0]), values.get(pair[1], pair[1])
+        return _(
+            '{field}: the failing values are yes and no written as "{true}" and "{false}": '
+            'declare "trueValues": ["{true}"] and "falseValues": ["{false}"] for the field'
+        ).format(true=true, false=false, **said)
+    return None
+
+
+def _rewritten(cell: str, found: str, spec: FieldSpec) -> str:
+    """``cell`` (read with ``found``) as the schema's format writes it: an example of what
+    the schema wants, clearer to most readers than the format's % codes."""
+    value = datetime.strptime(cell, found)
+    if spec.format not in ("default", "any", ""):
+        return value.strftime(spec.format)
+    return value.date().isoformat() if spec.type == "date" else value.isoformat()
+
+
+def _all_dates(cells: list[str], pattern: str) -> bool:
+    try:
+        for cell in cells:
+            datetime.strptime(cell, pattern)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(cell: str, decimal: str, group: str) -> bool:
+    text = cell.replace(group, "") if group else cell
+    if decimal != ".":
+        if "." in text:
+            return False
+        text = text.replace(decimal, ".")
+    elif "," in text:
+        return False
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False

@@ -1,0 +1,87 @@
+"""Notes that name the one cause of many failing cells of a field, with what to do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cdo_toolkit.validation.api import Options, validate
+
+
+def _notes(workdir: Path, field: dict[str, object], values: list[str]) -> list[str]:
+    Path("schema.json").write_text(json.dumps({"fields": [field]}), "utf-8")
+    Path("t.csv").write_text(f"{field['name']}\n" + "\n".join(values) + "\n", "utf-8")
+    report = validate("t.csv", Options(schema=Path("schema.json"), delimiter=";"))
+    assert not report.valid
+    return report.tasks[0].notes
+
+
+@pytest.mark.parametrize(
+    ("field", "values", "expected"),
+    [
+        (
+            {"name": "datum", "type": "date", "format": "%d.%m.%Y"},
+            ["2024-02-01", "2024-03-15", "2023-12-31"],
+            'datum: the failing values are written as "2024-02-01", where the schema\'s '
+            'format %d.%m.%Y wants "01.02.2024": correct them, or, if the source writes them '
+            'so, declare "format": "default" for the field',
+        ),
+        (
+            {"name": "datum", "type": "date"},
+            ["1.2.2024", "15.3.2024", "31.12.2023"],
+            'format ISO 8601 wants "2024-02-01": correct them, or, if the source writes them so, '
+            'declare "format": "%d.%m.%Y" for the field',
+        ),
+        (
+            {"name": "cas", "type": "datetime"},
+            ["1.2.2024 08:30", "15.3.2024 17:05", "31.12.2023 23:59"],
+            'wants "2024-02-01T08:30:00": correct them, or, if the source writes them so, '
+            'declare "format": "%d.%m.%Y %H:%M" for the field',
+        ),
+        (
+            {"name": "pm10", "type": "number", "decimalChar": ","},
+            ["7.9", "12.25", "0.5"],
+            'pm10: the failing values are numbers written with "decimalChar": "." (e.g. "7.9")',
+        ),
+        (
+            {"name": "castka", "type": "number"},
+            ["1 234,50", "12 000,00", "7,5"],
+            'declare "decimalChar": ",", "groupChar": " " for the field',
+        ),
+        (
+            {"name": "castka", "type": "number"},
+            ["1\u00a0234,50", "12\u00a0000", "7,5"],
+            'declare "decimalChar": ",", "groupChar": "\\u00A0" for the field',
+        ),
+        (
+            {"name": "bezbarierova", "type": "boolean"},
+            ["Ano", "ne", "Ano", "ne"],
+            'declare "trueValues": ["Ano"] and "falseValues": ["ne"] for the field',
+        ),
+    ],
+    ids=["iso-date", "czech-date", "czech-datetime", "point", "czech-grouped", "nbsp", "ano-ne"],
+)
+def test_the_shared_cause_is_named(
+    workdir: Path, field: dict[str, object], values: list[str], expected: str
+) -> None:
+    (note,) = _notes(workdir, field, values)
+    assert expected in note
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ({"name": "datum", "type": "date"}, ["včera", "2024-13-45", "nevím"]),
+        ({"name": "pocet", "type": "number"}, ["cca 5", "12 ks", "?"]),
+        ({"name": "ok", "type": "boolean"}, ["ano", "ne", "možná"]),
+        # Two failures are too few to call a cause.
+        ({"name": "datum", "type": "date"}, ["2024-01-01", "1.2.2024", "2.2.2024"]),
+    ],
+    ids=["no-date", "no-number", "three-values", "two-failures"],
+)
+def test_no_note_without_a_shared_cause(
+    workdir: Path, field: dict[str, object], values: list[str]
+) -> None:
+    assert _notes(workdir, field, values) == []
