@@ -85,3 +85,55 @@ def test_no_note_without_a_shared_cause(
     workdir: Path, field: dict[str, object], values: list[str]
 ) -> None:
     assert _notes(workdir, field, values) == []
+
+
+SCHEMA = {
+    "fields": [
+        {"name": "kod", "type": "string"},
+        {"name": "nazev", "type": "string"},
+        {"name": "obyvatel", "type": "integer"},
+        {"name": "zalozeno", "type": "date", "format": "%d.%m.%Y"},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        (
+            "nazev;kod;obyvatel;zalozeno",
+            "Liberec;563889;104261;1.1.1352",
+            "the header has the schema's columns in another order; columns are matched to "
+            "fields by position, so put them in the schema's order: kod, nazev, obyvatel, "
+            "zalozeno",
+        ),
+        (
+            "kod;obyvatel;zalozeno",
+            "563889;104261;1.1.1352",
+            "the header lacks the column(s) nazev, so the columns after it are checked",
+        ),
+        (
+            "kod;nazev;okres;obyvatel;zalozeno",
+            "563889;Liberec;LI;104261;1.1.1352",
+            "the header has the column(s) okres, which the schema does not have",
+        ),
+    ],
+    ids=["reordered", "left-out", "added"],
+)
+def test_a_column_left_out_added_or_moved_is_named(
+    workdir: Path, header: str, row: str, expected: str
+) -> None:
+    Path("schema.json").write_text(json.dumps(SCHEMA), "utf-8")
+    Path("t.csv").write_text(f"{header}\n{row}\n{row}\n{row}\n", "utf-8")
+    report = validate("t.csv", Options(schema=Path("schema.json")))
+    assert not report.valid
+    (note,) = report.tasks[0].notes  # and no format note for cells of the wrong fields
+    assert note.startswith(expected)
+
+
+def test_a_renamed_column_gets_only_frictionless_errors(workdir: Path) -> None:
+    Path("schema.json").write_text(json.dumps(SCHEMA), "utf-8")
+    Path("t.csv").write_text("kod;jmeno;obyvatel;zalozeno\n563889;Liberec;1;1.1.1352\n", "utf-8")
+    report = validate("t.csv", Options(schema=Path("schema.json")))
+    assert [e.type for e in report.tasks[0].errors] == ["incorrect-label"]
+    assert report.tasks[0].notes == []

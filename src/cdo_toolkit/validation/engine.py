@@ -764,8 +764,11 @@ def _validate(
     if source.schema is None:
         hints.guessed_types(task, schema)
     else:
-        hints.wrong_delimiter(task, schema, text)
-        hints.field_formats(task, schema)
+        # Cells checked as the wrong fields share no format worth naming.
+        if not (
+            hints.wrong_delimiter(task, schema, text) or hints.shifted_columns(task, schema, text)
+        ):
+            hints.field_formats(task, schema)
 
 
 def _warm_up_pandera() -> Any:

@@ -69,7 +69,7 @@ def guessed_types(task: Task, schema: SchemaSpec) -> None:
     )
 
 
-def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> None:
+def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> bool:
     """A file written with another delimiter than the declared one has one long label and
     a missing label for every other field, and every row fails. When another delimiter
     splits the header into the schema's field names, say so."""
@@ -78,7 +78,7 @@ def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> None:
     used = text.delimiter
     names = [f.name for f in schema.fields]
     if used is None or not text.has_header or len(names) < 2 or len(text.labels) >= len(names):
-        return
+        return False
     header = used.join(text.labels)
     for candidate in DELIMITERS.replace(used, ""):
         labels = [label.strip().strip('"') for label in header.split(candidate)]
@@ -90,7 +90,43 @@ def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> None:
                     "the delimiter {found!r} (the registry entry's dialect, or --delimiter)"
                 ).format(found=_named(candidate), used=_named(used))
             )
-            return
+            return True
+    return False
+
+
+def shifted_columns(task: Task, schema: SchemaSpec, text: TableText) -> bool:
+    """Fields are matched to columns by position, as Frictionless matches them: a column
+    left out, added or moved makes every column after it fail as the wrong field. When the
+    header is the schema's fields with columns left out, added or reordered, say which."""
+    labels = [label.strip() for label in text.labels]
+    names = [f.name for f in schema.fields]
+    if not text.has_header or len(labels) < 2 or labels == names:
+        return False
+    missing = [name for name in names if name not in labels]
+    extra = [label for label in labels if label not in names]
+    if sorted(labels) == sorted(names):
+        note = _(
+            "the header has the schema's columns in another order; columns are matched to "
+            "fields by position, so put them in the schema's order: {names}"
+        )
+    elif missing and not extra and [n for n in names if n in labels] == labels:
+        note = _(
+            "the header lacks the column(s) {missing}, so the columns after it are checked "
+            "as the wrong fields: add the column(s) where the schema has them (empty, if "
+            "there are no values)"
+        )
+    elif extra and not missing and [label for label in labels if label in names] == names:
+        note = _(
+            "the header has the column(s) {extra}, which the schema does not have, so the "
+            "columns after it are checked as the wrong fields: remove the column(s), or add "
+            "them to the schema"
+        )
+    else:
+        return False
+    task.notes.append(
+        note.format(names=", ".join(names), missing=", ".join(missing), extra=", ".join(extra))
+    )
+    return True
 
 
 def _named(delimiter: str) -> str:
