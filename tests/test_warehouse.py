@@ -567,3 +567,58 @@ def test_a_utf8_file_for_a_windows_1250_source_is_not_loaded_garbled(
         cdo("--warehouse", warehouse_url, "warehouse", "status", "--format", "json").output
     )
     assert next(t for t in status["tables"] if t["source"] == "skoly")["rows"] is None
+
+
+def test_validate_checks_keys_against_the_warehouse_as_submit_does(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    """`cdo validate --source` predicts what `cdo submit` decides: the foreign keys into
+    other sources are checked against their warehouse tables where the warehouse can be
+    read, and said not to be checked where it cannot."""
+    Path("obce.csv").write_text("kod_obce,nazev\n563889,Liberec\n563510,Jablonec\n", "utf-8")
+    assert cdo("--warehouse", warehouse_url, "submit", "obce", "obce.csv").exit_code == 0
+    Path("skoly.csv").write_text(
+        "ico;nazev;kod_obce\n00360091;Gymnázium;563889\n25304950;Škola;999999\n", "windows-1250"
+    )
+    result = cdo(
+        "--warehouse",
+        warehouse_url,
+        "validate",
+        "skoly.csv",
+        "--source",
+        "skoly",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 1, result.output
+    task = json.loads(result.output)["tasks"][0]
+    assert [(e["type"], e["rowNumber"]) for e in task["errors"]] == [("foreign-key", 3)]
+    assert task["notes"] == [
+        "foreign keys and code lists into obce are checked against its table in the warehouse"
+    ]
+    nowhere = "duckdb:///warehouse/none.duckdb"
+    result = cdo(
+        "--warehouse", nowhere, "validate", "skoly.csv", "--source", "skoly", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    assert "not checked, the data of obce is not available" in " ".join(
+        json.loads(result.output)["tasks"][0]["notes"]
+    )
+    assert not Path("warehouse/none.duckdb").exists()
+
+
+def test_validate_says_when_the_warehouse_cannot_be_read(cdo, base_registry: Path) -> None:
+    Path("skoly.csv").write_text("ico;nazev;kod_obce\n00360091;Gymnázium;563889\n", "windows-1250")
+    down = "postgresql://cdo@127.0.0.1:9/cdo"  # the discard port: nothing listens
+    result = cdo(
+        "--warehouse", down, "validate", "skoly.csv", "--source", "skoly", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.output)["tasks"][0]["notes"]
+    assert any(
+        note.startswith(
+            "foreign keys and code lists into other sources were not checked: the warehouse "
+            "could not be read (cannot connect to the warehouse postgresql://cdo@127.0.0.1:9/cdo"
+        )
+        for note in notes
+    ), notes

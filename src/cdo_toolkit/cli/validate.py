@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from cdo_toolkit.registry.registry import SourceEntry
     from cdo_toolkit.validation.api import Options
     from cdo_toolkit.validation.report import Report
+    from cdo_toolkit.warehouse.keys import WarehouseKeys
 
 
 class Format(StrEnum):
@@ -215,8 +216,21 @@ def validate(
         if not is_remote(file) and not Path(file).exists():
             raise CdoError(_("file {file} not found").format(file=file))
     entry = registry.source(source) if registry and source else None
-    reports = [_validate_file(ctx, file, options, registry, entry) for file in files]
+    keys = _warehouse_keys(ctx, registry) if registry is not None else None
+    options.stored_keys = keys
+    try:
+        reports = [_validate_file(ctx, file, options, registry, entry) for file in files]
+    finally:
+        if keys is not None:
+            keys.close()
     report = reports[0] if len(reports) == 1 else Report.combine(reports)
+    if keys is not None and keys.problem:
+        note = _(
+            "foreign keys and code lists into other sources were not checked: the warehouse "
+            "could not be read ({reason})"
+        ).format(reason=keys.problem)
+        for task in report.tasks:
+            task.notes.append(note)
     if entry is not None:
         from cdo_toolkit.masking import mask_report
 
@@ -227,6 +241,16 @@ def validate(
         refuse_overwriting(output, [Path(task.place) for task in report.tasks], "--output")
     _emit(report, format, output)
     raise typer.Exit(0 if report.valid else 1)
+
+
+def _warehouse_keys(ctx: typer.Context, registry: Registry) -> WarehouseKeys:
+    """The keys of referenced sources from the configured warehouse, as ``cdo submit``
+    checks them; where there is no warehouse, those checks are left out with a note."""
+    from cdo_toolkit.warehouse.keys import WarehouseKeys
+    from cdo_toolkit.warehouse.url import parse_url
+
+    settings = ctx.obj.settings
+    return WarehouseKeys(parse_url(settings.warehouse, settings.root), registry)
 
 
 def _validate_file(

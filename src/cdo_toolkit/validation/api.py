@@ -177,6 +177,12 @@ def _references(
             keys = {fields: values for fields, values in stored.items() if values is not None}
             if not keys:
                 continue
+            unused.append(
+                _(
+                    "foreign keys and code lists into {id} are checked against its table in "
+                    "the warehouse"
+                ).format(id=source_id)
+            )
         else:
             continue
         references[source_id] = Reference(source_id, keys)

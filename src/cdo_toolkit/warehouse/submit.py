@@ -19,6 +19,7 @@ from cdo_toolkit.files import require_file
 from cdo_toolkit.i18n import _
 from cdo_toolkit.warehouse import meta
 from cdo_toolkit.warehouse.connection import Warehouse
+from cdo_toolkit.warehouse.keys import stored_keys
 from cdo_toolkit.warehouse.landing import land, quarantine
 
 if TYPE_CHECKING:
@@ -415,30 +416,6 @@ def _accept(
         reconciliation=result.reconciliation,
         warnings=warnings,
     )
-
-
-def stored_keys(
-    warehouse: Warehouse, registry: Registry, source_id: str, fields: tuple[str, ...]
-) -> set[tuple[Any, ...]] | None:
-    """Distinct values (as text) of ``fields`` in the warehouse table of ``source_id``, if loaded."""
-    from sqlglot import exp
-
-    from cdo_toolkit.warehouse import sql
-    from cdo_toolkit.warehouse.load import RAW, table_columns
-
-    entry = registry.sources.get(source_id)
-    if entry is None:
-        return None
-    table = entry.source.warehouse.table
-    columns = table_columns(warehouse, RAW, table)
-    if columns is None or any(name not in {n for n, _t in columns} for name in fields):
-        return None
-    query = (
-        exp.select(*[exp.Cast(this=sql.column(n), to=exp.DataType.build("TEXT")) for n in fields])
-        .from_(sql.table(RAW, table))
-        .distinct()
-    )
-    return set(warehouse.execute(sql.render(query, warehouse.kind)))
 
 
 def _record_failure(warehouse: Warehouse, submission_id: int, message: str) -> None:
