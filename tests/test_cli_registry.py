@@ -120,6 +120,9 @@ def test_show_text_and_json(cdo, shipped_registry: Path) -> None:
     assert text.exit_code == 0
     assert "Poskytnuté dotace" in text.output
     assert "prijemce_nazev" in text.output
+    # Constraints as their author wrote them, not as Python prints them.
+    flat = " ".join(text.output.replace("│", " ").split())
+    assert "unique; pattern OLP/" in flat and "minimum 0" in flat and "=True" not in flat
     as_json = cdo("registry", "show", "dotace", "--format", "json")
     data = json.loads(as_json.output)
     assert data == source_details(load_valid(shipped_registry), "dotace")

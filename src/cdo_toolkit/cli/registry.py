@@ -221,7 +221,8 @@ def _print_details(details: dict[str, Any]) -> None:
         N_("constraints"),
         N_("title"),
     ):
-        table.add_column(_(column), overflow="fold")
+        # A field name folded mid-word reads as two names.
+        table.add_column(_(column), overflow="fold", no_wrap=column in ("field", "type"))
     for item in fields:
         constraints = dict(item.get("constraints", {}))
         required = constraints.pop("required", False)
@@ -230,10 +231,20 @@ def _print_details(details: dict[str, Any]) -> None:
             item.get("type", "string"),
             escape(str(item.get("format", ""))),
             _("yes") if required else "",
-            escape(", ".join(f"{k}={v}" for k, v in constraints.items())),
+            escape("; ".join(_constraint(k, v) for k, v in constraints.items())),
             escape(item.get("title", "")),
         )
     out.print(table)
+
+
+def _constraint(name: str, value: object) -> str:
+    """A constraint as its author wrote it, not as Python prints it: ``unique``,
+    ``maximum 5000``, ``enum: mateřská škola | základní škola``."""
+    if value is True:
+        return name
+    if isinstance(value, list):
+        return f"{name}: " + " | ".join(str(v) for v in value)
+    return f"{name} {value}"
 
 
 @app.command()
