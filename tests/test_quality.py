@@ -447,6 +447,32 @@ def test_markdown_samples_read_as_sentences() -> None:
     )
 
 
+def test_scorecard_chart_puts_the_worst_source_on_top() -> None:
+    from cdo_toolkit.quality.audit import Audit
+    from cdo_toolkit.quality.report import _figures
+    from cdo_toolkit.quality.score import SourceScore
+
+    def scored(source: str, value: float | None, grade: str) -> SourceScore:
+        status = "scored" if value is not None else "not submitted"
+        return SourceScore(source, source, "g", "s", status, score=value, grade=grade)
+
+    audit = Audit(
+        "2026-11-30T00:00:00Z",
+        "kraj",
+        "duckdb:///w",
+        [
+            scored("a", 91.0, "C"),
+            scored("b", 99.0, "A"),
+            scored("c", None, "–"),
+            scored("d", 72.5, "E"),
+        ],
+    )
+    bars = _figures(audit)["scorecard"]["data"][0]
+    # Plotly draws the first bar at the bottom.
+    assert list(bars["y"]) == ["b", "a", "d"]
+    assert list(bars["x"]) == [99.0, 91.0, 72.5]
+
+
 def test_audit_lists_the_policies_findings(cdo, shipped_registry: Path) -> None:
     """The audit adds the governance policies' findings to the registry's (it had only
     lint's): in JSON, Markdown, the HTML report and the terminal summary."""

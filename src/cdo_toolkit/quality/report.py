@@ -28,7 +28,10 @@ GRADE_COLOURS = {
 def _figures(audit: Audit) -> dict[str, Any]:
     import plotly.graph_objects as go
 
-    scored = [s for s in audit.scores if s.score is not None]
+    # Plotly draws the first bar at the bottom: best first puts the worst source on top.
+    scored = sorted(
+        (s for s in audit.scores if s.score is not None), key=lambda s: (-(s.score or 0), s.source)
+    )
     names = [s.source for s in scored]
     scorecard = go.Figure(
         go.Bar(
