@@ -622,3 +622,34 @@ def test_validate_says_when_the_warehouse_cannot_be_read(cdo, base_registry: Pat
         )
         for note in notes
     ), notes
+
+
+def test_errors_the_standard_tolerates_are_said_on_acceptance(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    _registry(base_registry)
+    standards = base_registry / "standards.yaml"
+    standards.write_text(
+        standards.read_text("utf-8").replace(
+            "title: Základní", "title: Základní\n    max_error_rows: 50"
+        ),
+        "utf-8",
+    )
+    # One row of two breaks minimum: 50 % of the rows, which the standard tolerates.
+    result, out = _submit(cdo, warehouse_url, DATA.replace("45830", "-1"))
+    assert result.exit_code == 0 and out is not None and out["status"] == "accepted"
+    tolerated = (
+        "1 of 2 rows have errors (50.0 %), which the standard tolerates (up to 50 %): a value "
+        "not of its field's type is loaded empty, the others as they are; fix them for the next "
+        "submission (cdo validate lists them)"
+    )
+    assert out["warnings"] == [tolerated]
+    (last,) = json.loads(cdo("--warehouse", warehouse_url, "history", "--format", "json").output)
+    assert last["message"] == tolerated
+    # The value breaking a constraint is loaded as it is; a value of the wrong type, empty.
+    assert _rows(warehouse_url, "SELECT obyvatel FROM raw.mesta ORDER BY kod") == [(-1,), (104261,)]
+    _submit(cdo, warehouse_url, DATA.replace("45830", "hodně"))
+    assert _rows(warehouse_url, "SELECT obyvatel FROM raw.mesta ORDER BY kod") == [
+        (None,),
+        (104261,),
+    ]

@@ -283,15 +283,42 @@ def acceptable(report: Report, standard: Any) -> str | None:
         hard = {kind for (kind, _field), _n in task.summary.items() if kind not in VALUE_ERRORS}
         if hard:
             return _("errors that always reject: {types}").format(types=", ".join(sorted(hard)))
-        # Rows with errors, not errors: a row with three bad cells is one bad row. Should a
-        # count be missing, the errors themselves stand in (never fewer than there are).
-        erring = min(task.error_rows or task.error_count, max(task.rows, 1))
-        share = 100.0 * erring / max(task.rows, 1)
+        erring, share = _erring(task)
         if task.error_count and share > tolerance:
             return _(
                 "{count} of {rows} rows have errors ({share:.1f} %), the standard tolerates {limit:g} %"
             ).format(count=erring, rows=task.rows, share=share, limit=tolerance)
     return None if report.tasks else _("nothing to load")
+
+
+def _erring(task: Any) -> tuple[int, float]:
+    """Rows with errors and their share: a row with three bad cells is one bad row. Should
+    a count be missing, the errors themselves stand in (never fewer than there are)."""
+    erring = min(task.error_rows or task.error_count, max(task.rows, 1))
+    return erring, 100.0 * erring / max(task.rows, 1)
+
+
+def tolerated(report: Report, standard: Any) -> list[str]:
+    """What an accepted file still holds: the errors its standard tolerates, loaded as
+    they are, which the guarantor should fix in the next submission."""
+    said = []
+    for task in report.tasks:
+        if task.error_count:
+            erring, share = _erring(task)
+            said.append(
+                _(
+                    "{count} of {rows} rows have errors ({share:.1f} %), which the standard "
+                    "tolerates (up to {limit:g} %): a value not of its field's type is loaded "
+                    "empty, the others as they are; fix them for the next submission (cdo "
+                    "validate lists them)"
+                ).format(
+                    count=erring,
+                    rows=task.rows,
+                    share=share,
+                    limit=float(standard.max_error_rows) if standard is not None else 0.0,
+                )
+            )
+    return said
 
 
 def volume_verdict(
@@ -367,9 +394,10 @@ def _accept(
                     mode=source.warehouse.load_mode.value,
                     submission_id=submission_id,
                 )
-                warnings = drift(
+                drifted = drift(
                     previous, fields, result.rows, standard.max_volume_change if standard else None
                 )
+                warnings = tolerated(report, standard) + drifted
                 meta.update(
                     warehouse,
                     submission_id,
@@ -379,7 +407,7 @@ def _accept(
                         "rows": result.rows,
                         "report": report_json,
                         "reconciliation": json.dumps(
-                            {**result.reconciliation, "drift": warnings}, ensure_ascii=False
+                            {**result.reconciliation, "drift": drifted}, ensure_ascii=False
                         ),
                         "table_schema": json.dumps(fields),
                         "message": "; ".join(warnings) or None,
