@@ -646,6 +646,8 @@ def test_errors_the_standard_tolerates_are_said_on_acceptance(
     assert out["warnings"] == [tolerated]
     (last,) = json.loads(cdo("--warehouse", warehouse_url, "history", "--format", "json").output)
     assert last["message"] == tolerated
+    listed = " ".join(cdo("--warehouse", warehouse_url, "history").output.split())
+    assert f"submission {last['id']} (mesta) accepted: {tolerated}" in listed
     # The value breaking a constraint is loaded as it is; a value of the wrong type, empty.
     assert _rows(warehouse_url, "SELECT obyvatel FROM raw.mesta ORDER BY kod") == [(-1,), (104261,)]
     _submit(cdo, warehouse_url, DATA.replace("45830", "hodně"))

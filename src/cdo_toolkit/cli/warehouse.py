@@ -215,7 +215,7 @@ def history(
         "sha256",
     ):
         # Names fold where they must; numbers, times and hashes stay on one line.
-        folds = name in ("source", "file", "status")
+        folds = name in ("source", "file")
         table.add_column(_(name), overflow="fold", no_wrap=not folds)
     reasons = []
     for row in rows:
@@ -229,7 +229,7 @@ def history(
             when(row["finished_at"]),
             row["sha256"][:8],
         )
-        if row["message"] and row["status"] not in VALID:
+        if row["message"]:
             reasons.append(
                 _("submission {id} ({source}) {status}: {why}").format(
                     id=row["id"],

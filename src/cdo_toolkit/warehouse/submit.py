@@ -172,7 +172,9 @@ def _submit(
                     **record,
                     "status": "duplicate",
                     "finished_at": meta.now(),
-                    "message": f"the same bytes were accepted as submission {previous}",
+                    "message": _("the same bytes were accepted as submission {id}").format(
+                        id=previous
+                    ),
                 },
             )
             return SubmitResult(
