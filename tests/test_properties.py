@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -222,3 +223,19 @@ def test_dialect_detection_finds_what_was_written(
         found = sniff(path)
         assert path.read_bytes().decode(found.encoding) == text
         assert found.delimiter == delimiter
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        # Found by the property above: a header alone, its labels holding commas. Split by
+        # ",", a label starts with ";"; split by ";", labels hold commas, as Czech ones do.
+        ("aa,;a,a\n", ";"),
+        ("Cena, Kč;Počet\n1,5;2\n", ";"),
+        ("kod,nazev\n1,Liberec\n", ","),
+    ],
+)
+def test_delimiter_of_small_samples(text: str, delimiter: str) -> None:
+    from cdo_toolkit.validation.sniff import detect_delimiter
+
+    assert detect_delimiter(text) == delimiter

@@ -212,7 +212,9 @@ def detect_delimiter(text: str) -> str:
         )
         # A wrong delimiter leaves blank or repeated labels ("a,;a,a" split by ",").
         labelled = len({label.strip() for label in rows[0]} - {""}) / width
-        score = (consistent, labelled, -stray / len(cells), -rank)
+        # Per record, not per cell: a wrong split makes more cells, which must not dilute
+        # its stray delimiters ("aa,;a,a" is two labels with commas, not three).
+        score = (consistent, labelled, -stray / len(rows), -rank)
         if best is None or score > best:
             best, chosen = score, delimiter
     if best is not None:
