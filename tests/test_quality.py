@@ -290,6 +290,21 @@ def test_submitted_but_never_accepted_is_not_called_not_submitted(cdo, base_regi
     )
 
 
+def test_a_dropped_table_is_not_loaded_not_unsubmitted(
+    cdo, base_registry: Path, scored_warehouse: str
+) -> None:
+    from cdo_toolkit.warehouse.connection import Warehouse
+
+    with Warehouse(parse_url(scored_warehouse, Path.cwd())) as warehouse:
+        warehouse.execute("DROP TABLE raw.mesta")
+    result = _score(scored_warehouse, base_registry)["mesta"]
+    assert result.status == "not loaded" and result.score is None
+    assert _audit_items(cdo, scored_warehouse, "mesta") == [
+        "the warehouse no longer holds the table its accepted data were loaded into: submit "
+        "the source again (cdo submit)"
+    ]
+
+
 def test_history_trend_and_fail_under(cdo, scored_warehouse: str) -> None:
     first = json.loads(
         cdo("--warehouse", scored_warehouse, "score", "mesta", "--format", "json").output

@@ -241,10 +241,10 @@ def _submission_items(item: SourceScore) -> list[dict[str, Any]]:
     }
     if item.status == "not loaded":
         what = _(
-            "the warehouse has lost the table of submission #{id} ({file}): submit the source "
-            "again (cdo submit)"
+            "the warehouse no longer holds the table its accepted data were loaded into: "
+            "submit the source again (cdo submit)"
         )
-        return [{"what": what.format(**said), "severity": 100}]
+        return [{"what": what, "severity": 100}]
     if item.status == "not accepted":
         what = _(
             "submission #{id} ({file}, {when}) {status}: {why}; fix the file and submit it again"
