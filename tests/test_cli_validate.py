@@ -404,3 +404,28 @@ def test_what_cannot_be_seen_in_a_failing_cell_is_said(cdo, workdir: Path) -> No
     assert "looks like a space)" in github.splitlines()[0]
     listed = json.loads(cdo("validate", "h.csv", "--schema", "h.json", "--format", "json").output)
     assert not any("cell holds" in e["message"] for e in listed["tasks"][0]["errors"])
+
+
+def test_notes_reach_github_and_junit(cdo, workdir: Path) -> None:
+    """A note (here: the file's real delimiter) is what a CI reader needs most."""
+    Path("s.json").write_text(
+        json.dumps(
+            {"fields": [{"name": "kod", "type": "string"}, {"name": "nazev", "type": "string"}]}
+        ),
+        "utf-8",
+    )
+    Path("o.csv").write_text("kod,nazev\n1,Liberec\n", "utf-8")
+    args = ("validate", "o.csv", "--schema", "s.json", "--delimiter", ";")
+    github = cdo(*args, "--format", "github").output.splitlines()
+    (notice,) = [line for line in github if line.startswith("::notice")]
+    assert notice.startswith("::notice file=o.csv,title=note::the header splits into the schema")
+    suite = ET.fromstring(cdo(*args, "--format", "junit").output).find("testsuite")
+    assert suite is not None
+    assert [child.tag for child in suite][-1] == "system-out"  # after the test cases
+    out = suite.find("system-out")
+    assert out is not None and out.text and "declare the delimiter ','" in out.text
+    counted = json.loads(cdo(*args, "--format", "json").output)["stats"]["errors"]
+    cut = cdo(*args, "--format", "github", "--limit-errors", "1").output.splitlines()
+    more = counted - 1
+    noun = "error" if more == 1 else "errors"
+    assert f"::notice file=o.csv::{more} more {noun} not listed" in cut

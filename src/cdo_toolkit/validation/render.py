@@ -233,6 +233,10 @@ def junit(report: Report) -> str:
                 case, "failure", type=kind, message=_xml_text(f"{count} × {CATALOGUE[kind].title}")
             )
             failure.text = _xml_text("\n".join(f"{_where(e)}: {e.message}" for e in listed))
+        if task.notes:
+            # Notes (what was not checked, why many cells fail) as the suite's output,
+            # which CI test viewers show beside the failures.
+            ET.SubElement(suite, "system-out").text = _xml_text("\n".join(task.notes))
     suites.set("tests", str(total_tests))
     suites.set("failures", str(total_failures))
     return (
@@ -263,10 +267,21 @@ def github(report: Report) -> str:
                 title = f"{error.type} {error.field_name or ''}".strip()
                 props.append(f"title={_gh_property(title)}")
                 lines.append(f"::{level} {','.join(props)}::{_gh_data(explained(error))}")
-        if task.error_count > len(task.errors):
+        unlisted = task.error_count - len(task.errors)
+        if unlisted > 0:
             lines.append(
                 f"::notice file={_gh_property(task.place)}::"
-                + _gh_data(f"{task.error_count - len(task.errors)} more errors not listed")
+                + _gh_data(
+                    ngettext(
+                        "{count} more error not listed", "{count} more errors not listed", unlisted
+                    ).format(count=unlisted)
+                )
+            )
+        # A note says what was not checked or why many cells fail: a job summary shows it.
+        for note in task.notes:
+            title = _gh_property(_("note"))
+            lines.append(
+                f"::notice file={_gh_property(task.place)},title={title}::{_gh_data(note)}"
             )
     for error in report.errors:
         lines.append(f"::error::{_gh_data(error.message)}")
