@@ -117,8 +117,19 @@ SCHEMA = {
             "563889;Liberec;LI;104261;1.1.1352",
             "the header has the column(s) okres, which the schema does not have",
         ),
+        (
+            "kod;nazev;obyvatel;zalozeno;;",
+            "563889;Liberec;104261;1.1.1352;;",
+            "the header ends in 2 column(s) without a label, as a spreadsheet exports columns "
+            "that once held something: delete them",
+        ),
+        (
+            "kod;;nazev;obyvatel;zalozeno",
+            "563889;;Liberec;104261;1.1.1352",
+            "the header has the column(s) (column 2, no label), which the schema does not have",
+        ),
     ],
-    ids=["reordered", "left-out", "added"],
+    ids=["reordered", "left-out", "added", "trailing-empty", "empty-inside"],
 )
 def test_a_column_left_out_added_or_moved_is_named(
     workdir: Path, header: str, row: str, expected: str
@@ -129,6 +140,23 @@ def test_a_column_left_out_added_or_moved_is_named(
     assert not report.valid
     (note,) = report.tasks[0].notes  # and no format note for cells of the wrong fields
     assert note.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        ("kod;nazev;obyvatel", "563889;Liberec;104261"),  # the last column left out
+        ("kod;nazev;obyvatel;zalozeno;okres", "563889;Liberec;104261;1.1.1352;LI"),  # one added
+    ],
+    ids=["last-missing", "named-after"],
+)
+def test_columns_at_the_end_shift_nothing_and_get_no_note(
+    workdir: Path, header: str, row: str
+) -> None:
+    Path("schema.json").write_text(json.dumps(SCHEMA), "utf-8")
+    Path("t.csv").write_text(f"{header}\n{row}\n", "utf-8")
+    report = validate("t.csv", Options(schema=Path("schema.json")))
+    assert not report.valid and report.tasks[0].notes == []
 
 
 def test_a_renamed_column_gets_only_frictionless_errors(workdir: Path) -> None:

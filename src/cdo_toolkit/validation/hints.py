@@ -110,21 +110,42 @@ def shifted_columns(task: Task, schema: SchemaSpec, text: TableText) -> bool:
             "fields by position, so put them in the schema's order: {names}"
         )
     elif missing and not extra and [n for n in names if n in labels] == labels:
+        if labels == names[: len(labels)]:
+            return False  # the last columns missing: nothing is shifted, the errors say it
         note = _(
             "the header lacks the column(s) {missing}, so the columns after it are checked "
             "as the wrong fields: add the column(s) where the schema has them (empty, if "
             "there are no values)"
         )
     elif extra and not missing and [label for label in labels if label in names] == names:
-        note = _(
-            "the header has the column(s) {extra}, which the schema does not have, so the "
-            "columns after it are checked as the wrong fields: remove the column(s), or add "
-            "them to the schema"
-        )
+        if labels[: len(names)] == names:
+            if any(labels[len(names) :]):
+                return False  # named columns after the schema's: the errors say it
+            note = _(
+                "the header ends in {count} column(s) without a label, as a spreadsheet "
+                "exports columns that once held something: delete them"
+            )
+        else:
+            note = _(
+                "the header has the column(s) {extra}, which the schema does not have, so "
+                "the columns after it are checked as the wrong fields: remove the column(s), "
+                "or add them to the schema"
+            )
     else:
         return False
+    unnamed = _("(column {number}, no label)")
+    extra = [
+        label or unnamed.format(number=number)
+        for number, label in enumerate(labels, start=1)
+        if label not in names
+    ]
     task.notes.append(
-        note.format(names=", ".join(names), missing=", ".join(missing), extra=", ".join(extra))
+        note.format(
+            names=", ".join(names),
+            missing=", ".join(missing),
+            extra=", ".join(extra),
+            count=len(labels) - len(names),
+        )
     )
     return True
 
