@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from cdo_toolkit.registry import lint
@@ -244,6 +245,49 @@ def test_refine_keeps_leading_zeros_and_reads_decimal_commas() -> None:
     }
     # "31.2.2024" is no date: the column stays text.
     assert refine_field({"name": "d", "type": "string"}, ["31.2.2024"])["type"] == "string"
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["3/5/2021 12:00:00 AM", "3/6/2021 12:00:00 AM"], ("date", "%m/%d/%Y %I:%M:%S %p")),
+        (["3/5/2021 2:15:00 PM", "3/6/2021 12:00:00 AM"], ("datetime", "%m/%d/%Y %I:%M:%S %p")),
+        (["1. 2. 2024", "15. 3. 2024"], ("date", "%d. %m. %Y")),
+        (["25/12/2023", "1/2/2024"], ("date", "%d/%m/%Y")),  # a day over 12 decides
+        (["12/25/2023", "1/2/2024"], ("date", "%m/%d/%Y")),
+        (["1.2.2024 08:30:15", "2.2.2024 17:00:00"], ("datetime", "%d.%m.%Y %H:%M:%S")),
+    ],
+)
+def test_refine_finds_the_one_format_of_written_dates(
+    values: list[str], expected: tuple[str, str]
+) -> None:
+    refined = refine_field({"name": "d", "type": "string"}, values)
+    assert (refined["type"], refined["format"]) == expected
+
+
+def test_refine_leaves_ambiguous_dates_as_text() -> None:
+    """3/5/2021 is 3 May or 5 March: with no day over 12, the guarantor decides."""
+    assert refine_field({"name": "d", "type": "string"}, ["3/5/2021", "4/6/2021"]) == {
+        "name": "d",
+        "type": "string",
+    }
+
+
+def test_add_reads_a_us_datetime_column_and_the_file_passes(
+    cdo, base_registry: Path, shared: Path
+) -> None:
+    """The Ministry of Health's file writes its dates as `3/5/2021 12:00:00 AM`."""
+    source = shared / "data" / "real" / "covid-mzcr" / "obec_6.csv"
+    result = cdo(
+        "registry", "add", "covid", "--from", str(source), "--guarantor", "gis", "--theme", "health"
+    )
+    assert result.exit_code == 0, result.output
+    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    (datum,) = [f for f in entry["schema"]["fields"] if f["name"] == "datum"]
+    assert (datum["type"], datum["format"]) == ("date", "%m/%d/%Y %I:%M:%S %p")
+    for engine in ("fast", "frictionless"):
+        checked = cdo("validate", str(source), "--source", "covid", "--engine", engine)
+        assert checked.exit_code == 0, checked.output
 
 
 def test_add_warns_of_a_header_no_file_can_pass(cdo, base_registry: Path, shared: Path) -> None:

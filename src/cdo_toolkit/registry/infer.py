@@ -6,7 +6,9 @@ for Czech data, looking at the sampled values themselves:
 * codes with leading zeros (IČO ``00241121``, RÚIAN codes) stay strings, with a pattern
   of their length, instead of integers that would lose the zeros;
 * decimal commas (``12,5``, ``1 234,50``) become numbers with ``decimalChar``/``groupChar``;
-* dates like ``1.2.2024`` become dates with ``format: "%d.%m.%Y"``;
+* dates like ``1.2.2024`` become dates with ``format: "%d.%m.%Y"``, and dates or
+  datetimes written otherwise (``3/5/2021 12:00:00 AM``) get the one format that reads
+  them all, unless two formats read them differently;
 * ``ano``/``ne`` become booleans;
 * a workbook's date column (datetimes at midnight) becomes a date.
 """
@@ -71,12 +73,37 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
         if all(_CZECH_DATETIME.match(v) for v in present) and _parses(present, "%d.%m.%Y %H:%M"):
             refined.update(type="datetime", format="%d.%m.%Y %H:%M")
             return refined
+        written = _date_format(present)
+        if written is not None:
+            refined.update(type=written[0], format=written[1])
+            return refined
         if set(present) <= _BOOLEANS[0] | _BOOLEANS[1]:
             truthy = sorted(set(present) & _BOOLEANS[0]) or ["ano"]
             falsy = sorted(set(present) & _BOOLEANS[1]) or ["ne"]
             refined.update(type="boolean", trueValues=truthy, falseValues=falsy)
             return refined
     return field
+
+
+def _date_format(values: list[str]) -> tuple[str, str] | None:
+    """(type, format) of a column of dates or datetimes in another format than Czech or
+    ISO ones, e.g. US exports' ``3/5/2021 12:00:00 AM``; None when no format reads them
+    all, or when two read them differently (``3/5/2021`` with no day over 12 is 3 May or
+    5 March: the guarantor decides). Times all at midnight make a date."""
+    from datetime import datetime, time
+
+    from cdo_toolkit.validation.hints import DATE_FORMATS, DATETIME_FORMATS
+
+    sample = values[:200]
+    readings: dict[tuple[datetime, ...], str] = {}
+    for pattern in (*DATE_FORMATS, *DATETIME_FORMATS):
+        if pattern != "%Y%m%d" and _parses(values, pattern):  # %Y%m%d: codes, not dates
+            readings.setdefault(tuple(datetime.strptime(v, pattern) for v in sample), pattern)
+    if len(readings) != 1:
+        return None
+    ((read, pattern),) = readings.items()
+    midnight = all(value.time() == time(0) for value in read)
+    return ("date" if midnight else "datetime"), pattern
 
 
 def _parses(values: list[str], pattern: str) -> bool:

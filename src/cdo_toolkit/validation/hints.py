@@ -31,6 +31,8 @@ DATETIME_FORMATS = (
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
     "%d. %m. %Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M:%S %p",  # US exports (Excel, Power BI): 3/5/2021 12:00:00 AM
 )
 # (decimalChar, groupChar) as Czech and other exports write numbers.
 NUMBER_STYLES = ((".", ""), (",", ""), (",", " "), (",", "\u00a0"), (".", ","), (",", "."))
