@@ -94,6 +94,28 @@ def test_unknown_kind_names_file_and_rule(workdir: Path) -> None:
     assert "naming" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        'table_pattern: "^[a-z"',
+        'ico_fields: "(ico"',
+        'references: [{fields: "*obce", source: obce}]',
+    ],
+)
+def test_a_broken_regular_expression_names_file_and_rule(workdir: Path, parameters: str) -> None:
+    """Said when the rules are read, not as an internal error halfway through the check."""
+    folder = workdir / "policies"
+    folder.mkdir()
+    (folder / "x.yaml").write_text(
+        f"rules:\n  - {{id: a, kind: identifiers, severity: error, message: {{en: A}}, {parameters}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CdoError) as error:
+        load_rules(folder)
+    assert "x.yaml: rule 1: " in str(error.value)
+    assert "is no regular expression" in str(error.value)
+
+
 def test_incomplete_rule_is_an_error(workdir: Path) -> None:
     folder = workdir / "policies"
     folder.mkdir()

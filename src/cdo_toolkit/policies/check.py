@@ -88,6 +88,7 @@ def load_rules(folder: Path) -> list[Rule]:
                         ),
                     )
                 known = {"id", "kind", "severity", "message", "rationale", "applies_to"}
+                _check_patterns(item, path, index)
                 rules.append(
                     Rule(
                         str(item["id"]),
@@ -107,6 +108,29 @@ def load_rules(folder: Path) -> list[Rule]:
                     hint=_("a rule needs id, kind, severity and message"),
                 ) from None
     return rules
+
+
+# Parameters that are regular expressions: a broken one is the policy file's error, said
+# when the rules are read, not a failure halfway through a check.
+PATTERNS = ("table_pattern", "build_schema_pattern", "ico_fields")
+
+
+def _check_patterns(item: dict[str, Any], path: Path, index: int) -> None:
+    references = item.get("references") or []
+    written = [item.get(name) for name in PATTERNS] + [
+        r.get("fields") if isinstance(r, dict) else r for r in references
+    ]
+    for pattern in written:
+        if pattern is None:
+            continue
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as exc:
+            raise CdoError(
+                _("{file}: rule {n}: {pattern!r} is no regular expression: {reason}").format(
+                    file=path, n=index + 1, pattern=pattern, reason=exc
+                )
+            ) from None
 
 
 SELECTORS = {"personal_data", "access", "theme", "sources"}
@@ -222,6 +246,67 @@ def _build_checks(rule: Rule, registry: Any, lang: str) -> Iterator[Finding]:
             yield _finding(rule, lang, build.document, ("sql",), ", ".join(used))
 
 
+def _identifiers(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[Finding]:
+    """Identifier columns checked as the region checks them: an IČO by its check digit, a
+    municipality code against the municipality source (a foreign key or a code list)."""
+    fields = (entry.schema or {}).get("fields", [])
+    checks = entry.source.checks
+    ico_pattern = rule.params.get("ico_fields")
+    keys = (entry.schema or {}).get("foreignKeys", [])
+    for index, field in enumerate(fields):
+        name = field.get("name") if isinstance(field, dict) else None
+        if not isinstance(name, str):
+            continue
+        checked = any(c.type == "ico" and c.field == name for c in checks)
+        if ico_pattern and re.fullmatch(ico_pattern, name) and not checked:
+            yield _field_finding(
+                rule, lang, entry, index, _("{field}: no ico check").format(field=name)
+            )
+        for reference in rule.params.get("references", []):
+            target, target_field = reference.get("source"), reference.get("field")
+            if entry.id == target or not re.fullmatch(reference.get("fields", "$^"), name):
+                continue
+            if not _refers(keys, checks, name, target, target_field):
+                yield _field_finding(
+                    rule,
+                    lang,
+                    entry,
+                    index,
+                    _("{field}: no foreign key or code list into {source}.{target}").format(
+                        field=name, source=target, target=target_field
+                    ),
+                )
+
+
+def _refers(keys: list[Any], checks: list[Any], name: str, source: str, field: str) -> bool:
+    """Whether ``name`` refers to ``source.field`` by a foreign key or a code-list check."""
+    for key in keys:
+        own = key.get("fields") if isinstance(key, dict) else None
+        reference = key.get("reference", {}) if isinstance(key, dict) else {}
+        theirs = reference.get("fields")
+        own = [own] if isinstance(own, str) else own or []
+        theirs = [theirs] if isinstance(theirs, str) else theirs or []
+        if reference.get("resource") == source and (name, field) in zip(own, theirs, strict=False):
+            return True
+    return any(
+        c.type == "code-list" and c.field == name and c.source == source and c.source_field == field
+        for c in checks
+    )
+
+
+def _field_finding(rule: Rule, lang: str, entry: Any, index: int, detail: str) -> Finding:
+    """A finding at field ``index`` of the source's schema, inline or in its own file."""
+    if entry.schema_file is None:
+        return _finding(rule, lang, entry.document, ("schema", "fields", index), detail)
+    from cdo_toolkit.yamlpos import YamlProblem, load_yaml
+
+    try:
+        document = load_yaml(entry.schema_file)
+    except YamlProblem:  # read once already to build the entry; placed at the entry then
+        return _finding(rule, lang, entry.document, ("schema",), detail)
+    return _finding(rule, lang, document, ("fields", index), detail)
+
+
 KINDS: dict[str, Callable[..., Iterator[Finding]] | None] = {
     "guarantor-contact": _guarantor_contact,
     "required-fields": _required_fields,
@@ -229,6 +314,7 @@ KINDS: dict[str, Callable[..., Iterator[Finding]] | None] = {
     "open-data": _open_data,
     "frequency": _frequency,
     "naming": _naming,
+    "identifiers": _identifiers,
     "build-sql": None,
 }
 
