@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from cdo_toolkit.quality.policy import load_policy
 from cdo_toolkit.quality.score import score
@@ -221,6 +222,10 @@ def test_a_field_added_to_the_schema_after_the_last_load(
 
 
 def test_never_submitted_is_not_a_perfect_score(cdo, base_registry: Path) -> None:
+    from cdo_toolkit.warehouse.connection import Warehouse
+
+    with Warehouse(parse_url("duckdb:///warehouse/empty.duckdb", Path.cwd())):
+        pass  # a warehouse that exists and has no submission
     result = cdo("--warehouse", "duckdb:///warehouse/empty.duckdb", "score", "--format", "json")
     assert result.exit_code == 0, result.output
     for item in json.loads(result.output):
@@ -228,6 +233,26 @@ def test_never_submitted_is_not_a_perfect_score(cdo, base_registry: Path) -> Non
         assert item["score"] is None and item["grade"] == "–"
         assert item["dimensions"]["validity"] is None
         assert item["passes_standard"] is False
+
+
+def test_a_warehouse_that_does_not_exist_is_said_and_not_created(cdo, base_registry: Path) -> None:
+    """A mistyped --warehouse made an empty warehouse there and scored every source as
+    never submitted, without a word."""
+    runner = CliRunner()  # stderr apart from stdout
+    from cdo_toolkit.cli.app import app
+
+    nowhere = ["--warehouse", "duckdb:///preklep/cdo.duckdb"]
+    scored = runner.invoke(app, [*nowhere, "score", "--format", "json"], env={"COLUMNS": "200"})
+    assert scored.exit_code == 0, scored.output
+    assert {item["status"] for item in json.loads(scored.stdout)} == {"not submitted"}
+    assert "the warehouse" in scored.stderr and "does not exist" in scored.stderr
+    audited = runner.invoke(app, [*nowhere, "audit", "--format", "json", "--markdown", "a.md"])
+    assert audited.exit_code == 0, audited.output
+    assert json.loads(audited.stdout)["warehouse_exists"] is False
+    assert "The warehouse does not exist yet" in Path("a.md").read_text("utf-8")
+    built = cdo(*nowhere, "build")
+    assert built.exit_code == 2 and "does not exist yet" in built.output
+    assert not Path("preklep").exists()
 
 
 def _audit_items(cdo, url: str, source: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -499,7 +524,8 @@ def test_audit_lists_the_policies_findings(cdo, shipped_registry: Path) -> None:
     assert cdo("policy", "check").exit_code == 1
     result = cdo("audit", "--format", "json", "--markdown", "a.md", "--html", "a.html")
     assert result.exit_code == 0, result.output
-    codes = {f["code"] for f in json.loads(result.output)["findings"]}
+    # No warehouse here: a warning on stderr says so; the JSON is on stdout.
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
     assert "POL:open-licence" in codes
     assert "POL:open-licence" in Path("a.md").read_text("utf-8")
     assert "POL:open-licence" in Path("a.html").read_text("utf-8")

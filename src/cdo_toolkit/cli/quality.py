@@ -61,6 +61,24 @@ def _scorecard(scores: list[Any]) -> None:
     out.print(table)
 
 
+def _warn_if_absent(url: Any) -> None:
+    """A mistyped --warehouse reads as a warehouse that holds nothing: said, on stderr."""
+    from cdo_toolkit.warehouse.connection import absent
+
+    if absent(url):
+        console(stderr=True).print(
+            "[yellow]"
+            + _("warning")
+            + ":[/] "
+            + escape(
+                _(
+                    "the warehouse {path} does not exist: every source is scored as never "
+                    "submitted and nothing is stored (check --warehouse, or submit first)"
+                ).format(path=url.path)
+            )
+        )
+
+
 def _exit_if_below(scores: list[Any], fail_under: float | None) -> None:
     """Exit 1 when a scored source is below ``fail_under`` (unscored ones do not count)."""
     if fail_under is not None and any(s.score is not None and s.score < fail_under for s in scores):
@@ -99,6 +117,7 @@ def score(
     from cdo_toolkit.quality.score import score as run
 
     url, registry, policies = _context(ctx)
+    _warn_if_absent(url)
     wanted = sources or None
     if guarantor is not None:
         if sources:
@@ -140,6 +159,7 @@ def audit(
     from cdo_toolkit.quality.audit import audit as run
 
     url, registry, policies = _context(ctx)
+    _warn_if_absent(url)
     result = run(url, registry, policies, guarantor)
     from cdo_toolkit.files import write_atomic
 

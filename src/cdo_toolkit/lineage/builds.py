@@ -187,7 +187,7 @@ def run_builds(
             )
     results: list[BuildResult] = []
     not_built: set[str] = set()
-    with Warehouse(url) as warehouse:
+    with Warehouse(url, existing=True) as warehouse:
         for entry, query, tables in steps:
             missing = sorted(tables & not_built)
             if missing:

@@ -9,6 +9,7 @@ columns marked as personal data are masked in every output.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,6 +44,8 @@ class Audit:
     """standard id → its title (Zlatý standard), as the reports name it."""
     guarantor: str | None = None
     """The guarantor the audit is for (``cdo audit --guarantor``); None for all."""
+    warehouse_exists: bool = True
+    """False: the DuckDB file does not exist, so every source scores as never submitted."""
     history: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)
     builds: list[dict[str, Any]] = field(default_factory=list)
 
@@ -57,6 +60,7 @@ class Audit:
             "guarantors": self.guarantors,
             "standards": self.standards,
             "guarantor": self.guarantor,
+            "warehouse_exists": self.warehouse_exists,
             "history": self.history,
             "builds": self.builds,
         }
@@ -112,7 +116,7 @@ def audit(
     """
     from cdo_toolkit.quality.score import history
     from cdo_toolkit.registry.lint import lint
-    from cdo_toolkit.warehouse.connection import Warehouse
+    from cdo_toolkit.warehouse.connection import Warehouse, absent
 
     now = datetime.now(UTC).replace(tzinfo=None)
     sources = sorted(registry.sources) if guarantor is None else registry.sources_of(guarantor)
@@ -140,11 +144,16 @@ def audit(
         result.guarantor = guarantor
         files = _files_of(registry, sources)
         result.findings = [f for f in result.findings if f["location"]["file"] in files]
-    with Warehouse(url) as warehouse:
+    result.warehouse_exists = not absent(url)
+    # An absent warehouse holds no history and no reports: nothing to read there.
+    opened = Warehouse(url) if result.warehouse_exists else contextlib.nullcontext(None)
+    with opened as warehouse:
         for item in scores:
-            result.history[item.source] = [
-                (t.isoformat(timespec="seconds"), s) for t, s in history(warehouse, item.source)
-            ]
+            result.history[item.source] = (
+                [(t.isoformat(timespec="seconds"), s) for t, s in history(warehouse, item.source)]
+                if warehouse is not None
+                else []
+            )
             todo = _submission_items(item)
             if item.overdue_days:
                 todo.append(
@@ -200,7 +209,7 @@ def audit(
                 "score": item.score,
                 "grade": item.grade,
                 "items": sorted(todo, key=lambda t: -t["severity"]),
-                "samples": _samples(warehouse, registry, item.source),
+                "samples": _samples(warehouse, registry, item.source) if warehouse else [],
             }
             result.to_fix.setdefault(item.guarantor, []).append(entry)
     for entries in result.to_fix.values():

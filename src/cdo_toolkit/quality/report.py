@@ -155,6 +155,8 @@ def markdown(audit: Audit) -> str:
         _("Generated {when}.").format(when=audit.generated),
         "",
     ]
+    if not audit.warehouse_exists:
+        out += ["**" + _md(_("The warehouse does not exist yet: no source has data.")) + "**", ""]
     if audit.guarantor:
         name = audit.guarantors.get(audit.guarantor, {}).get("name", audit.guarantor)
         out += [

@@ -519,8 +519,12 @@ def score(
     from datetime import UTC
 
     from cdo_toolkit.warehouse import meta
-    from cdo_toolkit.warehouse.connection import Warehouse
+    from cdo_toolkit.warehouse.connection import Warehouse, absent, in_memory
 
+    if absent(url):
+        # Nothing was ever submitted there: every source scores as such, and neither the
+        # scores nor an empty warehouse are written to a path that may be mistyped.
+        url, store = in_memory(url), False
     now = now or datetime.now(UTC).replace(tzinfo=None)
     wanted = sorted(registry.sources) if sources is None else sources
     for source_id in wanted:

@@ -29,6 +29,21 @@ STAGE = "incoming"
 LIMIT_MEMORY = "SET memory_limit = '512MB'"
 
 
+def absent(url: WarehouseUrl) -> bool:
+    """A DuckDB warehouse whose file does not exist: nothing was ever submitted to it (or
+    its path is mistyped)."""
+    return url.kind == "duckdb" and url.path is not None and not url.path.exists()
+
+
+def in_memory(url: WarehouseUrl) -> WarehouseUrl:
+    """An empty warehouse in memory, in the place of an absent one: read as holding no
+    submission, and nothing left behind on disk."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    return replace(url, path=Path(":memory:"))
+
+
 class Warehouse:
     def __init__(
         self,
@@ -37,30 +52,42 @@ class Warehouse:
         wait_seconds: float = 30.0,
         on_wait: Callable[[str], None] | None = None,
         read_only: bool = False,
+        existing: bool = False,
     ) -> None:
+        """``existing``: a DuckDB file that does not exist is an error, not created. Commands
+        that read what submissions loaded (score, audit, build) say so rather than make an
+        empty warehouse of a mistyped path and report every source as never submitted."""
         self.url = url
         self.kind = url.kind
         self._connection: Any = None
-        self._connect(wait_seconds, on_wait, read_only)
+        self._connect(wait_seconds, on_wait, read_only, existing or read_only)
 
     # --- connecting -------------------------------------------------------------------
 
     def _connect(
-        self, wait_seconds: float, on_wait: Callable[[str], None] | None, read_only: bool
+        self,
+        wait_seconds: float,
+        on_wait: Callable[[str], None] | None,
+        read_only: bool,
+        existing: bool,
     ) -> None:
         if self.kind == "duckdb":
-            self._connect_duckdb(wait_seconds, on_wait, read_only)
+            self._connect_duckdb(wait_seconds, on_wait, read_only, existing)
         else:
             self._connect_postgres()
 
     def _connect_duckdb(
-        self, wait_seconds: float, on_wait: Callable[[str], None] | None, read_only: bool
+        self,
+        wait_seconds: float,
+        on_wait: Callable[[str], None] | None,
+        read_only: bool,
+        existing: bool,
     ) -> None:
         import duckdb
 
         path = self.url.path
         assert path is not None
-        if read_only and not path.exists():
+        if existing and not path.exists():
             raise CdoError(
                 _("the warehouse {path} does not exist yet").format(path=path),
                 hint=_("submit a file first: cdo submit SOURCE FILE"),
