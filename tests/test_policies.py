@@ -99,7 +99,7 @@ def test_unknown_kind_names_file_and_rule(workdir: Path) -> None:
     [
         'table_pattern: "^[a-z"',
         'ico_fields: "(ico"',
-        'references: [{fields: "*obce", source: obce}]',
+        'references: [{fields: "*obce", source: obce, field: kod_obce}]',
     ],
 )
 def test_a_broken_regular_expression_names_file_and_rule(workdir: Path, parameters: str) -> None:
@@ -114,6 +114,21 @@ def test_a_broken_regular_expression_names_file_and_rule(workdir: Path, paramete
         load_rules(folder)
     assert "x.yaml: rule 1: " in str(error.value)
     assert "is no regular expression" in str(error.value)
+
+
+def test_an_identifiers_rule_names_what_it_lacks(workdir: Path, base_registry: Path) -> None:
+    folder = workdir / "policies"
+    folder.mkdir()
+    rule = "{id: a, kind: identifiers, severity: error, message: {en: A}, references: [%s]}"
+    (folder / "x.yaml").write_text(f"rules:\n  - {rule % '{fields: kod_obce}'}\n", "utf-8")
+    with pytest.raises(CdoError) as error:
+        load_rules(folder)
+    assert "x.yaml: rule 1: each reference needs fields, source and field" in str(error.value)
+    nowhere = "{fields: kod_obce, source: ruian, field: kod}"
+    (folder / "x.yaml").write_text(f"rules:\n  - {rule % nowhere}\n", "utf-8")
+    with pytest.raises(CdoError) as error:
+        check(load_valid(base_registry, thorough=False), load_rules(folder))
+    assert "policy a: the source 'ruian' it refers to is not registered" in str(error.value)
 
 
 def test_incomplete_rule_is_an_error(workdir: Path) -> None:

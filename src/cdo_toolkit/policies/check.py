@@ -117,6 +117,16 @@ PATTERNS = ("table_pattern", "build_schema_pattern", "ico_fields")
 
 def _check_patterns(item: dict[str, Any], path: Path, index: int) -> None:
     references = item.get("references") or []
+    for reference in references:
+        if not isinstance(reference, dict) or not all(
+            isinstance(reference.get(key), str) for key in ("fields", "source", "field")
+        ):
+            raise CdoError(
+                _("{file}: rule {n}: each reference needs fields, source and field").format(
+                    file=path, n=index + 1
+                ),
+                hint='{fields: "kod_obce|.*_kod_obce", source: obce, field: kod_obce}',
+            )
     written = [item.get(name) for name in PATTERNS] + [
         r.get("fields") if isinstance(r, dict) else r for r in references
     ]
@@ -263,8 +273,15 @@ def _identifiers(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[F
                 rule, lang, entry, index, _("{field}: no ico check").format(field=name)
             )
         for reference in rule.params.get("references", []):
-            target, target_field = reference.get("source"), reference.get("field")
-            if entry.id == target or not re.fullmatch(reference.get("fields", "$^"), name):
+            target, target_field = reference["source"], reference["field"]
+            if target not in registry.sources:
+                # A rule pointing nowhere would flag every field with a fix lint refuses.
+                raise CdoError(
+                    _("policy {rule}: the source {source!r} it refers to is not registered").format(
+                        rule=rule.id, source=target
+                    )
+                )
+            if entry.id == target or not re.fullmatch(reference["fields"], name):
                 continue
             if not _refers(keys, checks, name, target, target_field):
                 yield _field_finding(
