@@ -60,8 +60,23 @@ def _notes(workdir: Path, field: dict[str, object], values: list[str]) -> list[s
             ["Ano", "ne", "Ano", "ne"],
             'declare "trueValues": ["Ano"] and "falseValues": ["ne"] for the field',
         ),
+        (
+            {"name": "datum", "type": "date", "format": "dd.mm.yyyy"},
+            ["1.2.2024", "15.3.2024", "31.12.2023"],
+            "datum: the schema's format 'dd.mm.yyyy' names no part of a date or time (strptime "
+            "writes them as %d, %m, %Y, %H, %M), so no value can match it: write it as '%d.%m.%Y'",
+        ),
     ],
-    ids=["iso-date", "czech-date", "czech-datetime", "point", "czech-grouped", "nbsp", "ano-ne"],
+    ids=[
+        "iso-date",
+        "czech-date",
+        "czech-datetime",
+        "point",
+        "czech-grouped",
+        "nbsp",
+        "ano-ne",
+        "no-directive",
+    ],
 )
 def test_the_shared_cause_is_named(
     workdir: Path, field: dict[str, object], values: list[str], expected: str

@@ -16,6 +16,7 @@ from cdo_toolkit.findings import Finding
 from cdo_toolkit.i18n import _
 from cdo_toolkit.registry.models import Source
 from cdo_toolkit.registry.placed import finding, problem_finding
+from cdo_toolkit.validation.hints import as_strptime, no_directive
 from cdo_toolkit.yamlpos import Document, Path_, YamlProblem, load_yaml
 
 FIELD_TYPES = frozenset(
@@ -137,6 +138,23 @@ def check_schema(
                     hint=_("did you mean {type!r}?").format(type=close[0])
                     if close
                     else _("types: {types}").format(types=", ".join(sorted(FIELD_TYPES))),
+                )
+            )
+        written = field.get("format")
+        if field_type in ("date", "datetime", "time") and no_directive(written):
+            proposed = as_strptime(str(written), field_type)
+            findings.append(
+                finding(
+                    "REG031",
+                    _(
+                        "field {name!r}: the format {format!r} names no part of a date or time "
+                        "(strptime writes them as %d, %m, %Y, %H, %M), so no value can match it"
+                    ).format(name=name, format=written),
+                    document,
+                    (*here, "format"),
+                    hint=_("did you mean {format!r}?").format(format=proposed)
+                    if proposed
+                    else _("formats are written as Python's strptime, e.g. '%d.%m.%Y'"),
                 )
             )
         constraints = field.get("constraints") or {}

@@ -11,9 +11,10 @@ nothing.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.i18n import _
 
@@ -173,6 +174,13 @@ def field_formats(task: Task, schema: SchemaSpec) -> None:
 
 def _cause(spec: FieldSpec, cells: list[str]) -> str | None:
     said = {"field": spec.name, "example": cells[0]}
+    if spec.type in ("date", "datetime", "time") and no_directive(spec.format):
+        proposed = as_strptime(spec.format, spec.type)
+        return _(
+            "{field}: the schema's format {format!r} names no part of a date or time "
+            "(strptime writes them as %d, %m, %Y, %H, %M), so no value can match it: write "
+            "it as {proposed}"
+        ).format(format=spec.format, proposed=repr(proposed) if proposed else "'%d.%m.%Y'", **said)
     if spec.type in ("date", "datetime"):
         formats = DATE_FORMATS if spec.type == "date" else DATETIME_FORMATS
         found = next((f for f in formats if f != spec.format and _all_dates(cells, f)), None)
@@ -221,6 +229,48 @@ def _cause(spec: FieldSpec, cells: list[str]) -> str | None:
             'declare "trueValues": ["{true}"] and "falseValues": ["{false}"] for the field'
         ).format(true=true, false=false, **said)
     return None
+
+
+def no_directive(written: Any) -> bool:
+    """A date or time format that names no part of a date: ``d.m.Y`` rather than
+    ``%d.%m.%Y``. It is a valid pattern, matching only its own letters, so every cell fails."""
+    return isinstance(written, str) and written not in ("default", "any", "") and "%" not in written
+
+
+# How people write date formats elsewhere (Excel, other languages), as strptime writes them.
+# Before the hours the letters are a date's; from them on, a time's (MM is then minutes).
+_DATE_TOKENS = {
+    "YYYY": "%Y",
+    "RRRR": "%Y",
+    "Y": "%Y",
+    "YY": "%y",
+    "MM": "%m",
+    "M": "%m",
+    "DD": "%d",
+    "D": "%d",
+}
+_TIME_TOKENS = {"HH": "%H", "H": "%H", "MM": "%M", "M": "%M", "MI": "%M", "SS": "%S", "S": "%S"}
+
+
+def as_strptime(written: str, kind: str = "date") -> str | None:
+    """``dd.mm.yyyy`` → ``%d.%m.%Y``; None when a letter group is no known date part."""
+    # The time starts at the space before its hours: "d. m. yyyy HH:MM"; a time is all time.
+    if kind == "time":
+        date_part, rest = "", [written]
+    else:
+        date_part, *rest = re.split(r"(?=\s+[Hh])", written, maxsplit=1)
+    out = []
+    for part, tokens in ((date_part, _DATE_TOKENS), ("".join(rest), _TIME_TOKENS)):
+        for piece in re.split(r"([A-Za-z]+)", part):
+            if piece.isalpha():
+                directive = tokens.get(piece.upper())
+                if directive is None:
+                    return None
+                out.append(directive)
+            else:
+                out.append(piece)
+    proposed = "".join(out)
+    return proposed if "%" in proposed else None
 
 
 def _rewritten(cell: str, found: str, spec: FieldSpec) -> str:
