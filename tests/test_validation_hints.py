@@ -66,6 +66,18 @@ def _notes(workdir: Path, field: dict[str, object], values: list[str]) -> list[s
             "datum: the schema's format 'dd.mm.yyyy' names no part of a date or time (strptime "
             "writes them as %d, %m, %Y, %H, %M), so no value can match it: write it as '%d.%m.%Y'",
         ),
+        (
+            {"name": "podil", "type": "integer"},
+            ["15 %", "7 %", "100 %"],
+            'podil: the failing values are numbers with a unit or text around them (e.g. "15 %"): '
+            'remove it, or, if the source writes numbers so, declare "bareNumber": false for '
+            "the field, which strips it",
+        ),
+        (
+            {"name": "castka", "type": "number"},
+            ["1 234,50 Kč", "12 000 Kč", "7,5 Kč"],
+            'declare "decimalChar": ",", "groupChar": " ", "bareNumber": false for the field',
+        ),
     ],
     ids=[
         "iso-date",
@@ -76,6 +88,8 @@ def _notes(workdir: Path, field: dict[str, object], values: list[str]) -> list[s
         "nbsp",
         "ano-ne",
         "no-directive",
+        "percent",
+        "czech-crowns",
     ],
 )
 def test_the_shared_cause_is_named(
@@ -180,3 +194,42 @@ def test_a_renamed_column_gets_only_frictionless_errors(workdir: Path) -> None:
     report = validate("t.csv", Options(schema=Path("schema.json")))
     assert [e.type for e in report.tasks[0].errors] == ["incorrect-label"]
     assert report.tasks[0].notes == []
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        (
+            {"name": "d", "type": "date", "format": "%d.%m.%Y"},
+            ["2024-02-01", "2023-12-31", "2024-03-15"],
+        ),
+        ({"name": "d", "type": "date"}, ["1. 2. 2024", "15. 3. 2024", "31. 12. 2023"]),
+        (
+            {"name": "t", "type": "datetime"},
+            ["3/5/2021 2:15:00 PM", "3/6/2021 12:00:00 AM", "12/31/2021 11:59:59 PM"],
+        ),
+        ({"name": "n", "type": "number", "decimalChar": ","}, ["7.9", "12.25", "0.5"]),
+        ({"name": "n", "type": "number"}, ["1\u00a0234,50", "12\u00a0000", "7,5"]),
+        ({"name": "n", "type": "number"}, ["1 234,50 Kč", "12 000 Kč", "7,5 Kč"]),
+        ({"name": "i", "type": "integer"}, ["15 %", "7 %", "100 %"]),
+        ({"name": "b", "type": "boolean"}, ["Ano", "ne", "Ano"]),
+    ],
+)
+def test_what_a_note_says_to_declare_makes_the_file_valid(
+    workdir: Path, field: dict[str, object], values: list[str]
+) -> None:
+    """The declaration a note proposes is taken as it is written and must make the same
+    file valid, for the fast engine and for Frictionless itself."""
+    import re
+
+    (note,) = _notes(workdir, field, values)
+    declared = re.search(r"declare (.+) for the field", note)
+    assert declared is not None, note
+    fragment = declared.group(1).replace(" and ", ", ")
+    field = field | json.loads("{" + fragment + "}")
+    Path("schema.json").write_text(json.dumps({"fields": [field]}), "utf-8")
+    for engine in ("fast", "frictionless"):
+        report = validate(
+            "t.csv", Options(schema=Path("schema.json"), delimiter=";", engine=engine)
+        )
+        assert report.valid, (engine, fragment, report.flatten())

@@ -201,22 +201,8 @@ def _cause(spec: FieldSpec, cells: list[str]) -> str | None:
             declare=declare,
             **said,
         )
-    if spec.type == "number":
-        own = (spec.decimal_char, spec.group_char)
-        style = next(
-            (s for s in NUMBER_STYLES if s != own and all(_number(c, *s) for c in cells)), None
-        )
-        if style is None:
-            return None
-        declare = f'"decimalChar": "{style[0]}"'
-        if style[1]:
-            group = "\\u00A0" if style[1] == "\u00a0" else style[1]
-            declare += f', "groupChar": "{group}"'
-        return _(
-            '{field}: the failing values are numbers written with {declare} (e.g. "{example}"), '
-            "which the schema does not declare: correct them, or, if the source writes "
-            "numbers so, declare {declare} for the field"
-        ).format(declare=declare, **said)
+    if spec.type in ("number", "integer"):
+        return _number_cause(spec, cells, said)
     if spec.type == "boolean":
         seen = {c.lower() for c in cells}
         pair = next((p for p in BOOLEAN_PAIRS if seen <= set(p)), None)
@@ -271,6 +257,49 @@ def as_strptime(written: str, kind: str = "date") -> str | None:
                 out.append(piece)
     proposed = "".join(out)
     return proposed if "%" in proposed else None
+
+
+def _number_cause(spec: FieldSpec, cells: list[str], said: dict[str, str]) -> str | None:
+    """Numbers written with another decimal or group character than declared, or with a
+    unit around them (``15 %``, ``1 234,50 Kč``), which ``bareNumber: false`` strips."""
+    own = (spec.decimal_char, spec.group_char)
+    styles = NUMBER_STYLES if spec.type == "number" else ((".", ""),)  # integers: no options
+    bare = [_BARE.sub("", c) for c in cells] if spec.bare_number else cells
+    for values, unit in ((cells, False), (bare, True)):
+        if unit and values == cells:
+            continue
+        for decimal, group in styles:
+            if (decimal, group) == own and not unit:
+                continue
+            if all(
+                _number(v, decimal, group) and (spec.type == "number" or v.lstrip("+-").isdigit())
+                for v in values
+            ):
+                parts = []
+                if spec.type == "number" and (decimal, group) != own:
+                    parts.append(f'"decimalChar": "{decimal}"')
+                    if group:
+                        parts.append(
+                            '"groupChar": "{}"'.format("\\u00A0" if group == "\u00a0" else group)
+                        )
+                if not unit:
+                    return _(
+                        "{field}: the failing values are numbers written with {declare} (e.g. "
+                        '"{example}"), which the schema does not declare: correct them, or, if '
+                        "the source writes numbers so, declare {declare} for the field"
+                    ).format(declare=", ".join(parts), **said)
+                parts.append('"bareNumber": false')
+                return _(
+                    "{field}: the failing values are numbers with a unit or text around them (e.g. "
+                    '"{example}"): remove it, or, if the source writes numbers so, declare '
+                    "{declare} for the field, which strips it"
+                ).format(declare=", ".join(parts), **said)
+    return None
+
+
+# What bareNumber: false strips, as Frictionless strips it: the characters before the first
+# digit or minus, and the non-digits at the end.
+_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
 
 
 def _rewritten(cell: str, found: str, spec: FieldSpec) -> str:
