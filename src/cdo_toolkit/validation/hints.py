@@ -1,12 +1,12 @@
 """Notes naming the one cause behind many failing cells, with what to do.
 
 Frictionless reports each cell; when the failures share a cause a guarantor can fix in a
-minute, a note says it once: types guessed from the first rows (no schema was given), the
-file's delimiter is not the declared one, dates
-are written in another format than the schema's, numbers with a decimal point where the
-schema declares a comma (or the other way round), a Czech yes/no in a boolean field.
-Only the header and the cells the report lists are looked at, so a valid file costs
-nothing.
+minute, a note says it once: types guessed from the first rows (no schema was given); the
+file's delimiter is not the declared one; a column left out, added or moved; dates in
+another format than the schema's, or a schema format naming no part of a date; numbers
+with another decimal or group character, or with a unit; a Czech yes/no in a boolean
+field. Only the header and the cells the report lists are looked at, so a valid file
+costs nothing. The date formats serve ``cdo registry add`` too.
 """
 
 from __future__ import annotations
