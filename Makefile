@@ -23,7 +23,7 @@ demo: $(STAMP)
 	rm -rf warehouse/demo
 	@for source in obce $$(ls examples | sed 's/\.csv$$//' | grep -v '^obce$$'); do \
 	  echo "== cdo submit $$source examples/$$source.csv"; \
-	  $(CDO) --warehouse $(DEMO_WAREHOUSE) submit $$source examples/$$source.csv | head -n 4 || true; \
+	  $(CDO) --warehouse $(DEMO_WAREHOUSE) submit $$source examples/$$source.csv | head -n 5 || true; \
 	done
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) history
 	$(CDO) --warehouse $(DEMO_WAREHOUSE) warehouse status

@@ -204,31 +204,27 @@ def history(
 
     from cdo_toolkit.warehouse.meta import STATUS_LABELS, VALID
 
+    out = console()
+    # A narrow terminal keeps the names whole and leaves the hash to --format json.
+    wide = out.width >= 100
     table = Table(title=_("Submissions ({count})").format(count=len(rows)), title_justify="left")
-    for name in (
-        "id",
-        N_("source"),
-        N_("status"),
-        N_("file"),
-        N_("rows"),
-        N_("finished (UTC)"),
-        "sha256",
-    ):
+    names = ["id", N_("source"), N_("status"), N_("file"), N_("rows"), N_("finished (UTC)")]
+    for name in [*names, "sha256"] if wide else names:
         # Names fold where they must; numbers, times and hashes stay on one line.
         folds = name in ("source", "file")
         table.add_column(_(name), overflow="fold", no_wrap=not folds)
     reasons = []
     for row in rows:
         label = _(STATUS_LABELS.get(row["status"], row["status"]))
-        table.add_row(
+        cells = [
             str(row["id"]),
             escape(row["source"]),
             f"[green]{label}[/]" if row["status"] in VALID else f"[red]{label}[/]",
             escape(row["file"]),
             "" if row["rows"] is None else str(row["rows"]),
             when(row["finished_at"]),
-            row["sha256"][:8],
-        )
+        ]
+        table.add_row(*cells, *([row["sha256"][:12]] if wide else []))
         if row["message"]:
             reasons.append(
                 _("submission {id} ({source}) {status}: {why}").format(
@@ -238,7 +234,6 @@ def history(
                     why=escape(row["message"]),
                 )
             )
-    out = console()
     out.print(table)
     # Under the table, where a reason has the whole width rather than a narrow column.
     for reason in reasons:
