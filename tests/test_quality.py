@@ -138,6 +138,45 @@ def test_sql_rules_count_what_validation_counts(scored_warehouse: str, base_regi
     assert by_file == in_sql
 
 
+def test_sql_ico_check_passes_a_missing_value_as_validation_does(
+    cdo, scored_warehouse: str, base_registry: Path
+) -> None:
+    """A missing IČO is for `required` to judge: the SQL form failed it, so every source
+    with an optional IČO column scored as if each empty cell were a wrong IČO."""
+    from cdo_toolkit.validation.api import Options, validate
+
+    firmy = source_yaml(
+        "firmy",
+        "Firmy",
+        "Firmy kraje.",
+        """\
+personal_data: false
+dialect: {delimiter: ";"}
+schema:
+  fields:
+    - {name: id, type: integer}
+    - {name: ico, type: string}
+  primaryKey: [id]
+checks:
+  - {type: ico, field: ico}
+warehouse: {table: firmy}
+""",
+    )
+    (base_registry / "sources" / "firmy.yaml").write_text(firmy, "utf-8")
+    # 00064581 and 70891508 are right, 00064582 has a wrong check digit, 123 is no IČO.
+    Path("firmy.csv").write_text(
+        "id;ico\n1;00064581\n2;\n3;00064582\n4;\n5;70891508\n6;123\n", "utf-8"
+    )
+    assert cdo("--warehouse", scored_warehouse, "submit", "firmy", "firmy.csv").exit_code == 0
+    registry = load_valid(base_registry)
+    report = validate("firmy.csv", Options(source="firmy"), registry=registry)
+    by_file = {a["assertion"]: a["failures"] for a in report.tasks[0].assertions if a["failures"]}
+    scored = _score(scored_warehouse, base_registry)["firmy"]
+    in_sql = {c["check"]: c["rows"] for c in scored.failing_checks}
+    assert by_file == in_sql == {"ico": 2}
+    assert scored.dimensions["validity"] == round(100 * 4 / 6, 1)
+
+
 @pytest.mark.parametrize("engine", ["duckdb", "postgres"])
 def test_a_referenced_source_not_loaded_is_not_measured(
     cdo, base_registry: Path, request: pytest.FixtureRequest, engine: str

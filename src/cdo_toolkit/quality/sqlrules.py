@@ -157,8 +157,13 @@ def ico_condition(column: Any) -> Any:
         f"LENGTH({text}) = 8 AND {digit.format(c=text, i=8)} = {check}", read="duckdb"
     )
     shape = exp.RegexpLike(this=column.copy(), expression=exp.Literal.string("^[0-9]{8}$"))
+    # A missing value is for `required` to judge, as in validation: unknown, which passes.
     # Digits are read only where the text is eight digits; elsewhere the rule fails.
-    return exp.Case(ifs=[exp.If(this=shape, true=parsed)], default=exp.Boolean(this=False))
+    missing = exp.Is(this=column.copy(), expression=exp.Null())
+    return exp.Case(
+        ifs=[exp.If(this=missing, true=exp.Null()), exp.If(this=shape, true=parsed)],
+        default=exp.Boolean(this=False),
+    )
 
 
 def condition(rule: Rule, code_list_table: Any = None) -> Any | None:
