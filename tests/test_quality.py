@@ -177,6 +177,68 @@ warehouse: {table: firmy}
     assert scored.dimensions["validity"] == round(100 * 4 / 6, 1)
 
 
+def test_every_sql_rule_leaves_a_missing_value_to_required(
+    cdo, scored_warehouse: str, base_registry: Path
+) -> None:
+    """Each constraint and check of one source, every column empty in some row: the
+    warehouse's SQL finds exactly the rows validation finds, rule by rule."""
+    from cdo_toolkit.validation.api import Options, validate
+
+    pravidla = source_yaml(
+        "pravidla",
+        "Pravidla",
+        "Všechna pravidla.",
+        """\
+personal_data: false
+dialect: {delimiter: ";"}
+schema:
+  fields:
+    - {name: id, type: integer, constraints: {required: true}}
+    - {name: kod, type: string, constraints: {pattern: '5\\d{5}', minLength: 6, maxLength: 6}}
+    - {name: druh, type: string, constraints: {enum: [a, b]}}
+    - {name: pocet, type: integer, constraints: {minimum: 0, maximum: 10}}
+    - {name: podil, type: number, decimalChar: ",", constraints: {minimum: 0, maximum: 1}}
+    - {name: ico, type: string}
+    - {name: nazev, type: string, constraints: {required: true}}
+  primaryKey: [id]
+checks:
+  - {type: ico, field: ico}
+  - {type: row-rule, name: pocet-a-podil, expression: "pocet IS NULL OR podil IS NOT NULL"}
+warehouse: {table: pravidla}
+""",
+    )
+    (base_registry / "sources" / "pravidla.yaml").write_text(pravidla, "utf-8")
+    Path("pravidla.csv").write_text(
+        "id;kod;druh;pocet;podil;ico;nazev\n"
+        "1;563889;a;5;0,5;00064581;A\n"
+        "2;;;;;;\n"  # every optional column empty, nazev (required) too
+        "3;463889;c;11;1,5;00064582;C\n"  # each rule broken once
+        "4;5638;b;-1;-0,5;123;D\n"
+        "5;563889;;3;;;E\n",
+        "utf-8",
+    )
+    submitted = cdo("--warehouse", scored_warehouse, "submit", "pravidla", "pravidla.csv")
+    assert submitted.exit_code == 0, submitted.output
+    registry = load_valid(base_registry)
+    report = validate("pravidla.csv", Options(source="pravidla"), registry=registry)
+    by_file = {
+        (a["assertion"], a["column"]): a["failures"]
+        for a in report.tasks[0].assertions
+        if a["failures"] and a["assertion"] not in ("type", "primaryKey", "foreignKey")
+    }
+    scored = _score(scored_warehouse, base_registry)["pravidla"]
+    in_sql = {(c["check"], c["column"]): c["rows"] for c in scored.failing_checks}
+    assert by_file == in_sql
+    assert by_file[("required", "nazev")] == 1 and by_file[("ico", "ico")] == 2
+    # A row rule has no column: the audit names it by the registry's name for it.
+    assert {"check": "row-rule", "column": None, "rule": "pocet-a-podil", "rows": 1} in (
+        scored.failing_checks
+    )
+    assert "1 row breaks the row rule pocet-a-podil" in _audit_items(
+        cdo, scored_warehouse, "pravidla"
+    )
+
+
 @pytest.mark.parametrize("engine", ["duckdb", "postgres"])
 def test_a_referenced_source_not_loaded_is_not_measured(
     cdo, base_registry: Path, request: pytest.FixtureRequest, engine: str

@@ -182,21 +182,30 @@ def audit(
             for note in item.notes:
                 todo.append({"what": note, "severity": 70})
             for check in item.failing_checks:
+                if check.get("rule"):
+                    what = ngettext(
+                        "{rows} row breaks the row rule {rule}",
+                        "{rows} rows break the row rule {rule}",
+                        check["rows"],
+                    )
+                elif check["column"]:
+                    what = ngettext(
+                        "{rows} row breaks {check} on {column}",
+                        "{rows} rows break {check} on {column}",
+                        check["rows"],
+                    )
+                else:
+                    what = ngettext(
+                        "{rows} row breaks {check}", "{rows} rows break {check}", check["rows"]
+                    )
                 todo.append(
                     {
-                        "what": (
-                            ngettext(
-                                "{rows} row breaks {check} on {column}",
-                                "{rows} rows break {check} on {column}",
-                                check["rows"],
-                            )
-                            if check["column"]
-                            else ngettext(
-                                "{rows} row breaks {check}",
-                                "{rows} rows break {check}",
-                                check["rows"],
-                            )
-                        ).format(rows=check["rows"], check=check["check"], column=check["column"]),
+                        "what": what.format(
+                            rows=check["rows"],
+                            check=check["check"],
+                            column=check["column"],
+                            rule=check.get("rule"),
+                        ),
                         "severity": 50,
                     }
                 )

@@ -212,9 +212,9 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
             target = (codes[0], check.source_field, codes[1])
         cond = condition(rule, target)
         if cond is not None:
-            conditions.append(
-                (rule.kind, rule.field.name if rule.field else rule.params.get("expression"), cond)
-            )
+            # A row rule has no column; it is known by its name, as the registry names it.
+            label = rule.field.name if rule.field else rule.params.get("name")
+            conditions.append((rule.kind, label, cond))
     for index, (_kind, _column, cond) in enumerate(conditions):
         measures.append(exp.alias_(exp.Sum(this=breaks(cond)), f"r{index}"))
     if conditions:
@@ -398,8 +398,13 @@ def score_source(
         parts.append(100.0 if reconciliation["matches"] else 0.0)
     result.dimensions["consistency"] = round(sum(parts) / len(parts), 1) if parts else None
     result.failing_checks = [
-        {"check": kind, "column": column, "rows": int(values[f"r{i}"] or 0)}
-        for i, (kind, column) in enumerate(measures["conditions"])
+        {
+            "check": kind,
+            "column": None if kind == "row-rule" else label,
+            **({"rule": label} if kind == "row-rule" else {}),
+            "rows": int(values[f"r{i}"] or 0),
+        }
+        for i, (kind, label) in enumerate(measures["conditions"])
         if int(values[f"r{i}"] or 0)
     ]
     if measures["has_key"] and int(values.get("dup") or 0):

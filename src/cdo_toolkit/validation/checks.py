@@ -101,6 +101,7 @@ def registry_rules(
                     None,
                     severity=severity,
                     params={
+                        "name": check.name,
                         "expression": check.expression,
                         "columns": columns,
                         "message": check.message,
