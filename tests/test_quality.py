@@ -119,17 +119,23 @@ def test_dimensions_by_hand(scored_warehouse: str, base_registry: Path) -> None:
     }
 
 
+def _failures_by_rule(report) -> dict[tuple[str, str | None], int]:  # type: ignore[no-untyped-def]
+    """Rows failing each rule in a validation report, as the score counts them in SQL (the
+    type, the keys and foreign keys are measured by other dimensions)."""
+    return {
+        (a["assertion"], a["column"]): a["failures"]
+        for a in report.tasks[0].assertions
+        if a["failures"] and a["assertion"] not in ("type", "primaryKey", "foreignKey")
+    }
+
+
 def test_sql_rules_count_what_validation_counts(scored_warehouse: str, base_registry: Path) -> None:
     """The same rules on a file (validation) and in the warehouse (SQL) find the same rows."""
     from cdo_toolkit.validation.api import Options, validate
 
     registry = load_valid(base_registry)
     report = validate("vse.csv", Options(source="mesta"), registry=registry)
-    by_file = {
-        (a["assertion"], a["column"]): a["failures"]
-        for a in report.tasks[0].assertions
-        if a["failures"] and a["assertion"] not in ("type", "primaryKey", "foreignKey")
-    }
+    by_file = _failures_by_rule(report)
     in_sql = {
         (c["check"], c["column"]): c["rows"]
         for c in _score(scored_warehouse, base_registry)["mesta"].failing_checks
@@ -221,11 +227,7 @@ warehouse: {table: pravidla}
     assert submitted.exit_code == 0, submitted.output
     registry = load_valid(base_registry)
     report = validate("pravidla.csv", Options(source="pravidla"), registry=registry)
-    by_file = {
-        (a["assertion"], a["column"]): a["failures"]
-        for a in report.tasks[0].assertions
-        if a["failures"] and a["assertion"] not in ("type", "primaryKey", "foreignKey")
-    }
+    by_file = _failures_by_rule(report)
     scored = _score(scored_warehouse, base_registry)["pravidla"]
     in_sql = {(c["check"], c["column"]): c["rows"] for c in scored.failing_checks}
     assert by_file == in_sql
