@@ -62,9 +62,10 @@ class WarehouseKeys:
 
     def _open(self) -> Warehouse | None:
         if self._warehouse is None and self.problem is None:
-            if self.url.path is not None and not self.url.path.exists():
+            from cdo_toolkit.warehouse.connection import Warehouse, absent
+
+            if absent(self.url):
                 return None  # no warehouse here (a guarantor's own machine): nothing to say
-            from cdo_toolkit.warehouse.connection import Warehouse
 
             try:
                 # No waiting: a submission holding DuckDB's lock must not stall a check.
