@@ -70,7 +70,20 @@ def test_add_infers_czech_types_and_passes_lint(cdo, base_registry: Path) -> Non
     assert fields["otevreno"]["trueValues"] == ["ano"]
     assert fields["pocet"]["type"] == "integer"
     assert entry["warehouse"] == {"table": "podniky", "load_mode": "replace"}
+    # An IČO column gets an ico check, a column named as the key of the municipalities a
+    # code list into them; warnings, so that the file is reported on, not rejected.
+    assert entry["checks"] == [
+        {"type": "ico", "field": "ico", "severity": "warning"},
+        {
+            "type": "code-list",
+            "field": "kod_obce",
+            "source": "obce",
+            "source_field": "kod_obce",
+            "severity": "warning",
+        },
+    ]
     assert lint(base_registry).findings == []
+    assert cdo("validate", str(data), "--source", "podniky").exit_code == 0
 
 
 def test_add_from_a_workbook_then_validate_it(cdo, base_registry: Path) -> None:

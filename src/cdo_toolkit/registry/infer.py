@@ -370,15 +370,66 @@ def build_entry(
         **({"encoding": inferred["encoding"]} if "encoding" in inferred else {}),
         "dialect": inferred["dialect"],
         "schema": inferred["schema"],
+        **({"checks": checks} if (checks := proposed_checks(registry, inferred["schema"])) else {}),
         "warehouse": {"table": table, "load_mode": "replace"},
     }
     return entry
 
 
+_ICO_NAME = re.compile(r"ico|ic|.*_ico", re.IGNORECASE)
+
+
+def proposed_checks(registry: Registry, schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """Registry checks the new source's columns call for, as warnings: an ``ico`` check for
+    an IČO column, and a ``code-list`` check for a column named as the registry's other
+    sources name a column they refer to a code list by (``kod_obce`` → ``obce.kod_obce``
+    wherever an entry has that foreign key or code list). Warnings report without rejecting
+    a file that was never checked so; the entry's header says to raise them once the data
+    pass."""
+    keys = _code_list_columns(registry)
+    checks: list[dict[str, Any]] = []
+    for field in schema.get("fields", []):
+        name = field["name"]
+        if field.get("type", "string") == "string" and _ICO_NAME.fullmatch(name):
+            checks.append({"type": "ico", "field": name, "severity": "warning"})
+        if name in keys and field.get("type", "string") in ("string", "integer"):
+            source, source_field = keys[name]
+            checks.append(
+                {
+                    "type": "code-list",
+                    "field": name,
+                    "source": source,
+                    "source_field": source_field,
+                    "severity": "warning",
+                }
+            )
+    return checks
+
+
+def _code_list_columns(registry: Registry) -> dict[str, tuple[str, str]]:
+    """Column name → (source, field) it refers to in the registry's entries, by a foreign
+    key into another source or a code-list check; the first, by source id, where several."""
+    found: dict[str, tuple[str, str]] = {}
+    for entry in sorted(registry.sources.values(), key=lambda e: e.id):
+        for key in (entry.schema or {}).get("foreignKeys", []):
+            reference = key.get("reference", {}) if isinstance(key, dict) else {}
+            own, theirs = key.get("fields"), reference.get("fields")
+            own = [own] if isinstance(own, str) else own or []
+            theirs = [theirs] if isinstance(theirs, str) else theirs or []
+            resource = reference.get("resource")
+            if resource and resource in registry.sources and len(own) == len(theirs) == 1:
+                found.setdefault(own[0], (resource, theirs[0]))
+        for check in entry.source.checks:
+            if check.type == "code-list":
+                found.setdefault(check.field, (check.source, check.source_field))
+    return found
+
+
 HEADER = """\
 # Onboarded by `cdo registry add` from {file}.
 # Review before use: title, description, keywords, update_frequency, licence, access,
-# personal_data (set to false, confirm it!) and the inferred Table Schema.
+# personal_data (set to false, confirm it!) and the inferred Table Schema. Proposed
+# checks are warnings: make them errors (delete `severity: warning`) once the data pass.
 """
 
 
