@@ -9,6 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
+def with_hint(text: str, hint: str | None) -> str:
+    """``text (hint)``: how errors, findings and report lines add what to do."""
+    return f"{text} ({hint})" if hint else text
+
+
 class CdoError(Exception):
     """An expected failure, told to the user in one line.
 
@@ -25,7 +30,7 @@ class CdoError(Exception):
         self.code = code
 
     def __str__(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
+        return with_hint(self.message, self.hint)
 
 
 def closest(value: str, known: Iterable[str], otherwise: str | None = None) -> str | None:

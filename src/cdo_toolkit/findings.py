@@ -14,6 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from cdo_toolkit.errors import with_hint
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -41,8 +43,9 @@ class Finding:
     hint: str | None = None
 
     def render(self) -> str:
-        text = f"{self.location}: {self.severity.value} {self.code} {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return with_hint(
+            f"{self.location}: {self.severity.value} {self.code} {self.message}", self.hint
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -62,7 +65,7 @@ def github_annotations(findings: list[Finding]) -> str:
         where = item.location
         props = f"file={_gh_escape(where.file, prop=True)},line={where.line},col={where.column}"
         title = _gh_escape(item.code, prop=True)
-        message = item.message + (f" ({item.hint})" if item.hint else "")
+        message = with_hint(item.message, item.hint)
         lines.append(f"::{item.severity.value} {props},title={title}::{_gh_escape(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 

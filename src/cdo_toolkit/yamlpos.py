@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from cdo_toolkit.errors import with_hint
 from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _
 
@@ -51,8 +52,9 @@ class YamlProblem(Exception):
     hint: str | None = None
 
     def render(self) -> str:
-        text = f"{self.file}:{self.mark.line}:{self.mark.column}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return with_hint(
+            f"{self.file}:{self.mark.line}:{self.mark.column}: {self.message}", self.hint
+        )
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 from cdo_toolkit.catalog.dcat import dataset_record, public_sources
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import _
-from cdo_toolkit.warehouse.meta import STATUS_LABELS, VALID
+from cdo_toolkit.warehouse.meta import VALID, status_label
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _data_gap(last: dict[str, Any] | None) -> str | None:
         ).format(
             id=last["id"],
             file=last["file"],
-            status=_(STATUS_LABELS.get(last["status"], last["status"])),
+            status=status_label(last["status"]),
         )
     return None
 

@@ -16,6 +16,7 @@ from cdo_toolkit.cli.output import (
     print_json,
     when,
 )
+from cdo_toolkit.errors import with_hint
 from cdo_toolkit.i18n import N_, _, ngettext
 
 app = typer.Typer(
@@ -78,11 +79,12 @@ def build(
                 )
                 continue
             label = _("failed") if result.status == "failed" else _("skipped")
-            text = _("{table} (build {id}): {reason}").format(
-                table=result.table, id=result.id, reason=result.reason
+            text = with_hint(
+                _("{table} (build {id}): {reason}").format(
+                    table=result.table, id=result.id, reason=result.reason
+                ),
+                result.hint,
             )
-            if result.hint:
-                text += f" ({result.hint})"
             out.print(f"[red]{label}[/] {escape(text)}")
     raise typer.Exit(0 if all(r.status == "built" for r in results) else 1)
 

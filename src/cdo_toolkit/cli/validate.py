@@ -13,6 +13,7 @@ import typer
 from cdo_toolkit.cli.output import console
 
 if TYPE_CHECKING:
+    from cdo_toolkit.lineage.emitter import Emitter
     from cdo_toolkit.registry import Registry
     from cdo_toolkit.registry.registry import SourceEntry
     from cdo_toolkit.validation.api import Options
@@ -219,7 +220,10 @@ def validate(
     keys = _warehouse_keys(ctx, registry) if registry is not None else None
     options.stored_keys = keys
     try:
-        reports = [_validate_file(ctx, file, options, registry, entry) for file in files]
+        from cdo_toolkit.lineage.context import emitter_for
+
+        emitter = emitter_for(ctx.obj.settings)
+        reports = [_validate_file(ctx, emitter, file, options, registry, entry) for file in files]
     finally:
         if keys is not None:
             keys.close()
@@ -255,13 +259,14 @@ def _warehouse_keys(ctx: typer.Context, registry: Registry) -> WarehouseKeys:
 
 def _validate_file(
     ctx: typer.Context,
+    emitter: Emitter | None,
     file: str,
     options: Options,
     registry: Registry | None,
     entry: SourceEntry | None,
 ) -> Report:
     """One file (or package) validated, as its own lineage run."""
-    from cdo_toolkit.lineage.context import emitter_for, file_input, with_report
+    from cdo_toolkit.lineage.context import file_input, with_report
     from cdo_toolkit.lineage.events import run as lineage_run
     from cdo_toolkit.validation.api import validate as run
     from cdo_toolkit.validation.source import is_remote
@@ -272,9 +277,7 @@ def _validate_file(
     job = f"validate.{options.source or Path(file).name.split('.')[0]}"
     progress = _Progress()
     try:
-        with lineage_run(
-            emitter_for(settings), settings.namespace, job, "VALIDATE", inputs=inputs
-        ) as current:
+        with lineage_run(emitter, settings.namespace, job, "VALIDATE", inputs=inputs) as current:
             report = run(file, options, registry=registry, progress=progress)
             if current is not None and inputs and len(report.tasks) == 1:
                 with_report(current.inputs[0], report.tasks[0])

@@ -78,6 +78,7 @@ def submit(
         require_file(file)
     err = console(stderr=True)
     references = _references(reference or [])
+    url, emitter = _url(ctx), emitter_for(ctx.obj.settings)
     results: list[dict[str, Any]] = []
     for file in files:
         if len(files) > 1 and format is not TableOrJson.JSON:
@@ -85,14 +86,14 @@ def submit(
         try:
             result = run(
                 registry,
-                _url(ctx),
+                url,
                 source,
                 file,
                 guarantor=guarantor,
                 wait_seconds=wait,
                 on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
                 references=references,
-                emitter=emitter_for(ctx.obj.settings),
+                emitter=emitter,
                 namespace=ctx.obj.settings.namespace,
                 accept_volume_change=accept_volume_change,
             )
@@ -202,7 +203,7 @@ def history(
         return
     from rich.table import Table
 
-    from cdo_toolkit.warehouse.meta import STATUS_LABELS, VALID
+    from cdo_toolkit.warehouse.meta import VALID, status_label
 
     out = console()
     # A narrow terminal keeps the names whole and leaves the hash to --format json.
@@ -215,7 +216,7 @@ def history(
         table.add_column(_(name), overflow="fold", no_wrap=not folds)
     reasons = []
     for row in rows:
-        label = _(STATUS_LABELS.get(row["status"], row["status"]))
+        label = status_label(row["status"])
         cells = [
             str(row["id"]),
             escape(row["source"]),

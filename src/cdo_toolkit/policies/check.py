@@ -88,7 +88,7 @@ def load_rules(folder: Path) -> list[Rule]:
                         ),
                     )
                 known = {"id", "kind", "severity", "message", "rationale", "applies_to"}
-                _check_patterns(item, path, index)
+                _check_parameters(item, path, index)
                 rules.append(
                     Rule(
                         str(item["id"]),
@@ -115,7 +115,7 @@ def load_rules(folder: Path) -> list[Rule]:
 PATTERNS = ("table_pattern", "build_schema_pattern", "ico_fields")
 
 
-def _check_patterns(item: dict[str, Any], path: Path, index: int) -> None:
+def _check_parameters(item: dict[str, Any], path: Path, index: int) -> None:
     references = item.get("references") or []
     for reference in references:
         if not isinstance(reference, dict) or not all(
@@ -262,7 +262,7 @@ def _identifiers(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[F
     fields = (entry.schema or {}).get("fields", [])
     checks = entry.source.checks
     ico_pattern = rule.params.get("ico_fields")
-    keys = (entry.schema or {}).get("foreignKeys", [])
+    references = set(entry.code_references())
     for index, field in enumerate(fields):
         name = field.get("name") if isinstance(field, dict) else None
         if not isinstance(name, str):
@@ -283,7 +283,7 @@ def _identifiers(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[F
                 )
             if entry.id == target or not re.fullmatch(reference["fields"], name):
                 continue
-            if not _refers(keys, checks, name, target, target_field):
+            if (name, target, target_field) not in references:
                 yield _field_finding(
                     rule,
                     lang,
@@ -293,22 +293,6 @@ def _identifiers(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[F
                         field=name, source=target, target=target_field
                     ),
                 )
-
-
-def _refers(keys: list[Any], checks: list[Any], name: str, source: str, field: str) -> bool:
-    """Whether ``name`` refers to ``source.field`` by a foreign key or a code-list check."""
-    for key in keys:
-        own = key.get("fields") if isinstance(key, dict) else None
-        reference = key.get("reference", {}) if isinstance(key, dict) else {}
-        theirs = reference.get("fields")
-        own = [own] if isinstance(own, str) else own or []
-        theirs = [theirs] if isinstance(theirs, str) else theirs or []
-        if reference.get("resource") == source and (name, field) in zip(own, theirs, strict=False):
-            return True
-    return any(
-        c.type == "code-list" and c.field == name and c.source == source and c.source_field == field
-        for c in checks
-    )
 
 
 def _field_finding(rule: Rule, lang: str, entry: Any, index: int, detail: str) -> Finding:

@@ -337,8 +337,8 @@ def score_source(
     standard = registry.standards.get(source.standard)
     thresholds = standard.thresholds.model_dump() if standard else {}
     submitted = table_columns(warehouse, meta.SCHEMA, "submissions") is not None
-    last = meta.last_accepted(warehouse, source.id) if submitted else None
-    last_full = _last_submission(warehouse, source.id) if last else None
+    # The last accepted submission: its time, size and reconciliation, in one query.
+    last = _last_accepted(warehouse, source.id) if submitted else None
     newest = meta.history(warehouse, source.id, 1) if submitted else []
     if last is None:
         status = "not accepted" if newest else "not submitted"
@@ -355,7 +355,7 @@ def score_source(
             key: row[key] for key in ("id", "file", "status", "finished_at", "message")
         }
     first = _first_accepted(warehouse, source.id) if last else None
-    result.metadata = metadata_points(registry, entry, last_full, first)
+    result.metadata = metadata_points(registry, entry, last, first)
     result.dimensions = dict.fromkeys(DIMENSIONS)
     result.dimensions["metadata"] = result.metadata["score"]
     period = FREQUENCY_DAYS.get(source.update_frequency)
@@ -393,7 +393,7 @@ def score_source(
     for key in measures["foreign"]:
         total = int(values[f"{key}_n"] or 0)
         parts.append(_pct(int(values[f"{key}_found"] or 0), total))
-    reconciliation = (last_full or {}).get("reconciliation") or {}
+    reconciliation = last.get("reconciliation") or {}
     if "matches" in reconciliation:
         parts.append(100.0 if reconciliation["matches"] else 0.0)
     result.dimensions["consistency"] = round(sum(parts) / len(parts), 1) if parts else None
@@ -432,7 +432,7 @@ def _met(value: float | None, threshold: float | None) -> bool | None:
     return value >= threshold
 
 
-def _last_submission(warehouse: Warehouse, source: str) -> dict[str, Any] | None:
+def _last_accepted(warehouse: Warehouse, source: str) -> dict[str, Any] | None:
     rows = warehouse.execute(
         sql.for_engine(
             "SELECT bytes, reconciliation, finished_at FROM cdo_meta.submissions WHERE source = ? AND status = 'accepted' "

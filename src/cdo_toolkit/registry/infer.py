@@ -94,11 +94,15 @@ def _date_format(values: list[str]) -> tuple[str, str] | None:
 
     from cdo_toolkit.validation.hints import DATE_FORMATS, DATETIME_FORMATS
 
-    sample = values[:200]
     readings: dict[tuple[datetime, ...], str] = {}
     for pattern in (*DATE_FORMATS, *DATETIME_FORMATS):
-        if pattern != "%Y%m%d" and _parses(values, pattern):  # %Y%m%d: codes, not dates
-            readings.setdefault(tuple(datetime.strptime(v, pattern) for v in sample), pattern)
+        if pattern == "%Y%m%d":  # eight digits are codes, not dates
+            continue
+        try:
+            read = tuple(datetime.strptime(v, pattern) for v in values[:200])
+        except ValueError:
+            continue
+        readings.setdefault(read, pattern)
     if len(readings) != 1:
         return None
     ((read, pattern),) = readings.items()
@@ -411,17 +415,9 @@ def _code_list_columns(registry: Registry) -> dict[str, tuple[str, str]]:
     key into another source or a code-list check; the first, by source id, where several."""
     found: dict[str, tuple[str, str]] = {}
     for entry in sorted(registry.sources.values(), key=lambda e: e.id):
-        for key in (entry.schema or {}).get("foreignKeys", []):
-            reference = key.get("reference", {}) if isinstance(key, dict) else {}
-            own, theirs = key.get("fields"), reference.get("fields")
-            own = [own] if isinstance(own, str) else own or []
-            theirs = [theirs] if isinstance(theirs, str) else theirs or []
-            resource = reference.get("resource")
-            if resource and resource in registry.sources and len(own) == len(theirs) == 1:
-                found.setdefault(own[0], (resource, theirs[0]))
-        for check in entry.source.checks:
-            if check.type == "code-list":
-                found.setdefault(check.field, (check.source, check.source_field))
+        for field, source, source_field in entry.code_references(single=True):
+            if source in registry.sources:
+                found.setdefault(field, (source, source_field))
     return found
 
 

@@ -32,6 +32,26 @@ class SourceEntry:
     def id(self) -> str:
         return self.source.id
 
+    def code_references(self, *, single: bool = False) -> list[tuple[str, str, str]]:
+        """(field, source, source field) for each field that refers to another source's
+        codes: a field pair of a foreign key into another resource (with ``single``, only
+        of keys of one field), or a code-list check."""
+        found = []
+        for key in (self.schema or {}).get("foreignKeys", []):
+            reference = key.get("reference") if isinstance(key, dict) else None
+            if not isinstance(reference, dict) or not reference.get("resource"):
+                continue  # a key into the table itself, or one lint reports
+            own, theirs = key.get("fields"), reference.get("fields")
+            own = [own] if isinstance(own, str) else own or []
+            theirs = [theirs] if isinstance(theirs, str) else theirs or []
+            if single and len(own) != 1:
+                continue
+            found += [(a, reference["resource"], b) for a, b in zip(own, theirs, strict=False)]
+        found += [
+            (c.field, c.source, c.source_field) for c in self.source.checks if c.type == "code-list"
+        ]
+        return found
+
     @property
     def field_names(self) -> list[str]:
         fields = (self.schema or {}).get("fields", [])

@@ -815,15 +815,16 @@ def _open(
     from cdo_toolkit.validation.reader import check_codec
 
     check_codec(encoding)
-    if source.encoding:
-        _refuse_misread(opened, encoding)
     delimiter = source.dialect.delimiter
-    if delimiter is None:
-        if opened.format == "tsv":
-            delimiter = "\t"
-        else:
-            with open_binary(opened) as stream:
-                sample = stream.read(SAMPLE_BYTES)
+    if delimiter is None and opened.format == "tsv":
+        delimiter = "\t"
+    if source.encoding or delimiter is None:
+        # The file's start, read once for both the encoding's check and the delimiter.
+        with open_binary(opened) as stream:
+            sample = stream.read(SAMPLE_BYTES)
+        if source.encoding:
+            _refuse_misread(sample, encoding)
+        if delimiter is None:
             delimiter = detect_delimiter(sample.decode(encoding, errors="replace"))
     schema = source.schema
     if schema is None:
@@ -837,14 +838,13 @@ def _open(
     return text, schema
 
 
-def _refuse_misread(opened: Opened, encoding: str) -> None:
+def _refuse_misread(sample: bytes, encoding: str) -> None:
     """A UTF-8 file declared in windows-1250 (or another single-byte encoding) is an
     encoding error: read as declared it raises none, and its letters would be loaded
     wrong. Frictionless reads it as declared; this is where cdo is stricter."""
-    from cdo_toolkit.validation.sniff import SAMPLE_BYTES, misread_utf8
+    from cdo_toolkit.validation.sniff import misread_utf8
 
-    with open_binary(opened) as stream:
-        found = misread_utf8(stream.read(SAMPLE_BYTES), encoding)
+    found = misread_utf8(sample, encoding)
     if found is None:
         return
     from cdo_toolkit.validation.render import visible

@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any
 
+from cdo_toolkit.errors import with_hint
 from cdo_toolkit.i18n import N_, _, ngettext
 from cdo_toolkit.validation.catalogue import CATALOGUE
 from cdo_toolkit.validation.report import Report, ReportError, Task
@@ -95,9 +96,7 @@ def hidden_characters(cell: str | None) -> str | None:
 def explained(error: ReportError, text: str | None = None) -> str:
     """The error's message (or ``text`` said of it), and what is hidden in its cell when
     that may be the reason."""
-    said = error.message if text is None else text
-    hint = hidden_characters(error.cell)
-    return f"{said} ({hint})" if hint else said
+    return with_hint(error.message if text is None else text, hidden_characters(error.cell))
 
 
 def _where(error: ReportError) -> str:

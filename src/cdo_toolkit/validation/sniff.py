@@ -122,9 +122,10 @@ def misread_utf8(sample: bytes, declared: str) -> Misread | None:
         return None
     if sample.startswith(codecs.BOM_UTF8):
         return Misread(1, "", codecs.BOM_UTF8.decode(declared, "replace"))
-    first = next((i for i, byte in enumerate(sample) if byte >= 0x80), None)
-    if first is None:
+    beyond_ascii = re.search(rb"[\x80-\xff]", sample)  # not a Python loop over 256 KB
+    if beyond_ascii is None:
         return None
+    first = beyond_ascii.start()
     try:  # incremental: the sample may end inside a character
         codecs.getincrementaldecoder("utf-8")().decode(sample)
     except UnicodeDecodeError:

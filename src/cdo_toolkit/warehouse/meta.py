@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cdo_toolkit.i18n import N_
+from cdo_toolkit.i18n import N_, _
 from cdo_toolkit.warehouse.connection import Warehouse
 
 SCHEMA = "cdo_meta"
@@ -29,6 +29,12 @@ STATUS_LABELS = {
     "validating": N_("validating"),
     "loading": N_("loading"),
 }
+
+
+def status_label(status: str) -> str:
+    """A submission's status in the reader's language (``odmítnuto``)."""
+    return _(STATUS_LABELS.get(status, status))
+
 
 COLUMNS = (
     ("id", "BIGINT"),
@@ -92,7 +98,7 @@ def insert(warehouse: Warehouse, values: dict[str, Any]) -> None:
             this=sql.table(SCHEMA, "submissions"), expressions=[sql.ident(n) for n in values]
         ),
         expression=exp.Values(
-            expressions=[exp.Tuple(expressions=[sql.placeholder() for _ in values])]
+            expressions=[exp.Tuple(expressions=[sql.placeholder() for _value in values])]
         ),
     )
     warehouse.execute(sql.render(statement, warehouse.kind), list(values.values()))
