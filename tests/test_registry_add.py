@@ -25,7 +25,7 @@ def _added(cdo: Any, source_id: str, data: Path | str, theme: str) -> dict[str, 
         "registry", "add", source_id, "--from", str(data), "--guarantor", "gis", "--theme", theme
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    entry: dict[str, Any] = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    entry: dict[str, Any] = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
     return entry
 
 
@@ -44,7 +44,7 @@ def test_add_infers_czech_types_and_passes_lint(cdo, base_registry: Path) -> Non
         "economy",
     )
     assert result.exit_code == 0, result.output
-    written = Path(result.output.strip())
+    written = Path(result.stdout.strip())
     assert written == Path("registry/sources/podniky.yaml")
     entry = yaml.safe_load(written.read_text("utf-8"))
     assert entry["encoding"] == "windows-1250"
@@ -107,6 +107,7 @@ def test_add_from_a_workbook_then_validate_it(cdo, base_registry: Path) -> None:
     assert fields["zahajeni"]["type"] == "date"
     assert fields["castka"]["type"] == "number"
     assert fields["otevreno"]["type"] == "boolean"
+    assert entry["schema"]["primaryKey"] == ["ico"]  # checked in the workbook, as in a CSV
     assert lint(base_registry).findings == []
     checked = cdo("validate", "podniky.xlsx", "--source", "podniky")
     assert checked.exit_code == 0, checked.output
@@ -233,7 +234,7 @@ def test_add_real_czech_file_utf16(cdo, base_registry: Path, shared: Path) -> No
         "transport",
     )
     assert result.exit_code == 0, result.output
-    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    entry = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
     assert entry["encoding"] == "utf-16"
     assert entry["dialect"] == {"delimiter": ";"}
     names = [f["name"] for f in entry["schema"]["fields"]]
@@ -295,7 +296,7 @@ def test_add_reads_a_us_datetime_column_and_the_file_passes(
         "registry", "add", "covid", "--from", str(source), "--guarantor", "gis", "--theme", "health"
     )
     assert result.exit_code == 0, result.output
-    entry = yaml.safe_load(Path(result.output.strip()).read_text("utf-8"))
+    entry = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
     (datum,) = [f for f in entry["schema"]["fields"] if f["name"] == "datum"]
     assert (datum["type"], datum["format"]) == ("date", "%m/%d/%Y %I:%M:%S %p")
     for engine in ("fast", "frictionless"):
@@ -349,3 +350,93 @@ def test_add_reads_thousands_grouped_by_a_no_break_space(cdo, base_registry: Pat
     Path("smisene.csv").write_text("kod;castka\n01;1\u00a0234,50\n02;1 000,00\n", "utf-8")
     mixed = _added(cdo, "smisene", "smisene.csv", "finance")["schema"]["fields"][1]
     assert mixed["type"] == "string"
+
+
+def test_add_types_a_column_from_values_after_its_first_rows(cdo, base_registry: Path) -> None:
+    """Frictionless types a column from its first 100 rows; one empty there (city
+    districts, next year's figures) was left ``any`` and so never checked."""
+    rows = [f"{n};;" for n in range(1, 301)]
+    rows[250:] = [f"{n};{500000 + n};{n},5" for n in range(251, 301)]
+    Path("casti.csv").write_text("id;kod_casti;podil\n" + "\n".join(rows) + "\n", "utf-8")
+    entry = _added(cdo, "casti", "casti.csv", "territory")
+    fields = {f["name"]: f for f in entry["schema"]["fields"]}
+    assert fields["kod_casti"]["type"] == "integer"
+    assert fields["podil"] == {"name": "podil", "type": "number", "decimalChar": ","}
+    checked = cdo("validate", "casti.csv", "--source", "casti")
+    assert checked.exit_code == 0, checked.output
+
+
+def _keyed(cdo: Any, header: str, rows: list[str]) -> tuple[Any, dict[str, Any]]:
+    """``cdo registry add`` of a source from these rows: the result and the entry."""
+    Path("zarizeni.csv").write_text(header + "\n" + "\n".join(rows) + "\n", "utf-8")
+    for written in Path("registry/sources").glob("zarizeni*.yaml"):
+        written.unlink()
+    result = cdo(
+        "registry", "add", "zarizeni", "--from", "zarizeni.csv", "--guarantor", "gis",
+        "--theme", "health",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return result, yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+
+
+# Columns: a name, an IČO, the facility's id and its municipality (a column the base
+# registry refers to obce by); each case spoils some in the last row, by a repeat or an
+# empty cell.
+
+
+@pytest.mark.parametrize(
+    ("spoil", "key"),
+    [
+        ({}, "id_zarizeni"),  # the facility's own id before an IČO or a code
+        ({"id": "7"}, "ico"),  # the id repeats: the IČO
+        ({"id": "7", "ico": ""}, "kod_obce"),  # a code the registry refers to, last
+        ({"id": "7", "ico": "", "kod": "563881"}, None),  # names are never proposed
+    ],
+)
+def test_add_proposes_a_primary_key_unique_and_filled_in_every_row(
+    cdo, base_registry: Path, spoil: dict[str, str], key: str | None
+) -> None:
+    rows = [f"Nemocnice {n};{70891500 + n:08d};{n};{563880 + n}".split(";") for n in range(1, 9)]
+    for column, value in spoil.items():  # the last row gets the spoiling value
+        rows[-1][["nazev", "ico", "id", "kod"].index(column)] = value
+    result, entry = _keyed(cdo, "nazev;ico;id_zarizeni;kod_obce", [";".join(r) for r in rows])
+    header = Path("registry/sources/zarizeni.yaml").read_text("utf-8").split("id: zarizeni")[0]
+    if key is None:
+        assert "primaryKey" not in entry["schema"]
+        assert "no column is filled and unique in every row" in result.stderr
+        assert "primary key" not in header
+    else:
+        assert entry["schema"]["primaryKey"] == [key]
+        assert f"The primary key {key} is proposed" in header
+        assert "no column is filled" not in result.stderr
+    checked = cdo("validate", "zarizeni.csv", "--source", "zarizeni")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_add_proposes_a_first_column_of_numbers_but_not_of_names(cdo, base_registry: Path) -> None:
+    _result, entry = _keyed(cdo, "poradi;nazev", [f"{n};Obec {n}" for n in range(1, 6)])
+    assert entry["schema"]["primaryKey"] == ["poradi"]
+    _result, entry = _keyed(cdo, "nazev;pocet", [f"Obec {n};{n % 2}" for n in range(1, 6)])
+    assert "primaryKey" not in entry["schema"]
+
+
+def test_add_real_postcode_list(cdo, base_registry: Path, shared: Path) -> None:
+    """RÚIAN's postcode list: city districts are empty in its first 204 rows and Prague's
+    administrative districts in its first 6,721; its key spans four columns, which is
+    not guessed but warned of."""
+    source = shared / "data" / "real" / "ruian-casti-obci-psc" / "psc-list.csv"
+    result = cdo(
+        "registry", "add", "psc", "--from", str(source), "--guarantor", "gis",
+        "--theme", "territory",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entry = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+    fields = {f["name"]: f for f in entry["schema"]["fields"]}
+    assert fields["kodmomc"]["type"] == "integer"
+    assert fields["nazmomc"]["type"] == "string"
+    assert fields["kodpobvod"]["type"] == "integer"
+    assert fields["nazpobvod"]["type"] == "string"
+    assert "primaryKey" not in entry["schema"]
+    assert "list them under schema: primaryKey" in " ".join(result.stderr.split())
+    checked = cdo("validate", str(source), "--source", "psc")
+    assert checked.exit_code == 0, checked.output

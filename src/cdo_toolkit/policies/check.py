@@ -295,17 +295,31 @@ def _identifiers(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[F
                 )
 
 
+def _primary_key(rule: Rule, registry: Any, entry: Any, lang: str) -> Iterator[Finding]:
+    """A source with a Table Schema declares its primary key: every standard sets a
+    threshold of uniqueness, which is scored over the primary key alone."""
+    if entry.schema is not None and not entry.schema.get("primaryKey"):
+        yield _schema_finding(rule, lang, entry, (), _("no primaryKey"))
+
+
 def _field_finding(rule: Rule, lang: str, entry: Any, index: int, detail: str) -> Finding:
     """A finding at field ``index`` of the source's schema, inline or in its own file."""
+    return _schema_finding(rule, lang, entry, ("fields", index), detail)
+
+
+def _schema_finding(
+    rule: Rule, lang: str, entry: Any, path: tuple[Any, ...], detail: str
+) -> Finding:
+    """A finding at ``path`` in the source's schema, inline or in its own file."""
     if entry.schema_file is None:
-        return _finding(rule, lang, entry.document, ("schema", "fields", index), detail)
+        return _finding(rule, lang, entry.document, ("schema", *path), detail)
     from cdo_toolkit.yamlpos import YamlProblem, load_yaml
 
     try:
         document = load_yaml(entry.schema_file)
     except YamlProblem:  # read once already to build the entry; placed at the entry then
         return _finding(rule, lang, entry.document, ("schema",), detail)
-    return _finding(rule, lang, document, ("fields", index), detail)
+    return _finding(rule, lang, document, path, detail)
 
 
 KINDS: dict[str, Callable[..., Iterator[Finding]] | None] = {
@@ -316,6 +330,7 @@ KINDS: dict[str, Callable[..., Iterator[Finding]] | None] = {
     "frequency": _frequency,
     "naming": _naming,
     "identifiers": _identifiers,
+    "primary-key": _primary_key,
     "build-sql": None,
 }
 

@@ -16,11 +16,12 @@ for Czech data, looking at the sampled values themselves:
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -32,6 +33,7 @@ from cdo_toolkit.registry.models import ID_PATTERN, Frequency, Theme
 from cdo_toolkit.registry.registry import Registry
 
 SAMPLE_ROWS = 5000
+SCAN_ROWS = 1_000_000
 _LEADING_ZERO = re.compile(r"^0\d+$")
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}([ \u00a0]\d{3})*(,\d+)?$|^[-+]?\d+(,\d+)?$")
 _CZECH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
@@ -47,6 +49,10 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
         return field
     refined = {k: v for k, v in field.items() if k not in ("type", "format")}
     kind = field.get("type", "string")
+    if kind == "any":
+        # Frictionless saw the column empty in its first rows; its values come later.
+        kind = _detected_type(field["name"], present)
+        field = {**field, "type": kind}
     all_digits = all(v.isdigit() for v in present)
     if all_digits and any(_LEADING_ZERO.match(v) for v in present):
         lengths = {len(v) for v in present}
@@ -83,6 +89,14 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
             refined.update(type="boolean", trueValues=truthy, falseValues=falsy)
             return refined
     return field
+
+
+def _detected_type(name: str, values: list[str]) -> str:
+    """The Table Schema type Frictionless infers from ``values`` of one column."""
+    from frictionless import Detector
+
+    schema = Detector().detect_schema([[v] for v in values], labels=[name])
+    return str(schema.fields[0].type)
 
 
 def _date_format(values: list[str]) -> tuple[str, str] | None:
@@ -125,7 +139,7 @@ def infer_csv(path: Path) -> dict[str, Any]:
     """Encoding, dialect and Table Schema of a CSV/TSV file."""
     from frictionless import Dialect, describe, formats
 
-    from cdo_toolkit.validation.sniff import read_sample, sniff
+    from cdo_toolkit.validation.sniff import sniff
     from cdo_toolkit.validation.source import SourceProblem, detect
 
     try:
@@ -143,12 +157,9 @@ def infer_csv(path: Path) -> dict[str, Any]:
         )
     except Exception as exc:  # Frictionless raises its own exception types for any bad file
         raise _cannot_describe(path, exc) from None
-    text = read_sample(path, sniffed.encoding)
     # newline="": the csv module reads the line ends itself, old Mac "\r" ones too.
-    rows = list(
-        csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=sniffed.delimiter)
-    )
-    refined = _refined_fields(path, resource, _data_rows(rows)[:SAMPLE_ROWS])
+    with path.open(encoding=sniffed.encoding, errors="replace", newline="") as handle:
+        refined = _refined_fields(path, resource, _csv_rows(handle, sniffed.delimiter))
     return {
         "encoding": sniffed.encoding,
         "dialect": {"delimiter": sniffed.delimiter},
@@ -158,8 +169,6 @@ def infer_csv(path: Path) -> dict[str, Any]:
 
 def infer_workbook(path: Path) -> dict[str, Any]:
     """Format and Table Schema of the first sheet of an .xlsx or .xls workbook."""
-    import itertools
-
     from frictionless import describe
 
     from cdo_toolkit.validation.reader import Dialect as TableDialect
@@ -168,19 +177,19 @@ def infer_workbook(path: Path) -> dict[str, Any]:
 
     try:
         opened = detect(path)
+        resource = describe(str(path), type="resource", format=opened.format)
         sheet = open_sheet(opened, TableDialect())
         try:
-            rows = [
-                [excel_text(v) for v in row] for row in itertools.islice(sheet.rows, SAMPLE_ROWS)
-            ]
+            rows = ([excel_text(v) for v in row] for row in sheet.rows)
+            refined = _refined_fields(path, resource, rows)
         finally:
             sheet.close()
-        resource = describe(str(path), type="resource", format=opened.format)
     except SourceProblem as problem:
         raise CdoError(f"{display_path(path)}: {problem.note}") from None
-    except Exception as exc:  # Frictionless raises its own exception types for any bad file
+    except CdoError:
+        raise
+    except Exception as exc:  # Frictionless and openpyxl raise their own types for a bad file
         raise _cannot_describe(path, exc) from None
-    refined = _refined_fields(path, resource, _data_rows(rows))
     return {"format": opened.format, "dialect": {}, "schema": {"fields": refined}}
 
 
@@ -204,9 +213,7 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], li
     Also returns warnings on what no schema can fix: blank or repeated labels in the row
     taken for the header (a report whose header is lower down, or spans rows).
     """
-    from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
-    from cdo_toolkit.validation.fields import schema_spec
-    from cdo_toolkit.validation.reader import Dialect as TableDialect
+    from cdo_toolkit.validation.engine import Limits, validate_table
 
     schema: dict[str, Any] = {"fields": [dict(f) for f in inferred["schema"]["fields"]]}
     unreadable = frozenset({"format-error", "encoding-error", "source-error", "compression-error"})
@@ -216,18 +223,7 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], li
     )
     warnings: list[str] = []
     for _round in range(4):
-        task = validate_table(
-            TableInput(
-                path,
-                path.stem,
-                path.name,
-                schema_spec(schema),
-                TableDialect(delimiter=inferred.get("dialect", {}).get("delimiter")),
-                inferred.get("encoding"),
-                inferred.get("format"),
-            ),
-            limits,
-        )
+        task = validate_table(_table_input(path, inferred, schema), limits)
         for error in task.errors:
             if error.type in unreadable:  # a NUL byte deep inside: no schema fits the file
                 raise CdoError(f"{display_path(path)}: {error.note}")
@@ -255,6 +251,95 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], li
     return schema, warnings
 
 
+def _table_input(path: Path, inferred: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """What validating ``path`` with ``schema`` and the inferred dialect takes."""
+    from cdo_toolkit.validation.engine import TableInput
+    from cdo_toolkit.validation.fields import schema_spec
+    from cdo_toolkit.validation.reader import Dialect as TableDialect
+
+    return TableInput(
+        path,
+        path.stem,
+        path.name,
+        schema_spec(schema),
+        TableDialect(delimiter=inferred.get("dialect", {}).get("delimiter")),
+        inferred.get("encoding"),
+        inferred.get("format"),
+    )
+
+
+# Names of columns that identify something, most specific first: a row's own id
+# (id, id_zarizeni, identifikator), then a code or number (kod_obce, kodcobce, red_izo,
+# cislo_smlouvy), then an organisation's IČO, which a source of its branches repeats.
+_KEY_NAMES = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"(id|identifikator|identifikátor|uuid|guid)(_.*)?|.*_id",
+        r"(kod|kód|code|cislo|číslo|izo)(_.*|[a-z].*)?|.*_(kod|kód|code|cislo|číslo|izo)",
+        r"(ico|ičo|ic|ič)(_.*)?|.*_(ico|ičo)",
+    )
+)
+
+
+def _key_rank(name: str, foreign: frozenset[str]) -> int | None:
+    if name in foreign:  # kod_obce is first the municipality's key, then each reference's
+        return len(_KEY_NAMES)
+    return next((rank for rank, p in enumerate(_KEY_NAMES) if p.fullmatch(name)), None)
+
+
+def propose_key(
+    path: Path,
+    inferred: dict[str, Any],
+    schema: dict[str, Any],
+    foreign: frozenset[str] = frozenset(),
+) -> str | None:
+    """The column to propose as the source's primary key: filled and unique in every row
+    of ``path``, and either named as an identifier (``id``, ``kod…``, ``…_kod``, ``ico``:
+    see ``_KEY_NAMES``) or the first column holding whole numbers or digit codes; by the
+    rank of its name, then in column order, identifier names first. Names in ``foreign``
+    (columns the registry refers to another source's codes by, such as ``kod_obce``) rank
+    last: a source of one row per municipality is keyed by them, a source of companies
+    only seems to be when its file is small. One validation of the file checks every candidate.
+    None when no column qualifies (a key spanning several columns is left to the
+    guarantor: trying combinations would guess at meaning)."""
+    from cdo_toolkit.validation.engine import Limits, validate_table
+
+    fields = schema["fields"]
+    ranked = sorted(
+        (rank, index)
+        for index, f in enumerate(fields)
+        if (rank := _key_rank(f["name"], foreign)) is not None
+    )
+    named = [fields[index]["name"] for _rank, index in ranked]
+    first = fields[0]
+    coded = first.get("type") == "integer" or (
+        first.get("type", "string") == "string" and "pattern" in first.get("constraints", {})
+    )
+    candidates = [
+        name
+        for name in [*named, *([first["name"]] if coded else [])]
+        if next(f for f in fields if f["name"] == name).get("type", "string")
+        in ("integer", "string")
+    ]
+    if not candidates:
+        return None
+    checked = {
+        **schema,
+        "fields": [
+            {**f, "constraints": {**f.get("constraints", {}), "required": True, "unique": True}}
+            if f["name"] in candidates
+            else f
+            for f in fields
+        ],
+    }
+    task = validate_table(
+        _table_input(path, inferred, checked),
+        Limits(errors=1, pick=frozenset({"constraint-error", "unique-error"})),
+    )
+    failing = {name for (_kind, name) in task.summary}
+    return next((name for name in candidates if name not in failing), None)
+
+
 def _header_warnings(summary: dict[tuple[str, str], int], width: int) -> list[str]:
     """What no schema fixes: blank or repeated labels in the row taken for the header."""
     blank = sum(n for (kind, _f), n in summary.items() if kind == "blank-label")
@@ -272,13 +357,44 @@ def _header_warnings(summary: dict[tuple[str, str], int], width: int) -> list[st
     ]
 
 
-def _data_rows(rows: list[list[str]]) -> list[list[str]]:
-    """The rows after the header validation finds (a preamble line may come first)."""
+def _csv_rows(handle: IO[str], delimiter: str) -> Iterator[list[str]]:
+    """The records of a CSV file, its BOM left out; they end at a record the csv module
+    cannot read (a NUL byte, a cell beyond its size limit), which validating the whole
+    file reports after."""
+    reader = csv.reader(handle, delimiter=delimiter)
+    try:
+        for number, row in enumerate(reader):
+            if number == 0 and row:
+                row[0] = row[0].lstrip("\ufeff")
+            yield row
+    except csv.Error:
+        return
+
+
+def _column_samples(rows: Iterator[list[str]], width: int) -> list[list[str]]:
+    """Up to ``SAMPLE_ROWS`` values of each column that are not blank, from the rows
+    after the header validation finds (a preamble line may come first). Reading goes on
+    while a column has fewer, up to ``SCAN_ROWS`` rows: a column of city districts or of
+    a later year's figures is empty in the first thousands of rows, and typing it from
+    those alone would leave it ``any``."""
     from cdo_toolkit.validation.reader import HEADER_SAMPLE_ROWS, header_of
     from cdo_toolkit.validation.reader import Dialect as TableDialect
 
-    _labels, header_records, _has_header = header_of(rows[:HEADER_SAMPLE_ROWS], TableDialect())
-    return rows[header_records:]
+    head = list(itertools.islice(rows, HEADER_SAMPLE_ROWS))
+    _labels, header_records, _has_header = header_of(head, TableDialect())
+    samples: list[list[str]] = [[] for _ in range(width)]
+    wanting = list(range(width))
+    for row in itertools.islice(itertools.chain(head[header_records:], rows), SCAN_ROWS):
+        full = False
+        for index in wanting:
+            if index < len(row) and row[index].strip():
+                samples[index].append(row[index])
+                full = full or len(samples[index]) == SAMPLE_ROWS
+        if full:
+            wanting = [i for i in wanting if len(samples[i]) < SAMPLE_ROWS]
+            if not wanting:
+                break
+    return samples
 
 
 def _cannot_describe(path: Path, exc: Exception) -> CdoError:
@@ -287,15 +403,13 @@ def _cannot_describe(path: Path, exc: Exception) -> CdoError:
     )
 
 
-def _refined_fields(path: Path, resource: Any, rows: list[list[str]]) -> list[dict[str, Any]]:
+def _refined_fields(path: Path, resource: Any, rows: Iterator[list[str]]) -> list[dict[str, Any]]:
     """The fields Frictionless described, each corrected from its sampled values."""
     fields = resource.schema.to_descriptor().get("fields", [])
     if not fields:
         raise CdoError(_("{file}: no columns found").format(file=display_path(path)))
-    return [
-        refine_field(field, [row[index] for row in rows if index < len(row)])
-        for index, field in enumerate(fields)
-    ]
+    samples = _column_samples(rows, len(fields))
+    return [refine_field(field, samples[index]) for index, field in enumerate(fields)]
 
 
 def _pick(option: str | None, default: str | None, known: dict[str, Any], what: str) -> str:
@@ -427,6 +541,10 @@ HEADER = """\
 # personal_data (set to false, confirm it!) and the inferred Table Schema. Proposed
 # checks are warnings: make them errors (delete `severity: warning`) once the data pass.
 """
+KEY_HEADER = """\
+# The primary key {key} is proposed because it is filled and unique in every row of
+# {file}: confirm that it identifies a row in every file of the source.
+"""
 
 
 def add_source(
@@ -473,6 +591,18 @@ def add_source(
         )
     inferred = infer_workbook(data_file) if suffix in (".xlsx", ".xls") else infer_csv(data_file)
     inferred["schema"], warnings = fit_schema(data_file, inferred)
+    foreign = frozenset(_code_list_columns(registry))
+    key = propose_key(data_file, inferred, inferred["schema"], foreign)
+    if key is not None:
+        inferred["schema"]["primaryKey"] = [key]
+    else:
+        warnings.append(
+            _(
+                "no column is filled and unique in every row, so the entry has no primary key "
+                "and its uniqueness will not be scored: if several columns identify a row "
+                "together, list them under schema: primaryKey"
+            )
+        )
     entry = build_entry(
         registry,
         source_id,
@@ -483,9 +613,10 @@ def add_source(
         theme=theme,
         file_name=data_file.name,
     )
-    text = HEADER.format(file=data_file.name) + yaml.safe_dump(
-        entry, allow_unicode=True, sort_keys=False, width=100
-    )
+    header = HEADER.format(file=data_file.name)
+    if key is not None:
+        header += KEY_HEADER.format(key=key, file=data_file.name)
+    text = header + yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=100)
     # PyYAML writes a no-break space as it is, which no one reading the entry could see.
     text = text.replace("groupChar: \u00a0\n", 'groupChar: "\\u00A0"  # a no-break space\n')
     target.parent.mkdir(parents=True, exist_ok=True)
