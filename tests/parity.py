@@ -35,6 +35,9 @@ def frictionless_errors(
             options["dialect"] = Dialect.from_descriptor(dialect)
         if encoding is not None:
             options["encoding"] = encoding
+        if path.name.endswith(".json"):
+            # Frictionless reads a .json file as data, not as a table's rows, unless told.
+            options.update(format="json", datatype="table")
         report = Resource(path=path.name, basepath=str(path.parent), **options).validate(
             limit_errors=10**7
         )

@@ -213,7 +213,7 @@ def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_regist
     assert theme.exit_code == 2 and "pass --theme" in theme.output
     Path("x.ods").write_bytes(b"PK\x03\x04")
     other = cdo("registry", "add", "nova", "--from", "x.ods", "--guarantor", "gis")
-    assert other.exit_code == 2 and "only CSV, TSV and Excel files" in other.output
+    assert other.exit_code == 2 and "only CSV, TSV, Excel and JSON files" in other.output
     assert "save the data as CSV" in other.output
     Path("x.csv.gz").write_bytes(b"\x1f\x8b")
     packed = cdo("registry", "add", "nova", "--from", "x.csv.gz", "--guarantor", "gis")
@@ -390,7 +390,8 @@ def _keyed(cdo: Any, header: str, rows: list[str]) -> tuple[Any, dict[str, Any]]
         ({}, "id_zarizeni"),  # the facility's own id before an IČO or a code
         ({"id": "7"}, "ico"),  # the id repeats: the IČO
         ({"id": "7", "ico": ""}, "kod_obce"),  # a code the registry refers to, last
-        ({"id": "7", "ico": "", "kod": "563881"}, None),  # names are never proposed
+        # id and kod repeat row 1 together, the IČO is missing: names are never proposed
+        ({"id": "1", "ico": "", "kod": "563881"}, None),
     ],
 )
 def test_add_proposes_a_primary_key_unique_and_filled_in_every_row(
@@ -403,12 +404,12 @@ def test_add_proposes_a_primary_key_unique_and_filled_in_every_row(
     header = Path("registry/sources/zarizeni.yaml").read_text("utf-8").split("id: zarizeni")[0]
     if key is None:
         assert "primaryKey" not in entry["schema"]
-        assert "no column is filled and unique in every row" in result.stderr
+        assert "no column, nor two or three" in result.stderr
         assert "primary key" not in header
     else:
         assert entry["schema"]["primaryKey"] == [key]
-        assert f"The primary key {key} is proposed" in header
-        assert "no column is filled" not in result.stderr
+        assert f"The primary key ({key}) is proposed" in header
+        assert "no column, nor" not in result.stderr
     checked = cdo("validate", "zarizeni.csv", "--source", "zarizeni")
     assert checked.exit_code == 0, checked.output
 
@@ -422,8 +423,8 @@ def test_add_proposes_a_first_column_of_numbers_but_not_of_names(cdo, base_regis
 
 def test_add_real_postcode_list(cdo, base_registry: Path, shared: Path) -> None:
     """RÚIAN's postcode list: city districts are empty in its first 204 rows and Prague's
-    administrative districts in its first 6,721; its key spans four columns, which is
-    not guessed but warned of."""
+    administrative districts in its first 6,721; its key spans four columns, two of them
+    mostly empty, which is not guessed but warned of."""
     source = shared / "data" / "real" / "ruian-casti-obci-psc" / "psc-list.csv"
     result = cdo(
         "registry", "add", "psc", "--from", str(source), "--guarantor", "gis",
@@ -437,6 +438,34 @@ def test_add_real_postcode_list(cdo, base_registry: Path, shared: Path) -> None:
     assert fields["kodpobvod"]["type"] == "integer"
     assert fields["nazpobvod"]["type"] == "string"
     assert "primaryKey" not in entry["schema"]
-    assert "list them under schema: primaryKey" in " ".join(result.stderr.split())
+    # Its key spans columns that are sometimes empty: not proposed, but asked for.
+    assert "list the columns that identify a row under schema: primaryKey" in " ".join(
+        result.stderr.split()
+    )
     checked = cdo("validate", str(source), "--source", "psc")
+    assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "key"),
+    [
+        # A station's measurements per day: neither column alone.
+        ("kod_stanice;datum;pm10", [f"{s};{d}.1.2024;{s * d}" for s in ("LLIB", "LJNM") for d in (1, 2, 3)], ["kod_stanice", "datum"]),
+        # A budget's items per year, the year written as a number.
+        ("rok;paragraf;polozka;castka", [f"{r};{p};{i};1" for r in (2024, 2025) for p in (3113, 3114) for i in (5011, 5021)], ["rok", "paragraf", "polozka"]),
+        # Two dates are no key, however unique together.
+        ("od;do;castka", [f"{d}.1.2024;{d + 1}.1.2024;1" for d in range(1, 6)], None),
+    ],
+)  # fmt: skip
+def test_add_proposes_a_key_of_several_columns(
+    cdo, base_registry: Path, header: str, rows: list[str], key: list[str] | None
+) -> None:
+    result, entry = _keyed(cdo, header, rows)
+    assert entry["schema"].get("primaryKey") == key
+    if key:
+        header_text = Path("registry/sources/zarizeni.yaml").read_text("utf-8")
+        assert f"# The primary key ({', '.join(key)}) is proposed" in header_text
+    else:
+        assert "no column, nor two or three" in result.stderr
+    checked = cdo("validate", "zarizeni.csv", "--source", "zarizeni")
     assert checked.exit_code == 0, checked.output

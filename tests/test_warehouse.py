@@ -139,6 +139,41 @@ def test_a_workbook_is_loaded_with_its_native_values(
     ]
 
 
+def test_a_json_table_is_loaded_with_its_native_values(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    """The same rows as a JSON table (a source of format json): numbers as JSON numbers,
+    codes and Czech decimals and dates as strings; loaded as the CSV is."""
+    source = SOURCE.replace("MODE", "replace").replace(
+        'encoding: utf-8\ndialect: {delimiter: ";"}\n', "format: json\n"
+    )
+    assert "format: json" in source
+    (base_registry / "sources" / "mesta.yaml").write_text(source, "utf-8")
+    rows = [
+        {"kod": "563889", "nazev": "Liberec", "obyvatel": 104261, "rozloha": "106,09",
+         "zalozeno": "1.1.1352"},
+        {"kod": "563510", "nazev": "Jablonec", "obyvatel": 45830, "rozloha": 31.38,
+         "zalozeno": "2.3.1866"},
+    ]  # fmt: skip
+    Path("mesta.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    result = cdo("--warehouse", warehouse_url, "submit", "mesta", "mesta.json", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows"] == 2
+    loaded = _rows(
+        warehouse_url, "SELECT kod, obyvatel, rozloha, zalozeno FROM raw.mesta ORDER BY kod"
+    )
+    assert [(r[0], r[1], r[2], str(r[3])) for r in loaded] == [
+        ("563510", 45830, 31.38, "1866-03-02"),
+        ("563889", 104261, 106.09, "1352-01-01"),
+    ]
+    # A number where the schema wants the code as text is a type error, as in Frictionless.
+    rows[0]["kod"] = 563889  # type: ignore[assignment]
+    Path("mesta.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    refused = cdo("--warehouse", warehouse_url, "submit", "mesta", "mesta.json", "--format", "json")
+    assert refused.exit_code == 1, refused.output
+    assert json.loads(refused.output)["status"] == "rejected"
+
+
 def test_rejected_file_is_quarantined_not_loaded(
     cdo, base_registry: Path, warehouse_url: str
 ) -> None:

@@ -167,18 +167,25 @@ def infer_csv(path: Path) -> dict[str, Any]:
     }
 
 
-def infer_workbook(path: Path) -> dict[str, Any]:
-    """Format and Table Schema of the first sheet of an .xlsx or .xls workbook."""
+def infer_native(path: Path) -> dict[str, Any]:
+    """Format and Table Schema of the first sheet of an .xlsx or .xls workbook, or of a
+    JSON table: files whose cells carry their own types."""
     from frictionless import describe
 
+    from cdo_toolkit.validation.jsontable import open_json_table
     from cdo_toolkit.validation.reader import Dialect as TableDialect
     from cdo_toolkit.validation.source import SourceProblem, detect
     from cdo_toolkit.validation.workbook import excel_text, open_sheet
 
     try:
         opened = detect(path)
-        resource = describe(str(path), type="resource", format=opened.format)
-        sheet = open_sheet(opened, TableDialect())
+        if opened.format == "json":
+            # Frictionless takes a .json file for data, not rows, unless told.
+            resource = describe(str(path), type="resource", format="json", datatype="table")
+            sheet = open_json_table(opened)
+        else:
+            resource = describe(str(path), type="resource", format=opened.format)
+            sheet = open_sheet(opened, TableDialect())
         try:
             rows = ([excel_text(v) for v in row] for row in sheet.rows)
             refined = _refined_fields(path, resource, rows)
@@ -275,7 +282,8 @@ _KEY_NAMES = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         r"(id|identifikator|identifikátor|uuid|guid)(_.*)?|.*_id",
-        r"(kod|kód|code|cislo|číslo|izo)(_.*|[a-z].*)?|.*_(kod|kód|code|cislo|číslo|izo)",
+        r"(kod|kód|code|cislo|číslo|izo|psc|psč|paragraf|polozka|položka)(_.*|[a-z].*)?"
+        r"|.*_(kod|kód|code|cislo|číslo|izo|psc|psč)",
         r"(ico|ičo|ic|ič)(_.*)?|.*_(ico|ičo)",
     )
 )
@@ -292,52 +300,72 @@ def propose_key(
     inferred: dict[str, Any],
     schema: dict[str, Any],
     foreign: frozenset[str] = frozenset(),
-) -> str | None:
-    """The column to propose as the source's primary key: filled and unique in every row
-    of ``path``, and either named as an identifier (``id``, ``kod…``, ``…_kod``, ``ico``:
-    see ``_KEY_NAMES``) or the first column holding whole numbers or digit codes; by the
-    rank of its name, then in column order, identifier names first. Names in ``foreign``
-    (columns the registry refers to another source's codes by, such as ``kod_obce``) rank
-    last: a source of one row per municipality is keyed by them, a source of companies
-    only seems to be when its file is small. One validation of the file checks every candidate.
-    None when no column qualifies (a key spanning several columns is left to the
-    guarantor: trying combinations would guess at meaning)."""
-    from cdo_toolkit.validation.engine import Limits, validate_table
+) -> list[str] | None:
+    """The columns to propose as the source's primary key: filled in every row of
+    ``path`` and unique in it together, the fewest such (one, two or three columns).
+
+    A single column qualifies when it is named as an identifier (``id``, ``kod…``,
+    ``…_kod``, ``ico``: see ``_KEY_NAMES``) or is the first column and holds whole numbers
+    or digit codes; candidates are ranked by name, then taken in column order. Names in
+    ``foreign`` (columns the registry refers to another source's codes by, such as
+    ``kod_obce``) rank last: a source of one row per municipality is keyed by them, a
+    source of companies only seems to be when its file is small. A key of several
+    columns is made of identifier columns and of the columns that say when (a date, a
+    year, ``rok``, ``mesic``): a station's measurements per day, a budget's items per year.
+    The file is read once, its candidate columns typed as validation types them. None
+    when nothing qualifies (a key with columns that are sometimes empty, as the RÚIAN
+    postcode list's city districts, is left to the guarantor)."""
+    import itertools
+
+    import polars as pl
+
+    from cdo_toolkit.validation.api import typed_frames
 
     fields = schema["fields"]
+    kinds = {f["name"]: f.get("type", "string") for f in fields}
     ranked = sorted(
         (rank, index)
         for index, f in enumerate(fields)
         if (rank := _key_rank(f["name"], foreign)) is not None
+        and kinds[f["name"]] in ("integer", "string")
     )
-    named = [fields[index]["name"] for _rank, index in ranked]
     first = fields[0]
-    coded = first.get("type") == "integer" or (
-        first.get("type", "string") == "string" and "pattern" in first.get("constraints", {})
+    coded = kinds[first["name"]] == "integer" or (
+        kinds[first["name"]] == "string" and "pattern" in first.get("constraints", {})
     )
-    candidates = [
-        name
-        for name in [*named, *([first["name"]] if coded else [])]
-        if next(f for f in fields if f["name"] == name).get("type", "string")
-        in ("integer", "string")
+    singles = [fields[i]["name"] for _rank, i in ranked]
+    if coded and first["name"] not in singles:
+        singles.append(first["name"])
+    moments = [
+        f["name"]
+        for f in fields
+        if kinds[f["name"]] in _MOMENT_TYPES or _MOMENT_NAME.fullmatch(f["name"])
     ]
-    if not candidates:
+    parts = list(dict.fromkeys([*singles, *moments]))[:_MOST_KEY_PARTS]
+    if not parts:
         return None
-    checked = {
-        **schema,
-        "fields": [
-            {**f, "constraints": {**f.get("constraints", {}), "required": True, "unique": True}}
-            if f["name"] in candidates
-            else f
-            for f in fields
-        ],
-    }
-    task = validate_table(
-        _table_input(path, inferred, checked),
-        Limits(errors=1, pick=frozenset({"constraint-error", "unique-error"})),
+    columns = pl.concat(
+        [frame.select(parts) for frame in typed_frames(_table_input(path, inferred, schema))]
     )
-    failing = {name for (_kind, name) in task.summary}
-    return next((name for name in candidates if name not in failing), None)
+    filled = [name for name in parts if columns[name].null_count() == 0]
+    for size in (1, 2, 3):
+        pool = singles if size == 1 else parts
+        for key in itertools.combinations([n for n in pool if n in filled], size):
+            if size > 1 and not any(n in singles for n in key):
+                continue  # two dates are no key: some identifier takes part
+            if not columns.select(key).is_duplicated().any():
+                return sorted(key, key=list(kinds).index)  # in the file's order
+    return None
+
+
+_MOMENT_TYPES = ("date", "datetime", "year", "yearmonth", "time")
+# Columns that say when, as codes or numbers: rok 2024, mesic 3, obdobi 2024Q1.
+_MOMENT_NAME = re.compile(
+    r"(rok|mesic|měsíc|ctvrtleti|čtvrtletí|obdobi|období|den|datum|tyden|týden|hodina)(_.*)?",
+    re.IGNORECASE,
+)
+_MOST_KEY_PARTS = 8
+"""Columns tried in keys of several columns (at most 8 + 28 + 56 combinations)."""
 
 
 def _header_warnings(summary: dict[tuple[str, str], int], width: int) -> list[str]:
@@ -542,7 +570,7 @@ HEADER = """\
 # checks are warnings: make them errors (delete `severity: warning`) once the data pass.
 """
 KEY_HEADER = """\
-# The primary key {key} is proposed because it is filled and unique in every row of
+# The primary key ({key}) is proposed because it is filled and unique in every row of
 # {file}: confirm that it identifies a row in every file of the source.
 """
 
@@ -580,27 +608,30 @@ def add_source(
     if not data_file.is_file():
         raise CdoError(_("file {file} not found").format(file=display_path(data_file)))
     suffix = data_file.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".xls"):
+    if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json"):
         raise CdoError(
-            _("{file}: only CSV, TSV and Excel files can be described").format(
+            _("{file}: only CSV, TSV, Excel and JSON files can be described").format(
                 file=display_path(data_file)
             ),
             hint=_("unpack it and describe the table inside")
             if suffix in (".gz", ".zip")
             else _("save the data as CSV (UTF-8) and try again"),
         )
-    inferred = infer_workbook(data_file) if suffix in (".xlsx", ".xls") else infer_csv(data_file)
+    inferred = (
+        infer_native(data_file) if suffix in (".xlsx", ".xls", ".json") else infer_csv(data_file)
+    )
     inferred["schema"], warnings = fit_schema(data_file, inferred)
     foreign = frozenset(_code_list_columns(registry))
     key = propose_key(data_file, inferred, inferred["schema"], foreign)
     if key is not None:
-        inferred["schema"]["primaryKey"] = [key]
+        inferred["schema"]["primaryKey"] = key
     else:
         warnings.append(
             _(
-                "no column is filled and unique in every row, so the entry has no primary key "
-                "and its uniqueness will not be scored: if several columns identify a row "
-                "together, list them under schema: primaryKey"
+                "no column, nor two or three identifier and date columns together, is filled "
+                "and unique in every row, so the entry has no primary key and its uniqueness "
+                "will not be scored: list the columns that identify a row under schema: "
+                "primaryKey"
             )
         )
     entry = build_entry(
@@ -615,7 +646,7 @@ def add_source(
     )
     header = HEADER.format(file=data_file.name)
     if key is not None:
-        header += KEY_HEADER.format(key=key, file=data_file.name)
+        header += KEY_HEADER.format(key=", ".join(key), file=data_file.name)
     text = header + yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=100)
     # PyYAML writes a no-break space as it is, which no one reading the entry could see.
     text = text.replace("groupChar: \u00a0\n", 'groupChar: "\\u00A0"  # a no-break space\n')

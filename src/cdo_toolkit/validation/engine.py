@@ -794,11 +794,20 @@ def _open(
     """Start reading the table: the encoding, delimiter and schema decided, the header read."""
     from cdo_toolkit.validation.sniff import SAMPLE_BYTES, detect_delimiter, detect_encoding
 
-    if opened.format in ("xlsx", "xls"):
+    if opened.format in ("xlsx", "xls", "json"):
         # Opened first: a damaged workbook gets our error, before Frictionless's inference
         # says less of it (and prints xlrd's warnings).
-        sheet = open_sheet(opened, source.dialect)
         schema = source.schema
+        if opened.format == "json":
+            from cdo_toolkit.validation.jsontable import infer_json_schema, open_json_table
+
+            sheet = open_json_table(opened)
+            if schema is None:
+                # Inferred from the rows as read here, so that a broken file gets our
+                # error, not Frictionless's "unsupported inline data".
+                sheet, schema = infer_json_schema(sheet)
+        else:
+            sheet = open_sheet(opened, source.dialect)
         if schema is None:
             from cdo_toolkit.validation.infer import infer_schema
 
@@ -807,7 +816,14 @@ def _open(
             except BaseException:
                 sheet.close()
                 raise
-        text = open_workbook(opened, sheet, source.dialect, len(schema.fields), schema.fields)
+        text = open_workbook(
+            opened,
+            sheet,
+            source.dialect,
+            len(schema.fields),
+            schema.fields,
+            sheet_rows=opened.format != "json",
+        )
         return text, schema
     encoding = source.encoding or detect_encoding(
         source.path, lambda: open_binary(opened), limit=None if full_scan else GUESS_BYTES

@@ -52,6 +52,8 @@ def infer_schema(
         # Read as what detection found: Frictionless takes a .txt or .dat file for text,
         # not a table, and infers a schema with no fields; a workbook by its name's kind.
         options["format"] = "csv" if opened.format == "tsv" else opened.format
+        if opened.format == "json":
+            options["datatype"] = "table"  # Frictionless takes a .json file for data, not rows
     try:
         base = path.parent
         if opened is not None and opened.parts:

@@ -49,6 +49,12 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
         kwargs["encoding"] = "utf-8" if encoding == "utf-8-sig" else encoding
     if dialect.delimiter or dialect.header is not None or dialect.header_rows is not None:
         kwargs["dialect"] = frictionless_dialect(dialect, dialect.delimiter)
+    declared = (
+        registry.sources[options.source].source.format if options.source and registry else None
+    )
+    if path.name.lower().endswith(".json") or declared == "json":
+        # A .json file is data to Frictionless unless told it holds a table's rows.
+        kwargs.update(format="json", datatype="table")
     return Resource(path=path.name, basepath=str(path.parent.resolve()), **kwargs)
 
 

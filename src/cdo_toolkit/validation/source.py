@@ -108,7 +108,7 @@ def detect(
             "format-error",
             _(
                 "the declared format {format!r} cannot be read: tables are read from CSV, "
-                "TSV, XLSX and XLS files"
+                "TSV, XLSX, XLS and JSON files"
             ).format(format=declared_format),
         )
     name = path.name.lower()
@@ -149,7 +149,7 @@ def detect(
                 ),
             )
         return Opened(path, "xlsx", None, size=size)
-    _refuse_non_text(head, name)
+    _refuse_non_text(head, name, declared_format)
     return Opened(path, _format_of(name, declared_format), None, size=size)
 
 
@@ -171,20 +171,22 @@ def _is_xlsx(path: Path) -> bool:
         return False
 
 
-READABLE_FORMATS = ("csv", "tsv", "txt", "xlsx", "xls")
+READABLE_FORMATS = ("csv", "tsv", "txt", "xlsx", "xls", "json")
 """Formats a resource or source may declare; ``txt`` is a table as a ``.txt`` file is."""
 
 
 def _format_of(name: str, declared: str | None) -> str:
-    if declared in ("csv", "tsv"):
+    if declared in ("csv", "tsv", "json"):
         return declared
+    if name.endswith(".json"):
+        return "json"
     return "tsv" if name.endswith(".tsv") else "csv"
 
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".geojson", ".jsonld")
 
 
-def _refuse_non_text(head: bytes, name: str) -> None:
+def _refuse_non_text(head: bytes, name: str, declared_format: str | None = None) -> None:
     for magic, what in _BINARY_MAGIC.items():
         if head.startswith(magic):
             raise SourceProblem(
@@ -205,6 +207,24 @@ def _refuse_non_text(head: bytes, name: str) -> None:
                 "the file is an HTML or XML page, not a CSV table (was a web page saved instead of the data?)"
             ),
         )
+    json_table = name.endswith(".json") or declared_format == "json"
+    if json_table and not text.startswith((b"[", b"{")):
+        raise SourceProblem(
+            "format-error",
+            _(
+                'the file is not JSON (its first line is "{line}"), though its format is '
+                "declared as json: give the JSON file, or correct the declared format"
+            ).format(
+                line=head.lstrip(b"\xef\xbb\xbf \t\r\n")
+                .split(b"\n")[0][:40]
+                .decode("utf-8", errors="replace")
+                .strip()
+            )
+            if declared_format == "json"
+            else _("the file is named .json but is not JSON: name it as what it is (.csv)"),
+        )
+    if json_table and text.startswith(b"["):
+        return  # a JSON table: an array of rows (validation/jsontable.py)
     if name.endswith(JSON_SUFFIXES) or text.startswith((b"[{", b"[[", b'{"', b"[\n", b"{\n")):
         if b'"resources"' in head:
             raise SourceProblem(
@@ -222,12 +242,21 @@ def _refuse_non_text(head: bytes, name: str) -> None:
                     "and validate the data file"
                 ),
             )
+        if json_table:
+            raise SourceProblem(
+                "format-error",
+                _(
+                    "the file is a JSON document but not a table: a JSON table is an array "
+                    "of rows, [{...}, {...}] with one object per row, or [[...], [...]] with "
+                    "the labels first"
+                ),
+            )
         raise SourceProblem(
             "format-error",
             _(
                 "the file is a JSON document, not a CSV table; tables are read from CSV, "
-                "TSV, .csv.gz, .zip, .xlsx and .xls files: export the data as CSV, or validate a "
-                "data package through its datapackage.json"
+                "TSV, JSON (.json), .csv.gz, .zip, .xlsx and .xls files: export the data as "
+                "CSV, or validate a data package through its datapackage.json"
             ),
         )
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))

@@ -49,9 +49,13 @@ def open_workbook(
     dialect: Dialect,
     width_hint: int,
     fields: list[FieldSpec] | None = None,
+    *,
+    sheet_rows: bool = True,
 ) -> TableText:
-    """Read ``sheet`` (of :func:`open_sheet`) as text cells; ``fields`` (by position)
-    decide how native values are written."""
+    """Read ``sheet`` (of :func:`open_sheet`, or a JSON table's rows) as text cells;
+    ``fields`` (by position) decide how native values are written. ``sheet_rows``: rows
+    are as wide as the sheet's used range, so empty cells beyond the header are no extra
+    cells and a row ending early is padded; a JSON table's rows are as written."""
     rows = sheet.rows
     sample = [row for _, row in zip(range(HEADER_SAMPLE_ROWS), rows, strict=False)]
     if not sample:
@@ -78,10 +82,11 @@ def open_workbook(
         for row in itertools.chain(sample[header_records:], rows):
             row_number += 1
             cells = [text_of(index, value) for index, value in enumerate(row)]
-            while len(cells) > table.width and cells[-1] == "":
-                cells.pop()
-            if len(cells) < table.width and any(cells):
-                cells += [""] * (table.width - len(cells))
+            if sheet_rows:
+                while len(cells) > table.width and cells[-1] == "":
+                    cells.pop()
+                if len(cells) < table.width and any(cells):
+                    cells += [""] * (table.width - len(cells))
             if len(cells) != table.width:
                 if not any(cells):
                     cells = [""] * table.width
@@ -283,6 +288,10 @@ def excel_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat()
     if isinstance(value, date | time):
         return value.isoformat()
+    if isinstance(value, dict | list):  # a JSON table's object or array cell
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

@@ -1,0 +1,118 @@
+"""JSON tables (an array of objects or of arrays), read as Frictionless reads them: the
+ČNB's exchange-rate history, broken JSON, and onboarding a source from a JSON file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cdo_toolkit.validation.api import Options
+from tests.conftest import SHARED
+from tests.parity import engine_errors, frictionless_errors
+
+HISTORY = SHARED / "data" / "real" / "cnb-kurzy" / "history.json"
+
+# The ČNB's daily rates as its history holds them: Czech dates and decimal commas in
+# strings, the amount as a JSON number; one rate per currency and day.
+RATES = {
+    "fields": [
+        {"name": "datum", "type": "date", "format": "%d.%m.%Y", "constraints": {"required": True}},
+        {"name": "kod", "type": "string", "constraints": {"required": True, "pattern": "[A-Z]{3}"}},
+        {"name": "mena", "type": "string"},
+        {"name": "mnozstvi", "type": "integer", "constraints": {"enum": [1, 100, 1000]}},
+        {"name": "kurz", "type": "number", "decimalChar": ",", "constraints": {"minimum": 0}},
+        {"name": "zeme", "type": "string"},
+    ],
+    "primaryKey": ["datum", "kod"],
+}
+
+
+def _both(path: Path, schema: dict[str, Any], tmp_path: Path) -> set[Any]:
+    """The errors of the fast engine, asserted equal to Frictionless's own."""
+    schema_file = tmp_path / "rates.schema.json"
+    schema_file.write_text(json.dumps(schema), "utf-8")
+    ours = engine_errors(path, Options(schema=schema_file))
+    assert ours == frictionless_errors(path, schema=schema)
+    return ours
+
+
+def test_cnb_rate_history_is_valid_on_both_engines(shared: Path, tmp_path: Path) -> None:
+    assert _both(HISTORY, RATES, tmp_path) == set()
+
+
+def test_cnb_rate_history_with_defects_on_both_engines(shared: Path, tmp_path: Path) -> None:
+    rows = json.loads(HISTORY.read_text("utf-8"))
+    rows[10]["kurz"] = "N/A"  # row 12: not a number
+    rows[20]["mnozstvi"] = 10  # row 22: not an amount the ČNB quotes
+    rows[30]["kurz"] = 4.5  # row 32: a JSON number, fine for a number field
+    rows[40]["kod"] = 840  # row 42: a number for a code
+    rows.append(dict(rows[0]))  # the first rate again: the key repeats
+    del rows[50]["zeme"]  # row 52: a key left out is an empty cell
+    data = tmp_path / "kurzy.json"
+    data.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+    assert _both(data, RATES, tmp_path) == {
+        ("type-error", 12, "kurz"),
+        ("constraint-error", 22, "mnozstvi"),
+        ("type-error", 42, "kod"),
+        ("primary-key", len(rows) + 1, None),
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "said"),
+    [
+        (b'[{"a": 1}, {"a": ', "source-error", "cannot be read after item 1 of the array"),
+        (b"[]", "source-error", "holds no rows"),
+        (b"[1, 2, 3]", "format-error", "holds single values, not rows"),
+        (b'[{"a": 1}, [1]]', "source-error", "item 2 of the JSON array is not an object"),
+        (b'[[ "a" ], {"a": 1}]', "source-error", "item 2 of the JSON array is not an array"),
+        (b'{"a": 1}', "format-error", "a JSON document but not a table"),
+        ('[{"a": "é"}]'.encode("cp1250"), "source-error", "it is not UTF-8"),
+    ],
+)
+def test_broken_json_is_named_not_a_traceback(
+    cdo, workdir: Path, content: bytes, kind: str, said: str
+) -> None:
+    Path("data.json").write_bytes(content)
+    result = cdo("validate", "data.json", "--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    errors = [e for task in report["tasks"] for e in task["errors"]]
+    assert [e["type"] for e in errors] == [kind]
+    assert said in errors[0]["note"]
+
+
+def test_json_with_a_byte_order_mark_or_gzipped_is_read(cdo, workdir: Path) -> None:
+    """Windows tools write a BOM before JSON too (Frictionless refuses the file): read."""
+    rows = b'[{"kod": "563889", "pocet": 1}, {"kod": "563510", "pocet": 2}]'
+    Path("bom.json").write_bytes(b"\xef\xbb\xbf" + rows)
+    Path("packed.json.gz").write_bytes(gzip.compress(rows))
+    for name in ("bom.json", "packed.json.gz"):
+        result = cdo("validate", name, "--format", "json")
+        assert result.exit_code == 0, result.output
+        task = json.loads(result.stdout)["tasks"][0]
+        assert task["labels"] == ["kod", "pocet"] and task["stats"]["rows"] == 2
+
+
+def test_a_json_file_of_rows_is_onboarded_and_validates(
+    cdo, base_registry: Path, shared: Path
+) -> None:
+    result = cdo(
+        "registry", "add", "kurzy", "--from", str(HISTORY), "--guarantor", "gis",
+        "--theme", "economy",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entry = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+    assert entry["format"] == "json" and "encoding" not in entry
+    fields = {f["name"]: f for f in entry["schema"]["fields"]}
+    assert fields["datum"] == {"name": "datum", "type": "date", "format": "%d.%m.%Y"}
+    assert fields["kurz"] == {"name": "kurz", "type": "number", "decimalChar": ","}
+    assert fields["mnozstvi"]["type"] == "integer"
+    assert entry["schema"]["primaryKey"] == ["datum", "kod"]  # a rate per currency and day
+    checked = cdo("validate", str(HISTORY), "--source", "kurzy")
+    assert checked.exit_code == 0, checked.output
