@@ -4,7 +4,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 from typer.testing import CliRunner
@@ -83,6 +83,18 @@ def cdo() -> Callable[..., object]:
         )
 
     return run
+
+
+def registry_add(cdo: Callable[..., Any], source_id: str, data: Path | str, theme: str) -> Any:
+    """``cdo registry add`` of ``source_id`` from ``data`` (guarantor gis), asserted to
+    succeed: the result, and the entry written (its path is all the command prints)."""
+    import yaml
+
+    result = cdo(
+        "registry", "add", source_id, "--from", str(data), "--guarantor", "gis", "--theme", theme
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return result, yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
 
 
 def source_yaml(

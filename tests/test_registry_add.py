@@ -10,6 +10,7 @@ import yaml
 
 from cdo_toolkit.registry import lint
 from cdo_toolkit.registry.infer import refine_field
+from tests.conftest import registry_add
 
 CZECH_CSV = (
     "ico;nazev;datum_zahajeni;castka;kod_obce;otevreno;pocet\r\n"
@@ -21,11 +22,7 @@ CZECH_CSV = (
 
 def _added(cdo: Any, source_id: str, data: Path | str, theme: str) -> dict[str, Any]:
     """``cdo registry add`` of a source from ``data`` (guarantor gis): the entry written."""
-    result = cdo(
-        "registry", "add", source_id, "--from", str(data), "--guarantor", "gis", "--theme", theme
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    entry: dict[str, Any] = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+    _result, entry = registry_add(cdo, source_id, data, theme)
     return entry
 
 
@@ -222,19 +219,7 @@ def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_regist
 
 def test_add_real_czech_file_utf16(cdo, base_registry: Path, shared: Path) -> None:
     source = shared / "data" / "real" / "vozidla-crv-obce" / "obec_dr_2023_utf16le.csv"
-    result = cdo(
-        "registry",
-        "add",
-        "vozidla",
-        "--from",
-        str(source),
-        "--guarantor",
-        "gis",
-        "--theme",
-        "transport",
-    )
-    assert result.exit_code == 0, result.output
-    entry = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+    entry = _added(cdo, "vozidla", source, "transport")
     assert entry["encoding"] == "utf-16"
     assert entry["dialect"] == {"delimiter": ";"}
     names = [f["name"] for f in entry["schema"]["fields"]]
@@ -292,11 +277,7 @@ def test_add_reads_a_us_datetime_column_and_the_file_passes(
 ) -> None:
     """The Ministry of Health's file writes its dates as `3/5/2021 12:00:00 AM`."""
     source = shared / "data" / "real" / "covid-mzcr" / "obec_6.csv"
-    result = cdo(
-        "registry", "add", "covid", "--from", str(source), "--guarantor", "gis", "--theme", "health"
-    )
-    assert result.exit_code == 0, result.output
-    entry = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+    entry = _added(cdo, "covid", source, "health")
     (datum,) = [f for f in entry["schema"]["fields"] if f["name"] == "datum"]
     assert (datum["type"], datum["format"]) == ("date", "%m/%d/%Y %I:%M:%S %p")
     for engine in ("fast", "frictionless"):
@@ -371,12 +352,7 @@ def _keyed(cdo: Any, header: str, rows: list[str]) -> tuple[Any, dict[str, Any]]
     Path("zarizeni.csv").write_text(header + "\n" + "\n".join(rows) + "\n", "utf-8")
     for written in Path("registry/sources").glob("zarizeni*.yaml"):
         written.unlink()
-    result = cdo(
-        "registry", "add", "zarizeni", "--from", "zarizeni.csv", "--guarantor", "gis",
-        "--theme", "health",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return result, yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+    return registry_add(cdo, "zarizeni", "zarizeni.csv", "health")
 
 
 # Columns: a name, an IČO, the facility's id and its municipality (a column the base
@@ -426,12 +402,7 @@ def test_add_real_postcode_list(cdo, base_registry: Path, shared: Path) -> None:
     administrative districts in its first 6,721; its key spans four columns, two of them
     mostly empty, which is not guessed but warned of."""
     source = shared / "data" / "real" / "ruian-casti-obci-psc" / "psc-list.csv"
-    result = cdo(
-        "registry", "add", "psc", "--from", str(source), "--guarantor", "gis",
-        "--theme", "territory",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    entry = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+    result, entry = registry_add(cdo, "psc", source, "territory")
     fields = {f["name"]: f for f in entry["schema"]["fields"]}
     assert fields["kodmomc"]["type"] == "integer"
     assert fields["nazmomc"]["type"] == "string"

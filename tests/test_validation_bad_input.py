@@ -373,28 +373,19 @@ def test_package_descriptor_without_a_resources_list(cdo, workdir: Path) -> None
 def test_a_declared_format_that_cannot_be_read(cdo, workdir: Path) -> None:
     """A resource declaring Parquet (or JSON) is not read as CSV behind the user's back."""
     Path("d.csv").write_text("a,b\n1,2\n", "utf-8")
-    resource = {"name": "d", "path": "d.csv", "format": "parquet"}
-    Path("datapackage.json").write_text(json.dumps({"resources": [resource]}), "utf-8")
-    assert _errors("datapackage.json") == [
-        (
-            "format-error",
-            "the declared format 'parquet' cannot be read: tables are read from CSV, "
-            "TSV, XLSX, XLS and JSON files",
-        )
-    ]
-    # JSON is read, and a CSV file declared to be JSON is said not to be.
-    resource = {"name": "d", "path": "d.csv", "format": "json"}
-    Path("datapackage.json").write_text(json.dumps({"resources": [resource]}), "utf-8")
-    assert _errors("datapackage.json") == [
-        (
-            "format-error",
-            'the file is not JSON (its first line is "a,b"), though its format is declared '
-            "as json: give the JSON file, or correct the declared format",
-        )
-    ]
-    resource = {"name": "d", "path": "d.csv", "format": "CSV"}
-    Path("datapackage.json").write_text(json.dumps({"resources": [resource]}), "utf-8")
-    assert _errors("datapackage.json") == []
+    expected = {
+        "parquet": "the declared format 'parquet' cannot be read: tables are read from CSV, "
+        "TSV, XLSX, XLS and JSON files",
+        # JSON is read, and a CSV file declared to be JSON is said not to be.
+        "json": 'the file is not JSON (its first line is "a,b"), though its format is declared '
+        "as json: give the JSON file, or correct the declared format",
+        "CSV": None,
+    }
+    for declared, message in expected.items():
+        resource = {"name": "d", "path": "d.csv", "format": declared}
+        Path("datapackage.json").write_text(json.dumps({"resources": [resource]}), "utf-8")
+        found = _errors("datapackage.json")
+        assert found == ([("format-error", message)] if message else []), declared
 
 
 def test_utf8_file_declared_windows_1250_is_an_encoding_error(cdo, workdir: Path) -> None:

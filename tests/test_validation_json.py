@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from cdo_toolkit.validation.api import Options
-from tests.conftest import SHARED
+from tests.conftest import SHARED, registry_add
 from tests.parity import engine_errors, frictionless_errors
 
 HISTORY = SHARED / "data" / "real" / "cnb-kurzy" / "history.json"
@@ -102,12 +101,7 @@ def test_json_with_a_byte_order_mark_or_gzipped_is_read(cdo, workdir: Path) -> N
 def test_a_json_file_of_rows_is_onboarded_and_validates(
     cdo, base_registry: Path, shared: Path
 ) -> None:
-    result = cdo(
-        "registry", "add", "kurzy", "--from", str(HISTORY), "--guarantor", "gis",
-        "--theme", "economy",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    entry = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+    _result, entry = registry_add(cdo, "kurzy", HISTORY, "economy")
     assert entry["format"] == "json" and "encoding" not in entry
     fields = {f["name"]: f for f in entry["schema"]["fields"]}
     assert fields["datum"] == {"name": "datum", "type": "date", "format": "%d.%m.%Y"}
