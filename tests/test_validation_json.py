@@ -110,3 +110,56 @@ def test_a_json_file_of_rows_is_onboarded_and_validates(
     assert entry["schema"]["primaryKey"] == ["datum", "kod"]  # a rate per currency and day
     checked = cdo("validate", str(HISTORY), "--source", "kurzy")
     assert checked.exit_code == 0, checked.output
+
+
+def test_a_package_with_inline_data_is_validated_as_frictionless_does(tmp_path: Path) -> None:
+    """A code list given inline in the descriptor (``data``: rows as arrays, the labels
+    first, or as objects) is a table as a JSON file is; a file's foreign key into it is
+    checked."""
+    from cdo_toolkit.validation.api import validate
+
+    (tmp_path / "skoly.csv").write_text("id,druh\n1,1\n2,3\n3,2\n", "utf-8")
+    druhy = [["kod", "nazev"], ["1", "Mateřská škola"], [2, "Základní škola"], ["2", "x"]]
+    resources = [
+        {
+            "name": "druhy",
+            "data": druhy,
+            "schema": {
+                "fields": [{"name": "kod", "type": "integer"}, {"name": "nazev", "type": "string"}],
+                "primaryKey": ["kod"],
+            },
+        },
+        {
+            "name": "kraje",
+            "data": [{"kod": "CZ051", "nazev": "Liberecký"}, {"kod": "CZ052"}],
+            "schema": {
+                "fields": [
+                    {"name": "kod", "type": "string"},
+                    {"name": "nazev", "type": "string", "constraints": {"required": True}},
+                ]
+            },
+        },
+        {
+            "name": "skoly",
+            "path": "skoly.csv",
+            "schema": {
+                "fields": [{"name": "id", "type": "integer"}, {"name": "druh", "type": "integer"}],
+                "foreignKeys": [
+                    {"fields": ["druh"], "reference": {"resource": "druhy", "fields": ["kod"]}}
+                ],
+            },
+        },
+    ]
+    package = tmp_path / "datapackage.json"
+    package.write_text(json.dumps({"name": "ciselniky", "resources": resources}), "utf-8")
+    expected = {
+        ("primary-key", 4, None),
+        ("constraint-error", 3, "nazev"),
+        ("foreign-key", 3, None),
+    }
+    assert engine_errors(package) == frictionless_errors(package) == expected
+    report = validate(str(package), Options())
+    assert [task.place for task in report.tasks][:2] == [
+        f"{package}, inline data of druhy",
+        f"{package}, inline data of kraje",
+    ]

@@ -44,7 +44,9 @@ def _descriptor(path: Path, options: Options) -> dict[str, Any]:
     if isinstance(data.get("resources"), list):  # else Frictionless says what is wrong
         judged["resources"] = [
             {**r, "path": "placeholder.csv"}
-            if isinstance(r, dict) and _resolve(path.parent, r.get("path"), options)[1]
+            if isinstance(r, dict)
+            and "path" in r
+            and _resolve(path.parent, r.get("path"), options)[1]
             else r
             for r in data["resources"]
         ]
@@ -113,6 +115,25 @@ def _resolve(base: Path, value: Any, options: Options) -> tuple[Path | None, str
 
 def validate_package(path: Path, options: Options, progress: Progress | None = None) -> list[Task]:
     """One task per resource."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cdo-inline-") as scratch:
+        return _validate_package(path, options, progress, Path(scratch))
+
+
+def _inline(resource: dict[str, Any], number: int, scratch: Path) -> Path:
+    """A resource's inline ``data`` (rows as arrays, the labels first, or as objects),
+    written as the JSON table it is, to be read as one (``format: json``)."""
+    import json
+
+    target = scratch / f"resource{number}.json"
+    target.write_text(json.dumps(resource["data"], ensure_ascii=False), "utf-8")
+    return target
+
+
+def _validate_package(
+    path: Path, options: Options, progress: Progress | None, scratch: Path
+) -> list[Task]:
     base = path.parent
     descriptor = _descriptor(path, options)
     resources = descriptor.get("resources", [])
@@ -120,9 +141,20 @@ def validate_package(path: Path, options: Options, progress: Progress | None = N
     tasks: dict[str, Task] = {}
     for number, resource in enumerate(resources, start=1):
         name = resource.get("name") or f"resource{number}"
-        files, problem = _resolve_parts(base, resource.get("path"), options)
-        path_value = resource.get("path")
-        place = ", ".join(map(str, path_value)) if isinstance(path_value, list) else str(path_value)
+        files: list[Path] | None
+        problem: str | None
+        if "path" not in resource and isinstance(resource.get("data"), list):
+            files, problem = [_inline(resource, number, scratch)], None
+            place = _("{package}, inline data of {name}").format(
+                package=display_path(path), name=name
+            )
+            resource = {**resource, "format": "json"}
+        else:
+            files, problem = _resolve_parts(base, resource.get("path"), options)
+            path_value = resource.get("path")
+            place = (
+                ", ".join(map(str, path_value)) if isinstance(path_value, list) else str(path_value)
+            )
         if problem:
             task = Task(name=name, place=place)
             task.errors = [ReportError("scheme-error", note=problem)]
