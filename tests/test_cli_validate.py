@@ -429,3 +429,26 @@ def test_notes_reach_github_and_junit(cdo, workdir: Path) -> None:
     more = counted - 1
     noun = "error" if more == 1 else "errors"
     assert f"::notice file=o.csv::{more} more {noun} not listed" in cut
+
+
+def test_a_repeated_primary_key_names_its_values(cdo, workdir: Path) -> None:
+    """Frictionless says only which earlier row holds the same key; the values let the
+    guarantor find both rows by what they hold. A key of all-missing cells stays as is."""
+    Path("k.csv").write_text("rok;kod;x\n2024;A;1\n2025;A;2\n2024;A;3\n;;4\n", "utf-8")
+    schema = {
+        "fields": [
+            {"name": "rok", "type": "integer"},
+            {"name": "kod", "type": "string"},
+            {"name": "x", "type": "integer"},
+        ],
+        "primaryKey": ["rok", "kod"],
+    }
+    Path("k.json").write_text(json.dumps(schema), "utf-8")
+    result = cdo("validate", "k.csv", "--schema", "k.json", "--format", "json")
+    errors = json.loads(result.output)["tasks"][0]["errors"]
+    assert [(e["type"], e["rowNumber"], e["note"]) for e in errors] == [
+        ("primary-key", 4, 'the same as in the row at position 2 (rok "2024", kod "A")'),
+        ("primary-key", 5, 'cells composing the primary keys are all "None"'),
+    ]
+    czech = cdo("--lang", "cs", "validate", "k.csv", "--schema", "k.json")
+    assert 'stejný jako v řádku na pozici 2 (rok "2024", kod "A")' in czech.output

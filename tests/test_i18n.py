@@ -146,6 +146,9 @@ def test_frictionless_notes_read_czech_in_messages_but_stay_frictionless_in_json
         'type is "date/%d.%m.%Y"': 'typ je "date/%d.%m.%Y"',
         'constraint "pattern" is "\\d{8}"': 'omezení "pattern" je "\\d{8}"',
         "the same as in the row at position 2": "stejný jako v řádku na pozici 2",
+        'the same as in the row at position 2 (kod "563889")': (
+            'stejný jako v řádku na pozici 2 (kod "563889")'
+        ),
         'for "kod_obce": values "530000" not found in the lookup table "obce" as "kod_obce"': (
             'pro "kod_obce": hodnoty "530000" nejsou v tabulce "obce" jako "kod_obce"'
         ),

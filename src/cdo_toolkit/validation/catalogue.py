@@ -41,6 +41,9 @@ _NOTES = (
     (re.compile(r'^type is "(?P<type>[^"]+)"$'), N_('type is "{type}"')),
     (re.compile(r"^the same as in the row at position (?P<row>\d+)$"),
      N_("the same as in the row at position {row}")),
+    # A repeated primary key, with its values (ours: Frictionless's note ends at the row).
+    (re.compile(r"^the same as in the row at position (?P<row>\d+) \((?P<key>.*)\)$", re.S),
+     N_("the same as in the row at position {row} ({key})")),
     (re.compile(
         r'^for "(?P<fields>[^"]*)": values "(?P<values>.*)" not found in the lookup table '
         r'"(?P<table>[^"]*)" as "(?P<target>[^"]*)"$', re.S),

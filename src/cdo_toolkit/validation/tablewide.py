@@ -44,18 +44,29 @@ def _primary_key(validation: TableValidation, table: pl.DataFrame) -> None:
     if not names or any(n not in validation.schema.names for n in names):
         return
     columns = [col("v", validation.schema.field(n)) for n in names]
+    keys = [_as_text(pl.col(c)).alias(f"k{i}") for i, c in enumerate(columns)]
     all_null = pl.all_horizontal([pl.col(c).is_null() for c in columns])
     flagged = _repeated(table, columns, ~all_null).with_columns(pl.lit(False).alias("all_null"))
     nulls = table.filter(all_null).select(
         "row", pl.lit(True).alias("all_null"), pl.lit(None, dtype=pl.Int64).alias("previous")
     )
-    flagged = pl.concat([flagged.select("row", "all_null", "previous"), nulls]).sort("row")
+    flagged = pl.concat(
+        [
+            flagged.select("row", "all_null", "previous", *keys),
+            nulls.with_columns(
+                pl.lit(None, dtype=pl.String).alias(f"k{i}") for i in range(len(keys))
+            ),
+        ]
+    ).sort("row")
 
     def make(item: dict[str, object]) -> ReportError:
+        # Frictionless's note, and the repeated key's values, so that the row can be found
+        # by what it holds as well as by its number.
+        value = ", ".join(f'{name} "{item[f"k{i}"]}"' for i, name in enumerate(names))
         note = (
             'cells composing the primary keys are all "None"'
             if item["all_null"]
-            else f"the same as in the row at position {item['previous']}"
+            else f"the same as in the row at position {item['previous']} ({value})"
         )
         return ReportError("primary-key", note=note, row_number=int(item["row"]))  # type: ignore[call-overload]
 
