@@ -393,6 +393,9 @@ def test_add_proposes_a_primary_key_unique_and_filled_in_every_row(
 def test_add_proposes_a_first_column_of_numbers_but_not_of_names(cdo, base_registry: Path) -> None:
     _result, entry = _keyed(cdo, "poradi;nazev", [f"{n};Obec {n}" for n in range(1, 6)])
     assert entry["schema"]["primaryKey"] == ["poradi"]
+    # A blank row is an error of its own (blank-row), not a row without a key.
+    _result, entry = _keyed(cdo, "poradi;nazev", ["1;Obec 1", ";", "2;Obec 2"])
+    assert entry["schema"]["primaryKey"] == ["poradi"]
     _result, entry = _keyed(cdo, "nazev;pocet", [f"Obec {n};{n % 2}" for n in range(1, 6)])
     assert "primaryKey" not in entry["schema"]
 

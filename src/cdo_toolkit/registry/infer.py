@@ -344,8 +344,12 @@ def propose_key(
     parts = list(dict.fromkeys([*singles, *moments]))[:_MOST_KEY_PARTS]
     if not parts:
         return None
+    # A blank row is an error of its own (blank-row), not a row without a key.
     columns = pl.concat(
-        [frame.select(parts) for frame in typed_frames(_table_input(path, inferred, schema))]
+        [
+            frame.filter(~pl.all_horizontal(pl.all().is_null())).select(parts)
+            for frame in typed_frames(_table_input(path, inferred, schema))
+        ]
     )
     filled = [name for name in parts if columns[name].null_count() == 0]
     for size in (1, 2, 3):
