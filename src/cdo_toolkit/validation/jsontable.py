@@ -3,7 +3,7 @@
 A JSON table is an array of rows: objects, one per row, whose first object's keys are the
 header (a key a later object lacks is an empty cell, a key the first one lacks is left
 out), or arrays, the first holding the labels. The array is streamed with ijson, the
-parser Frictionless uses for JSON, so memory does not grow with the file.
+parser Frictionless uses for JSON: the document is never held in memory whole.
 
 Values keep their JSON types and go through the workbook's rendering of native values
 (:func:`cdo_toolkit.validation.workbook.native_render`): a number in a string field is a
