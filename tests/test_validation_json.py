@@ -86,6 +86,22 @@ def test_broken_json_is_named_not_a_traceback(
     assert said in errors[0]["note"]
 
 
+def test_a_code_written_as_a_json_number_is_named_with_what_to_write(tmp_path: Path) -> None:
+    """An IČO written 262978 (a JSON number) in a text field is a type error, as in
+    Frictionless; a note says to write it as a string with its zeros."""
+    from cdo_toolkit.validation.api import validate
+
+    data = tmp_path / "ico.json"
+    data.write_text('[{"ico": "00262978"}, {"ico": 262978}, {"ico": "70891508"}]', "utf-8")
+    schema = {"fields": [{"name": "ico", "type": "string", "constraints": {"pattern": r"\d{8}"}}]}
+    assert _both(data, schema, tmp_path) == {("type-error", 3, "ico")}
+    report = validate(str(data), Options(schema=tmp_path / "rates.schema.json"))
+    assert report.tasks[0].notes == [
+        "ico: JSON numbers (as 262978) where the schema wants text: write the values as "
+        'strings, in quotes and with any leading zeros ("00262978", not 262978)'
+    ]
+
+
 def test_json_with_a_byte_order_mark_or_gzipped_is_read(cdo, workdir: Path) -> None:
     """Windows tools write a BOM before JSON too (Frictionless refuses the file): read."""
     rows = b'[{"kod": "563889", "pocet": 1}, {"kod": "563510", "pocet": 2}]'

@@ -148,6 +148,11 @@ def test_a_code_typed_as_a_number_is_a_type_error_in_a_text_field(tmp_path: Path
         (e.row_number, e.cell, e.cells) for e in report.tasks[0].errors if e.type == "type-error"
     ]
     assert cells == [(2, "241121", ["241121", "ZŠ Liberec"]), (4, "true", ["true", "MŠ"])]
+    assert any(
+        note.startswith("ico: numbers in the workbook (as 241121) where the schema wants text")
+        and "format the column as Text in Excel" in note
+        for note in report.tasks[0].notes
+    ), report.tasks[0].notes
 
 
 def test_native_values_meet_czech_field_options(tmp_path: Path) -> None:

@@ -769,6 +769,8 @@ def _validate(
             hints.wrong_delimiter(task, schema, text) or hints.shifted_columns(task, schema, text)
         ):
             hints.field_formats(task, schema)
+            if text.marks_native:
+                hints.native_numbers(task, schema, opened.format)
 
 
 def _warm_up_pandera() -> Any:

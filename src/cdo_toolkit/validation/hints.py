@@ -5,7 +5,8 @@ minute, a note says it once: types guessed from the first rows (no schema was gi
 file's delimiter is not the declared one; a column left out, added or moved; dates in
 another format than the schema's, or a schema format naming no part of a date; numbers
 with another decimal or group character, or with a unit; a Czech yes/no in a boolean
-field. Only the header and the cells the report lists are looked at, so a valid file
+field; numbers where a workbook or a JSON table should hold text (codes that lost their
+leading zeros). Only the header and the cells the report lists are looked at, so a valid file
 costs nothing. The date formats serve ``cdo registry add`` too.
 """
 
@@ -215,6 +216,37 @@ def _cause(spec: FieldSpec, cells: list[str]) -> str | None:
             'declare "trueValues": ["{true}"] and "falseValues": ["{false}"] for the field'
         ).format(true=true, false=false, **said)
     return None
+
+
+def native_numbers(task: Task, schema: SchemaSpec, file_format: str) -> None:
+    """For each text field of a workbook or JSON table whose failing cells are numbers
+    (an IČO or a code that lost its leading zeros there), say how to write them as text.
+    One such cell is enough: the zeros it lost cannot be told from the file."""
+    failing: dict[str, list[str]] = {}
+    for error in task.errors:
+        if error.type == "type-error" and error.field_name and error.cell:
+            failing.setdefault(error.field_name, []).append(error.cell)
+    for spec in schema.fields:
+        cells = failing.get(spec.name, [])
+        if spec.type != "string" or spec.format not in ("default", "") or not cells:
+            continue
+        numbers = [c for c in cells if _number(c, ".", "")]
+        if not numbers:
+            continue
+        said = {"field": spec.name, "example": numbers[0]}
+        task.notes.append(
+            _(
+                "{field}: JSON numbers (as {example}) where the schema wants text: write the "
+                'values as strings, in quotes and with any leading zeros ("00262978", not '
+                "262978)"
+            ).format(**said)
+            if file_format == "json"
+            else _(
+                "{field}: numbers in the workbook (as {example}) where the schema wants "
+                "text: format the column as Text in Excel and type the values again (a "
+                "number loses its leading zeros), or export the sheet as CSV"
+            ).format(**said)
+        )
 
 
 def no_directive(written: Any) -> bool:
