@@ -38,6 +38,8 @@ def frictionless_errors(
         if path.name.endswith(".json"):
             # Frictionless reads a .json file as data, not as a table's rows, unless told.
             options.update(format="json", datatype="table")
+        elif path.name.endswith(".jsonl"):
+            options.update(format="jsonl", datatype="table")
         report = Resource(path=path.name, basepath=str(path.parent), **options).validate(
             limit_errors=10**7
         )

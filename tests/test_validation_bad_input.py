@@ -375,7 +375,7 @@ def test_a_declared_format_that_cannot_be_read(cdo, workdir: Path) -> None:
     Path("d.csv").write_text("a,b\n1,2\n", "utf-8")
     expected = {
         "parquet": "the declared format 'parquet' cannot be read: tables are read from CSV, "
-        "TSV, XLSX, XLS and JSON files",
+        "TSV, XLSX, XLS, JSON and JSON lines files",
         # JSON is read, and a CSV file declared to be JSON is said not to be.
         "json": 'the file is not JSON (its first line is "a,b"), though its format is declared '
         "as json: give the JSON file, or correct the declared format",

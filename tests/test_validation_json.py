@@ -102,6 +102,25 @@ def test_a_code_written_as_a_json_number_is_named_with_what_to_write(tmp_path: P
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("data.jsonl", b'{"a": 1}\n\n{"a": 2}\n', "line 2 of the JSON lines cannot be read: the line is empty"),
+        ("data.ndjson", b'{"a": 1}\n{"a": 2,\n', "line 2 of the JSON lines cannot be read: Expecting"),
+        ("data.jsonl", b'{"a": 1}\n[1]\n', "item 2 of the JSON array is not an object"),
+    ],
+)  # fmt: skip
+def test_broken_json_lines_are_named_by_line(
+    cdo, workdir: Path, name: str, content: bytes, said: str
+) -> None:
+    Path(name).write_bytes(content)
+    result = cdo("validate", name, "--format", "json")
+    assert result.exit_code == 1, result.output
+    errors = [e for task in json.loads(result.stdout)["tasks"] for e in task["errors"]]
+    assert [e["type"] for e in errors] == ["source-error"]
+    assert said in errors[0]["note"]
+
+
 def test_json_with_a_byte_order_mark_or_gzipped_is_read(cdo, workdir: Path) -> None:
     """Windows tools write a BOM before JSON too (Frictionless refuses the file): read."""
     rows = b'[{"kod": "563889", "pocet": 1}, {"kod": "563510", "pocet": 2}]'

@@ -26,7 +26,13 @@ from cdo_toolkit.validation.fields import SchemaSpec, missing_expr, parse_expr
 from cdo_toolkit.validation.reader import Dialect, TableText, located, open_csv
 from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.rules import Rule, col, schema_rules
-from cdo_toolkit.validation.source import Opened, SourceProblem, detect, open_binary
+from cdo_toolkit.validation.source import (
+    JSON_FORMATS,
+    Opened,
+    SourceProblem,
+    detect,
+    open_binary,
+)
 from cdo_toolkit.validation.workbook import NATIVE_MARK, open_sheet, open_workbook
 
 if TYPE_CHECKING:
@@ -796,11 +802,11 @@ def _open(
     """Start reading the table: the encoding, delimiter and schema decided, the header read."""
     from cdo_toolkit.validation.sniff import SAMPLE_BYTES, detect_delimiter, detect_encoding
 
-    if opened.format in ("xlsx", "xls", "json"):
+    if opened.format in ("xlsx", "xls", *JSON_FORMATS):
         # Opened first: a damaged workbook gets our error, before Frictionless's inference
         # says less of it (and prints xlrd's warnings).
         schema = source.schema
-        if opened.format == "json":
+        if opened.format in JSON_FORMATS:
             from cdo_toolkit.validation.jsontable import infer_json_schema, open_json_table
 
             sheet = open_json_table(opened)
@@ -824,7 +830,7 @@ def _open(
             source.dialect,
             len(schema.fields),
             schema.fields,
-            sheet_rows=opened.format != "json",
+            sheet_rows=opened.format not in JSON_FORMATS,
         )
         return text, schema
     encoding = source.encoding or detect_encoding(

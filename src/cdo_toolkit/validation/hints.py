@@ -240,7 +240,7 @@ def native_numbers(task: Task, schema: SchemaSpec, file_format: str) -> None:
                 'values as strings, in quotes and with any leading zeros ("00262978", not '
                 "262978)"
             ).format(**said)
-            if file_format == "json"
+            if file_format in ("json", "jsonl")
             else _(
                 "{field}: numbers in the workbook (as {example}) where the schema wants "
                 "text: format the column as Text in Excel and type the values again (a "

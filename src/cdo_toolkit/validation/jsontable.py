@@ -1,4 +1,5 @@
-"""JSON tables, read as Frictionless reads them (``format: json``, a table resource).
+"""JSON tables, read as Frictionless reads them (``format: json``, a table resource), and
+JSON lines (``format: jsonl``, a row per line).
 
 A JSON table is an array of rows: objects, one per row, whose first object's keys are the
 header (a key a later object lacks is an empty cell, a key the first one lacks is left
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from cdo_toolkit.i18n import _
 from cdo_toolkit.validation.source import Opened, SourceProblem, open_binary
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 
 def open_json_table(opened: Opened) -> Sheet:
-    """The rows of the JSON table ``opened``, the header first, as a sheet of native values."""
+    """The rows of the JSON table or JSON lines ``opened``, the header first, as a sheet
+    of native values."""
     import ijson
 
     handle = open_binary(opened)
@@ -33,6 +35,8 @@ def open_json_table(opened: Opened) -> Sheet:
         # Windows tools write UTF-8's byte order mark before JSON too; JSON parsers
         # (Frictionless's among them) refuse it, and nothing is lost by passing it.
         handle.read(3)
+    if opened.format == "jsonl":
+        return Sheet(_rows(_lines(handle)), handle.close, None)
     items = ijson.items(handle, "item", use_float=True)
     count = [0]
 
@@ -92,6 +96,24 @@ def _unreadable(exc: Exception, rows: int) -> str:
     return _("the JSON cannot be read {where}: {reason}; the file is cut off or not JSON").format(
         where=where, reason=first
     )
+
+
+def _lines(handle: IO[bytes]) -> Iterator[Any]:
+    """The values of JSON lines, one per line; a line that is empty or not JSON is a
+    source error, as in Frictionless."""
+    import json
+
+    for number, line in enumerate(handle, start=1):
+        try:
+            yield json.loads(line)
+        except ValueError as exc:  # JSONDecodeError, or bytes that are no UTF-8
+            reason = str(exc) if line.strip() else _("the line is empty")
+            raise SourceProblem(
+                "source-error",
+                _("line {line} of the JSON lines cannot be read: {reason}").format(
+                    line=number, reason=reason
+                ),
+            ) from None
 
 
 def _rows(items: Iterator[Any]) -> Iterator[list[Any]]:

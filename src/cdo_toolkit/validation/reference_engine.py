@@ -55,6 +55,8 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
     if path.name.lower().endswith(".json") or declared == "json":
         # A .json file is data to Frictionless unless told it holds a table's rows.
         kwargs.update(format="json", datatype="table")
+    elif path.name.lower().endswith((".jsonl", ".ndjson")):
+        kwargs.update(format="jsonl", datatype="table")
     return Resource(path=path.name, basepath=str(path.parent.resolve()), **kwargs)
 
 

@@ -103,12 +103,14 @@ def detect(
     if size == 0:
         raise SourceProblem("source-error", _("the source is empty"))
     declared_format = declared_format.lower() if declared_format else None  # "CSV" too
+    if declared_format == "ndjson":  # Frictionless's other name for JSON lines
+        declared_format = "jsonl"
     if declared_format and declared_format not in READABLE_FORMATS:
         raise SourceProblem(
             "format-error",
             _(
                 "the declared format {format!r} cannot be read: tables are read from CSV, "
-                "TSV, XLSX, XLS and JSON files"
+                "TSV, XLSX, XLS, JSON and JSON lines files"
             ).format(format=declared_format),
         )
     name = path.name.lower()
@@ -171,15 +173,21 @@ def _is_xlsx(path: Path) -> bool:
         return False
 
 
-READABLE_FORMATS = ("csv", "tsv", "txt", "xlsx", "xls", "json")
+READABLE_FORMATS = ("csv", "tsv", "txt", "xlsx", "xls", "json", "jsonl", "ndjson")
 """Formats a resource or source may declare; ``txt`` is a table as a ``.txt`` file is."""
+
+JSON_FORMATS = ("json", "jsonl")
+"""A JSON table (an array of rows) and JSON lines (a row per line)."""
+_JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def _format_of(name: str, declared: str | None) -> str:
-    if declared in ("csv", "tsv", "json"):
+    if declared in ("csv", "tsv", *JSON_FORMATS):
         return declared
     if name.endswith(".json"):
         return "json"
+    if name.endswith(_JSON_LINES_SUFFIXES):
+        return "jsonl"
     return "tsv" if name.endswith(".tsv") else "csv"
 
 
@@ -207,7 +215,10 @@ def _refuse_non_text(head: bytes, name: str, declared_format: str | None = None)
                 "the file is an HTML or XML page, not a CSV table (was a web page saved instead of the data?)"
             ),
         )
-    json_table = name.endswith(".json") or declared_format == "json"
+    lines = name.endswith(_JSON_LINES_SUFFIXES) or declared_format == "jsonl"
+    if lines and text.startswith((b"{", b"[")):
+        return  # JSON lines: a row per line (validation/jsontable.py)
+    json_table = name.endswith((".json", *_JSON_LINES_SUFFIXES)) or declared_format in JSON_FORMATS
     if json_table and not text.startswith((b"[", b"{")):
         raise SourceProblem(
             "format-error",
@@ -220,8 +231,8 @@ def _refuse_non_text(head: bytes, name: str, declared_format: str | None = None)
                 .decode("utf-8", errors="replace")
                 .strip()
             )
-            if declared_format == "json"
-            else _("the file is named .json but is not JSON: name it as what it is (.csv)"),
+            if declared_format in JSON_FORMATS
+            else _("the file's name says JSON, but it is not JSON: name it as what it is (.csv)"),
         )
     if json_table and text.startswith(b"["):
         return  # a JSON table: an array of rows (validation/jsontable.py)
@@ -255,8 +266,8 @@ def _refuse_non_text(head: bytes, name: str, declared_format: str | None = None)
             "format-error",
             _(
                 "the file is a JSON document, not a CSV table; tables are read from CSV, "
-                "TSV, JSON (.json), .csv.gz, .zip, .xlsx and .xls files: export the data as "
-                "CSV, or validate a data package through its datapackage.json"
+                "TSV, JSON (.json, .jsonl), .csv.gz, .zip, .xlsx and .xls files: export the "
+                "data as CSV, or validate a data package through its datapackage.json"
             ),
         )
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
