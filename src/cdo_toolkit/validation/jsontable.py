@@ -66,7 +66,8 @@ def infer_json_schema(sheet: Sheet) -> tuple[Sheet, SchemaSpec]:
     except BaseException:
         sheet.close()
         raise
-    if not head:
+    if not head:  # _rows has refused an empty array already; a guard for the types
+        sheet.close()
         raise SourceProblem("source-error", _("the JSON array holds no rows"))
     labels = [str(label) for label in head[0]]
     detected = Detector().detect_schema([list(row) for row in head[1:]], labels=labels)
