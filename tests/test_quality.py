@@ -628,12 +628,23 @@ def test_audit_lists_the_policies_findings(cdo, shipped_registry: Path) -> None:
     result = cdo("audit", "--format", "json", "--markdown", "a.md", "--html", "a.html")
     assert result.exit_code == 0, result.output
     # No warehouse here: a warning on stderr says so; the JSON is on stdout.
-    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    data = json.loads(result.stdout)
+    codes = {f["code"] for f in data["findings"]}
     assert "POL:open-licence" in codes
     assert "POL:open-licence" in Path("a.md").read_text("utf-8")
     assert "POL:open-licence" in Path("a.html").read_text("utf-8")
-    summary = cdo("audit").output
-    assert "registry and policies: 1 error, 0 warnings" in " ".join(summary.split())
+    # The finding is on the list of the guarantor of the source whose file it is in, below
+    # "nothing submitted yet" and with the place to fix it.
+    (obce,) = [e for e in data["to_fix"]["gis"] if e["source"] == "obce"]
+    items = [item["what"] for item in obce["items"]]
+    assert items[0].startswith("nothing submitted yet")
+    assert any("(POL:open-licence, registry/sources/obce.yaml:" in what for what in items), items
+    summary = " ".join(cdo("audit").output.split())
+    assert "registry and policies: 1 error, 0 warnings" in summary
+    assert (
+        f"obce (nothing submitted yet: submit the source (cdo submit); and {len(items) - 1} more)"
+        in summary
+    )
 
 
 def test_audit_refuses_one_file_for_both_reports(cdo, shipped_registry: Path) -> None:

@@ -177,7 +177,7 @@ def audit(
             out.print(
                 f"[bold]{escape(name)}[/]: "
                 + "; ".join(
-                    f"{escape(e['source'])} ({escape(e['items'][0]['what'])})" for e in entries
+                    f"{escape(e['source'])} ({escape(_worst(e['items']))})" for e in entries
                 )
             )
         if result.findings:
@@ -196,3 +196,14 @@ def audit(
             if path is not None:
                 out.print(_("report written: {path}").format(path=escape(str(path))))
     _exit_if_below(result.scores, fail_under)
+
+
+def _worst(items: list[dict[str, Any]]) -> str:
+    """A source's worst item, and how many more the JSON, Markdown and HTML reports list."""
+    more = len(items) - 1
+    if not more:
+        return str(items[0]["what"])
+    return _("{what}; and {more}").format(
+        what=items[0]["what"],
+        more=ngettext("{count} more", "{count} more", more).format(count=more),
+    )

@@ -144,6 +144,12 @@ def audit(
         result.guarantor = guarantor
         files = _files_of(registry, sources)
         result.findings = [f for f in result.findings if f["location"]["file"] in files]
+    # Each source's own findings (in its entry or schema file) go on its guarantor's list.
+    owner = {file: source for source in sources for file in _files_of(registry, [source])}
+    findings_of: dict[str, list[dict[str, Any]]] = {}
+    for finding in result.findings:
+        if finding["location"]["file"] in owner:
+            findings_of.setdefault(owner[finding["location"]["file"]], []).append(finding)
     result.warehouse_exists = not absent(url)
     # An absent warehouse holds no history and no reports: nothing to read there.
     opened = Warehouse(url) if result.warehouse_exists else contextlib.nullcontext(None)
@@ -182,6 +188,7 @@ def audit(
             for note in item.notes:
                 todo.append({"what": note, "severity": 70})
             todo += [{"what": _failing_check(c), "severity": 50} for c in item.failing_checks]
+            todo += [_finding_item(f) for f in findings_of.get(item.source, [])]
             if not todo:
                 continue
             entry = {
@@ -232,6 +239,18 @@ def _failing_check(check: dict[str, Any]) -> str:
     return what.format(
         rows=check["rows"], check=check["check"], column=check["column"], rule=check.get("rule")
     )
+
+
+def _finding_item(finding: dict[str, Any]) -> dict[str, Any]:
+    """A lint or policy finding in a source's files, as an item of its guarantor's list:
+    an error above a failing check, a warning below it."""
+    where = finding["location"]
+    return {
+        "what": _("{message} ({code}, {file}:{line})").format(
+            message=finding["message"], code=finding["code"], file=where["file"], line=where["line"]
+        ),
+        "severity": 60 if finding["severity"] == "error" else 30,
+    }
 
 
 def _submission_items(item: SourceScore) -> list[dict[str, Any]]:
