@@ -297,22 +297,53 @@ def test_add_warns_of_a_header_no_file_can_pass(cdo, base_registry: Path, shared
     text = " ".join(result.output.split())
     assert "the row taken for the header has 15 blank and 0 repeated labels of 15" in text
     assert "save the table alone" in text
-    # The police's accident file has no header row at all: the first record is data.
-    accidents = shared / "data" / "real" / "nehody-pcr-praha-2020" / "00.csv"
-    result = cdo(
-        "registry", "add", "nehody", "--from", str(accidents), "--guarantor", "gis",
-        "--theme", "transport",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert "if the file has no header row, set dialect: {header: false}" in " ".join(
-        result.output.split()
-    )
     clean = Path("obce.csv")
     clean.write_text("kod;nazev\n563889;Liberec\n", "utf-8")
     quiet = cdo(
         "registry", "add", "mesta", "--from", "obce.csv", "--guarantor", "gis", "--theme", "economy"
     )
     assert quiet.exit_code == 0 and "warning" not in quiet.output
+
+
+def test_add_reads_a_file_without_a_header_row(cdo, base_registry: Path, shared: Path) -> None:
+    """The police's accident file has no header row: its first record is data (an
+    accident's id, numbers, a date, blank cells). The entry says header: false, names the
+    fields as Frictionless does, keys them by the accident's id, and the file validates;
+    the guarantor is told to name the fields."""
+    accidents = shared / "data" / "real" / "nehody-pcr-praha-2020" / "00.csv"
+    result, entry = registry_add(cdo, "nehody", accidents, "transport")
+    assert entry["dialect"] == {"delimiter": ";", "header": False}
+    fields = entry["schema"]["fields"]
+    assert [f["name"] for f in fields[:3]] == ["field1", "field2", "field3"] and len(fields) == 64
+    assert fields[0] == {
+        "name": "field1",
+        "type": "string",
+        "constraints": {"pattern": r"\d{12}"},
+    }  # the id, its leading zeros kept
+    assert fields[3]["type"] == "date"  # p2a, 2020-01-01
+    assert entry["schema"]["primaryKey"] == ["field1"]
+    said = " ".join(result.stderr.split())
+    assert "the file has no header row" in said and "names the fields field1 to field64" in said
+    assert "blank and" not in said  # no header, so no blank labels to warn of
+    checked = cdo("validate", str(accidents), "--source", "nehody")
+    assert checked.exit_code == 0, checked.output
+    assert "11304 rows" in " ".join(checked.output.split())
+
+
+@pytest.mark.parametrize(
+    ("first", "data"),
+    [
+        (["002100200001", "5", "", "2020-01-01", "3"], True),
+        (["kod", "nazev", "", "", ""], False),  # a header with blank labels: words
+        (["Přehled škol k 1. 9. 2024", "", ""], False),  # a title row
+        (["1", "2", "3"], False),  # numbers as labels, but every one filled and distinct
+        (["1", "Liberec", "", "104261,5"], True),  # a blank cell, and mostly numbers
+    ],
+)
+def test_a_first_record_of_data_is_told_from_a_header(first: list[str], data: bool) -> None:
+    from cdo_toolkit.registry.infer import headerless
+
+    assert headerless(first) is data
 
 
 def test_add_reads_thousands_grouped_by_a_no_break_space(cdo, base_registry: Path) -> None:

@@ -147,24 +147,49 @@ def infer_csv(path: Path) -> dict[str, Any]:
     except SourceProblem as problem:
         raise CdoError(f"{display_path(path)}: {problem.note}") from None
     sniffed = sniff(path)
+    # newline="": the csv module reads the line ends itself, old Mac "\r" ones too.
+    with path.open(encoding=sniffed.encoding, errors="replace", newline="") as handle:
+        first = next(_csv_rows(handle, sniffed.delimiter), [])
+    dialect: dict[str, Any] = {"delimiter": sniffed.delimiter}
+    if headerless(first):
+        dialect["header"] = False
+    control = formats.CsvControl(delimiter=sniffed.delimiter)
+    # Only a header known to be absent is said: Frictionless looks for the header row
+    # (after a preamble line) only where the dialect leaves it open.
+    described = (
+        Dialect(controls=[control], header=False)
+        if "header" in dialect
+        else Dialect(controls=[control])
+    )
     try:
         resource = describe(
             str(path),
             type="resource",
             format="csv",  # a .txt table too (Frictionless takes .txt for text)
             encoding=sniffed.encoding,
-            dialect=Dialect(controls=[formats.CsvControl(delimiter=sniffed.delimiter)]),
+            dialect=described,
         )
     except Exception as exc:  # Frictionless raises its own exception types for any bad file
         raise _cannot_describe(path, exc) from None
-    # newline="": the csv module reads the line ends itself, old Mac "\r" ones too.
     with path.open(encoding=sniffed.encoding, errors="replace", newline="") as handle:
-        refined = _refined_fields(path, resource, _csv_rows(handle, sniffed.delimiter))
-    return {
-        "encoding": sniffed.encoding,
-        "dialect": {"delimiter": sniffed.delimiter},
-        "schema": {"fields": refined},
-    }
+        rows = _csv_rows(handle, sniffed.delimiter)
+        refined = _refined_fields(path, resource, rows, header=dialect.get("header"))
+    return {"encoding": sniffed.encoding, "dialect": dialect, "schema": {"fields": refined}}
+
+
+_DATA_LIKE = re.compile(r"[-+]?\d[\d ,.:/-]*")
+
+
+def headerless(first: list[str]) -> bool:
+    """Whether a file's first record is data, not a header: it has blank or repeated
+    labels, which no header of a table can pass, and most of its cells are numbers,
+    codes or dates (``"002100200001";5;;"2020-01-01"``), which labels rarely are. A report
+    with a title row or a header spanning rows has blank labels too, but words."""
+    cells = [c.strip() for c in first]
+    filled = [c for c in cells if c]
+    if not filled or (len(filled) == len(cells) and len(set(filled)) == len(filled)):
+        return False
+    return sum(bool(_DATA_LIKE.fullmatch(c)) for c in filled) * 2 > len(filled)
 
 
 def infer_native(path: Path) -> dict[str, Any]:
@@ -264,12 +289,13 @@ def _table_input(path: Path, inferred: dict[str, Any], schema: dict[str, Any]) -
     from cdo_toolkit.validation.fields import schema_spec
     from cdo_toolkit.validation.reader import Dialect as TableDialect
 
+    dialect = inferred.get("dialect", {})
     return TableInput(
         path,
         path.stem,
         path.name,
         schema_spec(schema),
-        TableDialect(delimiter=inferred.get("dialect", {}).get("delimiter")),
+        TableDialect(delimiter=dialect.get("delimiter"), header=dialect.get("header")),
         inferred.get("encoding"),
         inferred.get("format"),
     )
@@ -403,7 +429,9 @@ def _csv_rows(handle: IO[str], delimiter: str) -> Iterator[list[str]]:
         return
 
 
-def _column_samples(rows: Iterator[list[str]], width: int) -> list[list[str]]:
+def _column_samples(
+    rows: Iterator[list[str]], width: int, header: bool | None = None
+) -> list[list[str]]:
     """Up to ``SAMPLE_ROWS`` values of each column that are not blank, from the rows
     after the header validation finds (a preamble line may come first). Reading goes on
     while a column has fewer, up to ``SCAN_ROWS`` rows: a column of city districts or of
@@ -413,7 +441,7 @@ def _column_samples(rows: Iterator[list[str]], width: int) -> list[list[str]]:
     from cdo_toolkit.validation.reader import Dialect as TableDialect
 
     head = list(itertools.islice(rows, HEADER_SAMPLE_ROWS))
-    _labels, header_records, _has_header = header_of(head, TableDialect())
+    _labels, header_records, _has_header = header_of(head, TableDialect(header=header))
     samples: list[list[str]] = [[] for _ in range(width)]
     wanting = list(range(width))
     for row in itertools.islice(itertools.chain(head[header_records:], rows), SCAN_ROWS):
@@ -435,12 +463,14 @@ def _cannot_describe(path: Path, exc: Exception) -> CdoError:
     )
 
 
-def _refined_fields(path: Path, resource: Any, rows: Iterator[list[str]]) -> list[dict[str, Any]]:
+def _refined_fields(
+    path: Path, resource: Any, rows: Iterator[list[str]], *, header: bool | None = None
+) -> list[dict[str, Any]]:
     """The fields Frictionless described, each corrected from its sampled values."""
     fields = resource.schema.to_descriptor().get("fields", [])
     if not fields:
         raise CdoError(_("{file}: no columns found").format(file=display_path(path)))
-    samples = _column_samples(rows, len(fields))
+    samples = _column_samples(rows, len(fields), header)
     return [refine_field(field, samples[index]) for index, field in enumerate(fields)]
 
 
@@ -625,6 +655,15 @@ def add_source(
         infer_native(data_file) if suffix in (".xlsx", ".xls", ".json") else infer_csv(data_file)
     )
     inferred["schema"], warnings = fit_schema(data_file, inferred)
+    if inferred["dialect"].get("header") is False:
+        fields = inferred["schema"]["fields"]
+        warnings.append(
+            _(
+                "the file has no header row (its first record is data), so the entry says "
+                "dialect: {{header: false}} and names the fields {first} to {last}: rename "
+                "them in the entry after what they hold (the source's codebook says)"
+            ).format(first=fields[0]["name"], last=fields[-1]["name"])
+        )
     foreign = frozenset(_code_list_columns(registry))
     key = propose_key(data_file, inferred, inferred["schema"], foreign)
     if key is not None:
