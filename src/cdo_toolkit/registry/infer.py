@@ -28,6 +28,7 @@ import yaml
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _
+from cdo_toolkit.registry.keys import propose_key
 from cdo_toolkit.registry.loader import load
 from cdo_toolkit.registry.models import ID_PATTERN, Frequency, Theme
 from cdo_toolkit.registry.registry import Registry
@@ -301,103 +302,6 @@ def _table_input(path: Path, inferred: dict[str, Any], schema: dict[str, Any]) -
     )
 
 
-# Names of columns that identify something, most specific first: a row's own id
-# (id, id_zarizeni, identifikator), then a code or number (kod_obce, kodcobce, red_izo,
-# cislo_smlouvy), then an organisation's IČO, which a source of its branches repeats.
-_KEY_NAMES = tuple(
-    re.compile(pattern, re.IGNORECASE)
-    for pattern in (
-        r"(id|identifikator|identifikátor|uuid|guid)(_.*)?|.*_id",
-        r"(kod|kód|code|cislo|číslo|izo|psc|psč|paragraf|polozka|položka)(_.*|[a-z].*)?"
-        r"|.*_(kod|kód|code|cislo|číslo|izo|psc|psč)",
-        r"(ico|ičo|ic|ič)(_.*)?|.*_(ico|ičo)",
-    )
-)
-
-
-def _key_rank(name: str, foreign: frozenset[str]) -> int | None:
-    if name in foreign:  # kod_obce is first the municipality's key, then each reference's
-        return len(_KEY_NAMES)
-    return next((rank for rank, p in enumerate(_KEY_NAMES) if p.fullmatch(name)), None)
-
-
-def propose_key(
-    path: Path,
-    inferred: dict[str, Any],
-    schema: dict[str, Any],
-    foreign: frozenset[str] = frozenset(),
-) -> list[str] | None:
-    """The columns to propose as the source's primary key: filled in every row of
-    ``path`` and unique in it together, the fewest such (one, two or three columns).
-
-    A single column qualifies when it is named as an identifier (``id``, ``kod…``,
-    ``…_kod``, ``ico``: see ``_KEY_NAMES``) or is the first column and holds whole numbers
-    or digit codes; candidates are ranked by name, then taken in column order. Names in
-    ``foreign`` (columns the registry refers to another source's codes by, such as
-    ``kod_obce``) rank last: a source of one row per municipality is keyed by them, a
-    source of companies only seems to be when its file is small. A key of several
-    columns is made of identifier columns and of the columns that say when (a date, a
-    year, ``rok``, ``mesic``): a station's measurements per day, a budget's items per year.
-    The file is read once, its candidate columns typed as validation types them. None
-    when nothing qualifies (a key with columns that are sometimes empty, as the RÚIAN
-    postcode list's city districts, is left to the guarantor)."""
-    import itertools
-
-    import polars as pl
-
-    from cdo_toolkit.validation.api import typed_frames
-
-    fields = schema["fields"]
-    kinds = {f["name"]: f.get("type", "string") for f in fields}
-    ranked = sorted(
-        (rank, index)
-        for index, f in enumerate(fields)
-        if (rank := _key_rank(f["name"], foreign)) is not None
-        and kinds[f["name"]] in ("integer", "string")
-    )
-    first = fields[0]
-    coded = kinds[first["name"]] == "integer" or (
-        kinds[first["name"]] == "string" and "pattern" in first.get("constraints", {})
-    )
-    singles = [fields[i]["name"] for _rank, i in ranked]
-    if coded and first["name"] not in singles:
-        singles.append(first["name"])
-    moments = [
-        f["name"]
-        for f in fields
-        if kinds[f["name"]] in _MOMENT_TYPES or _MOMENT_NAME.fullmatch(f["name"])
-    ]
-    parts = list(dict.fromkeys([*singles, *moments]))[:_MOST_KEY_PARTS]
-    if not parts:
-        return None
-    # A blank row is an error of its own (blank-row), not a row without a key.
-    columns = pl.concat(
-        [
-            frame.filter(~pl.all_horizontal(pl.all().is_null())).select(parts)
-            for frame in typed_frames(_table_input(path, inferred, schema))
-        ]
-    )
-    filled = [name for name in parts if columns[name].null_count() == 0]
-    for size in (1, 2, 3):
-        pool = singles if size == 1 else parts
-        for key in itertools.combinations([n for n in pool if n in filled], size):
-            if size > 1 and not any(n in singles for n in key):
-                continue  # two dates are no key: some identifier takes part
-            if not columns.select(key).is_duplicated().any():
-                return sorted(key, key=list(kinds).index)  # in the file's order
-    return None
-
-
-_MOMENT_TYPES = ("date", "datetime", "year", "yearmonth", "time")
-# Columns that say when, as codes or numbers: rok 2024, mesic 3, obdobi 2024Q1.
-_MOMENT_NAME = re.compile(
-    r"(rok|mesic|měsíc|ctvrtleti|čtvrtletí|obdobi|období|den|datum|tyden|týden|hodina)(_.*)?",
-    re.IGNORECASE,
-)
-_MOST_KEY_PARTS = 8
-"""Columns tried in keys of several columns (at most 8 + 28 + 56 combinations)."""
-
-
 def _header_warnings(summary: dict[tuple[str, str], int], width: int) -> list[str]:
     """What no schema fixes: blank or repeated labels in the row taken for the header."""
     blank = sum(n for (kind, _f), n in summary.items() if kind == "blank-label")
@@ -665,7 +569,7 @@ def add_source(
             ).format(first=fields[0]["name"], last=fields[-1]["name"])
         )
     foreign = frozenset(_code_list_columns(registry))
-    key = propose_key(data_file, inferred, inferred["schema"], foreign)
+    key = propose_key(_table_input(data_file, inferred, inferred["schema"]), foreign)
     if key is not None:
         inferred["schema"]["primaryKey"] = key
     else:

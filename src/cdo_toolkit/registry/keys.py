@@ -1,0 +1,106 @@
+"""The primary key ``cdo registry add`` proposes for a new source, found in its file.
+
+Uniqueness is scored over the primary key alone, so an entry without one is never scored
+on it. The key is proposed from the data and the column names together: the fewest
+columns (one, two or three) filled and unique in every row, among columns named as
+identifiers and, for keys of several columns, the columns that say when.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cdo_toolkit.validation.engine import TableInput
+
+
+# Names of columns that identify something, most specific first: a row's own id
+# (id, id_zarizeni, identifikator), then a code or number (kod_obce, kodcobce, red_izo,
+# cislo_smlouvy), then an organisation's IČO, which a source of its branches repeats.
+_KEY_NAMES = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"(id|identifikator|identifikátor|uuid|guid)(_.*)?|.*_id",
+        r"(kod|kód|code|cislo|číslo|izo|psc|psč|paragraf|polozka|položka)(_.*|[a-z].*)?"
+        r"|.*_(kod|kód|code|cislo|číslo|izo|psc|psč)",
+        r"(ico|ičo|ic|ič)(_.*)?|.*_(ico|ičo)",
+    )
+)
+
+
+def _key_rank(name: str, foreign: frozenset[str]) -> int | None:
+    if name in foreign:  # kod_obce is first the municipality's key, then each reference's
+        return len(_KEY_NAMES)
+    return next((rank for rank, p in enumerate(_KEY_NAMES) if p.fullmatch(name)), None)
+
+
+def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> list[str] | None:
+    """The columns to propose as the primary key of the source ``table`` is a file of:
+    filled in every row and unique together, the fewest such (one, two or three).
+
+    A single column qualifies when it is named as an identifier (``id``, ``kod…``,
+    ``…_kod``, ``ico``: see ``_KEY_NAMES``) or is the first column and holds whole numbers
+    or digit codes; candidates are ranked by name, then taken in column order. Names in
+    ``foreign`` (columns the registry refers to another source's codes by, such as
+    ``kod_obce``) rank last: a source of one row per municipality is keyed by them, a
+    source of companies only seems to be when its file is small. A key of several
+    columns is made of identifier columns and of the columns that say when (a date, a
+    year, ``rok``, ``mesic``): a station's measurements per day, a budget's items per year.
+    The file is read once, its candidate columns typed as validation types them. None
+    when nothing qualifies (a key with columns that are sometimes empty, as the RÚIAN
+    postcode list's city districts, is left to the guarantor)."""
+    import itertools
+
+    import polars as pl
+
+    from cdo_toolkit.validation.api import typed_frames
+
+    assert table.schema is not None
+    specs = table.schema.fields
+    names = [spec.name for spec in specs]
+    ranked = sorted(
+        (rank, index)
+        for index, spec in enumerate(specs)
+        if (rank := _key_rank(spec.name, foreign)) is not None
+        and spec.type in ("integer", "string")
+    )
+    singles = [names[index] for _rank, index in ranked]
+    first = specs[0]
+    coded = first.type == "integer" or (first.type == "string" and "pattern" in first.constraints)
+    if coded and first.name not in singles:
+        singles.append(first.name)
+    moments = [
+        spec.name
+        for spec in specs
+        if spec.type in _MOMENT_TYPES or _MOMENT_NAME.fullmatch(spec.name)
+    ]
+    parts = list(dict.fromkeys([*singles, *moments]))[:_MOST_KEY_PARTS]
+    if not parts:
+        return None
+    # A blank row is an error of its own (blank-row), not a row without a key.
+    columns = pl.concat(
+        [
+            frame.filter(~pl.all_horizontal(pl.all().is_null())).select(parts)
+            for frame in typed_frames(table)
+        ]
+    )
+    filled = [name for name in parts if columns[name].null_count() == 0]
+    for size in (1, 2, 3):
+        pool = singles if size == 1 else parts
+        for key in itertools.combinations([n for n in pool if n in filled], size):
+            if size > 1 and not any(n in singles for n in key):
+                continue  # two dates are no key: some identifier takes part
+            if not columns.select(list(key)).is_duplicated().any():
+                return sorted(key, key=names.index)  # in the file's order
+    return None
+
+
+_MOMENT_TYPES = ("date", "datetime", "year", "yearmonth", "time")
+# Columns that say when, as codes or numbers: rok 2024, mesic 3, obdobi 2024Q1.
+_MOMENT_NAME = re.compile(
+    r"(rok|mesic|měsíc|ctvrtleti|čtvrtletí|obdobi|období|den|datum|tyden|týden|hodina)(_.*)?",
+    re.IGNORECASE,
+)
+_MOST_KEY_PARTS = 8
+"""Columns tried in keys of several columns (at most 8 + 28 + 56 combinations)."""
