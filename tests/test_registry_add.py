@@ -330,6 +330,29 @@ def test_add_reads_a_file_without_a_header_row(cdo, base_registry: Path, shared:
     assert "11304 rows" in " ".join(checked.output.split())
 
 
+def test_add_reads_a_workbook_without_a_header_row(cdo, base_registry: Path) -> None:
+    """A sheet whose first row is data (a code, a name, an empty cell, a number) is read
+    as rows from the first, as a CSV file is."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for n in range(1, 6):
+        sheet.append([f"0024112{n}", f"Škola {n}", None, 100 + n])
+    book.save("skoly.xlsx")
+    result, entry = registry_add(cdo, "skoly-bez-zahlavi", "skoly.xlsx", "education")
+    assert entry["dialect"] == {"header": False}
+    fields = entry["schema"]["fields"]
+    assert [f["name"] for f in fields] == ["field1", "field2", "field3", "field4"]
+    assert fields[0]["constraints"] == {"pattern": r"\d{8}"} and fields[3]["type"] == "integer"
+    assert entry["schema"]["primaryKey"] == ["field1"]
+    assert "the file has no header row" in " ".join(result.stderr.split())
+    checked = cdo("validate", "skoly.xlsx", "--source", "skoly-bez-zahlavi")
+    assert checked.exit_code == 0, checked.output
+    assert "5 rows" in checked.output
+
+
 @pytest.mark.parametrize(
     ("first", "data"),
     [

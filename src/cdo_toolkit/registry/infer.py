@@ -196,13 +196,14 @@ def headerless(first: list[str]) -> bool:
 def infer_native(path: Path) -> dict[str, Any]:
     """Format and Table Schema of the first sheet of an .xlsx or .xls workbook, or of a
     JSON table: files whose cells carry their own types."""
-    from frictionless import describe
+    from frictionless import Dialect, describe
 
     from cdo_toolkit.validation.jsontable import open_json_table
     from cdo_toolkit.validation.reader import Dialect as TableDialect
     from cdo_toolkit.validation.source import SourceProblem, detect
     from cdo_toolkit.validation.workbook import excel_text, open_sheet
 
+    dialect: dict[str, Any] = {}
     try:
         opened = detect(path)
         if opened.format == "json":
@@ -210,11 +211,18 @@ def infer_native(path: Path) -> dict[str, Any]:
             resource = describe(str(path), type="resource", format="json", datatype="table")
             sheet = open_json_table(opened)
         else:
-            resource = describe(str(path), type="resource", format=opened.format)
+            sheet = open_sheet(opened, TableDialect())
+            first = [excel_text(v) for v in next(iter(sheet.rows), [])]
+            sheet.close()
+            if headerless(first):  # a sheet of data from its first row (a JSON table has keys)
+                dialect["header"] = False
+            resource = describe(
+                str(path), type="resource", format=opened.format, dialect=Dialect(**dialect)
+            )
             sheet = open_sheet(opened, TableDialect())
         try:
             rows = ([excel_text(v) for v in row] for row in sheet.rows)
-            refined = _refined_fields(path, resource, rows)
+            refined = _refined_fields(path, resource, rows, header=dialect.get("header"))
         finally:
             sheet.close()
     except SourceProblem as problem:
@@ -223,7 +231,7 @@ def infer_native(path: Path) -> dict[str, Any]:
         raise
     except Exception as exc:  # Frictionless and openpyxl raise their own types for a bad file
         raise _cannot_describe(path, exc) from None
-    return {"format": opened.format, "dialect": {}, "schema": {"fields": refined}}
+    return {"format": opened.format, "dialect": dialect, "schema": {"fields": refined}}
 
 
 # Keys that belong to a field's type, dropped when the field falls back to another type.
