@@ -145,6 +145,14 @@ def test_a_json_file_of_rows_is_onboarded_and_validates(
     assert entry["schema"]["primaryKey"] == ["datum", "kod"]  # a rate per currency and day
     checked = cdo("validate", str(HISTORY), "--source", "kurzy")
     assert checked.exit_code == 0, checked.output
+    # The same rows as JSON lines, a row per line: the source's table too.
+    rows = json.loads(HISTORY.read_text("utf-8"))
+    Path("kurzy.jsonl").write_text(
+        "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), "utf-8"
+    )
+    lines = cdo("validate", "kurzy.jsonl", "--source", "kurzy")
+    assert lines.exit_code == 0, lines.output
+    assert "30218 rows" in " ".join(lines.output.split())
 
 
 def test_a_package_with_inline_data_is_validated_as_frictionless_does(tmp_path: Path) -> None:

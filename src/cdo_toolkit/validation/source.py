@@ -182,12 +182,12 @@ _JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def _format_of(name: str, declared: str | None) -> str:
+    if name.endswith(_JSON_LINES_SUFFIXES) and declared in (None, "json"):
+        return "jsonl"  # the rows of a JSON source, a line each: the same table
     if declared in ("csv", "tsv", *JSON_FORMATS):
         return declared
     if name.endswith(".json"):
         return "json"
-    if name.endswith(_JSON_LINES_SUFFIXES):
-        return "jsonl"
     return "tsv" if name.endswith(".tsv") else "csv"
 
 
