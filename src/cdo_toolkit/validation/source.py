@@ -215,9 +215,30 @@ def _refuse_non_text(head: bytes, name: str, declared_format: str | None = None)
                 "the file is an HTML or XML page, not a CSV table (was a web page saved instead of the data?)"
             ),
         )
+    if _is_json_table(head, text, name, declared_format):
+        return
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    first = -1 if utf16 else head.find(b"\x00")
+    if first == -1:
+        return
+    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
+    if controls > max(1, len(head) // 200):
+        raise SourceProblem(
+            "format-error", _("the file contains NUL bytes: it is binary, not a CSV table")
+        )
+    from cdo_toolkit.validation.reader import nul_problem
+
+    raise nul_problem(head.count(b"\n", 0, first) + 1, first)
+
+
+def _is_json_table(head: bytes, text: bytes, name: str, declared_format: str | None) -> bool:
+    """Whether the file is a JSON table or JSON lines (read by validation/jsontable.py);
+    JSON that is no table (a package descriptor, a schema, one object) is refused with
+    what to do, and so is a file its name or declared format says is JSON and is not.
+    ``text`` is the start of the file, lower-cased, without a BOM or leading blanks."""
     lines = name.endswith(_JSON_LINES_SUFFIXES) or declared_format == "jsonl"
     if lines and text.startswith((b"{", b"[")):
-        return  # JSON lines: a row per line (validation/jsontable.py)
+        return True  # JSON lines: a row per line
     json_table = name.endswith((".json", *_JSON_LINES_SUFFIXES)) or declared_format in JSON_FORMATS
     if json_table and not text.startswith((b"[", b"{")):
         raise SourceProblem(
@@ -235,7 +256,7 @@ def _refuse_non_text(head: bytes, name: str, declared_format: str | None = None)
             else _("the file's name says JSON, but it is not JSON: name it as what it is (.csv)"),
         )
     if json_table and text.startswith(b"["):
-        return  # a JSON table: an array of rows (validation/jsontable.py)
+        return True  # a JSON table: an array of rows
     if name.endswith(JSON_SUFFIXES) or text.startswith((b"[{", b"[[", b'{"', b"[\n", b"{\n")):
         if b'"resources"' in head:
             raise SourceProblem(
@@ -270,18 +291,7 @@ def _refuse_non_text(head: bytes, name: str, declared_format: str | None = None)
                 "data as CSV, or validate a data package through its datapackage.json"
             ),
         )
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    first = -1 if utf16 else head.find(b"\x00")
-    if first == -1:
-        return
-    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
-    if controls > max(1, len(head) // 200):
-        raise SourceProblem(
-            "format-error", _("the file contains NUL bytes: it is binary, not a CSV table")
-        )
-    from cdo_toolkit.validation.reader import nul_problem
-
-    raise nul_problem(head.count(b"\n", 0, first) + 1, first)
+    return False
 
 
 def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
