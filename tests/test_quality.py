@@ -633,6 +633,9 @@ def test_audit_lists_the_policies_findings(cdo, shipped_registry: Path) -> None:
     assert "POL:open-licence" in codes
     assert "POL:open-licence" in Path("a.md").read_text("utf-8")
     assert "POL:open-licence" in Path("a.html").read_text("utf-8")
+    # Nothing is loaded here, so no data dimension has a value: the reports say why.
+    for report in ("a.md", "a.html"):
+        assert "uniqueness needs a primary key" in Path(report).read_text("utf-8")
     # The finding is on the list of the guarantor of the source whose file it is in, below
     # "nothing submitted yet" and with the place to fix it.
     (obce,) = [e for e in data["to_fix"]["gis"] if e["source"] == "obce"]

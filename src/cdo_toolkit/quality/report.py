@@ -15,6 +15,12 @@ from cdo_toolkit.i18n import N_, _
 from cdo_toolkit.quality.audit import Audit
 from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
 
+NOT_SCORED = N_(
+    "A dimension without a value is not scored for that source: uniqueness needs a primary "
+    "key, consistency a foreign key into another source or a load to reconcile, and every "
+    "dimension but metadata needs loaded data."
+)
+
 GRADE_COLOURS = {
     "A": "#1a9850",
     "B": "#91cf60",
@@ -142,6 +148,7 @@ def html(audit: Audit) -> str:
         plotly_js="<script>" + get_plotlyjs() + "</script>",
         guarantor_name=lambda gid: audit.guarantors.get(gid, {}).get("name", gid),
         standard_title=lambda sid: audit.standards.get(sid, sid),
+        not_scored=_(NOT_SCORED),
         status_label=status_label,
     )
 
@@ -192,7 +199,7 @@ def markdown(audit: Audit) -> str:
             f"| {_md(s.title)} (`{s.source}`) | {_md(name)} | {_md(status_label(s.status)) if s.score is None else f'{s.score:.1f}'} | {s.grade} | "
             f"{'' if s.trend is None else f'{s.trend:+.1f}'} | {yes if s.passes else no} | {dims} |"
         )
-    out += ["", "## " + _("What to fix – by guarantor"), ""]
+    out += ["", _md(_(NOT_SCORED)), "", "## " + _("What to fix – by guarantor"), ""]
     for guarantor, entries in audit.to_fix.items():
         out.append(f"### {_md(audit.guarantors.get(guarantor, {}).get('name', guarantor))}")
         for e in entries:
