@@ -497,3 +497,22 @@ def test_add_proposes_a_key_of_several_columns(
         assert "no column, nor two or three" in result.stderr
     checked = cdo("validate", "zarizeni.csv", "--source", "zarizeni")
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        # (OBEC, OKRSEK, KOLO) is unique: a polling station's result in each round.
+        ("volby-prezident-2023-liberecky-kraj/pet1_liberecky_kraj.csv", ["OBEC", "OKRSEK", "KOLO"]),
+        # (Paragraf, Položka) is unique in a municipality's budget.
+        ("rozpocet-obce/cernosice_00241121_budget_2016.csv", ["Paragraf (kód)", "Položka (kód)"]),
+        # Names of municipalities are never a key, however unique with their offices.
+        ("vozidla-crv-obce/obec_dr_2021_cp1250.csv", None),
+    ],
+)  # fmt: skip
+def test_add_proposes_the_keys_real_files_have(
+    cdo, base_registry: Path, shared: Path, path: str, key: list[str] | None
+) -> None:
+    """The keys the data's README documents for these files, found from the data."""
+    _result, entry = registry_add(cdo, "skutecny", shared / "data" / "real" / path, "territory")
+    assert entry["schema"].get("primaryKey") == key

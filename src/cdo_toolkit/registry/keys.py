@@ -19,21 +19,29 @@ if TYPE_CHECKING:
 
 # Names of columns that identify something, most specific first: a row's own id
 # (id, id_zarizeni, identifikator), then a code or number (kod_obce, kodcobce, red_izo,
-# cislo_smlouvy), then an organisation's IČO, which a source of its branches repeats.
+# cislo_smlouvy, "Paragraf (kód)"), then an organisation's IČO, which a source of its
+# branches repeats.
 _KEY_NAMES = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         r"(id|identifikator|identifikátor|uuid|guid)(_.*)?|.*_id",
-        r"(kod|kód|code|cislo|číslo|izo|psc|psč|paragraf|polozka|položka)(_.*|[a-z].*)?"
-        r"|.*_(kod|kód|code|cislo|číslo|izo|psc|psč)",
+        r"(kod|kód|code|cislo|číslo|izo|psc|psč|paragraf|polozka|položka)([_ ].*|[a-z].*)?"
+        r"|.*[_ (](kod|kód|code|cislo|číslo|izo|psc|psč)\)?",
         r"(ico|ičo|ic|ič)(_.*)?|.*_(ico|ičo)",
     )
 )
 
 
-def _key_rank(name: str, foreign: frozenset[str]) -> int | None:
+# A place named by its code, as the statistical office's exports name them (OBEC 513890,
+# OKRSEK 1): an identifier when the column holds whole numbers, a name when it holds text.
+_PLACE_CODE = re.compile(r"(obec|okres|kraj|okrsek|orp|pou|momc|stat|ulice)(_.*)?", re.IGNORECASE)
+
+
+def _key_rank(name: str, kind: str, foreign: frozenset[str]) -> int | None:
     if name in foreign:  # kod_obce is first the municipality's key, then each reference's
         return len(_KEY_NAMES)
+    if kind == "integer" and _PLACE_CODE.fullmatch(name):
+        return 1
     return next((rank for rank, p in enumerate(_KEY_NAMES) if p.fullmatch(name)), None)
 
 
@@ -65,7 +73,7 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> lis
     ranked = sorted(
         (rank, index)
         for index, spec in enumerate(specs)
-        if (rank := _key_rank(spec.name, foreign)) is not None
+        if (rank := _key_rank(spec.name, spec.type, foreign)) is not None
         and spec.type in ("integer", "string")
     )
     singles = [names[index] for _rank, index in ranked]
@@ -115,9 +123,11 @@ def _unique(columns: pl.DataFrame, key: list[str]) -> bool:
 
 
 _MOMENT_TYPES = ("date", "datetime", "year", "yearmonth", "time")
-# Columns that say when, as codes or numbers: rok 2024, mesic 3, obdobi 2024Q1.
+# Columns that say when, as codes or numbers: rok 2024, mesic 3, obdobi 2024Q1, an
+# election's kolo 2.
 _MOMENT_NAME = re.compile(
-    r"(rok|mesic|měsíc|ctvrtleti|čtvrtletí|obdobi|období|den|datum|tyden|týden|hodina)(_.*)?",
+    r"(rok|mesic|měsíc|ctvrtleti|čtvrtletí|obdobi|období|den|datum|tyden|týden|hodina|kolo)"
+    r"(_.*)?",
     re.IGNORECASE,
 )
 _MOST_KEY_PARTS = 8
