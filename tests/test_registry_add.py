@@ -516,3 +516,33 @@ def test_add_proposes_the_keys_real_files_have(
     """The keys the data's README documents for these files, found from the data."""
     _result, entry = registry_add(cdo, "skutecny", shared / "data" / "real" / path, "territory")
     assert entry["schema"].get("primaryKey") == key
+
+
+def test_add_marks_columns_about_people_as_personal_data(cdo, base_registry: Path) -> None:
+    """Names, a birth date and an e-mail: the entry says the source holds personal data in
+    those columns (masked in every output from the first run), and the guarantor is told
+    to add its legal basis and retention, which the personal-data policy asks for."""
+    from cdo_toolkit.policies.check import check, load_rules
+    from cdo_toolkit.registry import load_valid
+
+    Path("osoby.csv").write_text(
+        "id;jmeno;prijmeni;datum_narozeni;email;obec\n"
+        "1;Jan;Novák;1.2.1980;jan@example.cz;Liberec\n"
+        "2;Eva;Malá;3.4.1990;eva@example.cz;Turnov\n",
+        "utf-8",
+    )
+    result, entry = registry_add(cdo, "osoby", "osoby.csv", "social")
+    assert entry["personal_data"] == {
+        "contains": True,
+        "columns": ["jmeno", "prijmeni", "datum_narozeni", "email"],
+    }
+    said = " ".join(result.stderr.split())
+    assert "the columns jmeno, prijmeni, datum_narozeni, email look like personal data" in said
+    assert lint(base_registry).errors == 0
+    rules = load_rules(Path(__file__).parent.parent / "policies")
+    found = {f.code for f in check(load_valid(base_registry), rules) if "osoby" in f.location.file}
+    assert "POL:personal-data-terms" in found
+    # A file of municipalities holds no personal data.
+    Path("obce.csv").write_text("kod;nazev\n563889;Liberec\n", "utf-8")
+    _result, towns = registry_add(cdo, "mesta", "obce.csv", "territory")
+    assert towns["personal_data"] is False

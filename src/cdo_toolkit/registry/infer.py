@@ -457,7 +457,7 @@ def build_entry(
         "update_frequency": frequency.value,
         "licence": (defaults.licence if defaults else None) or "CC-BY-4.0",
         "access": "internal",
-        "personal_data": False,
+        "personal_data": _personal_data(inferred["schema"]),
         "format": inferred.get("format", "csv"),
         **({"encoding": inferred["encoding"]} if "encoding" in inferred else {}),
         "dialect": inferred["dialect"],
@@ -466,6 +466,31 @@ def build_entry(
         "warehouse": {"table": table, "load_mode": "replace"},
     }
     return entry
+
+
+# Columns about people, by their usual Czech and English names: a name, a birth number or
+# date, a contact. (A company's name or an office's e-mail is not personal; the guarantor
+# says so by setting contains: false.)
+_PERSONAL_NAME = re.compile(
+    r"(.*_)?(jmeno|jméno|prijmeni|příjmení|rodne_cislo|rodné_číslo|rc|datum_narozeni|"
+    r"datum_narození|narozen[aií]?|email|e_mail|telefon|tel|mobil|bydliste|bydliště|"
+    r"first_name|last_name|surname|birth_date|phone)(_.*)?",
+    re.IGNORECASE,
+)
+
+
+def personal_columns(schema: dict[str, Any]) -> list[str]:
+    """The columns whose names say they hold personal data."""
+    return [f["name"] for f in schema.get("fields", []) if _PERSONAL_NAME.fullmatch(f["name"])]
+
+
+def _personal_data(schema: dict[str, Any]) -> bool | dict[str, Any]:
+    """``false``, or, where column names say the file is about people, ``contains: true``
+    with those columns, so that they are masked in every output from the first run; the
+    legal basis and retention are left for the guarantor (the personal-data policy asks
+    for them)."""
+    columns = personal_columns(schema)
+    return {"contains": True, "columns": columns} if columns else False
 
 
 _ICO_NAME = re.compile(r"ico|ic|.*_ico", re.IGNORECASE)
@@ -512,8 +537,9 @@ def _code_list_columns(registry: Registry) -> dict[str, tuple[str, str]]:
 HEADER = """\
 # Onboarded by `cdo registry add` from {file}.
 # Review before use: title, description, keywords, update_frequency, licence, access,
-# personal_data (set to false, confirm it!) and the inferred Table Schema. Proposed
-# checks are warnings: make them errors (delete `severity: warning`) once the data pass.
+# personal_data (set from the column names: confirm it!) and the inferred Table Schema.
+# Proposed checks are warnings: make them errors (delete `severity: warning`) once the
+# data pass.
 """
 KEY_HEADER = """\
 # The primary key ({key}) is proposed because it is filled and unique in every row of
@@ -600,6 +626,15 @@ def add_source(
         file_name=data_file.name,
     )
     header = HEADER.format(file=data_file.name)
+    personal = personal_columns(inferred["schema"])
+    if personal:
+        warnings.append(
+            _(
+                "the columns {columns} look like personal data: the entry marks them so "
+                "(masked in every output); add its legal_basis and retention, or set "
+                "personal_data: false if they are not about people"
+            ).format(columns=", ".join(personal))
+        )
     if key is not None:
         header += KEY_HEADER.format(key=", ".join(key), file=data_file.name)
     text = header + yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=100)
