@@ -150,31 +150,32 @@ def infer_csv(path: Path) -> dict[str, Any]:
     sniffed = sniff(path)
     # newline="": the csv module reads the line ends itself, old Mac "\r" ones too.
     with path.open(encoding=sniffed.encoding, errors="replace", newline="") as handle:
-        first = next(_csv_rows(handle, sniffed.delimiter), [])
-    dialect: dict[str, Any] = {"delimiter": sniffed.delimiter}
-    if headerless(first):
-        dialect["header"] = False
-    control = formats.CsvControl(delimiter=sniffed.delimiter)
-    # Only a header known to be absent is said: Frictionless looks for the header row
-    # (after a preamble line) only where the dialect leaves it open.
-    described = (
-        Dialect(controls=[control], header=False)
-        if "header" in dialect
-        else Dialect(controls=[control])
-    )
-    try:
-        resource = describe(
-            str(path),
-            type="resource",
-            format="csv",  # a .txt table too (Frictionless takes .txt for text)
-            encoding=sniffed.encoding,
-            dialect=described,
-        )
-    except Exception as exc:  # Frictionless raises its own exception types for any bad file
-        raise _cannot_describe(path, exc) from None
-    with path.open(encoding=sniffed.encoding, errors="replace", newline="") as handle:
         rows = _csv_rows(handle, sniffed.delimiter)
-        refined = _refined_fields(path, resource, rows, header=dialect.get("header"))
+        first = next(rows, [])
+        dialect: dict[str, Any] = {"delimiter": sniffed.delimiter}
+        if headerless(first):
+            dialect["header"] = False
+        control = formats.CsvControl(delimiter=sniffed.delimiter)
+        # Only a header known to be absent is said: Frictionless looks for the header row
+        # (after a preamble line) only where the dialect leaves it open.
+        described = (
+            Dialect(controls=[control], header=False)
+            if "header" in dialect
+            else Dialect(controls=[control])
+        )
+        try:
+            resource = describe(
+                str(path),
+                type="resource",
+                format="csv",  # a .txt table too (Frictionless takes .txt for text)
+                encoding=sniffed.encoding,
+                dialect=described,
+            )
+        except Exception as exc:  # Frictionless raises its own exception types for a bad file
+            raise _cannot_describe(path, exc) from None
+        refined = _refined_fields(
+            path, resource, itertools.chain([first], rows), header=dialect.get("header")
+        )
     return {"encoding": sniffed.encoding, "dialect": dialect, "schema": {"fields": refined}}
 
 
@@ -206,23 +207,21 @@ def infer_native(path: Path) -> dict[str, Any]:
     dialect: dict[str, Any] = {}
     try:
         opened = detect(path)
-        if opened.format == "json":
-            # Frictionless takes a .json file for data, not rows, unless told.
-            resource = describe(str(path), type="resource", format="json", datatype="table")
-            sheet = open_json_table(opened)
-        else:
-            sheet = open_sheet(opened, TableDialect())
-            first = [excel_text(v) for v in next(iter(sheet.rows), [])]
-            sheet.close()
-            if headerless(first):  # a sheet of data from its first row (a JSON table has keys)
-                dialect["header"] = False
-            resource = describe(
-                str(path), type="resource", format=opened.format, dialect=Dialect(**dialect)
-            )
-            sheet = open_sheet(opened, TableDialect())
+        json_table = opened.format == "json"
+        sheet = open_json_table(opened) if json_table else open_sheet(opened, TableDialect())
         try:
             rows = ([excel_text(v) for v in row] for row in sheet.rows)
-            refined = _refined_fields(path, resource, rows, header=dialect.get("header"))
+            first = next(rows, [])
+            # A sheet of data from its first row; a JSON table's first row is its keys.
+            if not json_table and headerless(first):
+                dialect["header"] = False
+            options: dict[str, Any] = {"format": opened.format, "dialect": Dialect(**dialect)}
+            if json_table:  # Frictionless takes a .json file for data, not rows, unless told
+                options["datatype"] = "table"
+            resource = describe(str(path), type="resource", **options)
+            refined = _refined_fields(
+                path, resource, itertools.chain([first], rows), header=dialect.get("header")
+            )
         finally:
             sheet.close()
     except SourceProblem as problem:

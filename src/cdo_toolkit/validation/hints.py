@@ -160,10 +160,7 @@ def _named(delimiter: str) -> str:
 
 def field_formats(task: Task, schema: SchemaSpec) -> None:
     """For each field whose listed type errors all read as one other format, say which."""
-    failing: dict[str, list[str]] = {}
-    for error in task.errors:
-        if error.type == "type-error" and error.field_name and error.cell and error.cell.strip():
-            failing.setdefault(error.field_name, []).append(error.cell.strip())
+    failing = _failing_cells(task)
     for spec in schema.fields:
         if len(failing.get(spec.name, [])) < MIN_FAILURES:
             continue
@@ -218,14 +215,24 @@ def _cause(spec: FieldSpec, cells: list[str]) -> str | None:
     return None
 
 
+def _failing_cells(task: Task) -> dict[str, list[str]]:
+    """The listed type errors' cells (stripped, blank ones left out), by field."""
+    failing: dict[str, list[str]] = {}
+    for error in task.errors:
+        if error.type == "type-error" and error.field_name and error.cell and error.cell.strip():
+            failing.setdefault(error.field_name, []).append(error.cell.strip())
+    return failing
+
+
 def native_numbers(task: Task, schema: SchemaSpec, file_format: str) -> None:
     """For each text field of a workbook or JSON table whose failing cells are numbers
     (an IČO or a code that lost its leading zeros there), say how to write them as text.
     One such cell is enough: the zeros it lost cannot be told from the file."""
-    failing: dict[str, list[str]] = {}
-    for error in task.errors:
-        if error.type == "type-error" and error.field_name and error.cell:
-            failing.setdefault(error.field_name, []).append(error.cell)
+    # Here, not at the top: registry lint reads this module's date formats, and source.py
+    # (zipfile and more) has no place on its start-up path.
+    from cdo_toolkit.validation.source import JSON_FORMATS
+
+    failing = _failing_cells(task)
     for spec in schema.fields:
         cells = failing.get(spec.name, [])
         if spec.type != "string" or spec.format not in ("default", "") or not cells:
@@ -240,7 +247,7 @@ def native_numbers(task: Task, schema: SchemaSpec, file_format: str) -> None:
                 'values as strings, in quotes and with any leading zeros ("00262978", not '
                 "262978)"
             ).format(**said)
-            if file_format in ("json", "jsonl")
+            if file_format in JSON_FORMATS
             else _(
                 "{field}: numbers in the workbook (as {example}) where the schema wants "
                 "text: format the column as Text in Excel and type the values again (a "
