@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,8 @@ def test_add_infers_czech_types_and_passes_lint(cdo, base_registry: Path) -> Non
     assert entry["standard"] == "zakladni"  # the registry default
     fields = {f["name"]: f for f in entry["schema"]["fields"]}
     assert fields["ico"]["type"] == "string"
-    assert fields["ico"]["constraints"] == {"pattern": r"\d{8}"}
+    # The key's cells must be filled: required, as Table Schema implies of a key.
+    assert fields["ico"]["constraints"] == {"pattern": r"\d{8}", "required": True}
     assert fields["kod_obce"]["type"] == "integer"  # no leading zero: a number is a fair guess
     assert fields["castka"] == {
         "name": "castka",
@@ -100,7 +102,11 @@ def test_add_from_a_workbook_then_validate_it(cdo, base_registry: Path) -> None:
     entry = _added(cdo, "podniky", "podniky.xlsx", "economy")
     assert entry["format"] == "xlsx" and "encoding" not in entry
     fields = {f["name"]: f for f in entry["schema"]["fields"]}
-    assert fields["ico"] == {"name": "ico", "type": "string", "constraints": {"pattern": r"\d{8}"}}
+    assert fields["ico"] == {
+        "name": "ico",
+        "type": "string",
+        "constraints": {"pattern": r"\d{8}", "required": True},
+    }
     assert fields["zahajeni"]["type"] == "date"
     assert fields["castka"]["type"] == "number"
     assert fields["otevreno"]["type"] == "boolean"
@@ -208,6 +214,11 @@ def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_regist
     assert missing.exit_code == 2 and "file chybi.csv not found" in missing.output
     theme = cdo("registry", "add", "nova", "--from", "x.csv", "--guarantor", "gis")
     assert theme.exit_code == 2 and "pass --theme" in theme.output
+    # The options are checked before the file is read: a page saved as CSV is not reported.
+    Path("page.csv").write_text("<!DOCTYPE html><html><body>x</body></html>\n", "utf-8")
+    first = cdo("registry", "add", "nova", "--from", "page.csv", "--guarantor", "gis")
+    assert first.exit_code == 2 and "pass --theme" in first.output
+    assert "HTML" not in first.output
     Path("x.ods").write_bytes(b"PK\x03\x04")
     other = cdo("registry", "add", "nova", "--from", "x.ods", "--guarantor", "gis")
     assert other.exit_code == 2 and "only CSV, TSV, Excel and JSON files" in other.output
@@ -318,8 +329,8 @@ def test_add_reads_a_file_without_a_header_row(cdo, base_registry: Path, shared:
     assert fields[0] == {
         "name": "field1",
         "type": "string",
-        "constraints": {"pattern": r"\d{12}"},
-    }  # the id, its leading zeros kept
+        "constraints": {"pattern": r"\d{12}", "required": True},
+    }  # the id, its leading zeros kept, the key
     assert fields[3]["type"] == "date"  # p2a, 2020-01-01
     assert entry["schema"]["primaryKey"] == ["field1"]
     said = " ".join(result.stderr.split())
@@ -345,7 +356,8 @@ def test_add_reads_a_workbook_without_a_header_row(cdo, base_registry: Path) -> 
     assert entry["dialect"] == {"header": False}
     fields = entry["schema"]["fields"]
     assert [f["name"] for f in fields] == ["field1", "field2", "field3", "field4"]
-    assert fields[0]["constraints"] == {"pattern": r"\d{8}"} and fields[3]["type"] == "integer"
+    assert fields[0]["constraints"] == {"pattern": r"\d{8}", "required": True}
+    assert fields[3]["type"] == "integer"
     assert entry["schema"]["primaryKey"] == ["field1"]
     assert "the file has no header row" in " ".join(result.stderr.split())
     checked = cdo("validate", "skoly.xlsx", "--source", "skoly-bez-zahlavi")
@@ -444,14 +456,65 @@ def test_add_proposes_a_primary_key_unique_and_filled_in_every_row(
     assert checked.exit_code == 0, checked.output
 
 
-def test_add_proposes_a_first_column_of_numbers_but_not_of_names(cdo, base_registry: Path) -> None:
+def test_add_proposes_a_first_column_of_numbers_and_names_only_without_codes(
+    cdo, base_registry: Path
+) -> None:
     _result, entry = _keyed(cdo, "poradi;nazev", [f"{n};Obec {n}" for n in range(1, 6)])
     assert entry["schema"]["primaryKey"] == ["poradi"]
     # A blank row is an error of its own (blank-row), not a row without a key.
     _result, entry = _keyed(cdo, "poradi;nazev", ["1;Obec 1", ";", "2;Obec 2"])
     assert entry["schema"]["primaryKey"] == ["poradi"]
-    _result, entry = _keyed(cdo, "nazev;pocet", [f"Obec {n};{n % 2}" for n in range(1, 6)])
+    # No codes at all: the leading names, with a warning that names make a poor key.
+    result, entry = _keyed(cdo, "obec;urad;pocet", [f"Obec {n % 3};Úřad {n};{n}" for n in range(6)])
+    assert entry["schema"]["primaryKey"] == ["obec", "urad"]
+    assert "is made of names" in " ".join(result.stderr.split())
+    header = Path("registry/sources/zarizeni.yaml").read_text("utf-8").split("id: zarizeni")[0]
+    assert "# The primary key (obec, urad) is proposed because these names" in header
+    # A code that repeats makes no name a key: the guarantor is asked for one.
+    result, entry = _keyed(cdo, "nazev;kod", [f"Obec {n};{n % 2}" for n in range(1, 6)])
     assert "primaryKey" not in entry["schema"]
+    assert "no column, nor two or three" in result.stderr
+
+
+def _budget(rows: int, spoiled: dict[int, str]) -> list[str]:
+    """A code list of budget items, ``rows`` long, some of whose codes are spoiled."""
+    return [f"{spoiled.get(n, str(5000 + n))};Položka {n}" for n in range(rows)]
+
+
+@pytest.mark.parametrize(
+    ("spoiled", "key", "defects"),
+    [
+        # One empty code and one repeated in 100 rows: the key, and the two rows fail it.
+        ({10: "", 20: "5019"}, ["polozka"], "2 (1 with a cell of it empty, 1 repeating"),
+        # Three in 100 are more than defects: no key.
+        ({10: "", 20: "5019", 30: "5029"}, None, None),
+    ],
+)
+def test_add_proposes_a_key_the_file_fails_in_a_few_rows(
+    cdo, base_registry: Path, spoiled: dict[int, str], key: list[str] | None, defects: str | None
+) -> None:
+    result, entry = _keyed(cdo, "polozka;nazev", _budget(100, spoiled))
+    said = " ".join(result.stderr.split())
+    checked = cdo(
+        "--lang", "en", "validate", "zarizeni.csv", "--source", "zarizeni", "--format", "json"
+    )
+    if key is None:
+        assert "primaryKey" not in entry["schema"]
+        assert "no column, nor two or three" in said
+        assert checked.exit_code == 0, checked.output
+        return
+    assert entry["schema"]["primaryKey"] == key
+    assert (
+        f"the proposed primary key (polozka) identifies every row of zarizeni.csv but {defects}"
+        in said
+    )
+    header = Path("registry/sources/zarizeni.yaml").read_text("utf-8").split("id: zarizeni")[0]
+    assert "# The primary key (polozka) is proposed because it identifies every row of" in header
+    # The rows that fail it are reported, as the warning says: the empty cell, the repeat.
+    report = json.loads(checked.stdout)
+    assert checked.exit_code == 1
+    found = {(e["type"], e["rowNumber"]) for e in report["tasks"][0]["errors"]}
+    assert found == {("constraint-error", 12), ("primary-key", 12), ("primary-key", 22)}
 
 
 def test_add_real_postcode_list(cdo, base_registry: Path, shared: Path) -> None:
@@ -506,16 +569,26 @@ def test_add_proposes_a_key_of_several_columns(
         ("volby-prezident-2023-liberecky-kraj/pet1_liberecky_kraj.csv", ["OBEC", "OKRSEK", "KOLO"]),
         # (Paragraf, Položka) is unique in a municipality's budget.
         ("rozpocet-obce/cernosice_00241121_budget_2016.csv", ["Paragraf (kód)", "Položka (kód)"]),
-        # Names of municipalities are never a key, however unique with their offices.
-        ("vozidla-crv-obce/obec_dr_2021_cp1250.csv", None),
+        # No codes: the municipality and its office by name, which the guarantor is warned of.
+        ("vozidla-crv-obce/obec_dr_2021_cp1250.csv", ["obec", "pou"]),
+        # Cases per district and day; the 470 rows of no district fail it (a known defect).
+        ("covid-mzcr/kraj-okres-nakazeni-vyleceni-umrti.csv", ["datum", "okres_lau_kod"]),
+        # An item code that is empty once and repeated once (known defects).
+        ("rozpocet-obce/budget-items.csv", ["Položka"]),
     ],
 )  # fmt: skip
 def test_add_proposes_the_keys_real_files_have(
     cdo, base_registry: Path, shared: Path, path: str, key: list[str] | None
 ) -> None:
-    """The keys the data's README documents for these files, found from the data."""
-    _result, entry = registry_add(cdo, "skutecny", shared / "data" / "real" / path, "territory")
+    """The keys the data's README documents for these files, found from the data, and
+    the rows its defects make fail them reported by validation."""
+    data = shared / "data" / "real" / path
+    _result, entry = registry_add(cdo, "skutecny", data, "territory")
     assert entry["schema"].get("primaryKey") == key
+    checked = cdo("validate", str(data), "--source", "skutecny", "--format", "json")
+    errors = json.loads(checked.stdout)["tasks"][0]["errors"]
+    failing = {e["rowNumber"] for e in errors if e["type"] in ("primary-key", "constraint-error")}
+    assert len(failing) == {"kraj-okres": 470, "budget-ite": 2}.get(data.name[:10], 0)
 
 
 def test_add_marks_columns_about_people_as_personal_data(cdo, base_registry: Path) -> None:

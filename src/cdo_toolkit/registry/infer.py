@@ -18,7 +18,9 @@ from __future__ import annotations
 import csv
 import itertools
 import re
+import textwrap
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -27,8 +29,8 @@ import yaml
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import display_path
-from cdo_toolkit.i18n import _
-from cdo_toolkit.registry.keys import propose_key
+from cdo_toolkit.i18n import _, ngettext
+from cdo_toolkit.registry.keys import Key, propose_key
 from cdo_toolkit.registry.loader import load
 from cdo_toolkit.registry.models import ID_PATTERN, Frequency, Theme
 from cdo_toolkit.registry.registry import Registry
@@ -404,18 +406,31 @@ def _pick(option: str | None, default: str | None, known: dict[str, Any], what: 
     return value
 
 
-def build_entry(
+@dataclass(frozen=True)
+class Choices:
+    """What the options and the registry's defaults say of a new source, checked before its
+    file is read (a wrong --theme should not cost the read of a large workbook)."""
+
+    guarantor: str
+    standard: str
+    theme: str
+    title: str | None
+
+
+def resolve_choices(
     registry: Registry,
-    source_id: str,
-    inferred: dict[str, Any],
     *,
     guarantor: str | None,
     standard: str | None,
     title: str | None,
     theme: str | None,
-    file_name: str,
-) -> dict[str, Any]:
-    """The registry entry of a new source, from inferred facts, options and registry defaults."""
+) -> Choices:
+    """The new source's guarantor, standard and theme from the options or the registry's
+    defaults.
+
+    Raises:
+        CdoError: a value the registry does not know, or no theme at all.
+    """
     defaults = registry.info.defaults if registry.info else None
     guarantor_id = _pick(
         guarantor, defaults.guarantor if defaults else None, registry.guarantors, "guarantor"
@@ -432,8 +447,21 @@ def build_entry(
             else _("unknown theme {theme!r}").format(theme=theme_value),
             hint=_("pass --theme with one of: {themes}").format(themes=", ".join(themes)),
         )
+    return Choices(guarantor_id, standard_id, theme_value, title)
+
+
+def build_entry(
+    registry: Registry,
+    source_id: str,
+    inferred: dict[str, Any],
+    choices: Choices,
+    *,
+    file_name: str,
+) -> dict[str, Any]:
+    """The registry entry of a new source, from inferred facts, options and registry defaults."""
+    defaults = registry.info.defaults if registry.info else None
     publisher = (defaults.publisher if defaults else None) or registry.guarantors[
-        guarantor_id
+        choices.guarantor
     ].organisation
     frequency = (
         defaults.update_frequency if defaults and defaults.update_frequency else Frequency.UNKNOWN
@@ -443,16 +471,16 @@ def build_entry(
         table = f"t_{table}"
     entry: dict[str, Any] = {
         "id": source_id,
-        "title": title or source_id.replace("-", " ").capitalize(),
+        "title": choices.title or source_id.replace("-", " ").capitalize(),
         "description": (
             f"Zdroj založený ze souboru {file_name} dne {date.today():%d.%m.%Y}; "
             "popis doplní garant."
         ),
-        "theme": theme_value,
+        "theme": choices.theme,
         "keywords": [],
-        "guarantor": guarantor_id,
+        "guarantor": choices.guarantor,
         "publisher": publisher,
-        "standard": standard_id,
+        "standard": choices.standard,
         "update_frequency": frequency.value,
         "licence": (defaults.licence if defaults else None) or "CC-BY-4.0",
         "access": "internal",
@@ -540,10 +568,76 @@ HEADER = """\
 # Proposed checks are warnings: make them errors (delete `severity: warning`) once the
 # data pass.
 """
-KEY_HEADER = """\
-# The primary key ({key}) is proposed because it is filled and unique in every row of
-# {file}: confirm that it identifies a row in every file of the source.
-"""
+
+
+def _key_header(key: Key, file_name: str) -> str:
+    """The entry's comment on why its primary key was proposed."""
+    columns = ", ".join(key.columns)
+    if key.of_names:
+        text = (
+            f"The primary key ({columns}) is proposed because these names are filled and "
+            f"unique together in every row of {file_name}, which has no codes: names change "
+            "and are spelt differently, so key the source by codes (e.g. the municipality's "
+            "RÚIAN code) once its files have them."
+        )
+    elif key.failing:
+        text = (
+            f"The primary key ({columns}) is proposed because it identifies every row of "
+            f"{file_name} but {key.failing} ({_key_defects(key)}): fix those rows in the "
+            "data, or choose another key."
+        )
+    else:
+        text = (
+            f"The primary key ({columns}) is proposed because it is filled and unique in "
+            f"every row of {file_name}: confirm that it identifies a row in every file of "
+            "the source."
+        )
+    return (
+        "\n".join(
+            textwrap.wrap(
+                text, 90, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False
+            )
+        )
+        + "\n"
+    )
+
+
+def _key_defects(key: Key) -> str:
+    """How many rows fail a proposed key, and why: "1 with a cell of it empty, 1
+    repeating an earlier row's key"."""
+    parts = []
+    if key.empty:
+        parts.append(_("{rows} with a cell of it empty").format(rows=key.empty))
+    if key.repeated:
+        parts.append(_("{rows} repeating an earlier row's key").format(rows=key.repeated))
+    return ", ".join(parts)
+
+
+def _key_warnings(key: Key, file_name: str) -> list[str]:
+    """What the guarantor must do about a proposed key the file fails in some rows, or one
+    made of names."""
+    columns = ", ".join(key.columns)
+    if key.of_names:
+        return [
+            _(
+                "the proposed primary key ({key}) is made of names, the only columns filled "
+                "and unique together in {file}: names change and are spelt differently, so "
+                "key the source by codes once its files have them"
+            ).format(key=columns, file=file_name)
+        ]
+    if not key.failing:
+        return []
+    return [
+        ngettext(
+            "the proposed primary key ({key}) identifies every row of {file} but {rows} "
+            "({defects}): 'cdo validate' lists it; fix it in the data, or choose another "
+            "key under schema: primaryKey",
+            "the proposed primary key ({key}) identifies every row of {file} but {rows} "
+            "({defects}): 'cdo validate' lists them; fix them in the data, or choose "
+            "another key under schema: primaryKey",
+            key.failing,
+        ).format(key=columns, file=file_name, rows=key.failing, defects=_key_defects(key))
+    ]
 
 
 def add_source(
@@ -588,6 +682,9 @@ def add_source(
             if suffix in (".gz", ".zip")
             else _("save the data as CSV (UTF-8) and try again"),
         )
+    choices = resolve_choices(
+        registry, guarantor=guarantor, standard=standard, title=title, theme=theme
+    )
     inferred = (
         infer_native(data_file) if suffix in (".xlsx", ".xls", ".json") else infer_csv(data_file)
     )
@@ -604,7 +701,13 @@ def add_source(
     foreign = frozenset(_code_list_columns(registry))
     key = propose_key(_table_input(data_file, inferred, inferred["schema"]), foreign)
     if key is not None:
-        inferred["schema"]["primaryKey"] = key
+        inferred["schema"]["primaryKey"] = key.columns
+        # A key's cells must be filled (Table Schema says so), but Frictionless reports an
+        # empty one only when the whole key is: required reports each.
+        for field in inferred["schema"]["fields"]:
+            if field["name"] in key.columns:
+                field.setdefault("constraints", {})["required"] = True
+        warnings.extend(_key_warnings(key, data_file.name))
     else:
         warnings.append(
             _(
@@ -614,16 +717,7 @@ def add_source(
                 "primaryKey"
             )
         )
-    entry = build_entry(
-        registry,
-        source_id,
-        inferred,
-        guarantor=guarantor,
-        standard=standard,
-        title=title,
-        theme=theme,
-        file_name=data_file.name,
-    )
+    entry = build_entry(registry, source_id, inferred, choices, file_name=data_file.name)
     header = HEADER.format(file=data_file.name)
     personal = personal_columns(inferred["schema"])
     if personal:
@@ -635,7 +729,7 @@ def add_source(
             ).format(columns=", ".join(personal))
         )
     if key is not None:
-        header += KEY_HEADER.format(key=", ".join(key), file=data_file.name)
+        header += _key_header(key, data_file.name)
     text = header + yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=100)
     # PyYAML writes a no-break space as it is, which no one reading the entry could see.
     text = text.replace("groupChar: \u00a0\n", 'groupChar: "\\u00A0"  # a no-break space\n')

@@ -3,12 +3,15 @@
 Uniqueness is scored over the primary key alone, so an entry without one is never scored
 on it. The key is proposed from the data and the column names together: the fewest
 columns (one, two or three) filled and unique in every row, among columns named as
-identifiers and, for keys of several columns, the columns that say when.
+identifiers and, for keys of several columns, the columns that say when. Where no such
+key exists, a key the file fails in a few rows (a blank code, a repeated row: defects the
+guarantor is told of) or, in a file without codes, its leading names are proposed.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,16 +20,38 @@ if TYPE_CHECKING:
     from cdo_toolkit.validation.engine import TableInput
 
 
+@dataclass(frozen=True)
+class Key:
+    """A proposed primary key and the rows of the file that fail it."""
+
+    columns: list[str]
+    empty: int = 0
+    """Rows with a cell of the key empty."""
+    repeated: int = 0
+    """Rows repeating the key of an earlier row."""
+    of_names: bool = False
+    """The key is made of names (text), as the file has no codes."""
+
+    @property
+    def failing(self) -> int:
+        return self.empty + self.repeated
+
+
+DEFECTS_ALLOWED = 0.02
+"""Share of rows that may fail a proposed key (a blank code, a repeated row): 2 in 100.
+More, and the columns are more likely not the key than a key with defects."""
+
+
 # Names of columns that identify something, most specific first: a row's own id
-# (id, id_zarizeni, identifikator), then a code or number (kod_obce, kodcobce, red_izo,
+# (id, id_zarizeni, identifikator, Stanice.ID as R writes names), then a code or number (kod_obce, kodcobce, red_izo,
 # cislo_smlouvy, "Paragraf (kód)"), then an organisation's IČO, which a source of its
 # branches repeats.
 _KEY_NAMES = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        r"(id|identifikator|identifikátor|uuid|guid)(_.*)?|.*_id",
-        r"(kod|kód|code|cislo|číslo|izo|psc|psč|paragraf|polozka|položka)([_ ].*|[a-z].*)?"
-        r"|.*[_ (](kod|kód|code|cislo|číslo|izo|psc|psč)\)?",
+        r"(id|identifikator|identifikátor|uuid|guid)([_.].*)?|.*[_.]id",
+        r"(kod|kód|code|cislo|číslo|izo|psc|psč|paragraf|polozka|položka)([_ .].*|[a-z].*)?"
+        r"|.*[_ .(](kod|kód|code|cislo|číslo|izo|psc|psč)\)?",
         r"(ico|ičo|ic|ič)(_.*)?|.*_(ico|ičo)",
     )
 )
@@ -45,9 +70,9 @@ def _key_rank(name: str, kind: str, foreign: frozenset[str]) -> int | None:
     return next((rank for rank, p in enumerate(_KEY_NAMES) if p.fullmatch(name)), None)
 
 
-def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> list[str] | None:
-    """The columns to propose as the primary key of the source ``table`` is a file of:
-    filled in every row and unique together, the fewest such (one, two or three).
+def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key | None:
+    """The key to propose for the source ``table`` is a file of: the fewest columns (one,
+    two or three) filled in every row and unique together.
 
     A single column qualifies when it is named as an identifier (``id``, ``kod…``,
     ``…_kod``, ``ico``: see ``_KEY_NAMES``) or is the first column and holds whole numbers
@@ -57,10 +82,16 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> lis
     source of companies only seems to be when its file is small. A key of several
     columns is made of identifier columns and of the columns that say when (a date, a
     year, ``rok``, ``mesic``): a station's measurements per day, a budget's items per year.
-    The file is read for the single candidates, their columns typed as validation types
-    them, and once more for keys of several columns only if no single one qualifies. None
-    when nothing qualifies (a key with columns that are sometimes empty, as the RÚIAN
-    postcode list's city districts, is left to the guarantor)."""
+
+    When no key passes every row, the one failing the fewest rows, at most
+    ``DEFECTS_ALLOWED`` of them, among keys of identifiers named so (an item code with
+    one blank and one repeated row; districts per day with the rows of no district), so
+    that validation reports those rows. Failing that, the leading text columns that are
+    filled and unique together, in a file with no column of codes (a table of
+    municipalities and offices by name). The file is read for the single candidates, their columns typed as validation
+    types them, and once more for the rest only if no single one qualifies. None when
+    nothing qualifies (a key with columns often empty, as the RÚIAN postcode list's city
+    districts, is left to the guarantor)."""
     import itertools
 
     import polars as pl
@@ -70,23 +101,28 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> lis
     assert table.schema is not None
     specs = table.schema.fields
     names = [spec.name for spec in specs]
-    ranked = sorted(
-        (rank, index)
-        for index, spec in enumerate(specs)
+    ranks = {
+        spec.name: rank
+        for spec in specs
         if (rank := _key_rank(spec.name, spec.type, foreign)) is not None
         and spec.type in ("integer", "string")
-    )
-    singles = [names[index] for _rank, index in ranked]
+    }
+    singles = sorted(ranks, key=lambda name: (ranks[name], names.index(name)))
     first = specs[0]
     coded = first.type == "integer" or (first.type == "string" and "pattern" in first.constraints)
     if coded and first.name not in singles:
         singles.append(first.name)
+    # Defects are allowed only in a key of columns named as identifiers (not a kod_obce
+    # the registry refers to, nor a first column of numbers that may be a count).
+    named = {name for name, rank in ranks.items() if rank < len(_KEY_NAMES)}
     moments = [
         spec.name
         for spec in specs
         if spec.type in _MOMENT_TYPES or _MOMENT_NAME.fullmatch(spec.name)
     ]
     parts = list(dict.fromkeys([*singles, *moments]))[:_MOST_KEY_PARTS]
+    leading = list(itertools.takewhile(lambda spec: spec.type == "string", specs))
+    texts = [spec.name for spec in leading[:_MOST_NAME_PARTS]]
 
     def read(wanted: list[str]) -> pl.DataFrame:
         # A blank row is an error of its own (blank-row), not a row without a key.
@@ -97,29 +133,51 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> lis
             ]
         )
 
-    # Most files have a key of one column: the other parts are read only if none is.
+    best: Key | None = None
+    # Most files have a key of one column: the other columns are read only if none is.
     for pool, sizes in ((singles, (1,)), (parts, (2, 3))):
         if not pool:
             continue
-        columns = read(pool)
-        filled = [name for name in pool if columns[name].null_count() == 0]
+        columns = read(list(dict.fromkeys([*pool, *(texts if len(sizes) > 1 else [])])))
+        allowed = int(columns.height * DEFECTS_ALLOWED)
+        nulls = {name: columns[name].null_count() for name in pool}
         for size in sizes:
-            for key in itertools.combinations(filled, size):
+            for combination in itertools.combinations(pool, size):
+                key = sorted(combination, key=names.index)  # in the file's order
                 if size > 1 and not any(n in singles for n in key):
                     continue  # two dates are no key: some identifier takes part
-                if _unique(columns, list(key)):
-                    return sorted(key, key=names.index)  # in the file's order
+                exact = all(nulls[n] == 0 for n in key)
+                may_fail = any(n in named for n in key) and sum(nulls[n] for n in key) <= allowed
+                if not exact and not may_fail:
+                    continue
+                found = _failing(columns, key)
+                if found.failing == 0:
+                    return found
+                fewer = best is None or (len(best.columns), best.failing) > (size, found.failing)
+                if may_fail and found.failing <= allowed and fewer:
+                    best = found
+    if best is not None:
+        return best
+    if texts and not singles:  # codes that fail as a key do not make names one
+        columns = read(texts)
+        for size in range(1, len(texts) + 1):
+            found = _failing(columns, texts[:size])
+            if found.failing == 0:
+                return Key(found.columns, of_names=True)
     return None
 
 
-def _unique(columns: pl.DataFrame, key: list[str]) -> bool:
-    """Whether no two rows share ``key`` (its columns are all filled). Sorted and compared
-    with the row before: hashing the 5M rows of a composite key took 0.7 GB more."""
+def _failing(columns: pl.DataFrame, key: list[str]) -> Key:
+    """``key`` with the rows that fail it: those with a cell of it empty, and the filled
+    ones repeating an earlier row's key. Sorted and compared with the row before: hashing
+    the 5M rows of a composite key took 0.7 GB more."""
     import polars as pl
 
-    ordered = columns.select(key).sort(key)
-    repeated = pl.all_horizontal([pl.col(c) == pl.col(c).shift() for c in key]).any()
-    return not ordered.select(repeated).item()
+    empty_cell = pl.any_horizontal([pl.col(c).is_null() for c in key])
+    empty = columns.select(empty_cell.sum()).item()
+    ordered = columns.filter(~empty_cell).select(key).sort(key)
+    repeats = pl.all_horizontal([pl.col(c) == pl.col(c).shift() for c in key]).sum()
+    return Key(key, empty=empty, repeated=ordered.select(repeats).item())
 
 
 _MOMENT_TYPES = ("date", "datetime", "year", "yearmonth", "time")
@@ -132,3 +190,5 @@ _MOMENT_NAME = re.compile(
 )
 _MOST_KEY_PARTS = 8
 """Columns tried in keys of several columns (at most 8 + 28 + 56 combinations)."""
+_MOST_NAME_PARTS = 3
+"""Leading text columns tried as a key of names."""
