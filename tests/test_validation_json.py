@@ -139,7 +139,12 @@ def test_a_json_file_of_rows_is_onboarded_and_validates(
     _result, entry = registry_add(cdo, "kurzy", HISTORY, "economy")
     assert entry["format"] == "json" and "encoding" not in entry
     fields = {f["name"]: f for f in entry["schema"]["fields"]}
-    assert fields["datum"] == {"name": "datum", "type": "date", "format": "%d.%m.%Y"}
+    assert fields["datum"] == {
+        "name": "datum",
+        "type": "date",
+        "format": "%d.%m.%Y",
+        "constraints": {"required": True},  # in the key
+    }
     assert fields["kurz"] == {"name": "kurz", "type": "number", "decimalChar": ","}
     assert fields["mnozstvi"]["type"] == "integer"
     assert entry["schema"]["primaryKey"] == ["datum", "kod"]  # a rate per currency and day
