@@ -214,7 +214,51 @@ def test_markdown_escapes_markup(cdo, workdir: Path) -> None:
     text = cdo("validate", "h.csv", "--schema", "s.json", "--format", "markdown").output
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "\\|" in text
-    assert "| error type | field | count |" in text
+    assert "| error type | field | count | what to do |" in text
+
+
+def _broken_constraints() -> None:
+    """A code that is missing in one row and lacks its zero in another, a kind outside its
+    list and a negative count."""
+    schema = {
+        "fields": [
+            {
+                "name": "kod",
+                "type": "string",
+                "constraints": {"required": True, "pattern": r"\d{3}"},
+            },
+            {"name": "druh", "type": "string", "constraints": {"enum": ["A", "B"]}},
+            {"name": "pocet", "type": "integer", "constraints": {"minimum": 0}},
+        ]
+    }
+    Path("s.json").write_text(json.dumps(schema), "utf-8")
+    Path("d.csv").write_text("kod,druh,pocet\n,A,1\n012,C,-1\n12,B,2\n", "utf-8")
+
+
+def test_the_summary_says_what_to_do_of_the_constraint_broken(cdo, workdir: Path) -> None:
+    _broken_constraints()
+    result = cdo("validate", "d.csv", "--schema", "s.json")
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "use one of the allowed values: A, B" in text
+    assert "the value must be at least 0: correct it" in text
+    # Two constraints of kod are broken: the advice is the general one.
+    assert "the value breaks a rule of the field: correct it" in text
+    assert "the field is required" not in text
+
+
+def test_markdown_speaks_the_language_of_the_text(cdo, workdir: Path) -> None:
+    _broken_constraints()
+    text = cdo("--lang", "cs", "validate", "d.csv", "--schema", "s.json", "--format", "markdown")
+    assert text.exit_code == 1
+    lines = text.stdout.splitlines()
+    assert lines[0] == "## Validace: neplatný"
+    assert "| druh chyby | pole | počet | co udělat |" in lines
+    assert "| constraint-error | druh | 1 | použijte jednu z povolených hodnot: A, B |" in lines
+    assert "4 chyby, 0 varování; 3 řádky, 3 pole." in lines
+    english = cdo("validate", "d.csv", "--schema", "s.json", "--format", "markdown").stdout
+    assert english.startswith("## Validation: invalid\n")
+    assert "4 errors, 0 warnings; 3 rows, 3 fields." in english.splitlines()
 
 
 def test_csv_output_neutralises_formulas(cdo, workdir: Path) -> None:

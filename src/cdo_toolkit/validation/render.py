@@ -17,7 +17,7 @@ from typing import Any
 
 from cdo_toolkit.errors import with_hint
 from cdo_toolkit.i18n import N_, _, ngettext
-from cdo_toolkit.validation.catalogue import CATALOGUE
+from cdo_toolkit.validation.catalogue import CATALOGUE, readable_note
 from cdo_toolkit.validation.report import Report, ReportError, Task
 
 FORMATS = ("text", "json", "junit", "github", "markdown", "csv")
@@ -55,6 +55,51 @@ HINTS = {
     "deviated-value": N_("the value is far from the others: check it, and correct it if wrong"),
     "null-share": N_("too many cells are empty: fill in the missing values"),
 }
+
+# What to do about a constraint error, said of the constraint the cells break (from
+# Frictionless's note: constraint "minimum" is "0").
+CONSTRAINT_HINTS = {
+    "required": N_("the field is required: fill in the empty cells"),
+    "minimum": N_("the value must be at least {value}: correct it"),
+    "maximum": N_("the value must be at most {value}: correct it"),
+    "exclusiveMinimum": N_("the value must be greater than {value}: correct it"),
+    "exclusiveMaximum": N_("the value must be less than {value}: correct it"),
+    "minLength": N_("the value must have at least {value} characters: correct it"),
+    "maxLength": N_("the value must have at most {value} characters: correct it"),
+    "pattern": N_("write the value as the pattern {value} says (a code with its leading zeros)"),
+    "enum": N_("use one of the allowed values: {value}"),
+}
+_CONSTRAINT = re.compile(r'^constraint "(?P<name>[^"]+)" is "(?P<value>.*)"$', re.S)
+
+
+def what_to_do(task: Task, kind: str, field_name: str | None) -> str:
+    """What to do about the errors of ``kind`` in ``field_name``: for a constraint error,
+    said of the constraint when the listed errors all break the same one."""
+    if kind == "constraint-error":
+        broken = {
+            match["name"]: match["value"]
+            for error in task.errors
+            if error.type == kind and (error.field_name or None) == (field_name or None)
+            if (match := _CONSTRAINT.match(error.note))
+        }
+        if len(broken) == 1:
+            ((name, value),) = broken.items()
+            if name in CONSTRAINT_HINTS:
+                return _(CONSTRAINT_HINTS[name]).format(value=_listed(value))
+    return _(HINTS[kind]) if kind in HINTS else ""
+
+
+def _listed(value: str) -> str:
+    """An enum's values as Frictionless's note writes them (``['A', 'B']``) listed plainly."""
+    import ast
+
+    if not value.startswith("["):
+        return value
+    try:
+        items = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value
+    return ", ".join(str(item) for item in items) if isinstance(items, list) else value
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -124,6 +169,17 @@ def render(report: Report, fmt: str, *, place: str = "") -> str:
     raise ValueError(fmt)
 
 
+def _counts(task: Task) -> str:
+    """ "3 errors, 0 warnings; 120 rows, 8 fields" in the active language."""
+    e, w, r, f = task.error_count, task.warning_count, task.rows, task.fields
+    return _("{errors}, {warnings}; {rows}, {fields}").format(
+        errors=ngettext("{count} error", "{count} errors", e).format(count=e),
+        warnings=ngettext("{count} warning", "{count} warnings", w).format(count=w),
+        rows=ngettext("{count} row", "{count} rows", r).format(count=r),
+        fields=ngettext("{count} field", "{count} fields", f).format(count=f),
+    )
+
+
 def print_text(report: Report, console: Any) -> None:
     """The rich summary: a verdict per table, errors per type and field, then the listed errors."""
     from rich.markup import escape
@@ -131,14 +187,7 @@ def print_text(report: Report, console: Any) -> None:
 
     for task in report.tasks:
         verdict = "[green]" + _("valid") + "[/]" if task.valid else "[red]" + _("invalid") + "[/]"
-        e, w, r, f = task.error_count, task.warning_count, task.rows, task.fields
-        counts = _("{errors}, {warnings}; {rows}, {fields}").format(
-            errors=ngettext("{count} error", "{count} errors", e).format(count=e),
-            warnings=ngettext("{count} warning", "{count} warnings", w).format(count=w),
-            rows=ngettext("{count} row", "{count} rows", r).format(count=r),
-            fields=ngettext("{count} field", "{count} fields", f).format(count=f),
-        )
-        console.print(f"[bold]{escape(task.place)}[/]: {verdict} — " + counts)
+        console.print(f"[bold]{escape(task.place)}[/]: {verdict} — " + _counts(task))
         if task.summary:
             table = Table(box=None, padding=(0, 2), show_edge=False)
             table.add_column(_("error type"))
@@ -152,7 +201,7 @@ def print_text(report: Report, console: Any) -> None:
                     kind,
                     escape(field_name or "–"),
                     str(count),
-                    _(HINTS[kind]) if kind in HINTS else "",
+                    what_to_do(task, kind, field_name),
                 )
             console.print(table)
         for label, items in ((_("errors"), task.errors), (_("warnings"), task.warnings)):
@@ -296,27 +345,26 @@ def _md(text: Any) -> str:
 
 
 def markdown(report: Report) -> str:
-    """A Markdown summary for a CI job page."""
-    out = [f"## Validation: {'valid' if report.valid else 'invalid'}", ""]
+    """A Markdown summary for a CI job page, in the active language."""
+    verdict = _("valid") if report.valid else _("invalid")
+    out = ["## " + _("Validation: {verdict}").format(verdict=verdict), ""]
     for task in report.tasks:
         mark = "✅" if task.valid else "❌"
-        out += [
-            f"### {mark} {_md(task.place)}",
-            "",
-            f"{task.error_count} error(s), {task.warning_count} warning(s), {task.rows} rows, {task.fields} fields.",
-            "",
-        ]
+        out += [f"### {mark} {_md(task.place)}", "", _md(_counts(task)) + ".", ""]
         if task.summary:
-            out += ["| error type | field | count |", "|---|---|---:|"]
+            summary = (_("error type"), _("field"), _("count"), _("what to do"))
+            out += ["| " + " | ".join(summary) + " |", "|---|---|---:|---|"]
             for (kind, field_name), count in sorted(
                 task.summary.items(), key=lambda i: (-i[1], i[0])
             ):
-                out.append(f"| {_md(kind)} | {_md(field_name or '–')} | {count} |")
+                advice = _md(what_to_do(task, kind, field_name))
+                out.append(f"| {_md(kind)} | {_md(field_name or '–')} | {count} | {advice} |")
             out.append("")
         if task.errors:
-            out += ["| row | field | type | cell | note |", "|---:|---|---|---|---|"]
+            heads = (_("row"), _("field"), _("type"), _("cell"), _("note"))
+            out += ["| " + " | ".join(heads) + " |", "|---:|---|---|---|---|"]
             for error in task.errors:
-                note = explained(error, error.note)
+                note = explained(error, readable_note(error.note))
                 out.append(
                     f"| {error.row_number or ''} | {_md(error.field_name or '')} | {_md(error.type)} "
                     f"| {_md(error.cell or '')} | {_md(note)} |"
