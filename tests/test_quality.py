@@ -503,6 +503,39 @@ def test_audit_masks_personal_data_everywhere(cdo, scored_warehouse: str) -> Non
     assert '<html lang="cs">' in page and "Standard splněn" in page and "Úplnost" in page
 
 
+def test_czech_reports_write_decimal_commas(cdo, scored_warehouse: str) -> None:
+    """Scores read 95,4 in Czech, in the terminal, the Markdown and the HTML report and
+    its charts; JSON keeps numbers."""
+    data = json.loads(cdo("--warehouse", scored_warehouse, "audit", "--format", "json").stdout)
+    score = next(s["score"] for s in data["scores"] if s["score"] and s["score"] % 1)
+    assert isinstance(score, float)
+    dotted, comma = f"{score:.1f}", f"{score:.1f}".replace(".", ",")
+    czech = cdo(
+        "--lang", "cs", "--warehouse", scored_warehouse, "audit", "--markdown", "cs.md", "--html", "cs.html"
+    )  # fmt: skip
+    assert czech.exit_code == 0, czech.output
+    assert comma in czech.stdout and dotted not in czech.stdout
+    assert f"| {comma} |" in Path("cs.md").read_text("utf-8")
+    page = Path("cs.html").read_text("utf-8")
+    assert f'<td class="num">{comma}</td>' in page
+    assert page.count('"separators": ", "') == 4  # each chart: a decimal comma
+    english = cdo("--warehouse", scored_warehouse, "audit", "--markdown", "en.md")
+    assert dotted in english.stdout and f"| {dotted} |" in Path("en.md").read_text("utf-8")
+
+
+def test_decimal_follows_the_language() -> None:
+    from cdo_toolkit import i18n
+
+    try:
+        i18n.use("cs")
+        assert i18n.decimal(95.44) == "95,4" and i18n.decimal(-2.5, "+.1f") == "-2,5"
+        assert i18n.decimal(5.0, "g") == "5" and i18n.decimal(0.125, "g") == "0,125"
+        i18n.use("en")
+        assert i18n.decimal(95.44) == "95.4" and i18n.decimal(2.5, "+.1f") == "+2.5"
+    finally:
+        i18n.use("en")
+
+
 def test_policy_grades_come_from_policies_folder(tmp_path: Path) -> None:
     (tmp_path / "quality.yaml").write_text(
         "grades: {A: 99, B: 50}\nweights: {metadata: 0}\n", "utf-8"

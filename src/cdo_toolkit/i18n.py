@@ -62,3 +62,16 @@ def use(language: str) -> None:
 
 def active() -> str:
     return _active
+
+
+def decimal(value: float, spec: str = ".1f") -> str:
+    """``value`` formatted by ``spec`` as the active language writes numbers: 95,4 in
+    Czech, 95.4 in English. (Machine outputs, JSON and SQL, keep their numbers.)"""
+    text = format(value, spec)
+    return text.replace(".", ",") if _active == "cs" else text
+
+
+def chart_separators() -> str:
+    """Plotly's ``separators`` (decimal mark, then thousands separator) of the active
+    language."""
+    return ", " if _active == "cs" else ".,"

@@ -17,7 +17,7 @@ from cdo_toolkit.cli.output import (
     when,
 )
 from cdo_toolkit.errors import with_hint
-from cdo_toolkit.i18n import N_, _, ngettext
+from cdo_toolkit.i18n import N_, _, decimal, ngettext
 
 app = typer.Typer(
     help="Lineage recorded as OpenLineage events.", no_args_is_help=True, rich_markup_mode=None
@@ -249,7 +249,7 @@ def _took(started: str | None, ended: str | None) -> str:
     except (TypeError, ValueError):  # a time written by another producer, or none
         return ""
     if seconds < 60:
-        return f"{seconds:.2f} s" if seconds < 1 else f"{seconds:.1f} s"
+        return decimal(seconds, ".2f" if seconds < 1 else ".1f") + " s"
     minutes, rest = divmod(round(seconds), 60)
     return f"{minutes} min {rest} s"
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from cdo_toolkit.cli.output import TableOrJson, TableOrJsonOption, console, escape, print_json
-from cdo_toolkit.i18n import _, ngettext
+from cdo_toolkit.i18n import _, decimal, ngettext
 
 
 def _context(ctx: typer.Context) -> tuple[Any, Any, Path]:
@@ -44,9 +44,9 @@ def _scorecard(scores: list[Any]) -> None:
     for s in scores:
         cells = [
             escape(s.source),
-            f"[dim]{status_label(s.status)}[/]" if s.score is None else f"{s.score:.1f}",
+            f"[dim]{status_label(s.status)}[/]" if s.score is None else decimal(s.score),
             s.grade,
-            "" if s.trend is None else f"{s.trend:+.1f}",
+            "" if s.trend is None else decimal(s.trend, "+.1f"),
             f"[green]{escape(s.standard)} ✓[/]" if s.passes else f"[red]{escape(s.standard)} ✗[/]",
         ]
         if wide:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cdo_toolkit.i18n import _, ngettext
+from cdo_toolkit.i18n import _, decimal, ngettext
 from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.policy import load_policy
 from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, score
@@ -165,9 +165,9 @@ def audit(
                 todo.append(
                     {
                         "what": _(
-                            "overdue by {days:g} days for an update frequency of {frequency}"
+                            "overdue by {days} days for an update frequency of {frequency}"
                         ).format(
-                            days=item.overdue_days,
+                            days=decimal(item.overdue_days, "g"),
                             frequency=registry.sources[item.source].source.update_frequency.value,
                         ),
                         "severity": 90,
@@ -179,8 +179,8 @@ def audit(
                         {
                             "what": _("{dimension} {value} below the standard's {limit}").format(
                                 dimension=_(DIMENSION_LABELS[dimension]).lower(),
-                                value=item.dimensions[dimension],
-                                limit=item.thresholds.get(dimension),
+                                value=_decimal(item.dimensions[dimension]),
+                                limit=_decimal(item.thresholds.get(dimension)),
                             ),
                             "severity": 80,
                         }
@@ -301,3 +301,8 @@ def _files_of(registry: Registry, sources: list[str]) -> set[str]:
         if entry.schema_file is not None:
             files.add(display_path(entry.schema_file))
     return files
+
+
+def _decimal(value: float | None) -> str:
+    """A dimension's value or threshold as the active language writes it, "–" for none."""
+    return "–" if value is None else decimal(value)

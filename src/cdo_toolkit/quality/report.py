@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdo_toolkit.i18n import N_, _
+from cdo_toolkit.i18n import N_, _, chart_separators, decimal
 from cdo_toolkit.quality.audit import Audit
 from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
 
@@ -45,7 +45,7 @@ def _figures(audit: Audit) -> dict[str, Any]:
             y=names,
             orientation="h",
             marker_color=[GRADE_COLOURS[s.grade] for s in scored],
-            text=[f"{s.score:.1f} · {s.grade}" for s in scored],
+            text=[f"{decimal(s.score or 0)} · {s.grade}" for s in scored],
             textposition="inside",
             insidetextanchor="end",
             textangle=0,  # plotly turns a short label in a thin bar on its side
@@ -106,6 +106,8 @@ def _figures(audit: Audit) -> dict[str, Any]:
         )
     )
     lineage.update_layout(title=_("Which tables the derived datasets are built from"))
+    for figure in (scorecard, dimensions, history, lineage):
+        figure.update_layout(separators=chart_separators())  # 95,4 in Czech
     return {
         name: figure.to_plotly_json()
         for name, figure in (
@@ -135,6 +137,7 @@ def html(audit: Audit) -> str:
     from cdo_toolkit.validation.render import visible
 
     environment.filters["visible"] = visible
+    environment.filters["decimal"] = decimal
     template = environment.get_template("report.html.j2")
     figures = json.dumps(_figures(audit), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
     # "</" inside a script would end it: data can't close the script element.
@@ -191,13 +194,13 @@ def markdown(audit: Audit) -> str:
     yes, no = _("yes"), _("no")
     for s in audit.scores:
         dims = " | ".join(
-            "" if s.dimensions.get(k) is None else f"{s.dimensions[k]:.1f}"
+            "" if (value := s.dimensions.get(k)) is None else decimal(value)
             for k in DIMENSION_LABELS
         )
         name = audit.guarantors.get(s.guarantor, {}).get("name", s.guarantor)
         out.append(
-            f"| {_md(s.title)} (`{s.source}`) | {_md(name)} | {_md(status_label(s.status)) if s.score is None else f'{s.score:.1f}'} | {s.grade} | "
-            f"{'' if s.trend is None else f'{s.trend:+.1f}'} | {yes if s.passes else no} | {dims} |"
+            f"| {_md(s.title)} (`{s.source}`) | {_md(name)} | {_md(status_label(s.status)) if s.score is None else decimal(s.score)} | {s.grade} | "
+            f"{'' if s.trend is None else decimal(s.trend, '+.1f')} | {yes if s.passes else no} | {dims} |"
         )
     out += ["", _md(_(NOT_SCORED)), "", "## " + _("What to fix – by guarantor"), ""]
     for guarantor, entries in audit.to_fix.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, decimal
 from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.rules import col
 
@@ -205,8 +205,13 @@ def _statistics(validation: TableValidation, table: pl.DataFrame) -> None:
                 ~pl.col("value").is_between(low, high)
             )
             note = _(
-                "value outside the average {mean:.4g} ± {sigma:g} standard deviations ({low:.4g} to {high:.4g})"
-            ).format(mean=stats["mean"], sigma=sigma, low=low, high=high)
+                "value outside the average {mean} ± {sigma} standard deviations ({low} to {high})"
+            ).format(
+                mean=decimal(stats["mean"], ".4g"),
+                sigma=decimal(sigma, "g"),
+                low=decimal(low, ".4g"),
+                high=decimal(high, ".4g"),
+            )
             if validation.collector.count(
                 "deviated-value", spec.name, flagged.height, warning=warning
             ):
@@ -232,9 +237,9 @@ def _statistics(validation: TableValidation, table: pl.DataFrame) -> None:
                 validation.collector.add(
                     ReportError(
                         "null-share",
-                        note=_(
-                            "missing cells: {share:.1f} %; the most allowed is {limit:g} %"
-                        ).format(share=share, limit=limit),
+                        note=_("missing cells: {share} %; the most allowed is {limit} %").format(
+                            share=decimal(share), limit=decimal(limit, "g")
+                        ),
                         field_name=spec.name,
                         field_number=spec.number,
                     ),

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, decimal
 from cdo_toolkit.warehouse import sql
 from cdo_toolkit.warehouse.connection import Warehouse
 
@@ -304,7 +304,12 @@ def drift(
         if max_change is not None and abs(change) > max_change:
             warnings.append(
                 _(
-                    "the row count changed by {change:+.1f} % ({before} → {after}), more than the standard's {limit:g} %"
-                ).format(change=change, before=previous_rows, after=rows, limit=max_change)
+                    "the row count changed by {change} % ({before} → {after}), more than the standard's {limit} %"
+                ).format(
+                    change=decimal(change, "+.1f"),
+                    before=previous_rows,
+                    after=rows,
+                    limit=decimal(max_change, "g"),
+                )
             )
     return warnings

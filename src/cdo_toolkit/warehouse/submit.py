@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.files import require_file
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, decimal
 from cdo_toolkit.warehouse import meta
 from cdo_toolkit.warehouse.connection import Warehouse
 from cdo_toolkit.warehouse.keys import stored_keys
@@ -288,8 +288,10 @@ def acceptable(report: Report, standard: Any) -> str | None:
         erring, share = _erring(task)
         if task.error_count and share > tolerance:
             return _(
-                "{count} of {rows} rows have errors ({share:.1f} %), the standard tolerates {limit:g} %"
-            ).format(count=erring, rows=task.rows, share=share, limit=tolerance)
+                "{count} of {rows} rows have errors ({share} %), the standard tolerates {limit} %"
+            ).format(
+                count=erring, rows=task.rows, share=decimal(share), limit=decimal(tolerance, "g")
+            )
     return None if report.tasks else _("nothing to load")
 
 
@@ -309,15 +311,17 @@ def tolerated(report: Report, standard: Any) -> list[str]:
             erring, share = _erring(task)
             said.append(
                 _(
-                    "{count} of {rows} rows have errors ({share:.1f} %), which the standard "
-                    "tolerates (up to {limit:g} %): a value not of its field's type is loaded "
+                    "{count} of {rows} rows have errors ({share} %), which the standard "
+                    "tolerates (up to {limit} %): a value not of its field's type is loaded "
                     "empty, the others as they are; fix them for the next submission (cdo "
                     "validate lists them)"
                 ).format(
                     count=erring,
                     rows=task.rows,
-                    share=share,
-                    limit=float(standard.max_error_rows) if standard is not None else 0.0,
+                    share=decimal(share),
+                    limit=decimal(
+                        float(standard.max_error_rows) if standard is not None else 0.0, "g"
+                    ),
                 )
             )
     return said
@@ -349,10 +353,15 @@ def volume_verdict(
     change = 100.0 * (rows - before) / before
     if max_change is not None and abs(change) > max_change:
         return _(
-            "the row count changes by {change:+.1f} % ({before} → {after}), more than the "
-            "standard's {limit:g} %; if the change is real, submit it with "
+            "the row count changes by {change} % ({before} → {after}), more than the "
+            "standard's {limit} %; if the change is real, submit it with "
             "--accept-volume-change"
-        ).format(change=change, before=before, after=rows, limit=max_change)
+        ).format(
+            change=decimal(change, "+.1f"),
+            before=before,
+            after=rows,
+            limit=decimal(max_change, "g"),
+        )
     return None
 
 
