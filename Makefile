@@ -85,7 +85,7 @@ clean:
 # (translate what is new there), compile cdo.mo. A test fails while one lacks a translation.
 LOCALE := src/cdo_toolkit/locale
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ --project cdo-toolkit -o $(LOCALE)/cdo.pot .
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ -k NN_:1,2 --project cdo-toolkit -o $(LOCALE)/cdo.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i $(LOCALE)/cdo.pot -d $(LOCALE) -D cdo -l cs
 	$(BIN)/pybabel compile -d $(LOCALE) -D cdo
 

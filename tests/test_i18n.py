@@ -35,7 +35,7 @@ def _code_messages() -> set[str | tuple[str, ...]]:
             str(REPO / "src"),
             method_map=[(pattern.removeprefix("src/"), method) for pattern, method in method_map],
             options_map=options_map,
-            keywords={**DEFAULT_KEYWORDS, "N_": None},
+            keywords={**DEFAULT_KEYWORDS, "N_": None, "NN_": (1, 2)},
         )
         if message
     }

@@ -236,9 +236,37 @@ warehouse: {table: pravidla}
     assert {"check": "row-rule", "column": None, "rule": "pocet-a-podil", "rows": 1} in (
         scored.failing_checks
     )
-    assert "1 row breaks the row rule pocet-a-podil" in _audit_items(
-        cdo, scored_warehouse, "pravidla"
-    )
+    items = _audit_items(cdo, scored_warehouse, "pravidla")
+    assert "1 row breaks the row rule pocet-a-podil" in items
+    # The other checks are said as what the rows have, not by the check's name.
+    assert "1 row has nazev empty, which is required" in items
+    assert "2 rows have an invalid IČO in ico" in items
+
+
+@pytest.mark.parametrize(
+    ("check", "rows", "english", "czech"),
+    [
+        ("required", 1, "1 row has datum empty, which is required", "1 řádek má prázdné povinné pole datum"),
+        ("enum", 3, "3 rows have datum outside its allowed values", "3 řádky mají datum mimo povolené hodnoty"),
+        ("maximum", 5, "5 rows have datum above its maximum", "5 řádků má datum nad jeho maximem"),
+        ("pattern", 2, "2 rows have datum not written as its pattern says", "2 řádky mají datum zapsané jinak, než říká jeho vzor"),
+        ("primaryKey", 2, "2 rows repeat the primary key of others", "2 řádky opakují primární klíč jiných"),
+        ("unknown-check", 2, "2 rows break unknown-check on datum", "2 řádky porušují unknown-check ve sloupci datum"),
+    ],
+)  # fmt: skip
+def test_failing_checks_are_said_as_what_the_rows_have(
+    check: str, rows: int, english: str, czech: str
+) -> None:
+    from cdo_toolkit import i18n
+    from cdo_toolkit.quality.audit import _failing_check
+
+    failing = {"check": check, "column": None if check == "primaryKey" else "datum", "rows": rows}
+    assert _failing_check(failing) == english
+    try:
+        i18n.use("cs")
+        assert _failing_check(failing) == czech
+    finally:
+        i18n.use("en")
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "postgres"])

@@ -38,6 +38,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural pair for the catalogue, for :func:`ngettext` where shown."""
+    return singular, plural
+
+
 def locale_language() -> str:
     """``cs`` when the locale is Czech, else ``en``."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cdo_toolkit.i18n import _, decimal, ngettext
+from cdo_toolkit.i18n import NN_, _, decimal, ngettext
 from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.policy import load_policy
 from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, score
@@ -220,24 +220,80 @@ def audit(
     return result
 
 
+# What rows that fail a check have, said to a guarantor rather than by the check's name.
+_FAILING = {
+    "required": NN_(
+        "{rows} row has {column} empty, which is required",
+        "{rows} rows have {column} empty, which is required",
+    ),
+    "minimum": NN_(
+        "{rows} row has {column} below its minimum",
+        "{rows} rows have {column} below its minimum",
+    ),
+    "exclusiveMinimum": NN_(
+        "{rows} row has {column} below its minimum",
+        "{rows} rows have {column} below its minimum",
+    ),
+    "maximum": NN_(
+        "{rows} row has {column} above its maximum",
+        "{rows} rows have {column} above its maximum",
+    ),
+    "exclusiveMaximum": NN_(
+        "{rows} row has {column} above its maximum",
+        "{rows} rows have {column} above its maximum",
+    ),
+    "enum": NN_(
+        "{rows} row has {column} outside its allowed values",
+        "{rows} rows have {column} outside its allowed values",
+    ),
+    "pattern": NN_(
+        "{rows} row has {column} not written as its pattern says",
+        "{rows} rows have {column} not written as its pattern says",
+    ),
+    "minLength": NN_(
+        "{rows} row has {column} shorter than its least length",
+        "{rows} rows have {column} shorter than its least length",
+    ),
+    "maxLength": NN_(
+        "{rows} row has {column} longer than its greatest length",
+        "{rows} rows have {column} longer than its greatest length",
+    ),
+    "ico": NN_(
+        "{rows} row has an invalid IČO in {column}",
+        "{rows} rows have an invalid IČO in {column}",
+    ),
+    "code-list": NN_(
+        "{rows} row has a code in {column} its code list lacks",
+        "{rows} rows have a code in {column} its code list lacks",
+    ),
+}
+
+
 def _failing_check(check: dict[str, Any]) -> str:
-    """``2 rows break enum on stav``; a row rule by its name, a key without a column."""
+    """``2 rows have stav outside its allowed values``; a row rule by its name, a
+    repeated key without a column."""
+    rows = check["rows"]
     if check.get("rule"):
         what = ngettext(
-            "{rows} row breaks the row rule {rule}",
-            "{rows} rows break the row rule {rule}",
-            check["rows"],
+            "{rows} row breaks the row rule {rule}", "{rows} rows break the row rule {rule}", rows
         )
+    elif check["check"] == "primaryKey":
+        what = ngettext(
+            "{rows} row repeats the primary key of another",
+            "{rows} rows repeat the primary key of others",
+            rows,
+        )
+    elif check["column"] and check["check"] in _FAILING:
+        singular, plural = _FAILING[check["check"]]
+        what = ngettext(singular, plural, rows)
     elif check["column"]:
         what = ngettext(
-            "{rows} row breaks {check} on {column}",
-            "{rows} rows break {check} on {column}",
-            check["rows"],
+            "{rows} row breaks {check} on {column}", "{rows} rows break {check} on {column}", rows
         )
     else:
-        what = ngettext("{rows} row breaks {check}", "{rows} rows break {check}", check["rows"])
+        what = ngettext("{rows} row breaks {check}", "{rows} rows break {check}", rows)
     return what.format(
-        rows=check["rows"], check=check["check"], column=check["column"], rule=check.get("rule")
+        rows=rows, check=check["check"], column=check["column"], rule=check.get("rule")
     )
 
 
