@@ -193,6 +193,26 @@ def test_rejected_file_is_quarantined_not_loaded(
     assert "rejected" in text.output and "row 4" in text.output
 
 
+def test_a_rejection_names_the_errors_that_always_reject(cdo, base_registry: Path) -> None:
+    """A repeated key rejects a file whatever the standard tolerates: the reason names it
+    as people read it, with its count and type."""
+    _registry(base_registry)
+    repeated = DATA + "563889;Liberec;104261;106,09;1.1.1352\n"
+    result, data = _submit(cdo, "duckdb:///warehouse/test.duckdb", repeated, "bad.csv")
+    assert result.exit_code == 1 and data["status"] == "rejected"
+    assert data["reason"] == "errors that always reject: 1× PrimaryKey Error (primary-key)"
+    czech = cdo(
+        "--lang",
+        "cs",
+        "--warehouse",
+        "duckdb:///warehouse/test.duckdb",
+        "submit",
+        "mesta",
+        "bad.csv",
+    )
+    assert "1× Chyba primárního klíče (primary-key)" in " ".join(czech.output.split())
+
+
 def test_same_bytes_are_not_loaded_twice(cdo, base_registry: Path, warehouse_url: str) -> None:
     _registry(base_registry, "append")
     _, one = _submit(cdo, warehouse_url, DATA)

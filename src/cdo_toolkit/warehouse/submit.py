@@ -282,9 +282,19 @@ def acceptable(report: Report, standard: Any) -> str | None:
         return None
     tolerance = float(standard.max_error_rows) if standard is not None else 0.0
     for task in report.tasks:
-        hard = {kind for (kind, _field), _n in task.summary.items() if kind not in VALUE_ERRORS}
+        hard: dict[str, int] = {}
+        for (kind, _field), count in task.summary.items():
+            if kind not in VALUE_ERRORS:
+                hard[kind] = hard.get(kind, 0) + count
         if hard:
-            return _("errors that always reject: {types}").format(types=", ".join(sorted(hard)))
+            from cdo_toolkit.validation.catalogue import CATALOGUE
+
+            # "2× PrimaryKey Error (primary-key)": the title a person reads, the type to look up.
+            types = ", ".join(
+                f"{count}× {CATALOGUE[kind].label if kind in CATALOGUE else kind} ({kind})"
+                for kind, count in sorted(hard.items())
+            )
+            return _("errors that always reject: {types}").format(types=types)
         erring, share = _erring(task)
         if task.error_count and share > tolerance:
             return _(
