@@ -88,10 +88,10 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
     one blank and one repeated row; districts per day with the rows of no district), so
     that validation reports those rows. Failing that, the leading text columns that are
     filled and unique together, in a file with no column of codes (a table of
-    municipalities and offices by name). The file is read for the single candidates, their columns typed as validation
-    types them, and once more for the rest only if no single one qualifies. None when
-    nothing qualifies (a key with columns often empty, as the RÚIAN postcode list's city
-    districts, is left to the guarantor)."""
+    municipalities and offices by name). The file is read for the single candidates, their
+    columns typed as validation types them, and once more for the rest only if no single
+    one qualifies. None when nothing qualifies (a key with columns often empty, as the
+    RÚIAN postcode list's city districts, is left to the guarantor)."""
     import itertools
 
     import polars as pl
@@ -136,9 +136,9 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
     best: Key | None = None
     # Most files have a key of one column: the other columns are read only if none is.
     for pool, sizes in ((singles, (1,)), (parts, (2, 3))):
-        if not pool:
-            continue
-        columns = read(list(dict.fromkeys([*pool, *(texts if len(sizes) > 1 else [])])))
+        if not singles:  # every key has an identifier: without one, only names are left
+            break
+        columns = read(pool)
         allowed = int(columns.height * DEFECTS_ALLOWED)
         nulls = {name: columns[name].null_count() for name in pool}
         for size in sizes:
