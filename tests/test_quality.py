@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -547,8 +548,14 @@ def test_czech_reports_write_decimal_commas(cdo, scored_warehouse: str) -> None:
     page = Path("cs.html").read_text("utf-8")
     assert f'<td class="num">{comma}</td>' in page
     assert page.count('"separators": ", "') == 4  # each chart: a decimal comma
+    # The time of the report as Czech write it, too.
+    assert re.search(
+        r"Vygenerováno \d{1,2}\. \d{1,2}\. \d{4} \d\d:\d\d UTC\.", Path("cs.md").read_text("utf-8")
+    )
+    assert re.search(r"Vygenerováno \d{1,2}\. \d{1,2}\. \d{4} \d\d:\d\d UTC ·", page)
     english = cdo("--warehouse", scored_warehouse, "audit", "--markdown", "en.md")
     assert dotted in english.stdout and f"| {dotted} |" in Path("en.md").read_text("utf-8")
+    assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC\.", Path("en.md").read_text("utf-8"))
 
 
 def test_decimal_follows_the_language() -> None:

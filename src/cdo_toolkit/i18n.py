@@ -80,3 +80,18 @@ def chart_separators() -> str:
     """Plotly's ``separators`` (decimal mark, then thousands separator) of the active
     language."""
     return ", " if _active == "cs" else ".,"
+
+
+def moment(iso: str) -> str:
+    """A UTC time written ISO-style (``2026-12-01T14:05:09Z``) as the active language
+    writes it: ``1. 12. 2026 14:05 UTC`` in Czech, ``2026-12-01 14:05 UTC`` in English;
+    the text as it is when it is no such time."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if _active == "cs":
+        return f"{when.day}. {when.month}. {when.year} {when:%H:%M} UTC"
+    return f"{when:%Y-%m-%d %H:%M} UTC"

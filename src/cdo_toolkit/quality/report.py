@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdo_toolkit.i18n import N_, _, chart_separators, decimal
+from cdo_toolkit.i18n import N_, _, chart_separators, decimal, moment
 from cdo_toolkit.quality.audit import Audit
 from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
 
@@ -138,6 +138,7 @@ def html(audit: Audit) -> str:
 
     environment.filters["visible"] = visible
     environment.filters["decimal"] = decimal
+    environment.filters["moment"] = moment
     template = environment.get_template("report.html.j2")
     figures = json.dumps(_figures(audit), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
     # "</" inside a script would end it: data can't close the script element.
@@ -162,7 +163,7 @@ def markdown(audit: Audit) -> str:
     out = [
         "# " + _("Quality of data sources – {region}").format(region=_md(audit.region)),
         "",
-        _("Generated {when}.").format(when=audit.generated),
+        _("Generated {when}.").format(when=moment(audit.generated)),
         "",
     ]
     if not audit.warehouse_exists:
