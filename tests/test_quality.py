@@ -558,15 +558,20 @@ def test_czech_reports_write_decimal_commas(cdo, scored_warehouse: str) -> None:
     assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC\.", Path("en.md").read_text("utf-8"))
 
 
-def test_decimal_follows_the_language() -> None:
+def test_numbers_and_times_follow_the_language() -> None:
     from cdo_toolkit import i18n
 
     try:
         i18n.use("cs")
         assert i18n.decimal(95.44) == "95,4" and i18n.decimal(-2.5, "+.1f") == "-2,5"
         assert i18n.decimal(5.0, "g") == "5" and i18n.decimal(0.125, "g") == "0,125"
+        assert i18n.moment("2026-12-01T02:26:19.063307Z") == "1. 12. 2026 02:26 UTC"
+        assert i18n.moment("2026-12-01T02:26:19Z", time=False) == "1. 12. 2026"
+        assert i18n.moment("") == "" and i18n.moment("včera") == "včera"
         i18n.use("en")
         assert i18n.decimal(95.44) == "95.4" and i18n.decimal(2.5, "+.1f") == "+2.5"
+        assert i18n.moment("2026-12-01T02:26:19Z") == "2026-12-01 02:26 UTC"
+        assert i18n.moment("2026-12-01T02:26:19Z", time=False) == "2026-12-01"
     finally:
         i18n.use("en")
 

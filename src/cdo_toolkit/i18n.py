@@ -82,16 +82,15 @@ def chart_separators() -> str:
     return ", " if _active == "cs" else ".,"
 
 
-def moment(iso: str) -> str:
+def moment(iso: str, *, time: bool = True) -> str:
     """A UTC time written ISO-style (``2026-12-01T14:05:09Z``) as the active language
-    writes it: ``1. 12. 2026 14:05 UTC`` in Czech, ``2026-12-01 14:05 UTC`` in English;
-    the text as it is when it is no such time."""
+    writes it: ``1. 12. 2026 14:05 UTC`` in Czech, ``2026-12-01 14:05 UTC`` in English, or
+    only the day (``time=False``); the text as it is when it is no such time."""
     from datetime import datetime
 
     try:
         when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return iso
-    if _active == "cs":
-        return f"{when.day}. {when.month}. {when.year} {when:%H:%M} UTC"
-    return f"{when:%Y-%m-%d %H:%M} UTC"
+    day = f"{when.day}. {when.month}. {when.year}" if _active == "cs" else f"{when:%Y-%m-%d}"
+    return f"{day} {when:%H:%M} UTC" if time else day

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cdo_toolkit.i18n import NN_, _, decimal, ngettext
+from cdo_toolkit.i18n import NN_, _, decimal, moment, ngettext
 from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.policy import load_policy
 from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, score
@@ -323,7 +323,7 @@ def _submission_items(item: SourceScore) -> list[dict[str, Any]]:
         "id": last["id"],
         "file": last["file"],
         "status": status_label(last["status"]),
-        "when": (last["finished_at"] or "")[:10],
+        "when": moment(last["finished_at"] or "", time=False),
         "why": last["message"] or _("see cdo history"),
     }
     if item.status == "not loaded":
