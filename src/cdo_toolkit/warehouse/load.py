@@ -298,18 +298,28 @@ def drift(
         warnings.append(
             _("columns retyped since the previous load: {names}").format(names=", ".join(retyped))
         )
-    previous_rows = previous.get("rows") or 0
-    if previous_rows:
-        change = 100.0 * (rows - previous_rows) / previous_rows
-        if max_change is not None and abs(change) > max_change:
-            warnings.append(
-                _(
-                    "the row count changed by {change} % ({before} → {after}), more than the standard's {limit} %"
-                ).format(
-                    change=decimal(change, "+.1f"),
-                    before=previous_rows,
-                    after=rows,
-                    limit=decimal(max_change, "g"),
-                )
-            )
+    beyond = volume_change(previous.get("rows") or 0, rows, max_change)
+    if beyond:
+        warnings.append(
+            _(
+                "the row count changed by {change} % ({before} → {after}), more than the standard's {limit} %"
+            ).format(**beyond)
+        )
     return warnings
+
+
+def volume_change(before: int, after: int, max_change: float | None) -> dict[str, str] | None:
+    """The row count's change from ``before`` to ``after`` as a message's fields (change,
+    before, after, limit, numbers as the language writes them), when it is more than the
+    standard's ``max_change`` per cent; None when it is not, or there was nothing before."""
+    if not before or max_change is None:
+        return None
+    change = 100.0 * (after - before) / before
+    if abs(change) <= max_change:
+        return None
+    return {
+        "change": decimal(change, "+.1f"),
+        "before": str(before),
+        "after": str(after),
+        "limit": decimal(max_change, "g"),
+    }

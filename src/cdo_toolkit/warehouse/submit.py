@@ -360,18 +360,15 @@ def volume_verdict(
             "the file has no rows and would empty {table} ({before} rows); submit it with "
             "--accept-volume-change if that is meant"
         ).format(table=table, before=before)
-    change = 100.0 * (rows - before) / before
-    if max_change is not None and abs(change) > max_change:
+    from cdo_toolkit.warehouse.load import volume_change
+
+    beyond = volume_change(before, rows, max_change)
+    if beyond:
         return _(
             "the row count changes by {change} % ({before} → {after}), more than the "
             "standard's {limit} %; if the change is real, submit it with "
             "--accept-volume-change"
-        ).format(
-            change=decimal(change, "+.1f"),
-            before=before,
-            after=rows,
-            limit=decimal(max_change, "g"),
-        )
+        ).format(**beyond)
     return None
 
 
