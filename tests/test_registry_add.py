@@ -223,9 +223,71 @@ def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_regist
     other = cdo("registry", "add", "nova", "--from", "x.ods", "--guarantor", "gis")
     assert other.exit_code == 2 and "only CSV, TSV, Excel and JSON files" in other.output
     assert "save the data as CSV" in other.output
-    Path("x.csv.gz").write_bytes(b"\x1f\x8b")
-    packed = cdo("registry", "add", "nova", "--from", "x.csv.gz", "--guarantor", "gis")
-    assert packed.exit_code == 2 and "unpack it" in packed.output
+
+
+@pytest.mark.parametrize("packing", ["gz", "zip"])
+def test_add_from_a_packed_file_describes_the_table_inside(
+    cdo, base_registry: Path, packing: str
+) -> None:
+    """A table sent as .csv.gz or in a .zip is described as the CSV inside, and the
+    packed file validates against its entry as it is."""
+    import gzip
+    import zipfile
+
+    if packing == "gz":
+        Path("podniky.csv.gz").write_bytes(gzip.compress(CZECH_CSV.encode("cp1250")))
+        name = "podniky.csv.gz"
+    else:
+        with zipfile.ZipFile("podniky.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("data/podniky.csv", CZECH_CSV.encode("cp1250"))
+        name = "podniky.zip"
+    _result, entry = registry_add(cdo, "podniky", name, "economy")
+    assert entry["encoding"] == "windows-1250" and entry["dialect"] == {"delimiter": ";"}
+    fields = {f["name"]: f for f in entry["schema"]["fields"]}
+    assert fields["ico"]["constraints"]["pattern"] == r"\d{8}"
+    assert entry["schema"]["primaryKey"] == ["ico"]
+    written = Path("registry/sources/podniky.yaml").read_text("utf-8")
+    assert f"from {name}." in written and "cdo-add-" not in written
+    checked = cdo("validate", name, "--source", "podniky")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_add_from_a_packed_file_refuses_what_is_no_table(cdo, base_registry: Path) -> None:
+    import gzip
+    import zipfile
+
+    Path("zprava.pdf.gz").write_bytes(gzip.compress(b"%PDF-1.4"))
+    with zipfile.ZipFile("dva.zip", "w") as archive:
+        archive.writestr("a.csv", "a\n1\n")
+        archive.writestr("b.csv", "b\n2\n")
+    Path("rozbity.csv.gz").write_bytes(b"\x1f\x8b\x08\x00broken")
+    Path("stranka.csv.gz").write_bytes(gzip.compress(b"<!DOCTYPE html><html><body>x</body></html>"))
+    said = {
+        "zprava.pdf.gz": "zprava.pdf.gz holds zprava.pdf: only CSV, TSV, Excel and JSON files",
+        "dva.zip": "dva.zip: the zip archive must hold exactly one table, it holds 2 files",
+        "stranka.csv.gz": "stranka.csv.gz: the file is an HTML or XML page",
+    }
+    for name, message in said.items():
+        result = cdo(
+            "registry", "add", "nova", "--from", name, "--guarantor", "gis", "--theme", "health"
+        )
+        assert result.exit_code == 2, result.output
+        assert message in " ".join(result.output.split()), result.output
+        assert "Traceback" not in result.output and "cdo-add-" not in result.output
+    broken = cdo(
+        "registry",
+        "add",
+        "nova",
+        "--from",
+        "rozbity.csv.gz",
+        "--guarantor",
+        "gis",
+        "--theme",
+        "health",
+    )
+    assert broken.exit_code == 2 and "rozbity.csv.gz" in broken.output
+    assert "Traceback" not in broken.output and "cdo-add-" not in broken.output
+    assert not Path("registry/sources/nova.yaml").exists()
 
 
 def test_add_real_czech_file_utf16(cdo, base_registry: Path, shared: Path) -> None:

@@ -290,7 +290,11 @@ def add(
     ctx: typer.Context,
     source_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new source.")],
     from_file: Annotated[
-        Path, typer.Option("--from", help="A data file of the source (CSV, TSV, XLSX, XLS, JSON).")
+        Path,
+        typer.Option(
+            "--from",
+            help="A data file of the source (CSV, TSV, XLSX, XLS, JSON; also in .gz or .zip).",
+        ),
     ],
     guarantor: Annotated[str | None, typer.Option("--guarantor", help="Guarantor id.")] = None,
     standard: Annotated[str | None, typer.Option("--standard", help="Quality standard id.")] = None,

@@ -673,20 +673,73 @@ def add_source(
     if not data_file.is_file():
         raise CdoError(_("file {file} not found").format(file=display_path(data_file)))
     suffix = data_file.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json"):
+    if suffix not in (*DESCRIBED, *PACKED):
         raise CdoError(
             _("{file}: only CSV, TSV, Excel and JSON files can be described").format(
                 file=display_path(data_file)
             ),
-            hint=_("unpack it and describe the table inside")
-            if suffix in (".gz", ".zip")
-            else _("save the data as CSV (UTF-8) and try again"),
+            hint=_("save the data as CSV (UTF-8) and try again"),
         )
     choices = resolve_choices(
         registry, guarantor=guarantor, standard=standard, title=title, theme=theme
     )
+    if suffix not in PACKED:
+        return _describe(registry, target, data_file, data_file.name, choices)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cdo-add-") as folder:
+        inner = _unpacked(data_file, Path(folder))
+        try:
+            return _describe(registry, target, inner, data_file.name, choices)
+        except CdoError as exc:  # name the file the guarantor gave, not our scratch copy
+            exc.message = exc.message.replace(display_path(inner), display_path(data_file))
+            raise
+
+
+DESCRIBED = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json")
+PACKED = (".gz", ".zip")
+
+
+def _unpacked(packed: Path, folder: Path) -> Path:
+    """The table inside ``packed`` (a .gz, or a .zip of one file), written to ``folder``
+    under its own name, within the limits validation reads archives by (no zip bomb, no
+    member leading out of the archive).
+
+    Raises:
+        CdoError: no readable archive, several files, or a file that is no table.
+    """
+    import shutil
+
+    from cdo_toolkit.validation.source import SourceProblem, detect, open_binary
+
+    try:
+        opened = detect(packed)
+        inner = Path(opened.member or packed.name[: -len(packed.suffix)]).name
+        if Path(inner).suffix.lower() not in DESCRIBED:
+            raise CdoError(
+                _(
+                    "{file} holds {inner}: only CSV, TSV, Excel and JSON files can be described"
+                ).format(file=display_path(packed), inner=inner),
+                hint=_("save the data as CSV (UTF-8) and try again"),
+            )
+        target = folder / inner
+        with open_binary(opened) as source, target.open("wb") as copy:
+            shutil.copyfileobj(source, copy, 1 << 20)
+    except SourceProblem as exc:
+        raise CdoError(f"{display_path(packed)}: {exc.note}") from None
+    return target
+
+
+def _describe(
+    registry: Registry, target: Path, data_file: Path, name: str, choices: Choices
+) -> tuple[Path, list[str]]:
+    """Infer the entry of a new source from ``data_file`` (named ``name`` to the guarantor)
+    and write it to ``target``; returns its path and the warnings."""
+    source_id = target.stem
     inferred = (
-        infer_native(data_file) if suffix in (".xlsx", ".xls", ".json") else infer_csv(data_file)
+        infer_native(data_file)
+        if data_file.suffix.lower() in (".xlsx", ".xls", ".json")
+        else infer_csv(data_file)
     )
     inferred["schema"], warnings = fit_schema(data_file, inferred)
     if inferred["dialect"].get("header") is False:
@@ -707,7 +760,7 @@ def add_source(
         for field in inferred["schema"]["fields"]:
             if field["name"] in key.columns:
                 field.setdefault("constraints", {})["required"] = True
-        warnings.extend(_key_warnings(key, data_file.name))
+        warnings.extend(_key_warnings(key, name))
     else:
         warnings.append(
             _(
@@ -717,8 +770,8 @@ def add_source(
                 "primaryKey"
             )
         )
-    entry = build_entry(registry, source_id, inferred, choices, file_name=data_file.name)
-    header = HEADER.format(file=data_file.name)
+    entry = build_entry(registry, source_id, inferred, choices, file_name=name)
+    header = HEADER.format(file=name)
     personal = personal_columns(inferred["schema"])
     if personal:
         warnings.append(
@@ -729,7 +782,7 @@ def add_source(
             ).format(columns=", ".join(personal))
         )
     if key is not None:
-        header += _key_header(key, data_file.name)
+        header += _key_header(key, name)
     text = header + yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=100)
     # PyYAML writes a no-break space as it is, which no one reading the entry could see.
     text = text.replace("groupChar: \u00a0\n", 'groupChar: "\\u00A0"  # a no-break space\n')
