@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -288,6 +289,25 @@ def test_add_from_a_packed_file_refuses_what_is_no_table(cdo, base_registry: Pat
     assert broken.exit_code == 2 and "rozbity.csv.gz" in broken.output
     assert "Traceback" not in broken.output and "cdo-add-" not in broken.output
     assert not Path("registry/sources/nova.yaml").exists()
+
+
+def test_add_writes_the_entry_comments_in_the_language_of_the_messages(
+    cdo, base_registry: Path
+) -> None:
+    Path("podniky.csv").write_bytes(CZECH_CSV.encode("cp1250"))
+    result = cdo(
+        "--lang", "cs", "registry", "add", "podniky", "--from", "podniky.csv", "--guarantor", "gis", "--theme", "economy"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = Path("registry/sources/podniky.yaml").read_text("utf-8")
+    header = text.split("\nid: podniky\n")[0]
+    assert header.startswith("# Založeno příkazem `cdo registry add` ze souboru podniky.csv.")
+    assert "# Primární klíč (ico) je navržen" in header
+    assert all(line.startswith("# ") and len(line) <= 92 for line in header.splitlines())
+    assert "`severity: warning`" in header  # a code span is not broken across lines
+    assert yaml.safe_load(text)["description"].endswith(
+        f"dne {date.today().day}. {date.today().month}. {date.today().year}; popis doplní garant."
+    )
 
 
 def test_add_real_czech_file_utf16(cdo, base_registry: Path, shared: Path) -> None:

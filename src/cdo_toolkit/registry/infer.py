@@ -466,6 +466,7 @@ def build_entry(
     frequency = (
         defaults.update_frequency if defaults and defaults.update_frequency else Frequency.UNKNOWN
     )
+    today = date.today()
     table = re.sub(r"[^a-z0-9_]", "_", source_id)
     if not table[0].isalpha():
         table = f"t_{table}"
@@ -473,7 +474,7 @@ def build_entry(
         "id": source_id,
         "title": choices.title or source_id.replace("-", " ").capitalize(),
         "description": (
-            f"Zdroj založený ze souboru {file_name} dne {date.today():%d.%m.%Y}; "
+            f"Zdroj založený ze souboru {file_name} dne {today.day}. {today.month}. {today.year}; "
             "popis doplní garant."
         ),
         "theme": choices.theme,
@@ -561,44 +562,49 @@ def _code_list_columns(registry: Registry) -> dict[str, tuple[str, str]]:
     return found
 
 
-HEADER = """\
-# Onboarded by `cdo registry add` from {file}.
-# Review before use: title, description, keywords, update_frequency, licence, access,
-# personal_data (set from the column names: confirm it!) and the inferred Table Schema.
-# Proposed checks are warnings: make them errors (delete `severity: warning`) once the
-# data pass.
-"""
+def _comment(text: str) -> str:
+    """``text`` as YAML comment lines of the entry's header."""
+    # A `code span` stays on one line: its spaces are held until the text is wrapped.
+    held = re.sub(r"`[^`]*`", lambda m: m[0].replace(" ", "\x00"), text)
+    lines = textwrap.wrap(held, 90, break_on_hyphens=False)
+    return "".join(f"# {line}\n".replace("\x00", " ") for line in lines)
+
+
+def _header(file_name: str) -> str:
+    """The entry's first comment: where it came from and what to review."""
+    return _comment(
+        _(
+            "Onboarded by `cdo registry add` from {file}. Review before use: title, "
+            "description, keywords, update_frequency, licence, access, personal_data (set "
+            "from the column names: confirm it!) and the inferred Table Schema. Proposed "
+            "checks are warnings: make them errors (delete `severity: warning`) once the "
+            "data pass."
+        ).format(file=file_name)
+    )
 
 
 def _key_header(key: Key, file_name: str) -> str:
     """The entry's comment on why its primary key was proposed."""
     columns = ", ".join(key.columns)
     if key.of_names:
-        text = (
-            f"The primary key ({columns}) is proposed because these names are filled and "
-            f"unique together in every row of {file_name}, which has no codes: names change "
-            "and are spelt differently, so key the source by codes (e.g. the municipality's "
-            "RÚIAN code) once its files have them."
+        text = _(
+            "The primary key ({key}) is proposed because these names are filled and unique "
+            "together in every row of {file}, which has no codes: names change and are "
+            "spelt differently, so key the source by codes (e.g. the municipality's RÚIAN "
+            "code) once its files have them."
         )
     elif key.failing:
-        text = (
-            f"The primary key ({columns}) is proposed because it identifies every row of "
-            f"{file_name} but {key.failing} ({_key_defects(key)}): fix those rows in the "
-            "data, or choose another key."
+        text = _(
+            "The primary key ({key}) is proposed because it identifies every row of {file} "
+            "but {rows} ({defects}): fix those rows in the data, or choose another key."
         )
     else:
-        text = (
-            f"The primary key ({columns}) is proposed because it is filled and unique in "
-            f"every row of {file_name}: confirm that it identifies a row in every file of "
-            "the source."
+        text = _(
+            "The primary key ({key}) is proposed because it is filled and unique in every "
+            "row of {file}: confirm that it identifies a row in every file of the source."
         )
-    return (
-        "\n".join(
-            textwrap.wrap(
-                text, 90, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False
-            )
-        )
-        + "\n"
+    return _comment(
+        text.format(key=columns, file=file_name, rows=key.failing, defects=_key_defects(key))
     )
 
 
@@ -771,7 +777,7 @@ def _describe(
             )
         )
     entry = build_entry(registry, source_id, inferred, choices, file_name=name)
-    header = HEADER.format(file=name)
+    header = _header(name)
     personal = personal_columns(inferred["schema"])
     if personal:
         warnings.append(
