@@ -158,6 +158,12 @@ def test_a_json_file_of_rows_is_onboarded_and_validates(
     lines = cdo("validate", "kurzy.jsonl", "--source", "kurzy")
     assert lines.exit_code == 0, lines.output
     assert "30218 rows" in " ".join(lines.output.split())
+    # Onboarded from the JSON lines, the source is of format json with the same schema.
+    _result, from_lines = registry_add(cdo, "kurzy-radky", "kurzy.jsonl", "economy")
+    assert from_lines["format"] == "json"
+    assert from_lines["schema"] == entry["schema"]
+    again = cdo("validate", "kurzy.jsonl", "--source", "kurzy-radky")
+    assert again.exit_code == 0, again.output
 
 
 def test_a_package_with_inline_data_is_validated_as_frictionless_does(tmp_path: Path) -> None:

@@ -209,7 +209,7 @@ def infer_native(path: Path) -> dict[str, Any]:
     dialect: dict[str, Any] = {}
     try:
         opened = detect(path)
-        json_table = opened.format == "json"
+        json_table = opened.format in ("json", "jsonl")
         sheet = open_json_table(opened) if json_table else open_sheet(opened, TableDialect())
         try:
             rows = ([excel_text(v) for v in row] for row in sheet.rows)
@@ -232,7 +232,9 @@ def infer_native(path: Path) -> dict[str, Any]:
         raise
     except Exception as exc:  # Frictionless and openpyxl raise their own types for a bad file
         raise _cannot_describe(path, exc) from None
-    return {"format": opened.format, "dialect": dialect, "schema": {"fields": refined}}
+    # JSON lines are a source of format json: validation reads a .jsonl file of it by lines.
+    file_format = "json" if opened.format == "jsonl" else opened.format
+    return {"format": file_format, "dialect": dialect, "schema": {"fields": refined}}
 
 
 # Keys that belong to a field's type, dropped when the field falls back to another type.
@@ -702,7 +704,9 @@ def add_source(
             raise
 
 
-DESCRIBED = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json")
+DESCRIBED = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
+NATIVE = (".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
+"""Files whose cells carry their own types."""
 PACKED = (".gz", ".zip")
 
 
@@ -743,9 +747,7 @@ def _describe(
     and write it to ``target``; returns its path and the warnings."""
     source_id = target.stem
     inferred = (
-        infer_native(data_file)
-        if data_file.suffix.lower() in (".xlsx", ".xls", ".json")
-        else infer_csv(data_file)
+        infer_native(data_file) if data_file.suffix.lower() in NATIVE else infer_csv(data_file)
     )
     inferred["schema"], warnings = fit_schema(data_file, inferred)
     if inferred["dialect"].get("header") is False:
