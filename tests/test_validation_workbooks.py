@@ -405,3 +405,58 @@ def test_a_workbook_under_another_name(workdir: Path, cdo) -> None:  # type: ign
     (error,) = json.loads(result.output)["tasks"][0]["errors"]
     assert error["type"] == "format-error"
     assert "an Excel workbook (.xlsx) named skoly.csv: name it .xlsx" in error["note"]
+
+
+def _rewritten_sheet(source: Path, target: Path, change: Any) -> None:
+    """``source`` with its first sheet's XML changed by ``change``."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            copy.writestr(item, data)
+
+
+def test_a_sheet_without_a_recorded_size_is_sized_without_reading_its_rows(
+    tmp_path: Path,
+) -> None:
+    """A workbook may record no size for a sheet (openpyxl's write-only mode writes none):
+    its size is then looked for only before the rows, which are not parsed for it (a
+    sheet's rows broken after the start of its data show that), and the sheet is read
+    whole all the same."""
+    from openpyxl import Workbook, load_workbook
+
+    from cdo_toolkit.validation.workbook import quick_dimensions
+
+    quick_dimensions()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("skoly")
+    sheet.append(["ico", "nazev", "kapacita", "prumer", "zahajeni", "bezbarierovy"])
+    for n in range(1, 301):
+        sheet.append([f"{n:08d}", f"Škola {n}", n, 1.5, date(2020, 1, 1), True])
+    unsized = tmp_path / "unsized.xlsx"
+    book.save(unsized)
+    opened = load_workbook(unsized, read_only=True)
+    assert opened.worksheets[0].max_row is None  # no size recorded, none made up
+    opened.close()
+    assert _both(unsized, SCHEMA) == set()  # as Frictionless reads it
+    from cdo_toolkit.validation.api import validate
+
+    assert (
+        validate(str(unsized), Options(schema=unsized.with_suffix(".schema.json"))).tasks[0].rows
+        == 300
+    )
+
+    broken = tmp_path / "broken.xlsx"
+    _rewritten_sheet(unsized, broken, lambda xml: xml.replace(b"</sheetData>", b"<oops>"))
+    opened = load_workbook(broken, read_only=True)  # the rows are not parsed to size it
+    assert opened.worksheets[0].max_row is None
+    opened.close()
+
+    # A recorded size is found as before.
+    sized = _workbook(tmp_path / "sized.xlsx", [["a", "b"], [1, 2], [3, 4]])
+    opened = load_workbook(sized, read_only=True)
+    assert (opened.worksheets[0].max_row, opened.worksheets[0].max_column) == (3, 2)
+    opened.close()
