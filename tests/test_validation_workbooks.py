@@ -460,3 +460,45 @@ def test_a_sheet_without_a_recorded_size_is_sized_without_reading_its_rows(
     opened = load_workbook(sized, read_only=True)
     assert (opened.worksheets[0].max_row, opened.worksheets[0].max_column) == (3, 2)
     opened.close()
+
+
+def test_registry_add_parses_a_workbook_once_for_its_readings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside ``remembered_sheets`` a sheet read whole, or sampled and closed, is kept, and
+    the next reading of the same file gets the same rows without parsing it again; a sheet
+    larger than the limit is parsed again; outside, nothing is kept."""
+    from cdo_toolkit.validation import workbook
+    from cdo_toolkit.validation.reader import Dialect
+    from cdo_toolkit.validation.source import detect
+
+    rows = [["ico", "nazev"]] + [[f"{n:08d}", f"Škola {n}"] for n in range(1, 51)]
+    path = _workbook(tmp_path / "skoly.xlsx", rows)
+    parsed: list[Path] = []
+    real = workbook._xlsx_sheet
+
+    def counting(opened: Any, dialect: Any) -> Any:
+        parsed.append(opened.path)
+        return real(opened, dialect)
+
+    monkeypatch.setattr(workbook, "_xlsx_sheet", counting)
+
+    def read(*, sample: int | None = None) -> list[list[Any]]:
+        sheet = workbook.open_sheet(detect(path), Dialect())
+        try:
+            got = [list(row) for _, row in zip(range(sample or 10**6), sheet.rows, strict=False)]
+        finally:
+            sheet.close()
+        return got
+
+    with workbook.remembered_sheets():
+        assert read(sample=3) == rows[:3]  # a sample: the rest is read at close
+        assert read() == rows and read() == rows
+        assert len(parsed) == 1
+        monkeypatch.setattr(workbook, "REMEMBERED_CELLS", 10)
+        other = _workbook(tmp_path / "jine.xlsx", rows)
+        path = other
+        assert read() == rows and read() == rows
+        assert len(parsed) == 3  # too large to keep: parsed at each reading
+    path = tmp_path / "skoly.xlsx"
+    assert read() == rows and len(parsed) == 4  # outside: nothing kept

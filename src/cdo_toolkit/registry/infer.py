@@ -744,7 +744,17 @@ def _describe(
     registry: Registry, target: Path, data_file: Path, name: str, choices: Choices
 ) -> tuple[Path, list[str]]:
     """Infer the entry of a new source from ``data_file`` (named ``name`` to the guarantor)
-    and write it to ``target``; returns its path and the warnings."""
+    and write it to ``target``; returns its path and the warnings. A workbook is parsed
+    once for the several readings (openpyxl is slow)."""
+    from cdo_toolkit.validation.workbook import remembered_sheets
+
+    with remembered_sheets():
+        return _describe_read(registry, target, data_file, name, choices)
+
+
+def _describe_read(
+    registry: Registry, target: Path, data_file: Path, name: str, choices: Choices
+) -> tuple[Path, list[str]]:
     source_id = target.stem
     inferred = (
         infer_native(data_file) if data_file.suffix.lower() in NATIVE else infer_csv(data_file)

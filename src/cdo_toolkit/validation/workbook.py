@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -126,8 +127,85 @@ class Sheet:
 
 
 def open_sheet(opened: Opened, dialect: Dialect) -> Sheet:
-    """The sheet the dialect names (the first one by default)."""
-    return _xls_sheet(opened, dialect) if opened.format == "xls" else _xlsx_sheet(opened, dialect)
+    """The sheet the dialect names (the first one by default); from memory when
+    :func:`remembered_sheets` keeps it."""
+    key = None
+    if _REMEMBERED is not None and not opened.compression:
+        stat = opened.path.stat()
+        key = (str(opened.path.resolve()), stat.st_mtime_ns, stat.st_size, dialect.sheet)
+        if key in _REMEMBERED:
+            rows, height = _REMEMBERED[key]
+            return Sheet(iter(rows), lambda: None, height)
+    read = _xls_sheet if opened.format == "xls" else _xlsx_sheet
+    sheet = read(opened, dialect)
+    if key is None:
+        return sheet
+    recording = _Recording(key, sheet)
+    return Sheet(recording, recording.close, sheet.height)
+
+
+REMEMBERED_CELLS = 3_000_000
+"""Cells of a sheet kept in memory at most (some 250 MB of Python values)."""
+_REMEMBERED: dict[Any, tuple[list[Sequence[Any]], int | None]] | None = None
+
+
+@contextmanager
+def remembered_sheets() -> Iterator[None]:
+    """Keep the sheets read whole while inside, up to :data:`REMEMBERED_CELLS` cells each,
+    for the next reading of the same file: ``cdo registry add`` reads a workbook four or
+    five times (sampling, fitting the schema, proposing a key), and openpyxl parses some
+    10,000 rows a second."""
+    global _REMEMBERED
+    _REMEMBERED = {}
+    try:
+        yield
+    finally:
+        _REMEMBERED = None
+
+
+class _Recording:
+    """The rows of a sheet as they are read, kept for the next reading of the same file."""
+
+    def __init__(self, key: Any, sheet: Sheet) -> None:
+        self._key = key
+        self._sheet = sheet
+        self._kept: list[Sequence[Any]] | None = []
+        self._cells = 0
+
+    def __iter__(self) -> _Recording:
+        return self
+
+    def __next__(self) -> Sequence[Any]:
+        try:
+            row = next(self._sheet.rows)
+        except StopIteration:
+            self._keep()
+            raise
+        self._add(row)
+        return row
+
+    def _add(self, row: Sequence[Any]) -> None:
+        if self._kept is not None:
+            self._cells += len(row)
+            self._kept.append(row)
+            if self._cells > REMEMBERED_CELLS:
+                self._kept = None  # too large to keep: the next reading parses it again
+
+    def _keep(self) -> None:
+        if self._kept is not None and _REMEMBERED is not None:
+            _REMEMBERED[self._key] = (self._kept, self._sheet.height)
+        self._kept = None
+
+    def close(self) -> None:
+        # A reading that stopped early (a sample) reads the rest now, for the next ones.
+        if self._kept is not None:
+            for row in self._sheet.rows:
+                self._add(row)
+                if self._kept is None:
+                    break
+            else:
+                self._keep()
+        self._sheet.close()
 
 
 def _unreadable(exc: Exception) -> SourceProblem:
