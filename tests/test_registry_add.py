@@ -310,6 +310,59 @@ def test_add_writes_the_entry_comments_in_the_language_of_the_messages(
     )
 
 
+def test_add_describes_the_sheet_asked_for(cdo, base_registry: Path) -> None:
+    """A workbook's data on another sheet than the first: --sheet names it (or numbers
+    it), the entry's dialect says which, and the workbook validates against it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "poznamky"
+    notes.append(["Data jsou na listu data."])
+    data = book.create_sheet("data")
+    data.append(["kod_skoly", "nazev", "kapacita"])
+    for n in range(1, 6):
+        data.append([f"{n:06d}", f"Škola {n}", 100 + n])
+    book.save("skoly.xlsx")
+    first = cdo(
+        "registry", "add", "skoly-prvni", "--from", "skoly.xlsx", "--guarantor", "gis", "--theme", "education"
+    )  # fmt: skip
+    assert first.exit_code == 0, first.output
+    assert (
+        "the workbook has 2 sheets (poznamky, data): the first, poznamky, is described"
+        in " ".join(first.stderr.split())
+    )
+    for source_id, sheet, said in (("skoly-data", "data", "data"), ("skoly-cislem", "2", 2)):
+        result = cdo(
+            "registry", "add", source_id, "--from", "skoly.xlsx", "--guarantor", "gis", "--theme", "education", "--sheet", sheet
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "sheets" not in result.stderr
+        entry = yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
+        assert entry["dialect"] == {"sheet": said}
+        assert [f["name"] for f in entry["schema"]["fields"]] == ["kod_skoly", "nazev", "kapacita"]
+        assert entry["schema"]["primaryKey"] == ["kod_skoly"]
+        checked = cdo("validate", "skoly.xlsx", "--source", source_id)
+        assert checked.exit_code == 0, checked.output
+    missing = cdo(
+        "registry", "add", "nova", "--from", "skoly.xlsx", "--guarantor", "gis", "--theme", "education", "--sheet", "skoly"
+    )  # fmt: skip
+    assert missing.exit_code == 2
+    assert "the workbook has no sheet 'skoly' (its sheets: poznamky, data)" in " ".join(
+        missing.output.split()
+    )
+    Path("x.csv").write_text("a;b\n1;2\n", "utf-8")
+    csv_sheet = cdo(
+        "registry", "add", "nova", "--from", "x.csv", "--guarantor", "gis", "--theme", "education", "--sheet", "1"
+    )  # fmt: skip
+    assert (
+        csv_sheet.exit_code == 2
+        and "--sheet names a sheet of a workbook, and x.csv is none" in csv_sheet.output
+    )
+    assert not Path("registry/sources/nova.yaml").exists()
+
+
 def test_add_real_czech_file_utf16(cdo, base_registry: Path, shared: Path) -> None:
     source = shared / "data" / "real" / "vozidla-crv-obce" / "obec_dr_2023_utf16le.csv"
     entry = _added(cdo, "vozidla", source, "transport")

@@ -234,6 +234,23 @@ def test_the_dialect_names_the_sheet(tmp_path: Path) -> None:
         tmp_path / "listy.xlsx", schema=schema, dialect={"excel": {"sheet": "data"}}
     )
     assert ours == theirs == {("type-error", 3, "pocet")}
+    # Sheets are numbered from 1: sheet 0 is none (not the last one), and the error names
+    # the sheets there are.
+    for wrong in (0, 3, "listy"):
+        task = validate_table(
+            TableInput(
+                tmp_path / "listy.xlsx",
+                "listy",
+                "listy.xlsx",
+                schema_spec(schema),
+                Dialect(sheet=wrong),
+                None,
+            ),
+            Limits(),
+        )
+        assert [(e.type, e.note) for e in task.errors] == [
+            ("source-error", f"the workbook has no sheet {wrong!r} (its sheets: poznamky, data)")
+        ]
 
 
 def test_a_file_named_xlsx_that_is_no_workbook(tmp_path: Path) -> None:

@@ -300,6 +300,10 @@ def add(
     standard: Annotated[str | None, typer.Option("--standard", help="Quality standard id.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Title in Czech.")] = None,
     theme: Annotated[str | None, typer.Option("--theme", help="Theme.")] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The workbook's sheet to describe: its name or number."),
+    ] = None,
 ) -> None:
     """Onboard a source: infer its dialect, encoding and Table Schema from a file."""
     from cdo_toolkit.registry.infer import add_source
@@ -312,6 +316,7 @@ def add(
         standard=standard,
         title=title,
         theme=theme,
+        sheet=sheet,
     )
     typer.echo(display_path(path))
     err = console(stderr=True)

@@ -196,9 +196,10 @@ def headerless(first: list[str]) -> bool:
     return sum(bool(_DATA_LIKE.fullmatch(c)) for c in filled) * 2 > len(filled)
 
 
-def infer_native(path: Path) -> dict[str, Any]:
-    """Format and Table Schema of the first sheet of an .xlsx or .xls workbook, or of a
-    JSON table: files whose cells carry their own types."""
+def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
+    """Format and Table Schema of a sheet of an .xlsx or .xls workbook (``sheet``, a name
+    or a number, or the first), or of a JSON table: files whose cells carry their own
+    types. ``sheets`` names the workbook's sheets."""
     from frictionless import Dialect, describe
 
     from cdo_toolkit.validation.jsontable import open_json_table
@@ -210,14 +211,26 @@ def infer_native(path: Path) -> dict[str, Any]:
     try:
         opened = detect(path)
         json_table = opened.format in ("json", "jsonl")
-        sheet = open_json_table(opened) if json_table else open_sheet(opened, TableDialect())
+        if sheet is not None:
+            dialect["sheet"] = _sheet_named(opened, sheet)
+        table = (
+            open_json_table(opened)
+            if json_table
+            else open_sheet(opened, TableDialect(sheet=dialect.get("sheet")))
+        )
         try:
-            rows = ([excel_text(v) for v in row] for row in sheet.rows)
+            rows = ([excel_text(v) for v in row] for row in table.rows)
             first = next(rows, [])
             # A sheet of data from its first row; a JSON table's first row is its keys.
             if not json_table and headerless(first):
                 dialect["header"] = False
-            options: dict[str, Any] = {"format": opened.format, "dialect": Dialect(**dialect)}
+            descriptor: dict[str, Any] = {k: v for k, v in dialect.items() if k == "header"}
+            if "sheet" in dialect:
+                descriptor["excel"] = {"sheet": dialect["sheet"]}
+            options: dict[str, Any] = {
+                "format": opened.format,
+                "dialect": Dialect.from_descriptor(descriptor),
+            }
             if json_table:  # Frictionless takes a .json file for data, not rows, unless told
                 options["datatype"] = "table"
             resource = describe(str(path), type="resource", **options)
@@ -225,7 +238,7 @@ def infer_native(path: Path) -> dict[str, Any]:
                 path, resource, itertools.chain([first], rows), header=dialect.get("header")
             )
         finally:
-            sheet.close()
+            table.close()
     except SourceProblem as problem:
         raise CdoError(f"{display_path(path)}: {problem.note}") from None
     except CdoError:
@@ -234,7 +247,20 @@ def infer_native(path: Path) -> dict[str, Any]:
         raise _cannot_describe(path, exc) from None
     # JSON lines are a source of format json: validation reads a .jsonl file of it by lines.
     file_format = "json" if opened.format == "jsonl" else opened.format
-    return {"format": file_format, "dialect": dialect, "schema": {"fields": refined}}
+    names = getattr(table, "names", ())
+    return {
+        "format": file_format,
+        "dialect": dialect,
+        "schema": {"fields": refined},
+        "sheets": list(names),
+    }
+
+
+def _sheet_named(opened: Any, sheet: str) -> str | int:
+    """The sheet ``--sheet`` names: a name the workbook has, else a number (from 1)."""
+    from cdo_toolkit.validation.workbook import sheet_names
+
+    return int(sheet) if sheet not in sheet_names(opened) and sheet.isdigit() else sheet
 
 
 # Keys that belong to a field's type, dropped when the field falls back to another type.
@@ -302,12 +328,18 @@ def _table_input(path: Path, inferred: dict[str, Any], schema: dict[str, Any]) -
     from cdo_toolkit.validation.reader import Dialect as TableDialect
 
     dialect = inferred.get("dialect", {})
+    header_rows = dialect.get("header_rows")
     return TableInput(
         path,
         path.stem,
         path.name,
         schema_spec(schema),
-        TableDialect(delimiter=dialect.get("delimiter"), header=dialect.get("header")),
+        TableDialect(
+            delimiter=dialect.get("delimiter"),
+            header=dialect.get("header"),
+            header_rows=tuple(header_rows) if header_rows else None,
+            sheet=dialect.get("sheet"),
+        ),
         inferred.get("encoding"),
         inferred.get("format"),
     )
@@ -657,9 +689,11 @@ def add_source(
     standard: str | None = None,
     title: str | None = None,
     theme: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[Path, list[str]]:
-    """Write ``sources/<id>.yaml`` for a new source inferred from ``data_file``; returns its
-    path, and warnings on what the entry cannot make right by itself.
+    """Write ``sources/<id>.yaml`` for a new source inferred from ``data_file`` (of a
+    workbook, its ``sheet``); returns its path, and warnings on what the entry cannot make
+    right by itself.
 
     Raises:
         CdoError: invalid id, existing source, unreadable file, or a reference the registry lacks.
@@ -692,13 +726,13 @@ def add_source(
         registry, guarantor=guarantor, standard=standard, title=title, theme=theme
     )
     if suffix not in PACKED:
-        return _describe(registry, target, data_file, data_file.name, choices)
+        return _describe(registry, target, data_file, data_file.name, choices, sheet)
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="cdo-add-") as folder:
         inner = _unpacked(data_file, Path(folder))
         try:
-            return _describe(registry, target, inner, data_file.name, choices)
+            return _describe(registry, target, inner, data_file.name, choices, sheet)
         except CdoError as exc:  # name the file the guarantor gave, not our scratch copy
             exc.message = exc.message.replace(display_path(inner), display_path(data_file))
             raise
@@ -741,25 +775,49 @@ def _unpacked(packed: Path, folder: Path) -> Path:
 
 
 def _describe(
-    registry: Registry, target: Path, data_file: Path, name: str, choices: Choices
+    registry: Registry,
+    target: Path,
+    data_file: Path,
+    name: str,
+    choices: Choices,
+    sheet: str | None = None,
 ) -> tuple[Path, list[str]]:
     """Infer the entry of a new source from ``data_file`` (named ``name`` to the guarantor)
     and write it to ``target``; returns its path and the warnings. A workbook is parsed
     once for the several readings (openpyxl is slow)."""
     from cdo_toolkit.validation.workbook import remembered_sheets
 
+    if sheet is not None and data_file.suffix.lower() not in (".xlsx", ".xls"):
+        raise CdoError(
+            _("--sheet names a sheet of a workbook, and {file} is none").format(file=name)
+        )
     with remembered_sheets():
-        return _describe_read(registry, target, data_file, name, choices)
+        return _describe_read(registry, target, data_file, name, choices, sheet)
 
 
 def _describe_read(
-    registry: Registry, target: Path, data_file: Path, name: str, choices: Choices
+    registry: Registry,
+    target: Path,
+    data_file: Path,
+    name: str,
+    choices: Choices,
+    sheet: str | None,
 ) -> tuple[Path, list[str]]:
     source_id = target.stem
     inferred = (
-        infer_native(data_file) if data_file.suffix.lower() in NATIVE else infer_csv(data_file)
+        infer_native(data_file, sheet)
+        if data_file.suffix.lower() in NATIVE
+        else infer_csv(data_file)
     )
     inferred["schema"], warnings = fit_schema(data_file, inferred)
+    sheets = inferred.pop("sheets", [])
+    if sheet is None and len(sheets) > 1:
+        warnings.append(
+            _(
+                "the workbook has {count} sheets ({names}): the first, {first}, is described; "
+                "to describe another, pass --sheet with its name"
+            ).format(count=len(sheets), names=", ".join(sheets), first=sheets[0])
+        )
     if inferred["dialect"].get("header") is False:
         fields = inferred["schema"]["fields"]
         warnings.append(

@@ -124,6 +124,8 @@ class Sheet:
     close: Callable[[], None]
     height: int | None
     """How many rows it has, where the workbook records it."""
+    names: tuple[str, ...] = ()
+    """The names of the workbook's sheets."""
 
 
 def open_sheet(opened: Opened, dialect: Dialect) -> Sheet:
@@ -134,19 +136,19 @@ def open_sheet(opened: Opened, dialect: Dialect) -> Sheet:
         stat = opened.path.stat()
         key = (str(opened.path.resolve()), stat.st_mtime_ns, stat.st_size, dialect.sheet)
         if key in _REMEMBERED:
-            rows, height = _REMEMBERED[key]
-            return Sheet(iter(rows), lambda: None, height)
+            rows, height, names = _REMEMBERED[key]
+            return Sheet(iter(rows), lambda: None, height, names)
     read = _xls_sheet if opened.format == "xls" else _xlsx_sheet
     sheet = read(opened, dialect)
     if key is None:
         return sheet
     recording = _Recording(key, sheet)
-    return Sheet(recording, recording.close, sheet.height)
+    return Sheet(recording, recording.close, sheet.height, sheet.names)
 
 
 REMEMBERED_CELLS = 3_000_000
 """Cells of a sheet kept in memory at most (some 250 MB of Python values)."""
-_REMEMBERED: dict[Any, tuple[list[Sequence[Any]], int | None]] | None = None
+_REMEMBERED: dict[Any, tuple[list[Sequence[Any]], int | None, tuple[str, ...]]] | None = None
 
 
 @contextmanager
@@ -193,7 +195,7 @@ class _Recording:
 
     def _keep(self) -> None:
         if self._kept is not None and _REMEMBERED is not None:
-            _REMEMBERED[self._key] = (self._kept, self._sheet.height)
+            _REMEMBERED[self._key] = (self._kept, self._sheet.height, self._sheet.names)
         self._kept = None
 
     def close(self) -> None:
@@ -208,15 +210,43 @@ class _Recording:
         self._sheet.close()
 
 
+def sheet_names(opened: Opened) -> tuple[str, ...]:
+    """The names of the workbook's sheets, in their order."""
+    if opened.format == "xls":
+        import xlrd
+
+        try:
+            book = xlrd.open_workbook(str(opened.path), on_demand=True, logfile=_Silent())
+        except Exception as exc:  # xlrd raises many types for a damaged workbook
+            raise _unreadable(exc) from None
+        names = tuple(book.sheet_names())
+        book.release_resources()
+        return names
+    from openpyxl import load_workbook
+
+    quick_dimensions()
+    with opened.path.open("rb") as handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise _unreadable(exc) from None
+        names = tuple(workbook.sheetnames)
+        workbook.close()
+    return names
+
+
 def _unreadable(exc: Exception) -> SourceProblem:
     return SourceProblem(
         "format-error", _("the workbook cannot be opened: {reason}").format(reason=exc)
     )
 
 
-def _no_sheet(sheet: str | int | None) -> SourceProblem:
+def _no_sheet(sheet: str | int | None, names: Sequence[str]) -> SourceProblem:
     return SourceProblem(
-        "source-error", _("the workbook has no sheet {sheet!r}").format(sheet=sheet)
+        "source-error",
+        _("the workbook has no sheet {sheet!r} (its sheets: {names})").format(
+            sheet=sheet, names=", ".join(names)
+        ),
     )
 
 
@@ -280,15 +310,19 @@ def _xlsx_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     sheet_name = dialect.sheet
     try:
         if isinstance(sheet_name, int):
+            if sheet_name < 1:  # sheets are numbered from 1; -1 would be the last one
+                raise IndexError(sheet_name)
             sheet = workbook.worksheets[sheet_name - 1]
         elif sheet_name:
             sheet = workbook[sheet_name]
         else:
             sheet = workbook.worksheets[0]
     except (KeyError, IndexError):
+        names = workbook.sheetnames
         close()
-        raise _no_sheet(sheet_name) from None
-    return Sheet(sheet.iter_rows(values_only=True), close, sheet.max_row)
+        raise _no_sheet(sheet_name, names) from None
+    rows = sheet.iter_rows(values_only=True)
+    return Sheet(rows, close, sheet.max_row, tuple(workbook.sheetnames))
 
 
 def _xls_sheet(opened: Opened, dialect: Dialect) -> Sheet:
@@ -302,13 +336,16 @@ def _xls_sheet(opened: Opened, dialect: Dialect) -> Sheet:
         raise _unreadable(exc) from None
     sheet_name = dialect.sheet
     try:
+        if isinstance(sheet_name, int) and sheet_name < 1:
+            raise IndexError(sheet_name)
         if isinstance(sheet_name, str) and sheet_name:
             sheet = book.sheet_by_name(sheet_name)
         else:
             sheet = book.sheet_by_index((sheet_name or 1) - 1)
     except (xlrd.XLRDError, IndexError):
+        names = book.sheet_names()
         book.release_resources()
-        raise _no_sheet(sheet_name) from None
+        raise _no_sheet(sheet_name, names) from None
 
     def value(cell: Any) -> Any:
         if cell.ctype == xlrd.XL_CELL_BOOLEAN:
@@ -320,7 +357,7 @@ def _xls_sheet(opened: Opened, dialect: Dialect) -> Sheet:
         return cell.value
 
     rows = ([value(cell) for cell in sheet.row(x)] for x in range(sheet.nrows))
-    return Sheet(rows, book.release_resources, sheet.nrows)
+    return Sheet(rows, book.release_resources, sheet.nrows, tuple(book.sheet_names()))
 
 
 class _Silent:
