@@ -247,6 +247,30 @@ def test_the_summary_says_what_to_do_of_the_constraint_broken(cdo, workdir: Path
     assert "the field is required" not in text
 
 
+def test_the_summary_says_what_to_write_in_a_field_of_a_type(cdo, workdir: Path) -> None:
+    """A type error's advice names the type, with an example in the field's date format."""
+    schema = {
+        "fields": [
+            {"name": "datum", "type": "date", "format": "%d.%m.%Y"},
+            {"name": "cas", "type": "datetime"},
+            {"name": "pocet", "type": "integer"},
+            {"name": "libovolne", "type": "date", "format": "any"},
+        ]
+    }
+    Path("s.json").write_text(json.dumps(schema), "utf-8")
+    Path("d.csv").write_text("datum,cas,pocet,libovolne\n2024-02-01,1.2.2024,12.5,x\n", "utf-8")
+    text = " ".join(cdo("validate", "d.csv", "--schema", "s.json").output.split())
+    assert "write a date as 01.02.2024, or leave the cell empty" in text
+    assert "write a date and time as 2024-02-01T14:30:00, or leave the cell empty" in text
+    assert "write a whole number (e.g. 120), or leave the cell empty" in text
+    # A date in any form Frictionless reads has no one example: the general advice.
+    assert (
+        "the value is not of the field's type or format: correct it or leave the cell empty" in text
+    )
+    czech = " ".join(cdo("--lang", "cs", "validate", "d.csv", "--schema", "s.json").output.split())
+    assert "zapište datum jako 01.02.2024, nebo nechte buňku prázdnou" in czech
+
+
 def test_markdown_speaks_the_language_of_the_text(cdo, workdir: Path) -> None:
     _broken_constraints()
     text = cdo("--lang", "cs", "validate", "d.csv", "--schema", "s.json", "--format", "markdown")

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from cdo_toolkit.errors import with_hint
@@ -70,22 +71,58 @@ CONSTRAINT_HINTS = {
     "enum": N_("use one of the allowed values: {value}"),
 }
 _CONSTRAINT = re.compile(r'^constraint "(?P<name>[^"]+)" is "(?P<value>.*)"$', re.S)
+_TYPE = re.compile(r'^type is "(?P<type>[a-z]+)/(?P<format>[^"]*)"$')
+# What to write in a field of a type, with an example where one helps.
+TYPE_HINTS = {
+    "integer": N_("write a whole number (e.g. 120), or leave the cell empty"),
+    # No example: the field's decimal mark is not in the note (a note names a wrong one).
+    "number": N_("write a number, or leave the cell empty"),
+    "date": N_("write a date as {example}, or leave the cell empty"),
+    "datetime": N_("write a date and time as {example}, or leave the cell empty"),
+    "time": N_("write a time as {example}, or leave the cell empty"),
+    "year": N_("write a year of four digits (e.g. 2024), or leave the cell empty"),
+    "boolean": N_("write a yes or no value the field allows, or leave the cell empty"),
+}
+_EXAMPLE = datetime(2024, 2, 1, 14, 30)
+_DEFAULT_FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%dT%H:%M:%S", "time": "%H:%M:%S"}
+
+
+def _type_hint(kind: str, written: str) -> str | None:
+    """What to write in a field of type ``kind`` and format ``written`` (as Frictionless's
+    note gives them: ``date/%d.%m.%Y``): a date as 01.02.2024."""
+    if kind not in TYPE_HINTS:
+        return None
+    example = ""
+    if kind in _DEFAULT_FORMATS:
+        pattern = _DEFAULT_FORMATS[kind] if written in ("default", "") else written
+        if written == "any" or "%" not in pattern:
+            return None  # any form Frictionless reads: no one example to give
+        try:
+            example = _EXAMPLE.strftime(pattern)
+        except ValueError:
+            return None
+    return _(TYPE_HINTS[kind]).format(example=example)
 
 
 def what_to_do(task: Task, kind: str, field_name: str | None) -> str:
     """What to do about the errors of ``kind`` in ``field_name``: for a constraint error,
-    said of the constraint when the listed errors all break the same one."""
+    said of the constraint when the listed errors all break the same one; for a type
+    error, what to write in the field, with an example of its format."""
+    notes = {
+        error.note
+        for error in task.errors
+        if error.type == kind and (error.field_name or None) == (field_name or None)
+    }
     if kind == "constraint-error":
-        broken = {
-            match["name"]: match["value"]
-            for error in task.errors
-            if error.type == kind and (error.field_name or None) == (field_name or None)
-            if (match := _CONSTRAINT.match(error.note))
-        }
+        broken = {match["name"]: match["value"] for n in notes if (match := _CONSTRAINT.match(n))}
         if len(broken) == 1:
             ((name, value),) = broken.items()
             if name in CONSTRAINT_HINTS:
                 return _(CONSTRAINT_HINTS[name]).format(value=_listed(value))
+    if kind == "type-error" and len(notes) == 1 and (match := _TYPE.match(next(iter(notes)))):
+        hint = _type_hint(match["type"], match["format"])
+        if hint:
+            return hint
     return _(HINTS[kind]) if kind in HINTS else ""
 
 
