@@ -532,6 +532,28 @@ def test_audit_masks_personal_data_everywhere(cdo, scored_warehouse: str) -> Non
     assert '<html lang="cs">' in page and "Standard splněn" in page and "Úplnost" in page
 
 
+def test_audit_samples_say_what_to_do(cdo, scored_warehouse: str) -> None:
+    """A sample row's constraint error says what to do of the constraint it breaks, in the
+    JSON, Markdown and HTML reports; a row's error keeps its note."""
+    data = json.loads(
+        cdo("--warehouse", scored_warehouse, "audit", "--format", "json", "--markdown", "r.md", "--html", "r.html").stdout
+    )  # fmt: skip
+    samples = [s for entries in data["to_fix"].values() for e in entries for s in e["samples"]]
+    said = {s["what_to_do"] for s in samples if s["type"] == "constraint-error"}
+    assert said and all(
+        text.startswith(
+            ("the value must be at most", "use one of the allowed values", "the field is required")
+        )
+        for text in said
+    ), said
+    assert all(s["what_to_do"] is None for s in samples if s["type"] == "primary-key")
+    markdown = Path("r.md").read_text("utf-8")
+    page = Path("r.html").read_text("utf-8")
+    for text in said:
+        assert f"– {text}" in markdown.replace("\\", "")
+        assert text.split(":")[0] in page
+
+
 def test_czech_reports_write_decimal_commas(cdo, scored_warehouse: str) -> None:
     """Scores read 95,4 in Czech, in the terminal, the Markdown and the HTML report and
     its charts; JSON keeps numbers."""

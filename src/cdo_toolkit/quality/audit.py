@@ -20,6 +20,7 @@ from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.policy import load_policy
 from cdo_toolkit.quality.score import DIMENSION_LABELS, SourceScore, score
 from cdo_toolkit.validation.catalogue import readable_note
+from cdo_toolkit.validation.render import advice
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -99,6 +100,8 @@ def _samples(warehouse: Any, registry: Registry, source_id: str) -> list[dict[st
                     "note": readable_note(
                         mask_note(error["type"], error.get("note", ""), personal)
                     ),
+                    # Said of the constraint or type, never of the cell: nothing to mask.
+                    "what_to_do": advice(error["type"], error.get("note", "")),
                 }
             )
     return samples

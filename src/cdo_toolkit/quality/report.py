@@ -228,8 +228,9 @@ def markdown(audit: Audit) -> str:
 
 
 def _sample_line(sample: dict[str, Any]) -> str:
-    """``row 17, kod_obce: code-list „530000“``; a row's error (a repeated key) has no
-    field and no cell, so its note says what is wrong."""
+    """``row 17, stav: constraint-error „špatný“ – use one of the allowed values: …``; a
+    row's error (a repeated key) has no field and no cell, so its note says what is
+    wrong."""
     from cdo_toolkit.validation.render import _md
 
     where = [_("row {row}").format(row=sample["row"])] if sample.get("row") else []
@@ -237,8 +238,10 @@ def _sample_line(sample: dict[str, Any]) -> str:
         where.append(_md(sample["field"]))
     line = (", ".join(where) + ": " if where else "") + _md(sample["type"])
     if sample.get("cell"):
-        return f"{line} „{_md(sample['cell'])}“"
-    return f"{line} – {_md(sample['note'])}" if sample.get("note") else line
+        line += f" „{_md(sample['cell'])}“"
+        return f"{line} – {_md(sample['what_to_do'])}" if sample.get("what_to_do") else line
+    said = sample.get("what_to_do") or sample.get("note")
+    return f"{line} – {_md(said)}" if said else line
 
 
 def _time_axis(times: list[Any]) -> dict[str, Any]:

@@ -104,25 +104,28 @@ def _type_hint(kind: str, written: str) -> str | None:
     return _(TYPE_HINTS[kind]).format(example=example)
 
 
+def advice(kind: str, note: str) -> str | None:
+    """What to do about one error of ``kind`` with Frictionless's ``note``, where the note
+    tells more than the type: the constraint broken, the type and format expected."""
+    match = _CONSTRAINT.match(note) if kind == "constraint-error" else None
+    if match and match["name"] in CONSTRAINT_HINTS:
+        return _(CONSTRAINT_HINTS[match["name"]]).format(value=_listed(match["value"]))
+    if kind == "type-error" and (match := _TYPE.match(note)):
+        return _type_hint(match["type"], match["format"])
+    return None
+
+
 def what_to_do(task: Task, kind: str, field_name: str | None) -> str:
-    """What to do about the errors of ``kind`` in ``field_name``: for a constraint error,
-    said of the constraint when the listed errors all break the same one; for a type
-    error, what to write in the field, with an example of its format."""
-    notes = {
-        error.note
+    """What to do about the errors of ``kind`` in ``field_name``: said of the constraint
+    broken, or of the type and format expected, when the listed errors all say the same;
+    else what to do about any error of the kind."""
+    said = {
+        advice(kind, error.note)
         for error in task.errors
         if error.type == kind and (error.field_name or None) == (field_name or None)
     }
-    if kind == "constraint-error":
-        broken = {match["name"]: match["value"] for n in notes if (match := _CONSTRAINT.match(n))}
-        if len(broken) == 1:
-            ((name, value),) = broken.items()
-            if name in CONSTRAINT_HINTS:
-                return _(CONSTRAINT_HINTS[name]).format(value=_listed(value))
-    if kind == "type-error" and len(notes) == 1 and (match := _TYPE.match(next(iter(notes)))):
-        hint = _type_hint(match["type"], match["format"])
-        if hint:
-            return hint
+    if len(said) == 1 and (only := said.pop()):
+        return only
     return _(HINTS[kind]) if kind in HINTS else ""
 
 
