@@ -160,3 +160,20 @@ def postgres_url() -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def notes_and_data(path: Path, rows: list[list[Any]]) -> Path:
+    """A workbook whose first sheet, ``poznamky``, holds a note, and whose second, ``data``,
+    the ``rows``: data not on the first sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "poznamky"
+    notes.append(["Data jsou na listu data."])
+    data = book.create_sheet("data")
+    for row in rows:
+        data.append(row)
+    book.save(path)
+    return path

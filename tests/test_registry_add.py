@@ -12,7 +12,7 @@ import yaml
 
 from cdo_toolkit.registry import lint
 from cdo_toolkit.registry.infer import refine_field
-from tests.conftest import registry_add
+from tests.conftest import notes_and_data, registry_add
 
 CZECH_CSV = (
     "ico;nazev;datum_zahajeni;castka;kod_obce;otevreno;pocet\r\n"
@@ -313,18 +313,10 @@ def test_add_writes_the_entry_comments_in_the_language_of_the_messages(
 def test_add_describes_the_sheet_asked_for(cdo, base_registry: Path) -> None:
     """A workbook's data on another sheet than the first: --sheet names it (or numbers
     it), the entry's dialect says which, and the workbook validates against it."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    notes = book.active
-    assert notes is not None
-    notes.title = "poznamky"
-    notes.append(["Data jsou na listu data."])
-    data = book.create_sheet("data")
-    data.append(["kod_skoly", "nazev", "kapacita"])
-    for n in range(1, 6):
-        data.append([f"{n:06d}", f"Škola {n}", 100 + n])
-    book.save("skoly.xlsx")
+    rows: list[list[Any]] = [["kod_skoly", "nazev", "kapacita"]]
+    notes_and_data(
+        Path("skoly.xlsx"), rows + [[f"{n:06d}", f"Škola {n}", 100 + n] for n in range(1, 6)]
+    )
     first = cdo(
         "registry", "add", "skoly-prvni", "--from", "skoly.xlsx", "--guarantor", "gis", "--theme", "education"
     )  # fmt: skip

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cdo_toolkit.validation.api import Options
-from tests.conftest import SHARED
+from tests.conftest import SHARED, notes_and_data
 from tests.parity import engine_errors, frictionless_errors
 
 REAL = SHARED / "data" / "real"
@@ -202,34 +202,22 @@ def test_an_empty_sheet_is_a_source_error_and_a_header_alone_is_valid(tmp_path: 
 
 
 def test_the_dialect_names_the_sheet(tmp_path: Path) -> None:
-    from openpyxl import Workbook
-
     from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
     from cdo_toolkit.validation.fields import schema_spec
     from cdo_toolkit.validation.reader import Dialect
 
-    book = Workbook()
-    notes = book.active
-    assert notes is not None
-    notes.title = "poznamky"
-    notes.append(["Data jsou na listu data."])
-    data = book.create_sheet("data")
-    for row in (["kod", "pocet"], ["563889", 3], ["563510", "tři"]):
-        data.append(row)
-    book.save(tmp_path / "listy.xlsx")
-    schema = {"fields": [{"name": "kod", "type": "string"}, {"name": "pocet", "type": "integer"}]}
-    task = validate_table(
-        TableInput(
-            tmp_path / "listy.xlsx",
-            "listy",
-            "listy.xlsx",
-            schema_spec(schema),
-            Dialect(sheet="data"),
-            None,
-        ),
-        Limits(),
+    path = notes_and_data(
+        tmp_path / "listy.xlsx", [["kod", "pocet"], ["563889", 3], ["563510", "tři"]]
     )
-    ours = {(e.type, e.row_number, e.field_name) for e in task.errors}
+    schema = {"fields": [{"name": "kod", "type": "string"}, {"name": "pocet", "type": "integer"}]}
+
+    def errors(sheet: str | int) -> list[Any]:
+        table = TableInput(
+            path, "listy", "listy.xlsx", schema_spec(schema), Dialect(sheet=sheet), None
+        )
+        return validate_table(table, Limits()).errors
+
+    ours = {(e.type, e.row_number, e.field_name) for e in errors("data")}
     theirs = frictionless_errors(
         tmp_path / "listy.xlsx", schema=schema, dialect={"excel": {"sheet": "data"}}
     )
@@ -237,18 +225,7 @@ def test_the_dialect_names_the_sheet(tmp_path: Path) -> None:
     # Sheets are numbered from 1: sheet 0 is none (not the last one), and the error names
     # the sheets there are.
     for wrong in (0, 3, "listy"):
-        task = validate_table(
-            TableInput(
-                tmp_path / "listy.xlsx",
-                "listy",
-                "listy.xlsx",
-                schema_spec(schema),
-                Dialect(sheet=wrong),
-                None,
-            ),
-            Limits(),
-        )
-        assert [(e.type, e.note) for e in task.errors] == [
+        assert [(e.type, e.note) for e in errors(wrong)] == [
             ("source-error", f"the workbook has no sheet {wrong!r} (its sheets: poznamky, data)")
         ]
 
