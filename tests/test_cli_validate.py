@@ -271,6 +271,15 @@ def test_the_summary_says_what_to_write_in_a_field_of_a_type(cdo, workdir: Path)
     assert "zapište datum jako 01.02.2024, nebo nechte buňku prázdnou" in czech
 
 
+def test_github_annotations_say_what_to_do(cdo, workdir: Path) -> None:
+    _broken_constraints()
+    lines = cdo("validate", "d.csv", "--schema", "s.json", "--format", "github").stdout.splitlines()
+    druh = next(line for line in lines if "title=constraint-error druh::" in line)
+    assert druh.endswith("(use one of the allowed values: A, B)")
+    missing = next(line for line in lines if line.startswith("::error file=d.csv,line=2,"))
+    assert missing.endswith("(the field is required: fill in the empty cells)")
+
+
 def test_markdown_speaks_the_language_of_the_text(cdo, workdir: Path) -> None:
     _broken_constraints()
     text = cdo("--lang", "cs", "validate", "d.csv", "--schema", "s.json", "--format", "markdown")

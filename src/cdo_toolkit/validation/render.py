@@ -354,7 +354,9 @@ def github(report: Report) -> str:
                     props.append(f"col={error.field_number}")
                 title = f"{error.type} {error.field_name or ''}".strip()
                 props.append(f"title={_gh_property(title)}")
-                lines.append(f"::{level} {','.join(props)}::{_gh_data(explained(error))}")
+                # An annotation stands alone beside the diff: it says what to do, too.
+                said = with_hint(explained(error), advice(error.type, error.note))
+                lines.append(f"::{level} {','.join(props)}::{_gh_data(said)}")
         unlisted = task.error_count - len(task.errors)
         if unlisted > 0:
             lines.append(
