@@ -199,8 +199,10 @@ class _Recording:
         self._kept = None
 
     def close(self) -> None:
-        # A reading that stopped early (a sample) reads the rest now, for the next ones.
-        if self._kept is not None:
+        # A reading that stopped early (a sample) reads the rest now, for the next ones,
+        # when the sheet's recorded size says it can be kept: else that would be parsing
+        # for nothing.
+        if self._kept is not None and self._fits():
             for row in self._sheet.rows:
                 self._add(row)
                 if self._kept is None:
@@ -208,6 +210,11 @@ class _Recording:
             else:
                 self._keep()
         self._sheet.close()
+
+    def _fits(self) -> bool:
+        height = self._sheet.height
+        width = max((len(row) for row in self._kept or ()), default=0)
+        return height is not None and height * width <= REMEMBERED_CELLS
 
 
 def sheet_names(opened: Opened) -> tuple[str, ...]:
