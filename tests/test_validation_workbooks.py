@@ -496,3 +496,18 @@ def test_registry_add_parses_a_workbook_once_for_its_readings(
         assert len(parsed) == 3  # too large to keep: parsed at each reading
     path = tmp_path / "skoly.xlsx"
     assert read() == rows and len(parsed) == 4  # outside: nothing kept
+    # A sheet that records no size is not read to its end after a sample (it might be too
+    # large to keep); read whole, it is kept.
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("skoly")
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "bez-rozmeru.xlsx"
+    book.save(path)
+    monkeypatch.setattr(workbook, "REMEMBERED_CELLS", 1000)
+    with workbook.remembered_sheets():
+        assert read(sample=3) == rows[:3] and len(parsed) == 5
+        assert read() == rows and len(parsed) == 6
+        assert read() == rows and len(parsed) == 6
