@@ -280,6 +280,24 @@ def test_github_annotations_say_what_to_do(cdo, workdir: Path) -> None:
     assert missing.endswith("(the field is required: fill in the empty cells)")
 
 
+def test_junit_failures_say_what_to_do(cdo, workdir: Path) -> None:
+    _broken_constraints()
+    root = ET.fromstring(cdo("validate", "d.csv", "--schema", "s.json", "--format", "junit").stdout)
+    messages = {
+        case.get("name"): failure.get("message")
+        for case in root.iter("testcase")
+        if (failure := case.find("failure")) is not None
+    }
+    assert (
+        messages["constraint-error druh"]
+        == "1 × Constraint Error (use one of the allowed values: A, B)"
+    )
+    assert (
+        messages["constraint-error pocet"]
+        == "1 × Constraint Error (the value must be at least 0: correct it)"
+    )
+
+
 def test_markdown_speaks_the_language_of_the_text(cdo, workdir: Path) -> None:
     _broken_constraints()
     text = cdo("--lang", "cs", "validate", "d.csv", "--schema", "s.json", "--format", "markdown")

@@ -318,7 +318,14 @@ def junit(report: Report) -> str:
             )
             listed = groups.get((kind, field_name), [])
             failure = ET.SubElement(
-                case, "failure", type=kind, message=_xml_text(f"{count} × {CATALOGUE[kind].title}")
+                case,
+                "failure",
+                type=kind,
+                message=_xml_text(
+                    with_hint(
+                        f"{count} × {CATALOGUE[kind].title}", what_to_do(task, kind, field_name)
+                    )
+                ),
             )
             failure.text = _xml_text("\n".join(f"{_where(e)}: {e.message}" for e in listed))
         if task.notes:
