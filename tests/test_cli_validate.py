@@ -319,6 +319,19 @@ def test_csv_output_neutralises_formulas(cdo, workdir: Path) -> None:
     assert ",=HYPERLINK" not in text
 
 
+def test_csv_output_says_what_to_do(cdo, workdir: Path) -> None:
+    import csv
+    import io
+
+    _broken_constraints()
+    text = cdo("--lang", "cs", "validate", "d.csv", "--schema", "s.json", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    by_field = {(r["row"], r["field"]): r["what_to_do"] for r in rows}
+    assert by_field[("3", "druh")] == "použijte jednu z povolených hodnot: A, B"
+    assert by_field[("2", "kod")] == "pole je povinné: vyplňte prázdné buňky"
+    assert all(r["what_to_do"] for r in rows)
+
+
 def test_text_output_escapes_rich_markup(cdo, workdir: Path) -> None:
     Path("m.csv").write_text("a\n[bold red]x[/]\n", "utf-8")
     Path("int.json").write_text('{"fields": [{"name": "a", "type": "integer"}]}', "utf-8")

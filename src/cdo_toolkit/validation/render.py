@@ -115,6 +115,11 @@ def advice(kind: str, note: str) -> str | None:
     return None
 
 
+def _hint(kind: str) -> str:
+    """What to do about any error of ``kind``, in the active language; "" if unknown."""
+    return _(HINTS[kind]) if kind in HINTS else ""
+
+
 def what_to_do(task: Task, kind: str, field_name: str | None) -> str:
     """What to do about the errors of ``kind`` in ``field_name``: said of the constraint
     broken, or of the type and format expected, when the listed errors all say the same;
@@ -126,7 +131,7 @@ def what_to_do(task: Task, kind: str, field_name: str | None) -> str:
     }
     if len(said) == 1 and (only := said.pop()):
         return only
-    return _(HINTS[kind]) if kind in HINTS else ""
+    return _hint(kind)
 
 
 def _listed(value: str) -> str:
@@ -430,10 +435,10 @@ def _spreadsheet_safe(value: Any) -> str:
 
 
 def errors_csv(report: Report) -> str:
-    """The listed errors as CSV, safe to open in a spreadsheet."""
+    """The listed errors as CSV, safe to open in a spreadsheet, each with what to do."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["file", "row", "field", "column", "type", "cell", "message"])
+    writer.writerow(["file", "row", "field", "column", "type", "cell", "message", "what_to_do"])
     for task in report.tasks:
         for error in task.errors:
             writer.writerow(
@@ -447,6 +452,7 @@ def errors_csv(report: Report) -> str:
                         error.type,
                         error.cell,
                         error.message,
+                        advice(error.type, error.note) or _hint(error.type),
                     )
                 ]
             )
