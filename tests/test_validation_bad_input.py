@@ -447,3 +447,78 @@ def test_a_file_with_another_delimiter_than_declared_says_which(
     Path("obce.csv").write_text("kod;jmeno;okres\n1;Liberec;LI\n", "utf-8")
     report = validate("obce.csv", Options(schema=Path("schema.json"), delimiter=";"))
     assert not report.valid and report.tasks[0].notes == []
+
+
+def _zipped_package(archive: Path, top: str = "") -> None:
+    """A Data Package of one resource with a repeated key and a wrong type, zipped with
+    its descriptor at the top of the archive or in the folder ``top``."""
+    descriptor = {
+        "name": "skoly",
+        "resources": [
+            {
+                "name": "skoly",
+                "path": "data/skoly.csv",
+                "schema": {
+                    "fields": [
+                        {"name": "id", "type": "integer"},
+                        {"name": "nazev", "type": "string"},
+                    ],
+                    "primaryKey": ["id"],
+                },
+            }
+        ],
+    }
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr(f"{top}datapackage.json", json.dumps(descriptor))
+        packed.writestr(f"{top}data/skoly.csv", "id,nazev\n1,A\n1,B\nx,C\n")
+
+
+@pytest.mark.parametrize("top", ["", "balik/"])
+def test_a_zipped_data_package_is_validated_as_frictionless_does(
+    cdo, workdir: Path, top: str
+) -> None:
+    """``package.zip`` holding datapackage.json and its files, at its top or in one
+    folder: every resource validated, with Frictionless's errors, named as in the
+    archive."""
+    from frictionless import Package
+
+    _zipped_package(workdir / "balik.zip", top)
+    result = cdo("validate", "balik.zip", "--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    task = report["tasks"][0]
+    assert task["place"] == "data/skoly.csv" and task["stats"]["rows"] == 3
+    ours = {(e["type"], e["rowNumber"], e.get("fieldName")) for e in task["errors"]}
+    assert ours == {("primary-key", 3, None), ("type-error", 4, "id"), ("primary-key", 4, None)}
+    if not top:  # Frictionless reads a descriptor at the archive's top only
+        package = Package(str(workdir / "balik.zip"))
+        theirs = package.validate().flatten(["type", "rowNumber", "fieldName"])
+        assert ours == {tuple(e) for e in theirs}
+    assert "cdo-package-" not in result.output
+
+
+def test_a_zipped_package_leading_out_or_expanding_too_far_is_refused(
+    cdo, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cdo_toolkit.validation.source as source
+
+    monkeypatch.setattr(source, "_RATIO_FLOOR", 1024 * 1024)
+    with zipfile.ZipFile("ven.zip", "w") as packed:
+        packed.writestr("datapackage.json", '{"resources": []}')
+        packed.writestr("../ven.csv", "a\n1\n")
+    out = cdo("validate", "ven.zip")
+    assert out.exit_code == 2
+    assert (
+        "ven.zip: the zip member '../ven.csv' has a path that leads outside the archive"
+        in " ".join(out.output.split())
+    )
+    with zipfile.ZipFile("bomba.zip", "w", zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr("datapackage.json", '{"resources": [{"name": "a", "path": "a.csv"}]}')
+        packed.writestr("a.csv", "a\n" + "1\n" * 20_000_000)
+    bomb = cdo("validate", "bomba.zip")
+    assert bomb.exit_code == 2 and "likely decompression bomb" in bomb.output
+    assert "Traceback" not in out.output + bomb.output
+    # A zip of one table without a descriptor is still a zipped table.
+    with zipfile.ZipFile("tabulka.zip", "w") as packed:
+        packed.writestr("skoly.csv", "id\n1\n")
+    assert cdo("validate", "tabulka.zip").exit_code == 0

@@ -261,6 +261,12 @@ def validate(
         raise CdoError(_("file {file} not found").format(file=place))
     if path.is_dir() and (path / "datapackage.json").is_file():
         path = path / "datapackage.json"
+    if path.suffix.lower() == ".zip" and path.is_file():
+        from cdo_toolkit.validation import zipped
+
+        descriptor = zipped.descriptor_in(path)
+        if descriptor is not None:
+            return _zipped_package(path, descriptor, options, progress, started)
     if path.name.endswith(("datapackage.json", "datapackage.yaml", "datapackage.yml")) or (
         _is_package(path)
     ):
@@ -281,6 +287,26 @@ def validate(
     if verdict is not None:
         verdict.result()  # raises CdoError if Frictionless found the schema invalid
     return _report([task], started)
+
+
+def _zipped_package(
+    path: Path, descriptor: str, options: Options, progress: Progress | None, started: float
+) -> Report:
+    """The report of the Data Package shipped in the zip archive at ``path``, its files
+    named as the archive holds them."""
+    from cdo_toolkit.validation import zipped
+    from cdo_toolkit.validation.package import validate_package
+
+    with zipped.unpacked(path, descriptor) as unpacked:
+        scratch = unpacked.parent if "/" not in descriptor else unpacked.parent.parent
+        try:
+            tasks = validate_package(unpacked, options, progress)
+        except CdoError as exc:
+            exc.message = zipped.named_as_in(exc.message, scratch, path)
+            raise
+    for task in tasks:
+        task.place = zipped.named_as_in(task.place, scratch, path)
+    return _report(tasks, started)
 
 
 def _is_package(path: Path) -> bool:

@@ -305,7 +305,7 @@ def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
         members = [info for info in archive.infolist() if not info.is_dir()]
         for info in members:
             member = info.filename
-            if member.startswith(("/", "\\")) or ".." in Path(member).parts or ":" in member:
+            if leads_out(member):
                 raise SourceProblem(
                     "compression-error",
                     _("the zip member {name!r} has a path that leads outside the archive").format(
@@ -320,13 +320,23 @@ def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
                 ),
             )
         info = members[0]
-        _check_expansion(info.file_size, info.compress_size or 1)
+        check_expansion(info.file_size, info.compress_size or 1)
         return Opened(
             path, _format_of(info.filename.lower(), declared_format), "zip", info.filename, size
         )
 
 
-def _check_expansion(expanded: int, compressed: int) -> None:
+def leads_out(member: str) -> bool:
+    """Whether a zip member's path leads outside the folder it is unpacked into."""
+    return member.startswith(("/", "\\")) or ".." in Path(member).parts or ":" in member
+
+
+def check_expansion(expanded: int, compressed: int) -> None:
+    """Refuse an archive expanding beyond the limits: a likely decompression bomb.
+
+    Raises:
+        SourceProblem: ``compression-error``.
+    """
     if expanded > MAX_EXPANDED_BYTES or (
         expanded > _RATIO_FLOOR and expanded / max(compressed, 1) > MAX_EXPANSION_RATIO
     ):
@@ -366,7 +376,7 @@ class LimitedReader(io.RawIOBase):
                 ).format(reason=exc),
             ) from None
         self.count += len(data)
-        _check_expansion(self.count, self._compressed)
+        check_expansion(self.count, self._compressed)
         buffer[: len(data)] = data
         return len(data)
 

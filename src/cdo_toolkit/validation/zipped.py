@@ -1,0 +1,81 @@
+"""A Data Package shipped as one zip archive: ``datapackage.json`` and its files inside.
+
+Frictionless reads such a package (``frictionless validate package.zip``); a pipeline that
+publishes a package often ships it so. The archive is unpacked into a scratch folder
+within the limits a zipped table is read by (no member leading out of the archive, no
+expansion beyond :data:`~cdo_toolkit.validation.source.MAX_EXPANDED_BYTES` or the
+expansion ratio), and the package validated there; the report names its files as the
+archive holds them.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import display_path
+from cdo_toolkit.i18n import _
+
+DESCRIPTORS = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
+
+
+def descriptor_in(path: Path) -> str | None:
+    """The member of the zip archive at ``path`` that is its Data Package descriptor (at
+    the top, or in the one folder everything is in), or None for any other archive."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [info.filename for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError):
+        return None  # not an archive to open: the table reader says what it is
+    tops = {PurePosixPath(name).parts[0] for name in names if PurePosixPath(name).parts}
+    for name in names:
+        parts = PurePosixPath(name).parts
+        if (
+            parts
+            and parts[-1] in DESCRIPTORS
+            and (len(parts) == 1 or (len(parts) == 2 and len(tops) == 1))
+        ):
+            return name
+    return None
+
+
+@contextmanager
+def unpacked(path: Path, descriptor: str) -> Iterator[Path]:
+    """The descriptor of the package in the archive at ``path``, unpacked into a scratch
+    folder for as long as the context lasts.
+
+    Raises:
+        CdoError: a member leading out of the archive, or an archive expanding beyond the
+            limits.
+    """
+    import tempfile
+
+    from cdo_toolkit.validation.source import SourceProblem, check_expansion, leads_out
+
+    with zipfile.ZipFile(path) as archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        for info in members:
+            name = info.filename
+            if leads_out(name):
+                raise CdoError(
+                    _(
+                        "{file}: the zip member {name!r} has a path that leads outside the archive"
+                    ).format(file=display_path(path), name=name)
+                )
+        try:
+            check_expansion(sum(info.file_size for info in members), path.stat().st_size)
+        except SourceProblem as problem:
+            raise CdoError(f"{display_path(path)}: {problem.note}") from None
+        with tempfile.TemporaryDirectory(prefix="cdo-package-") as folder:
+            # Sizes are the members' declared ones: zipfile reads no member beyond its size.
+            archive.extractall(folder, members)
+            yield Path(folder) / descriptor
+
+
+def named_as_in(text: str, scratch: Path, archive: Path) -> str:
+    """``text`` naming the archive's files rather than the scratch folder they were
+    unpacked into."""
+    return text.replace(str(scratch), display_path(archive))
