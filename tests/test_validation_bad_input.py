@@ -495,6 +495,12 @@ def test_a_zipped_data_package_is_validated_as_frictionless_does(
         theirs = package.validate().flatten(["type", "rowNumber", "fieldName"])
         assert ours == {tuple(e) for e in theirs}
     assert "cdo-package-" not in result.output
+    # Given a schema, a zip is the one table it should hold: two files are refused.
+    Path("s.json").write_text('{"fields": [{"name": "id", "type": "integer"}]}', "utf-8")
+    as_table = cdo("validate", "balik.zip", "--schema", "s.json", "--format", "json")
+    errors = json.loads(as_table.stdout)["tasks"][0]["errors"]
+    assert [e["type"] for e in errors] == ["compression-error"]
+    assert "must hold exactly one table, it holds 2 files" in errors[0]["note"]
 
 
 def test_a_zipped_package_leading_out_or_expanding_too_far_is_refused(

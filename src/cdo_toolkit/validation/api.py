@@ -261,7 +261,9 @@ def validate(
         raise CdoError(_("file {file} not found").format(file=place))
     if path.is_dir() and (path / "datapackage.json").is_file():
         path = path / "datapackage.json"
-    if path.suffix.lower() == ".zip" and path.is_file():
+    # A zip given for a source or with a schema is that table, zipped, whatever else it holds.
+    plain = not (options.source or options.schema)
+    if plain and path.suffix.lower() == ".zip" and path.is_file():
         from cdo_toolkit.validation import zipped
 
         descriptor = zipped.descriptor_in(path)
