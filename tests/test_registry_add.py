@@ -603,6 +603,28 @@ def test_add_proposes_a_first_column_of_numbers_and_names_only_without_codes(
     assert "no column, nor two or three" in result.stderr
 
 
+def test_add_says_the_key_was_not_looked_at_on_rows_with_missing_or_extra_cells(
+    cdo, base_registry: Path
+) -> None:
+    """Rows with missing or extra cells are not read as rows (validation reports them):
+    the key is proposed from the others, and the guarantor told to check it on them."""
+    result, entry = _keyed(cdo, "poradi;nazev", ["1;Obec 1", "2", "3;Obec 3;navic", "4;Obec 4"])
+    assert entry["schema"]["primaryKey"] == ["poradi"]
+    said = " ".join(result.stderr.split())
+    assert (
+        "the proposed primary key (poradi): 2 rows with missing or extra cells were not looked at"
+        in said
+    )
+    header = Path("registry/sources/zarizeni.yaml").read_text("utf-8").split("id: zarizeni")[0]
+    assert "2 rows with missing or extra cells were not looked at" in " ".join(
+        header.replace("#", " ").split()
+    )
+    checked = json.loads(
+        cdo("validate", "zarizeni.csv", "--source", "zarizeni", "--format", "json").stdout
+    )
+    assert {e["type"] for e in checked["tasks"][0]["errors"]} == {"missing-cell", "extra-cell"}
+
+
 def _budget(rows: int, spoiled: dict[int, str]) -> list[str]:
     """A code list of budget items, ``rows`` long, some of whose codes are spoiled."""
     return [f"{spoiled.get(n, str(5000 + n))};Položka {n}" for n in range(rows)]

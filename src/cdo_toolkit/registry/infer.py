@@ -637,9 +637,20 @@ def _key_header(key: Key, file_name: str) -> str:
             "The primary key ({key}) is proposed because it is filled and unique in every "
             "row of {file}: confirm that it identifies a row in every file of the source."
         )
-    return _comment(
-        text.format(key=columns, file=file_name, rows=key.failing, defects=_key_defects(key))
-    )
+    text = text.format(key=columns, file=file_name, rows=key.failing, defects=_key_defects(key))
+    if key.ragged:
+        text += " " + _ragged(key)
+    return _comment(text)
+
+
+def _ragged(key: Key) -> str:
+    return ngettext(
+        "{rows} row with missing or extra cells was not looked at (validation reports it): "
+        "check the key on it once it is mended.",
+        "{rows} rows with missing or extra cells were not looked at (validation reports "
+        "them): check the key on them once they are mended.",
+        key.ragged,
+    ).format(rows=key.ragged)
 
 
 def _key_defects(key: Key) -> str:
@@ -654,30 +665,35 @@ def _key_defects(key: Key) -> str:
 
 
 def _key_warnings(key: Key, file_name: str) -> list[str]:
-    """What the guarantor must do about a proposed key the file fails in some rows, or one
-    made of names."""
+    """What the guarantor must do about a proposed key the file fails in some rows, one
+    made of names, or one not looked at on the rows with missing or extra cells."""
     columns = ", ".join(key.columns)
+    said = []
     if key.of_names:
-        return [
+        said.append(
             _(
                 "the proposed primary key ({key}) is made of names, the only columns filled "
                 "and unique together in {file}: names change and are spelt differently, so "
                 "key the source by codes once its files have them"
             ).format(key=columns, file=file_name)
-        ]
-    if not key.failing:
-        return []
-    return [
-        ngettext(
-            "the proposed primary key ({key}) identifies every row of {file} but {rows} "
-            "({defects}): 'cdo validate' lists it; fix it in the data, or choose another "
-            "key under schema: primaryKey",
-            "the proposed primary key ({key}) identifies every row of {file} but {rows} "
-            "({defects}): 'cdo validate' lists them; fix them in the data, or choose "
-            "another key under schema: primaryKey",
-            key.failing,
-        ).format(key=columns, file=file_name, rows=key.failing, defects=_key_defects(key))
-    ]
+        )
+    elif key.failing:
+        said.append(
+            ngettext(
+                "the proposed primary key ({key}) identifies every row of {file} but {rows} "
+                "({defects}): 'cdo validate' lists it; fix it in the data, or choose another "
+                "key under schema: primaryKey",
+                "the proposed primary key ({key}) identifies every row of {file} but {rows} "
+                "({defects}): 'cdo validate' lists them; fix them in the data, or choose "
+                "another key under schema: primaryKey",
+                key.failing,
+            ).format(key=columns, file=file_name, rows=key.failing, defects=_key_defects(key))
+        )
+    if key.ragged:
+        said.append(
+            _("the proposed primary key ({key}): {ragged}").format(key=columns, ragged=_ragged(key))
+        )
+    return said
 
 
 def add_source(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import polars as pl
@@ -31,6 +31,9 @@ class Key:
     """Rows repeating the key of an earlier row."""
     of_names: bool = False
     """The key is made of names (text), as the file has no codes."""
+    ragged: int = 0
+    """Rows with missing or extra cells, which the key was not checked on (validation
+    reports them as such)."""
 
     @property
     def failing(self) -> int:
@@ -124,12 +127,15 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
     leading = list(itertools.takewhile(lambda spec: spec.type == "string", specs))
     texts = [spec.name for spec in leading[:_MOST_NAME_PARTS]]
 
+    ragged: list[Any] = []
+
     def read(wanted: list[str]) -> pl.DataFrame:
         # A blank row is an error of its own (blank-row), not a row without a key.
+        ragged.clear()
         return pl.concat(
             [
                 frame.filter(~pl.all_horizontal(pl.all().is_null())).select(wanted)
-                for frame in typed_frames(table)
+                for frame in typed_frames(table, ragged)
             ]
         )
 
@@ -150,7 +156,7 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
                 may_fail = any(n in named for n in key) and sum(nulls[n] for n in key) <= allowed
                 if not exact and not may_fail:
                     continue
-                found = _failing(columns, key)
+                found = _failing(columns, key, len(ragged))
                 if found.failing == 0:
                     return found
                 fewer = best is None or (len(best.columns), best.failing) > (size, found.failing)
@@ -161,13 +167,13 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
     if texts and not singles:  # codes that fail as a key do not make names one
         columns = read(texts)
         for size in range(1, len(texts) + 1):
-            found = _failing(columns, texts[:size])
+            found = _failing(columns, texts[:size], len(ragged))
             if found.failing == 0:
-                return Key(found.columns, of_names=True)
+                return Key(found.columns, of_names=True, ragged=found.ragged)
     return None
 
 
-def _failing(columns: pl.DataFrame, key: list[str]) -> Key:
+def _failing(columns: pl.DataFrame, key: list[str], ragged: int = 0) -> Key:
     """``key`` with the rows that fail it: those with a cell of it empty, and the filled
     ones repeating an earlier row's key. Sorted and compared with the row before: hashing
     the 5M rows of a composite key took 0.7 GB more."""
@@ -177,7 +183,7 @@ def _failing(columns: pl.DataFrame, key: list[str]) -> Key:
     empty = columns.select(empty_cell.sum()).item()
     ordered = columns.filter(~empty_cell).select(key).sort(key)
     repeats = pl.all_horizontal([pl.col(c) == pl.col(c).shift() for c in key]).sum()
-    return Key(key, empty=empty, repeated=ordered.select(repeats).item())
+    return Key(key, empty=empty, repeated=ordered.select(repeats).item(), ragged=ragged)
 
 
 _MOMENT_TYPES = ("date", "datetime", "year", "yearmonth", "time")

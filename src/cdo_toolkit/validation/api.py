@@ -114,11 +114,12 @@ def read_keys(
     return {fields: values for fields, values in found.items() if fields in usable}
 
 
-def typed_frames(source: TableInput) -> Iterator[pl.DataFrame]:
+def typed_frames(source: TableInput, ragged: list[Any] | None = None) -> Iterator[pl.DataFrame]:
     """The rows of a (valid) table as typed columns named after the schema's fields.
 
     Values are parsed exactly as validation parsed them (Frictionless semantics); what
-    validation passed loads unchanged.
+    validation passed loads unchanged. Rows with missing or extra cells are not among
+    them: once the frames are read, ``ragged`` holds them.
     """
     import polars as pl
 
@@ -143,6 +144,8 @@ def typed_frames(source: TableInput) -> Iterator[pl.DataFrame]:
                 for f in schema.fields
             ]
         )
+    if ragged is not None:
+        ragged.extend(text.ragged)
 
 
 def _references(
