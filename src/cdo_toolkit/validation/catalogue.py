@@ -35,10 +35,13 @@ class ErrorType:
 
 # Frictionless's notes, which the JSON report keeps as Frictionless writes them; messages
 # and reports for people read them in the active language.
+CONSTRAINT_NOTE = re.compile(r'^constraint "(?P<name>[^"]+)" is "(?P<value>.*)"$', re.S)
+"""A constraint error's note: the constraint broken and its value."""
+TYPE_NOTE = re.compile(r'^type is "(?P<type>[^"]+)"$')
+"""A type error's note: the field's type and format (``date/%d.%m.%Y``)."""
 _NOTES = (
-    (re.compile(r'^constraint "(?P<name>[^"]+)" is "(?P<value>.*)"$', re.S),
-     N_('constraint "{name}" is "{value}"')),
-    (re.compile(r'^type is "(?P<type>[^"]+)"$'), N_('type is "{type}"')),
+    (CONSTRAINT_NOTE, N_('constraint "{name}" is "{value}"')),
+    (TYPE_NOTE, N_('type is "{type}"')),
     (re.compile(r"^the same as in the row at position (?P<row>\d+)$"),
      N_("the same as in the row at position {row}")),
     # A repeated primary key, with its values (ours: Frictionless's note ends at the row).

@@ -18,7 +18,7 @@ from typing import Any
 
 from cdo_toolkit.errors import with_hint
 from cdo_toolkit.i18n import N_, _, ngettext
-from cdo_toolkit.validation.catalogue import CATALOGUE, readable_note
+from cdo_toolkit.validation.catalogue import CATALOGUE, CONSTRAINT_NOTE, TYPE_NOTE, readable_note
 from cdo_toolkit.validation.report import Report, ReportError, Task
 
 FORMATS = ("text", "json", "junit", "github", "markdown", "csv")
@@ -70,8 +70,6 @@ CONSTRAINT_HINTS = {
     "pattern": N_("write the value as the pattern {value} says (a code with its leading zeros)"),
     "enum": N_("use one of the allowed values: {value}"),
 }
-_CONSTRAINT = re.compile(r'^constraint "(?P<name>[^"]+)" is "(?P<value>.*)"$', re.S)
-_TYPE = re.compile(r'^type is "(?P<type>[a-z]+)/(?P<format>[^"]*)"$')
 # What to write in a field of a type, with an example where one helps.
 TYPE_HINTS = {
     "integer": N_("write a whole number (e.g. 120), or leave the cell empty"),
@@ -107,11 +105,12 @@ def _type_hint(kind: str, written: str) -> str | None:
 def advice(kind: str, note: str) -> str | None:
     """What to do about one error of ``kind`` with Frictionless's ``note``, where the note
     tells more than the type: the constraint broken, the type and format expected."""
-    match = _CONSTRAINT.match(note) if kind == "constraint-error" else None
+    match = CONSTRAINT_NOTE.match(note) if kind == "constraint-error" else None
     if match and match["name"] in CONSTRAINT_HINTS:
         return _(CONSTRAINT_HINTS[match["name"]]).format(value=_listed(match["value"]))
-    if kind == "type-error" and (match := _TYPE.match(note)):
-        return _type_hint(match["type"], match["format"])
+    if kind == "type-error" and (match := TYPE_NOTE.match(note)):
+        field_type, _slash, written = match["type"].partition("/")
+        return _type_hint(field_type, written)
     return None
 
 
@@ -120,18 +119,24 @@ def _hint(kind: str) -> str:
     return _(HINTS[kind]) if kind in HINTS else ""
 
 
-def what_to_do(task: Task, kind: str, field_name: str | None) -> str:
-    """What to do about the errors of ``kind`` in ``field_name``: said of the constraint
-    broken, or of the type and format expected, when the listed errors all say the same;
-    else what to do about any error of the kind."""
-    said = {
-        advice(kind, error.note)
-        for error in task.errors
-        if error.type == kind and (error.field_name or None) == (field_name or None)
-    }
-    if len(said) == 1 and (only := said.pop()):
-        return only
-    return _hint(kind)
+class WhatToDo:
+    """What to do about the errors of a kind in a field of ``task``: said of the
+    constraint broken, or of the type and format expected, when its listed errors all say
+    the same; else what to do about any error of the kind. The listed errors are gone
+    through once, and each distinct note read once."""
+
+    def __init__(self, task: Task) -> None:
+        notes: dict[tuple[str, str], set[str]] = {}
+        for error in task.errors:
+            notes.setdefault((error.type, error.field_name or ""), set()).add(error.note)
+        self._said: dict[tuple[str, str], str] = {}
+        for (kind, field_name), group in notes.items():
+            said = {advice(kind, note) for note in group}
+            if len(said) == 1 and (only := said.pop()):
+                self._said[(kind, field_name)] = only
+
+    def __call__(self, kind: str, field_name: str | None) -> str:
+        return self._said.get((kind, field_name or "")) or _hint(kind)
 
 
 def _listed(value: str) -> str:
@@ -239,6 +244,7 @@ def print_text(report: Report, console: Any) -> None:
             table.add_column(_("field"))
             table.add_column(_("count"), justify="right")
             table.add_column(_("what to do"), style="dim")
+            what_to_do = WhatToDo(task)
             for (kind, field_name), count in sorted(
                 task.summary.items(), key=lambda i: (-i[1], i[0])
             ):
@@ -246,7 +252,7 @@ def print_text(report: Report, console: Any) -> None:
                     kind,
                     escape(field_name or "–"),
                     str(count),
-                    what_to_do(task, kind, field_name),
+                    what_to_do(kind, field_name),
                 )
             console.print(table)
         for label, items in ((_("errors"), task.errors), (_("warnings"), task.warnings)):
@@ -302,6 +308,7 @@ def junit(report: Report) -> str:
         for error in task.errors:
             groups.setdefault((error.type, error.field_name or ""), []).append(error)
         cases = task.summary or {}
+        what_to_do = WhatToDo(task)
         suite = ET.SubElement(
             suites,
             "testsuite",
@@ -327,9 +334,7 @@ def junit(report: Report) -> str:
                 "failure",
                 type=kind,
                 message=_xml_text(
-                    with_hint(
-                        f"{count} × {CATALOGUE[kind].title}", what_to_do(task, kind, field_name)
-                    )
+                    with_hint(f"{count} × {CATALOGUE[kind].title}", what_to_do(kind, field_name))
                 ),
             )
             failure.text = _xml_text("\n".join(f"{_where(e)}: {e.message}" for e in listed))
@@ -408,11 +413,12 @@ def markdown(report: Report) -> str:
         if task.summary:
             summary = (_("error type"), _("field"), _("count"), _("what to do"))
             out += ["| " + " | ".join(summary) + " |", "|---|---|---:|---|"]
+            what_to_do = WhatToDo(task)
             for (kind, field_name), count in sorted(
                 task.summary.items(), key=lambda i: (-i[1], i[0])
             ):
-                advice = _md(what_to_do(task, kind, field_name))
-                out.append(f"| {_md(kind)} | {_md(field_name or '–')} | {count} | {advice} |")
+                said = _md(what_to_do(kind, field_name))
+                out.append(f"| {_md(kind)} | {_md(field_name or '–')} | {count} | {said} |")
             out.append("")
         if task.errors:
             heads = (_("row"), _("field"), _("type"), _("cell"), _("note"))
@@ -439,8 +445,11 @@ def errors_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["file", "row", "field", "column", "type", "cell", "message", "what_to_do"])
+    said: dict[tuple[str, str], str] = {}  # errors repeat their notes: each read once
     for task in report.tasks:
         for error in task.errors:
+            if (error.type, error.note) not in said:
+                said[(error.type, error.note)] = advice(error.type, error.note) or _hint(error.type)
             writer.writerow(
                 [
                     _spreadsheet_safe(v)
@@ -452,7 +461,7 @@ def errors_csv(report: Report) -> str:
                         error.type,
                         error.cell,
                         error.message,
-                        advice(error.type, error.note) or _hint(error.type),
+                        said[(error.type, error.note)],
                     )
                 ]
             )
