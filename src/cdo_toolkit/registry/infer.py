@@ -205,19 +205,18 @@ def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
     from cdo_toolkit.validation.jsontable import open_json_table
     from cdo_toolkit.validation.reader import Dialect as TableDialect
     from cdo_toolkit.validation.source import SourceProblem, detect
-    from cdo_toolkit.validation.workbook import excel_text, open_sheet
+    from cdo_toolkit.validation.workbook import excel_text, open_sheet, open_sheet_named
 
     dialect: dict[str, Any] = {}
     try:
         opened = detect(path)
         json_table = opened.format in ("json", "jsonl")
-        if sheet is not None:
-            dialect["sheet"] = _sheet_named(opened, sheet)
-        table = (
-            open_json_table(opened)
-            if json_table
-            else open_sheet(opened, TableDialect(sheet=dialect.get("sheet")))
-        )
+        if json_table:
+            table = open_json_table(opened)
+        elif sheet is not None:
+            table, dialect["sheet"] = open_sheet_named(opened, sheet)
+        else:
+            table = open_sheet(opened, TableDialect())
         try:
             rows = ([excel_text(v) for v in row] for row in table.rows)
             first = next(rows, [])
@@ -254,13 +253,6 @@ def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
         "schema": {"fields": refined},
         "sheets": list(names),
     }
-
-
-def _sheet_named(opened: Any, sheet: str) -> str | int:
-    """The sheet ``--sheet`` names: a name the workbook has, else a number (from 1)."""
-    from cdo_toolkit.validation.workbook import sheet_names
-
-    return int(sheet) if sheet not in sheet_names(opened) and sheet.isdigit() else sheet
 
 
 # Keys that belong to a field's type, dropped when the field falls back to another type.

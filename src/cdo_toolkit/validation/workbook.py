@@ -11,6 +11,7 @@ field) is written after :data:`NATIVE_MARK`, which the engine reads as a type er
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -217,29 +218,19 @@ class _Recording:
         return height is not None and height * width <= REMEMBERED_CELLS
 
 
-def sheet_names(opened: Opened) -> tuple[str, ...]:
-    """The names of the workbook's sheets, in their order."""
-    if opened.format == "xls":
-        import xlrd
+def open_sheet_named(opened: Opened, sheet: str) -> tuple[Sheet, str | int]:
+    """The sheet ``sheet`` names, and how a dialect says it: by its name, or, for digits
+    no sheet is named, by its number (from 1).
 
-        try:
-            book = xlrd.open_workbook(str(opened.path), on_demand=True, logfile=_Silent())
-        except Exception as exc:  # xlrd raises many types for a damaged workbook
-            raise _unreadable(exc) from None
-        names = tuple(book.sheet_names())
-        book.release_resources()
-        return names
-    from openpyxl import load_workbook
-
-    quick_dimensions()
-    with opened.path.open("rb") as handle:
-        try:
-            workbook = load_workbook(handle, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise _unreadable(exc) from None
-        names = tuple(workbook.sheetnames)
-        workbook.close()
-    return names
+    Raises:
+        SourceProblem: no such sheet (the error names the sheets there are).
+    """
+    try:
+        return open_sheet(opened, Dialect(sheet=sheet)), sheet
+    except SourceProblem:
+        if not sheet.isdigit():
+            raise
+    return open_sheet(opened, Dialect(sheet=int(sheet))), int(sheet)
 
 
 def _unreadable(exc: Exception) -> SourceProblem:
@@ -257,9 +248,7 @@ def _no_sheet(sheet: str | int | None, names: Sequence[str]) -> SourceProblem:
     )
 
 
-_QUICK_DIMENSIONS: list[bool] = []
-
-
+@functools.cache
 def quick_dimensions() -> None:
     """Make openpyxl find a read-only sheet's recorded size without reading its rows.
 
@@ -270,9 +259,6 @@ def quick_dimensions() -> None:
     ``dimension`` before ``sheetData``, so stopping at the start of the data finds the same
     size. Installed once, for Frictionless's readers in this process too; left as it is if
     openpyxl's internals are not what this expects."""
-    if _QUICK_DIMENSIONS:
-        return
-    _QUICK_DIMENSIONS.append(True)
     from xml.etree.ElementTree import iterparse
 
     from openpyxl.worksheet import _reader
