@@ -528,3 +528,30 @@ def test_a_zipped_package_leading_out_or_expanding_too_far_is_refused(
     with zipfile.ZipFile("tabulka.zip", "w") as packed:
         packed.writestr("skoly.csv", "id\n1\n")
     assert cdo("validate", "tabulka.zip").exit_code == 0
+
+
+def test_a_damaged_zip_is_named_not_an_internal_error(cdo, workdir: Path) -> None:
+    """A zipped package whose file is damaged cannot be unpacked; a zipped table whose
+    member's header is damaged cannot be read: each is said of the file, exit 2 or 1, no
+    internal error."""
+    with zipfile.ZipFile("balik.zip", "w", zipfile.ZIP_STORED) as packed:
+        packed.writestr("datapackage.json", '{"resources": [{"name": "a", "path": "a.csv"}]}')
+        packed.writestr("a.csv", "a\n" + "1\n" * 100)
+    data = bytearray(Path("balik.zip").read_bytes())
+    data[data.index(b"1\n1\n") + 10] = ord("x")  # the CRC no longer matches
+    Path("balik.zip").write_bytes(bytes(data))
+    package = cdo("validate", "balik.zip")
+    assert package.exit_code == 2
+    assert "balik.zip: the archive cannot be unpacked: Bad CRC-32" in " ".join(
+        package.output.split()
+    )
+    with zipfile.ZipFile("tabulka.zip", "w") as packed:
+        packed.writestr("a.csv", "a\n1\n")
+    data = bytearray(Path("tabulka.zip").read_bytes())
+    data[0:4] = b"XXXX"  # the member's own header, the archive's directory intact
+    Path("tabulka.zip").write_bytes(bytes(data))
+    table = cdo("validate", "tabulka.zip", "--format", "json")
+    errors = json.loads(table.stdout)["tasks"][0]["errors"]
+    assert [e["type"] for e in errors] == ["compression-error"]
+    assert "not a readable zip archive" in errors[0]["note"]
+    assert "internal error" not in package.output + table.output

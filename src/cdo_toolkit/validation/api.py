@@ -302,10 +302,9 @@ def _zipped_package(
     from cdo_toolkit.validation import zipped
     from cdo_toolkit.validation.package import validate_package
 
-    with zipped.unpacked(path, descriptor) as unpacked:
-        scratch = unpacked.parent if "/" not in descriptor else unpacked.parent.parent
+    with zipped.unpacked(path) as scratch:
         try:
-            tasks = validate_package(unpacked, options, progress)
+            tasks = validate_package(scratch / descriptor, options, progress)
         except CdoError as exc:
             exc.message = zipped.named_as_in(exc.message, scratch, path)
             raise

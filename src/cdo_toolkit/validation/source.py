@@ -302,16 +302,7 @@ def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
             "compression-error", _("not a readable zip archive: {reason}").format(reason=exc)
         ) from None
     with archive:
-        members = [info for info in archive.infolist() if not info.is_dir()]
-        for info in members:
-            member = info.filename
-            if leads_out(member):
-                raise SourceProblem(
-                    "compression-error",
-                    _("the zip member {name!r} has a path that leads outside the archive").format(
-                        name=member
-                    ),
-                )
+        members = inside_members(archive)
         if len(members) != 1:
             raise SourceProblem(
                 "compression-error",
@@ -326,9 +317,24 @@ def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
         )
 
 
-def leads_out(member: str) -> bool:
-    """Whether a zip member's path leads outside the folder it is unpacked into."""
-    return member.startswith(("/", "\\")) or ".." in Path(member).parts or ":" in member
+def inside_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The files of a zip archive, none of whose paths may lead outside the folder it is
+    unpacked into.
+
+    Raises:
+        SourceProblem: ``compression-error`` naming the member that leads out.
+    """
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    for info in members:
+        name = info.filename
+        if name.startswith(("/", "\\")) or ".." in Path(name).parts or ":" in name:
+            raise SourceProblem(
+                "compression-error",
+                _("the zip member {name!r} has a path that leads outside the archive").format(
+                    name=name
+                ),
+            )
+    return members
 
 
 def check_expansion(expanded: int, compressed: int) -> None:
@@ -392,9 +398,16 @@ def open_binary(opened: Opened) -> IO[bytes]:
 
         return io.BufferedReader(LimitedReader(gzip.open(opened.path, "rb"), opened.size), 1 << 20)
     if opened.compression == "zip":
-        archive = zipfile.ZipFile(opened.path)
         assert opened.member is not None
-        return io.BufferedReader(LimitedReader(archive.open(opened.member), opened.size), 1 << 20)
+        archive = zipfile.ZipFile(opened.path)
+        try:
+            member = archive.open(opened.member)
+        except (zipfile.BadZipFile, OSError) as exc:  # a damaged member's header
+            archive.close()
+            raise SourceProblem(
+                "compression-error", _("not a readable zip archive: {reason}").format(reason=exc)
+            ) from None
+        return io.BufferedReader(LimitedReader(member, opened.size), 1 << 20)
     if opened.parts:
         return io.BufferedReader(
             _Chained([opened.path, *opened.parts], opened.part_headers), 1 << 20

@@ -43,36 +43,36 @@ def descriptor_in(path: Path) -> str | None:
 
 
 @contextmanager
-def unpacked(path: Path, descriptor: str) -> Iterator[Path]:
-    """The descriptor of the package in the archive at ``path``, unpacked into a scratch
-    folder for as long as the context lasts.
+def unpacked(path: Path) -> Iterator[Path]:
+    """The folder the archive at ``path`` is unpacked into, for as long as the context
+    lasts.
 
     Raises:
-        CdoError: a member leading out of the archive, or an archive expanding beyond the
-            limits.
+        CdoError: a member leading out of the archive, an archive expanding beyond the
+            limits, or one that cannot be unpacked (damaged, or no room on the disk).
     """
     import tempfile
+    import zlib
 
-    from cdo_toolkit.validation.source import SourceProblem, check_expansion, leads_out
+    from cdo_toolkit.validation.source import SourceProblem, check_expansion, inside_members
 
-    with zipfile.ZipFile(path) as archive:
-        members = [info for info in archive.infolist() if not info.is_dir()]
-        for info in members:
-            name = info.filename
-            if leads_out(name):
-                raise CdoError(
-                    _(
-                        "{file}: the zip member {name!r} has a path that leads outside the archive"
-                    ).format(file=display_path(path), name=name)
-                )
+    with tempfile.TemporaryDirectory(prefix="cdo-package-") as folder:
         try:
-            check_expansion(sum(info.file_size for info in members), path.stat().st_size)
+            with zipfile.ZipFile(path) as archive:
+                members = inside_members(archive)
+                check_expansion(sum(info.file_size for info in members), path.stat().st_size)
+                # Sizes are the members' declared ones: zipfile reads none beyond its size.
+                archive.extractall(folder, members)
         except SourceProblem as problem:
             raise CdoError(f"{display_path(path)}: {problem.note}") from None
-        with tempfile.TemporaryDirectory(prefix="cdo-package-") as folder:
-            # Sizes are the members' declared ones: zipfile reads no member beyond its size.
-            archive.extractall(folder, members)
-            yield Path(folder) / descriptor
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise CdoError(
+                _("{file}: the archive cannot be unpacked: {reason}").format(
+                    file=display_path(path), reason=exc
+                ),
+                hint=_("pack it again, or send the package's files unpacked"),
+            ) from None
+        yield Path(folder)
 
 
 def named_as_in(text: str, scratch: Path, archive: Path) -> str:
