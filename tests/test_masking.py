@@ -198,3 +198,29 @@ def test_foreign_key_note_masked_only_for_personal_fields() -> None:
     assert mask_note("foreign-key", note, {"rodne_cislo"}) == note.replace("850505/5555", MASK)
     assert mask_note("foreign-key", note, {"jmeno"}) == note
     assert mask_note("unique-error", note, {"rodne_cislo"}) == note
+
+
+def test_repeated_primary_key_note_masks_its_personal_values() -> None:
+    """A repeated key's note names its values; those of personal columns are masked, the
+    others kept, also when a value holds a comma or a quote."""
+    note = 'the same as in the row at position 2 (rok "2024", rodne_cislo "900101/1234", jmeno "Novák, \\"Jan\\"")'
+    assert mask_note("primary-key", note, {"rodne_cislo"}) == (
+        'the same as in the row at position 2 (rok "2024", rodne_cislo "•••", jmeno "Novák, \\"Jan\\"")'
+    )
+    assert mask_note("primary-key", note, {"jmeno", "rodne_cislo"}) == (
+        'the same as in the row at position 2 (rok "2024", rodne_cislo "•••", jmeno "•••")'
+    )
+    assert mask_note("primary-key", note, {"obec"}) == note
+    whole = 'cells composing the primary keys are all "None"'
+    assert mask_note("primary-key", whole, {"rodne_cislo"}) == whole
+
+
+def test_a_repeated_personal_key_is_masked_in_the_report(cdo, personal_registry: Path) -> None:  # type: ignore[no-untyped-def]
+    """The repeated primary key's values are named in its note: masked for a personal
+    column, in every report."""
+    Path("osoby.csv").write_text("rodne_cislo\n900101/1234\n900101/1234\n", "utf-8")
+    for fmt in ("text", "json", "junit", "github", "markdown", "csv"):
+        result = cdo("validate", "osoby.csv", "--source", "osoby", "--format", fmt)
+        assert result.exit_code == 1, result.output
+        assert "900101/1234" not in result.output
+        assert MASK in result.output

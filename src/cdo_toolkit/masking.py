@@ -1,8 +1,8 @@
 """Masking of personal data: values of columns the registry marks as personal never leave.
 
-Validation reports list cells, foreign-key notes quote key values, and a database error
-may quote the row it failed on. Everything printed, written or sent as lineage for a
-source with personal-data columns passes through here first.
+Validation reports list cells, foreign-key and repeated primary-key notes quote key
+values, and a database error may quote the row it failed on. Everything printed, written
+or sent as lineage for a source with personal-data columns passes through here first.
 """
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 MASK = "•••"
 
 _FOREIGN_KEY_NOTE = re.compile(r'^for "(?P<fields>[^"]*)": values "(?P<values>.*)" not found')
+# A repeated primary key's note names its values: (rok "2024", rodne_cislo "800101/1111").
+_PRIMARY_KEY_NOTE = re.compile(
+    r"^(?P<head>the same as in the row at position \d+ )\((?P<key>.*)\)$", re.S
+)
 # Quoted text, and the "Key (col)=(value)" of PostgreSQL's DETAIL, are where drivers put values.
 _QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|=\([^)\n]*\)")
 
@@ -30,11 +34,20 @@ def mask_cells(cells: list[str], labels: list[str], personal: Collection[str]) -
 
 
 def mask_note(kind: str, note: str, personal: Collection[str]) -> str:
-    """The note of an error with the key values it quotes masked (foreign keys quote them)."""
+    """The note of an error with the key values it quotes masked: a foreign key's, and a
+    repeated primary key's of the personal columns in it."""
     match = _FOREIGN_KEY_NOTE.match(note) if kind == "foreign-key" else None
     if match and any(name.strip() in personal for name in match["fields"].split(",")):
         start, end = match.span("values")
         return note[:start] + MASK + note[end:]
+    match = _PRIMARY_KEY_NOTE.match(note) if kind == "primary-key" else None
+    if match and personal:
+        key = match["key"]
+        for name in personal:
+            # The value runs to the quote before the next 'name "' or the end.
+            value = re.escape(name) + r' "(.*?)"(?=$|, [^"]* ")'
+            key = re.sub(value, lambda _m, name=name: f'{name} "{MASK}"', key, flags=re.S)
+        return f"{match['head']}({key})"
     return note
 
 
