@@ -253,6 +253,28 @@ def test_add_from_a_packed_file_describes_the_table_inside(
     assert checked.exit_code == 0, checked.output
 
 
+def test_add_from_a_packed_file_with_no_room_to_unpack_it(
+    cdo, base_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+    import shutil
+
+    def full(*_args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    Path("podniky.csv.gz").write_bytes(gzip.compress(CZECH_CSV.encode("cp1250")))
+    monkeypatch.setattr(shutil, "copyfileobj", full)
+    result = cdo(
+        "registry", "add", "podniky", "--from", "podniky.csv.gz", "--guarantor", "gis", "--theme", "economy"
+    )  # fmt: skip
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert (
+        "podniky.csv.gz: the archive cannot be unpacked: [Errno 28] No space left on device" in said
+    )
+    assert not Path("registry/sources/podniky.yaml").exists()
+
+
 def test_add_from_a_packed_file_refuses_what_is_no_table(cdo, base_registry: Path) -> None:
     import gzip
     import zipfile

@@ -779,6 +779,12 @@ def _unpacked(packed: Path, folder: Path) -> Path:
             shutil.copyfileobj(source, copy, 1 << 20)
     except SourceProblem as exc:
         raise CdoError(f"{display_path(packed)}: {exc.note}") from None
+    except OSError as exc:  # no room for the unpacked copy, or a file that vanished
+        raise CdoError(
+            _("{file}: the archive cannot be unpacked: {reason}").format(
+                file=display_path(packed), reason=exc
+            )
+        ) from None
     return target
 
 
