@@ -381,6 +381,28 @@ def test_busy_duckdb_warehouse_waits_then_fails_clearly(cdo, base_registry: Path
     assert data["status"] == "accepted"
 
 
+def test_rows_the_dialect_leaves_out_are_not_loaded(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    """A title above the header (comment row 1) and a note among the rows (``#``) are no
+    data: the two towns are loaded, and the file's sums reconcile with the table's."""
+    source = SOURCE.replace("MODE", "replace").replace(
+        'dialect: {delimiter: ";"}',
+        'dialect: {delimiter: ";", comment_char: "#", comment_rows: [1]}',
+    )
+    (base_registry / "sources" / "mesta.yaml").write_text(source, "utf-8")
+    header, liberec, jablonec = DATA.splitlines()
+    data = f"Města kraje k 1. 1. 2024;;;;\n{header}\n{liberec}\n# doplní garant;;;;\n{jablonec}\n"
+    result, report = _submit(cdo, warehouse_url, data)
+    assert result.exit_code == 0, result.output
+    assert report["status"] == "accepted" and report["rows"] == 2
+    assert report["reconciliation"]["matches"] is True
+    assert _rows(warehouse_url, "SELECT kod FROM raw.mesta ORDER BY kod") == [
+        ("563510",),
+        ("563889",),
+    ]
+
+
 def test_kill_during_submit_leaves_before_or_after(base_registry: Path, warehouse_url: str) -> None:
     """kill -9 at random moments: the table holds the old load or the new one, never a mix."""
     import random

@@ -212,7 +212,20 @@ class Dialect(_Model):
     header_rows: list[int] | None = Field(
         default=None, min_length=1, description="Rows that hold the header (detected when absent)."
     )
-    comment_char: str | None = Field(default=None, min_length=1)
+    header_join: str | None = Field(
+        default=None, description="What joins the labels of several header rows (a space)."
+    )
+    comment_char: str | None = Field(
+        default=None, min_length=1, description="Rows whose first cell starts with it are left out."
+    )
+    comment_rows: list[Annotated[int, Field(ge=1)]] | None = Field(
+        default=None,
+        min_length=1,
+        description="Rows left out by number: a title, notes, a row numbering the columns.",
+    )
+    skip_blank_rows: bool | None = Field(
+        default=None, description="True to leave out blank rows rather than report them."
+    )
     sheet: str | int | None = Field(
         default=None, description="Sheet name or number of an .xlsx or .xls file."
     )

@@ -60,7 +60,10 @@ def dialect_of(entry: SourceEntry, options: Options) -> Dialect:
         skip_initial_space=bool(d.skip_initial_space),
         header=d.header,
         header_rows=tuple(d.header_rows) if d.header_rows else None,
+        header_join=" " if d.header_join is None else d.header_join,
         comment_char=d.comment_char,
+        comment_rows=tuple(d.comment_rows or ()),
+        skip_blank_rows=bool(d.skip_blank_rows),
         sheet=d.sheet,
     )
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, ngettext
 from cdo_toolkit.validation.fields import SchemaSpec, missing_expr, parse_expr
-from cdo_toolkit.validation.reader import Dialect, TableText, located, open_csv
+from cdo_toolkit.validation.reader import Dialect, TableText, located, open_csv, row_numbers
 from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.rules import Rule, col, schema_rules
 from cdo_toolkit.validation.source import (
@@ -108,19 +108,6 @@ class _Collector:
         target = self.warnings if warning else self.errors
         if len(target) < self.limits.errors:
             target.append(error)
-
-
-def _row_numbers(indices: pl.Series, first_row: int, ragged: list[int]) -> pl.Series:
-    """Row numbers of valid-row indices, given the numbers of the ragged rows skipped."""
-    import polars as pl
-
-    indices = indices.cast(pl.Int64)
-    if not ragged:
-        return indices + first_row
-    ordered = sorted(ragged)
-    # Valid rows before each ragged row: a ragged row j at number r has r - first - j before it.
-    before = pl.Series([r - first_row - j for j, r in enumerate(ordered)], dtype=pl.Int64)
-    return indices + first_row + before.search_sorted(indices, side="right").cast(pl.Int64)
 
 
 def _label_errors(labels: list[str], schema: SchemaSpec, has_header: bool) -> list[ReportError]:
@@ -569,21 +556,21 @@ class TableValidation:
     def finish(self, task: Task) -> None:
         import polars as pl
 
-        ragged_numbers = [r.row_number for r in self.text.ragged]
+        gaps = self.text.gaps()
         first = self.text.first_row
         frames = []
         while self.kept:
             keep = self.kept.pop(0)  # freed as it is converted: the peak is one copy, not two
             if "index" in keep.columns:
                 keep = keep.with_columns(
-                    _row_numbers(keep.get_column("index"), first, ragged_numbers).alias("row")
+                    row_numbers(keep.get_column("index"), first, gaps).alias("row")
                 ).drop("index")
             frames.append(keep)
         table = (
             pl.concat(frames, how="vertical_relaxed", rechunk=False) if frames else pl.DataFrame()
         )
         del frames
-        if ragged_numbers and table.height:
+        if self.text.ragged and table.height:
             table = table.sort("row")  # ragged rows were checked last; regular ones are in order
         listed = [
             e
@@ -591,10 +578,10 @@ class TableValidation:
             if e.row_number is not None and e.row_number < 0
         ]
         if listed:
-            numbers = _row_numbers(
+            numbers = row_numbers(
                 pl.Series([-1 - (e.row_number or 0) for e in listed], dtype=pl.Int64),
                 first,
-                ragged_numbers,
+                gaps,
             )
             for error, number in zip(listed, numbers.to_list(), strict=True):
                 error.row_number = int(number)
@@ -763,6 +750,8 @@ def _validate(
                 progress(text.bytes_read, opened.size)
     validation.check_ragged()
     task.rows = offset + len(text.ragged)
+    if text.passed_over:
+        task.notes.append(_passed_over_note(text.passed_over))
     validation.finish(task)
     validation.to_task(task)
     from cdo_toolkit.validation import hints
@@ -777,6 +766,26 @@ def _validate(
             hints.field_formats(task, schema)
             if text.marks_native:
                 hints.native_numbers(task, schema, opened.format)
+
+
+def _passed_over_note(numbers: list[int]) -> str:
+    return ngettext(
+        "{count} row was left out, as the dialect says (a comment row, or a blank row): {rows}",
+        "{count} rows were left out, as the dialect says (comment rows, or blank rows): {rows}",
+        len(numbers),
+    ).format(count=len(numbers), rows=_spans(sorted(numbers)))
+
+
+def _spans(numbers: list[int], shown: int = 10) -> str:
+    """Sorted numbers as runs: ``1–14, 20, 31–33``, the first ``shown`` runs."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in runs[:shown])
+    return text + (", …" if len(runs) > shown else "")
 
 
 def _warm_up_pandera() -> Any:

@@ -11,26 +11,34 @@ from cdo_toolkit.validation.source import Opened, SourceProblem
 
 
 def frictionless_dialect(dialect: Dialect, delimiter: str | None) -> Any:
+    """The dialect as Frictionless takes it: every option ours knows, so that its
+    inference and its engine read the file as ours does."""
     from frictionless import Dialect as FDialect
     from frictionless import formats
 
-    control = formats.CsvControl(
-        delimiter=delimiter or ",",
-        quote_char=dialect.quote_char or '"',
-        double_quote=dialect.double_quote,
-        skip_initial_space=dialect.skip_initial_space,
-    )
+    csv: dict[str, Any] = {
+        "quote_char": dialect.quote_char or '"',
+        "double_quote": dialect.double_quote,
+        "skip_initial_space": dialect.skip_initial_space,
+    }
+    if delimiter:
+        csv["delimiter"] = delimiter
     if dialect.escape_char:
-        control.escape_char = dialect.escape_char
+        csv["escape_char"] = dialect.escape_char
+    controls: list[Any] = [formats.CsvControl(**csv)]
+    if dialect.sheet is not None:
+        controls.append(formats.ExcelControl(sheet=dialect.sheet))
     options: dict[str, Any] = {
         "header_join": dialect.header_join,
         "comment_char": dialect.comment_char,
+        "comment_rows": list(dialect.comment_rows),
+        "skip_blank_rows": dialect.skip_blank_rows,
     }
     if dialect.header is not None:
         options["header"] = dialect.header
     if dialect.header_rows is not None:
         options["header_rows"] = list(dialect.header_rows)
-    return FDialect(controls=[control], **options)
+    return FDialect(controls=controls, **options)
 
 
 def infer_schema(

@@ -74,6 +74,9 @@ def _dialect(resource: dict[str, Any]) -> Dialect:
         header_rows=tuple(header_rows) if header_rows else None,
         header_join=dialect.get("headerJoin", " "),
         comment_char=dialect.get("commentChar"),
+        comment_rows=tuple(dialect.get("commentRows") or ()),
+        skip_blank_rows=bool(dialect.get("skipBlankRows", False)),
+        sheet=(dialect.get("excel") or {}).get("sheet"),
     )
 
 

@@ -5,7 +5,8 @@ validator's job, with Frictionless's semantics), memory stays bounded by the bat
 whatever the file size, and rows whose number of cells differs from the header are
 handed to us through ``invalid_row_handler`` instead of failing the read, so ragged rows
 cost no Python loop over the good ones. Row numbers follow Frictionless: the header is
-row 1 and every record counts, blank or ragged.
+row 1 and every record counts, blank or ragged; rows the dialect passes over (comments,
+blank rows when asked) keep their numbers, as the rows after them do.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -43,7 +44,29 @@ class Dialect:
     """None: detect the header row among the first rows, as Frictionless does."""
     header_join: str = " "
     comment_char: str | None = None
+    comment_rows: tuple[int, ...] = ()
+    skip_blank_rows: bool = False
     sheet: str | int | None = None
+
+    @property
+    def skips_rows(self) -> bool:
+        return bool(self.comment_char or self.comment_rows or self.skip_blank_rows)
+
+    def is_comment(self, row_number: int, cells: Sequence[Any]) -> bool:
+        """Frictionless's comment filter: a listed row, or a first cell of text that
+        starts with the comment character."""
+        if row_number in self.comment_rows:
+            return True
+        first = cells[0] if cells else None
+        return bool(
+            self.comment_char and isinstance(first, str) and first.startswith(self.comment_char)
+        )
+
+    def passes_over(self, row_number: int, cells: Sequence[Any]) -> bool:
+        """Whether a content row is left out: a comment, or a blank row when asked."""
+        if self.is_comment(row_number, cells):
+            return True
+        return self.skip_blank_rows and all(c is None or c == "" for c in cells)
 
 
 @dataclass
@@ -66,9 +89,70 @@ class TableText:
     delimiter: str | None
     batches: Iterator[pl.DataFrame]
     ragged: list[RaggedRow] = field(default_factory=list)
+    passed_over: list[int] = field(default_factory=list)
+    """Numbers of the rows the dialect leaves out (comments, blank rows when asked)."""
     bytes_read: int = 0
     marks_native: bool = False
     """Whether cells may start with ``workbook.NATIVE_MARK`` (a native value refused)."""
+
+    def gaps(self) -> list[int]:
+        """Numbers of the data rows that are not in the batches: ragged and passed over."""
+        return sorted([r.row_number for r in self.ragged] + self.passed_over)
+
+
+def row_numbers(indices: pl.Series, first_row: int, gaps: list[int]) -> pl.Series:
+    """Row numbers of the rows at ``indices`` of the batches, given the numbers of the
+    rows after the header that are not in them (sorted)."""
+    import polars as pl
+
+    indices = indices.cast(pl.Int64)
+    if not gaps:
+        return indices + first_row
+    # Rows in the batches before each gap: the j-th gap, at number r, has r - first - j.
+    before = pl.Series([r - first_row - j for j, r in enumerate(gaps)], dtype=pl.Int64)
+    return indices + first_row + before.search_sorted(indices, side="right").cast(pl.Int64)
+
+
+def without_passed_over(
+    table: TableText, batches: Iterator[pl.DataFrame], dialect: Dialect
+) -> Iterator[pl.DataFrame]:
+    """The batches of a CSV table without the rows its dialect leaves out; their numbers
+    go to ``table.passed_over``. Ragged rows the dialect leaves out are taken off at the end."""
+    if not dialect.skips_rows:
+        yield from batches
+        return
+    import polars as pl
+
+    listed = sorted(set(dialect.comment_rows))
+    read = 0
+    for frame in batches:
+        # Ragged rows are not in the batches: number this one's rows past those met so far.
+        numbers = row_numbers(
+            pl.int_range(read, read + frame.height, eager=True),
+            table.first_row,
+            sorted(r.row_number for r in table.ragged),
+        )
+        read += frame.height
+        left_out = numbers.is_in(listed)
+        if dialect.comment_char and frame.width:
+            left_out |= (
+                frame.get_column("c0").str.starts_with(dialect.comment_char).fill_null(False)
+            )
+        if dialect.skip_blank_rows:
+            left_out |= frame.select(
+                pl.all_horizontal(pl.all().is_null() | (pl.all() == ""))
+            ).to_series()
+        if left_out.any():
+            table.passed_over.extend(numbers.filter(left_out).to_list())
+            frame = frame.filter(~left_out)
+        yield frame
+    kept = []
+    for ragged in table.ragged:
+        if dialect.passes_over(ragged.row_number, ragged.cells):
+            table.passed_over.append(ragged.row_number)
+        else:
+            kept.append(ragged)
+    table.ragged[:] = kept
 
 
 def column_names(width: int) -> list[str]:
@@ -89,11 +173,11 @@ def _python_dialect(dialect: Dialect, delimiter: str) -> dict[str, Any]:
 HEADER_SAMPLE_ROWS = 100
 
 
-def detect_header_rows(sample: list[list[str]]) -> tuple[int, ...]:
+def detect_header_rows(sample: list[list[str]], dialect: Dialect | None = None) -> tuple[int, ...]:
     """Frictionless's guess of the header row: the first row about as wide as the sample.
 
     Rows narrower or wider than the average by more than a tenth (a title, a comment
-    line before the header) are passed over.
+    line before the header) are passed over, as are the dialect's comment rows.
     """
     widths = [len(cells) for cells in sample]
     if not widths:
@@ -101,6 +185,8 @@ def detect_header_rows(sample: list[list[str]]) -> tuple[int, ...]:
     width = round(sum(widths) / len(widths))
     drift = max(round(width * 0.1), 1)
     for number, cells in enumerate(sample, start=1):
+        if dialect is not None and dialect.is_comment(number, cells):
+            continue
         if width - drift <= len(cells) <= width + drift:
             return (number,)
     return (1,)
@@ -111,16 +197,18 @@ def header_of(sample: list[list[str]], dialect: Dialect) -> tuple[list[str], int
     if dialect.header is False:
         return [], 0, False
     header_rows = dialect.header_rows or (
-        detect_header_rows(sample) if dialect.header is None else (1,)
+        detect_header_rows(sample, dialect) if dialect.header is None else (1,)
     )
     last = max(header_rows)
     if len(sample) < last:
         return [], len(sample), True
     # As Frictionless: labels are stripped; header rows are joined column by column,
-    # a cell repeating the one above (a merged title) taken once.
+    # a cell repeating the one above (a merged title) taken once; comment rows left out.
     labels: list[str] = []
     previous: dict[int, str] = {}
     for number in header_rows:
+        if dialect.is_comment(number, sample[number - 1]):
+            continue
         for index, cell in enumerate(c.strip() for c in sample[number - 1]):
             if previous.get(index) == cell:
                 continue
@@ -309,7 +397,9 @@ def open_csv(
         except SourceProblem as problem:
             raise located(problem, opened, encoding) from None
 
-    table.batches = guarded(chunked() if chunkable else streamed())
+    table.batches = without_passed_over(
+        table, guarded(chunked() if chunkable else streamed()), dialect
+    )
     return table
 
 

@@ -47,8 +47,7 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
         kwargs["schema"] = Schema.from_descriptor(load_yaml(options.schema).data)
     if encoding:
         kwargs["encoding"] = "utf-8" if encoding == "utf-8-sig" else encoding
-    if dialect.delimiter or dialect.header is not None or dialect.header_rows is not None:
-        kwargs["dialect"] = frictionless_dialect(dialect, dialect.delimiter)
+    kwargs["dialect"] = frictionless_dialect(dialect, dialect.delimiter)
     declared = (
         registry.sources[options.source].source.format if options.source and registry else None
     )

@@ -83,6 +83,9 @@ def open_workbook(
         row_number = header_records
         for row in itertools.chain(sample[header_records:], rows):
             row_number += 1
+            if dialect.skips_rows and dialect.passes_over(row_number, row):
+                table.passed_over.append(row_number)
+                continue
             cells = [text_of(index, value) for index, value in enumerate(row)]
             if sheet_rows:
                 while len(cells) > table.width and cells[-1] == "":
