@@ -72,3 +72,36 @@ def test_output_paths_that_are_folders_or_files_in_the_way(cdo, shipped_registry
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output and "Traceback" not in result.output, result.output
     assert Path("katalog.json").read_text("utf-8") == "{}"
+
+
+def test_a_new_file_never_replaces_one_and_is_whole_or_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``new``: a file that exists is kept and the write refused; on a hard-link-less file
+    system the name is taken exclusively; a write that fails leaves nothing behind."""
+    import errno
+    import os
+
+    from cdo_toolkit.errors import CdoError
+
+    entry = tmp_path / "hriste.yaml"
+    entry.write_text("id: hriste\n", "utf-8")
+    with pytest.raises(CdoError, match=r"cannot write .*hriste\.yaml: File exists"):
+        write_atomic(entry, "id: jine\n", new=True)
+    assert entry.read_text("utf-8") == "id: hriste\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["hriste.yaml"]
+
+    other = tmp_path / "skoly.yaml"
+    with pytest.raises(UnicodeEncodeError):  # fails half-way through the temporary file
+        write_atomic(other, "x" * 5000 + "\ud800", new=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hriste.yaml"]
+
+    def no_links(*_args: object) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "link", no_links)
+    write_atomic(other, "id: skoly\n", new=True)
+    assert other.read_text("utf-8") == "id: skoly\n"
+    with pytest.raises(CdoError, match="File exists"):
+        write_atomic(other, "id: jine\n", new=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hriste.yaml", "skoly.yaml"]

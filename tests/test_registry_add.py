@@ -445,22 +445,112 @@ def test_add_reads_a_us_datetime_column_and_the_file_passes(
         assert checked.exit_code == 0, checked.output
 
 
-def test_add_warns_of_a_header_no_file_can_pass(cdo, base_registry: Path, shared: Path) -> None:
-    """The Ministry of Finance's RUD projection is a report: a title, then a header over
-    seven rows. Its first row has no labels, so every file would be rejected for blank
-    labels; the entry is written, and the guarantor is told why and what to do."""
+def test_add_reads_a_report_workbook_by_its_layout(cdo, base_registry: Path, shared: Path) -> None:
+    """The Ministry of Finance's RUD projection is a report: a title, a header over rows
+    7 to 13 (``Počet `` / ``obyvatel`` / ``k  1. 1. 2025``), a row numbering the columns,
+    then 6,254 municipalities, a totals row and notes. The entry leaves out the rows above
+    the data, names the fields from the header's words, keys the rows by the municipality's
+    code; validating the workbook then finds exactly the rows under the table, in both
+    engines."""
+    data = shared / "data" / "real" / "rud-mf-2026" / "projekce_RUD_2026.xlsx"
+    result, entry = registry_add(cdo, "rud", data, "economy")
+    assert entry["dialect"] == {"header": False, "comment_rows": list(range(1, 15))}
+    names = [f["name"] for f in entry["schema"]["fields"]]
+    assert names[:5] == [
+        "NUTS 3 Název kraje",
+        "LAU 1 Název okresu",
+        "LAU 2 Název obce",
+        "Kód obce",
+        "Počet obyvatel k 1. 1. 2025",
+    ]
+    assert names[-1] == "Předpokládaný objem celkem 9a + 11a"
+    assert [f["type"] for f in entry["schema"]["fields"][3:6]] == ["integer", "integer", "number"]
+    assert entry["schema"]["primaryKey"] == ["Kód obce"]
+    said = " ".join(result.stderr.split())
+    assert "its header takes rows 7 to 13, above the data in row 15" in said
+    assert "Row 14 numbers the columns" in said and "blank and" not in said
+    written = Path("registry/sources/rud.yaml").read_text("utf-8")
+    assert "comment_rows: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]" in written
+    found = {}
+    for engine in ("fast", "frictionless"):
+        checked = cdo(
+            "validate", str(data), "--source", "rud", "--engine", engine, "--format", "json"
+        )
+        assert checked.exit_code == 1, checked.output
+        (task,) = json.loads(checked.stdout)["tasks"]
+        found[engine] = {(e["type"], e.get("rowNumber")) for e in task["errors"]}
+    assert found["fast"] == found["frictionless"]
+    # The blank row under the table, the totals row and the notes: 6269 to 6278.
+    assert {row for _kind, row in found["fast"]} == set(range(6269, 6279))
+
+
+def test_add_reads_a_report_csv_and_another_sheet(cdo, base_registry: Path, shared: Path) -> None:
+    """A report saved as CSV (a title, a header over two rows, no numbering row) is read
+    the same way; the RUD workbook's second sheet (the regions: a header in merged cells
+    over rows 5 to 7) too, with --sheet."""
+    report = Path("vykaz.csv")
+    report.write_text(
+        "Počet obyvatel obcí Libereckého kraje;;\n"
+        ";;\n"
+        "Kód;Název;Počet\n"
+        "obce;obce;obyvatel\n"
+        "563889;Liberec;104802\n"
+        "563510;Jablonec nad Nisou;45368\n"
+        "577626;Semily;8139\n",
+        "utf-8",
+    )
+    result, entry = registry_add(cdo, "vykaz", report, "territory")
+    assert entry["dialect"] == {"delimiter": ";", "header": False, "comment_rows": [1, 2, 3, 4]}
+    fields = entry["schema"]["fields"]
+    assert [f["name"] for f in fields] == ["Kód obce", "Název obce", "Počet obyvatel"]
+    assert entry["schema"]["primaryKey"] == ["Kód obce"]
+    assert "its header takes rows 3 to 4, above the data in row 5" in " ".join(
+        result.stderr.split()
+    )
+    checked = cdo("validate", str(report), "--source", "vykaz")
+    assert checked.exit_code == 0, checked.output
+    assert "3 rows" in " ".join(checked.output.split())
+
     data = shared / "data" / "real" / "rud-mf-2026" / "projekce_RUD_2026.xlsx"
     result = cdo(
-        "registry", "add", "rud", "--from", str(data), "--guarantor", "gis", "--theme", "economy"
+        "registry", "add", "rud-kraje", "--from", str(data), "--sheet", "kraje",
+        "--guarantor", "gis", "--theme", "economy",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entry = yaml.safe_load(Path("registry/sources/rud-kraje.yaml").read_text("utf-8"))
+    assert entry["dialect"] == {
+        "sheet": "kraje",
+        "header": False,
+        "comment_rows": list(range(1, 9)),
+    }
+    assert entry["schema"]["fields"][0]["name"] == "NUTS 3 Název kraje"
+
+
+def test_add_warns_of_a_header_no_file_can_pass(cdo, base_registry: Path) -> None:
+    """A header with blank and repeated labels, over data that is no report: every file
+    would be rejected for them; the entry is written, and the guarantor is told why and
+    what to do."""
+    data = Path("obce.csv")
+    data.write_text("kod;;nazev;nazev\n563889;x;Liberec;Liberec\n577626;y;Semily;Semily\n", "utf-8")
+    result = cdo(
+        "registry", "add", "obce-2", "--from", str(data), "--guarantor", "gis", "--theme", "economy"
     )
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "the row taken for the header has 15 blank and 0 repeated labels of 15" in text
+    assert "the row taken for the header has 1 blank and 1 repeated labels of 4" in text
     assert "save the table alone" in text
-    clean = Path("obce.csv")
+    clean = Path("mesta.csv")
     clean.write_text("kod;nazev\n563889;Liberec\n", "utf-8")
     quiet = cdo(
-        "registry", "add", "mesta", "--from", "obce.csv", "--guarantor", "gis", "--theme", "economy"
+        "registry",
+        "add",
+        "mesta",
+        "--from",
+        "mesta.csv",
+        "--guarantor",
+        "gis",
+        "--theme",
+        "economy",
     )
     assert quiet.exit_code == 0 and "warning" not in quiet.output
 

@@ -27,14 +27,17 @@ def require_file(path: Path) -> None:
         raise CdoError(_("file {file} not found").format(file=path))
 
 
-def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
+def write_atomic(path: Path, text: str, *, durable: bool = False, new: bool = False) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file beside it and a rename.
 
     ``durable`` also syncs the data to disk before the rename (for what must survive a
-    power loss, such as the lineage spool), at the cost of a flush.
+    power loss, such as the lineage spool), at the cost of a flush. ``new`` refuses to
+    replace a file that exists: the written file is linked in under its name, which fails
+    if the name is taken, even by a file that appeared while writing.
 
     Raises:
-        CdoError: ``path`` is a folder, or cannot be written (permissions, a full disk).
+        CdoError: ``path`` is a folder, exists while ``new``, or cannot be written
+            (permissions, a full disk).
     """
     from cdo_toolkit.errors import CdoError
     from cdo_toolkit.i18n import _
@@ -54,7 +57,17 @@ def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
             if durable:
                 out.flush()
                 os.fsync(out.fileno())
-        Path(temporary).replace(path)
+        if new:
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: take the name exclusively
+                with path.open("x", encoding="utf-8") as out:
+                    out.write(text)
+            Path(temporary).unlink()
+        else:
+            Path(temporary).replace(path)
     except BaseException as exc:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)

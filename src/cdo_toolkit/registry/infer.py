@@ -31,6 +31,7 @@ from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _, ngettext
 from cdo_toolkit.registry.keys import Key, propose_key
+from cdo_toolkit.registry.layout import Layout, report_layout
 from cdo_toolkit.registry.loader import load
 from cdo_toolkit.registry.models import ID_PATTERN, Frequency, Theme
 from cdo_toolkit.registry.registry import Registry
@@ -155,13 +156,20 @@ def infer_csv(path: Path) -> dict[str, Any]:
         rows = _csv_rows(handle, sniffed.delimiter)
         first = next(rows, [])
         dialect: dict[str, Any] = {"delimiter": sniffed.delimiter}
-        if headerless(first):
+        layout, rows = _layout(first, rows)
+        if layout is not None:
+            dialect.update(header=False, comment_rows=layout.rows_above)
+        elif headerless(first):
             dialect["header"] = False
         control = formats.CsvControl(delimiter=sniffed.delimiter)
         # Only a header known to be absent is said: Frictionless looks for the header row
         # (after a preamble line) only where the dialect leaves it open.
         described = (
-            Dialect(controls=[control], header=False)
+            Dialect(
+                controls=[control],
+                header=False,
+                comment_rows=dialect.get("comment_rows", []),
+            )
             if "header" in dialect
             else Dialect(controls=[control])
         )
@@ -176,9 +184,41 @@ def infer_csv(path: Path) -> dict[str, Any]:
         except Exception as exc:  # Frictionless raises its own exception types for a bad file
             raise _cannot_describe(path, exc) from None
         refined = _refined_fields(
-            path, resource, itertools.chain([first], rows), header=dialect.get("header")
+            path, resource, _data_rows(first, rows, layout), header=dialect.get("header")
         )
-    return {"encoding": sniffed.encoding, "dialect": dialect, "schema": {"fields": refined}}
+    return {
+        "encoding": sniffed.encoding,
+        "dialect": dialect,
+        "schema": {"fields": _named(refined, layout)},
+        "layout": layout,
+    }
+
+
+LAYOUT_ROWS = 100
+"""Rows looked at for a report's layout (a title, a header over rows) above the data."""
+
+
+def _layout(
+    first: list[str], rows: Iterator[list[str]]
+) -> tuple[Layout | None, Iterator[list[str]]]:
+    """The report layout the first rows show, if any, and the rows after ``first``."""
+    head = list(itertools.islice(rows, LAYOUT_ROWS - 1))
+    return report_layout([first, *head]), itertools.chain(head, rows)
+
+
+def _data_rows(
+    first: list[str], rows: Iterator[list[str]], layout: Layout | None
+) -> Iterator[list[str]]:
+    """The rows from ``first`` on, less those above a report's data."""
+    every = itertools.chain([first], rows)
+    return every if layout is None else itertools.islice(every, layout.first_data_row - 1, None)
+
+
+def _named(fields: list[dict[str, Any]], layout: Layout | None) -> list[dict[str, Any]]:
+    """A report's fields named by the words of its header."""
+    if layout is None:
+        return fields
+    return [{**field, "name": label} for field, label in zip(fields, layout.labels, strict=False)]
 
 
 _DATA_LIKE = re.compile(r"[-+]?\d[\d ,.:/-]*")
@@ -218,12 +258,18 @@ def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
         else:
             table = open_sheet(opened, TableDialect())
         try:
-            rows = ([excel_text(v) for v in row] for row in table.rows)
+            rows: Iterator[list[str]] = ([excel_text(v) for v in row] for row in table.rows)
             first = next(rows, [])
-            # A sheet of data from its first row; a JSON table's first row is its keys.
-            if not json_table and headerless(first):
+            layout = None
+            if not json_table:  # a JSON table's first row is its keys
+                layout, rows = _layout(first, rows)
+            if layout is not None:
+                dialect.update(header=False, comment_rows=layout.rows_above)
+            elif not json_table and headerless(first):  # a sheet of data from its first row
                 dialect["header"] = False
             descriptor: dict[str, Any] = {k: v for k, v in dialect.items() if k == "header"}
+            if layout is not None:
+                descriptor["commentRows"] = layout.rows_above
             if "sheet" in dialect:
                 descriptor["excel"] = {"sheet": dialect["sheet"]}
             options: dict[str, Any] = {
@@ -233,8 +279,11 @@ def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
             if json_table:  # Frictionless takes a .json file for data, not rows, unless told
                 options["datatype"] = "table"
             resource = describe(str(path), type="resource", **options)
-            refined = _refined_fields(
-                path, resource, itertools.chain([first], rows), header=dialect.get("header")
+            refined = _named(
+                _refined_fields(
+                    path, resource, _data_rows(first, rows, layout), header=dialect.get("header")
+                ),
+                layout,
             )
         finally:
             table.close()
@@ -252,6 +301,7 @@ def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
         "dialect": dialect,
         "schema": {"fields": refined},
         "sheets": list(names),
+        "layout": layout,
     }
 
 
@@ -330,6 +380,7 @@ def _table_input(path: Path, inferred: dict[str, Any], schema: dict[str, Any]) -
             delimiter=dialect.get("delimiter"),
             header=dialect.get("header"),
             header_rows=tuple(header_rows) if header_rows else None,
+            comment_rows=tuple(dialect.get("comment_rows", ())),
             sheet=dialect.get("sheet"),
         ),
         inferred.get("encoding"),
@@ -609,6 +660,44 @@ def _header(file_name: str) -> str:
     )
 
 
+class _EntryDumper(yaml.SafeDumper):
+    """Writes a list of numbers on one line (``comment_rows: [1, 2, 3]``)."""
+
+
+def _list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = bool(data) and all(isinstance(item, int) for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow or None)
+
+
+_EntryDumper.add_representer(list, _list)
+
+
+def _layout_said(layout: Layout) -> str:
+    """What the entry makes of a report's layout, and what the guarantor is to do."""
+    header = layout.header_rows
+    rows = (
+        _("row {row}").format(row=header[0])
+        if len(header) == 1
+        else _("rows {first} to {last}").format(first=header[0], last=header[-1])
+    )
+    text = _(
+        "The file is laid out as a report: its header takes {rows}, above the data in "
+        "row {data}. The entry leaves out every row above the data (`header: false` and "
+        "`comment_rows`) and names the fields from the header's words."
+    ).format(rows=rows, data=layout.first_data_row)
+    if layout.numbering_row is not None:
+        text += " " + _("Row {row} numbers the columns.").format(row=layout.numbering_row)
+    return (
+        text
+        + " "
+        + _(
+            "Rows under the table that are no data (a total, notes) fail validation: "
+            "delete them before submitting. If a later file's header takes other rows, "
+            "change comment_rows to match."
+        )
+    )
+
+
 def _key_header(key: Key, file_name: str) -> str:
     """The entry's comment on why its primary key was proposed."""
     columns = ", ".join(key.columns)
@@ -825,6 +914,7 @@ def _describe_read(
     )
     inferred["schema"], warnings = fit_schema(data_file, inferred)
     sheets = inferred.pop("sheets", [])
+    layout: Layout | None = inferred.pop("layout", None)
     if sheet is None and len(sheets) > 1:
         warnings.append(
             _(
@@ -832,7 +922,10 @@ def _describe_read(
                 "to describe another, pass --sheet with its name"
             ).format(count=len(sheets), names=", ".join(sheets), first=sheets[0])
         )
-    if inferred["dialect"].get("header") is False:
+    if layout is not None:
+        said = _layout_said(layout)
+        warnings.append(said[0].lower() + said[1:])
+    elif inferred["dialect"].get("header") is False:
         fields = inferred["schema"]["fields"]
         warnings.append(
             _(
@@ -871,13 +964,18 @@ def _describe_read(
                 "personal_data: false if they are not about people"
             ).format(columns=", ".join(personal))
         )
+    if layout is not None:
+        header += _comment(_layout_said(layout))
     if key is not None:
         header += _key_header(key, name)
-    text = header + yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=100)
+    text = header + yaml.dump(
+        entry, Dumper=_EntryDumper, allow_unicode=True, sort_keys=False, width=100
+    )
     # PyYAML writes a no-break space as it is, which no one reading the entry could see.
     text = text.replace("groupChar: \u00a0\n", 'groupChar: "\\u00A0"  # a no-break space\n')
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # "x" refuses to overwrite a file that appeared since the check above.
-    with target.open("x", encoding="utf-8") as handle:
-        handle.write(text)
+    from cdo_toolkit.files import write_atomic
+
+    # Whole or not at all (a full disk leaves no half entry that lint would trip on), and
+    # never over a file that appeared since the check above.
+    write_atomic(target, text, new=True)
     return target, warnings

@@ -1,0 +1,131 @@
+"""A report's layout: a table laid out to be read, not loaded.
+
+Offices publish tables as they print them: a title, blank rows, a header whose labels
+are split over several rows (``Počet`` / ``obyvatel`` / ``k 1. 1. 2025``), often a row
+numbering the columns (``1, 2, 3, …, 9a``), then the data. Frictionless reads such a
+header with ``headerRows``, but joins the rows' blank cells into labels with stray
+spaces (`` Kód obce ``), which would become the fields' names and the warehouse's
+columns. So an entry for a report leaves every row above the data out (``header:
+false``, ``commentRows``) and names its fields from the header's words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MIN_COUNTED = 3
+"""A row numbering the columns counts at least this many."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    header_rows: tuple[int, ...]
+    """The rows of the header, by number (the first row is 1)."""
+    numbering_row: int | None
+    """The row that numbers the columns, if there is one."""
+    first_data_row: int
+    labels: list[str]
+    """Each column's label: its words in the header rows, top to bottom."""
+
+    @property
+    def rows_above(self) -> list[int]:
+        """The rows an entry leaves out: everything above the data."""
+        return list(range(1, self.first_data_row))
+
+
+def report_layout(head: Sequence[Sequence[str]]) -> Layout | None:
+    """The layout of a table whose first rows are ``head`` (cells as text), if it is a
+    report: its first row is no header (blank or repeated labels), and above its data
+    there is a row numbering the columns, or a header over two rows or more."""
+    if not head or _is_header(head[0]):
+        return None
+    numbering = next((n for n, row in enumerate(head, start=1) if _numbers_columns(row)), None)
+    if numbering is not None and numbering < len(head):
+        first_data = numbering + 1
+        header = _header_above(head, numbering - 1)
+    else:
+        numbering = None
+        found = _first_data_row(head)
+        if found is None:
+            return None
+        first_data = found
+        header = _header_above(head, first_data - 1)
+        if len(header) < 2:
+            return None  # a title over a one-row header: Frictionless finds that header
+    if not header:
+        return None
+    width = max(len(row) for row in head)
+    return Layout(tuple(header), numbering, first_data, _labels(head, header, width))
+
+
+def _filled(row: Sequence[str]) -> list[str]:
+    return [c.strip() for c in row if c.strip()]
+
+
+def _is_header(row: Sequence[str]) -> bool:
+    cells = [c.strip() for c in row]
+    return bool(cells) and all(cells) and len(set(cells)) == len(cells)
+
+
+def _numbers_columns(row: Sequence[str]) -> bool:
+    """Whether a row counts the columns: 1, 2, 3, … left to right, any other filled cell a
+    derived column's number (``9a``, ``9a + 11a``)."""
+    filled = _filled(row)
+    counted = [int(c) for c in filled if c.isdigit()]
+    return (
+        len(counted) >= MIN_COUNTED
+        and counted == list(range(1, len(counted) + 1))
+        and all(any(ch.isdigit() for ch in c) for c in filled)
+    )
+
+
+_NUMBER = re.compile(r"[-+]?\d[\d\s.,]*")
+
+
+def _data_like(row: Sequence[str]) -> bool:
+    filled = _filled(row)
+    numbers = sum(bool(_NUMBER.fullmatch(c)) for c in filled)
+    return len(filled) >= 2 and numbers * 2 >= len(filled)
+
+
+def _first_data_row(head: Sequence[Sequence[str]]) -> int | None:
+    """The first of three rows in a row that are mostly numbers, below a row of words."""
+    for number in range(2, len(head) - 1):
+        run = head[number - 1 : number + 2]
+        if all(_data_like(row) for row in run) and _filled(head[number - 2]):
+            return number
+    return None
+
+
+def _header_above(head: Sequence[Sequence[str]], last: int) -> list[int]:
+    """The header's rows, going up from row ``last``: rows with words, up to a blank row
+    or a title (a row whose only filled cell is its first, over a wider table)."""
+    rows: list[int] = []
+    number = last
+    while number >= 1:
+        row = head[number - 1]
+        cells = [c.strip() for c in row]
+        filled = [i for i, c in enumerate(cells) if c]
+        if not filled or (filled == [0] and len(cells) > 1):
+            break
+        rows.append(number)
+        number -= 1
+    return sorted(rows)
+
+
+def _labels(head: Sequence[Sequence[str]], header: list[int], width: int) -> list[str]:
+    labels: list[str] = []
+    seen: dict[str, int] = {}
+    for index in range(width):
+        words: list[str] = []
+        for number in header:
+            row = head[number - 1]
+            cell = " ".join(row[index].split()) if index < len(row) else ""
+            if cell and (not words or words[-1] != cell):  # a merged cell's words once
+                words.append(cell)
+        label = " ".join(words) or f"field{index + 1}"
+        seen[label] = seen.get(label, 0) + 1
+        labels.append(f"{label} ({seen[label]})" if seen[label] > 1 else label)
+    return labels
