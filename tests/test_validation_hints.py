@@ -233,3 +233,27 @@ def test_what_a_note_says_to_declare_makes_the_file_valid(
             "t.csv", Options(schema=Path("schema.json"), delimiter=";", engine=engine)
         )
         assert report.valid, (engine, fragment, report.flatten())
+
+
+def test_a_report_layout_is_named_where_its_blank_labels_are(workdir: Path, shared: Path) -> None:
+    """A report validated as a table gets blank labels and type errors from its title and
+    header rows: a note says where its header and data are, and what reads it. A header
+    with a blank label over plain data gets no such note."""
+    rud = shared / "data" / "real" / "rud-mf-2026" / "projekce_RUD_2026.xlsx"
+    (task,) = validate(str(rud), Options()).tasks
+    assert task.notes == [
+        "the file is laid out as a report, not as a table: its header takes rows 7 to 13 and "
+        "the data start in row 15; describe it with cdo registry add, which reads such a "
+        "layout, or declare in the dialect the rows above the data (header: false and "
+        "comment_rows 1 to 14); rows under the data (a total, notes) must go"
+    ]
+    Path("vykaz.csv").write_text(
+        "Obce kraje;\n;\nKód;Název\nobce;obce\n563889;Liberec\n563510;Jablonec\n577626;Semily\n",
+        "utf-8",
+    )
+    (task,) = validate("vykaz.csv", Options()).tasks
+    assert any("its header takes rows 3 to 4 and the data start in row 5" in n for n in task.notes)
+    Path("tabulka.csv").write_text("kod;\n563889;Liberec\n563510;Jablonec\n", "utf-8")
+    (task,) = validate("tabulka.csv", Options()).tasks
+    assert any(kind == "blank-label" for kind, _name in task.summary)
+    assert not any("laid out as a report" in n for n in task.notes)

@@ -756,6 +756,8 @@ def _validate(
     validation.to_task(task)
     from cdo_toolkit.validation import hints
 
+    if hints.report_layout(task, text, source.dialect):
+        return  # the header and the cells were read from the wrong rows: nothing else applies
     if source.schema is None:
         hints.guessed_types(task, schema)
     else:

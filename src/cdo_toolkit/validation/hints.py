@@ -2,7 +2,8 @@
 
 Frictionless reports each cell; when the failures share a cause a guarantor can fix in a
 minute, a note says it once: types guessed from the first rows (no schema was given); the
-file's delimiter is not the declared one; a column left out, added or moved; dates in
+file's delimiter is not the declared one; a report's layout (a title, a header over
+rows) read as a table; a column left out, added or moved; dates in
 another format than the schema's, or a schema format naming no part of a date; numbers
 with another decimal or group character, or with a unit; a Czech yes/no in a boolean
 field; numbers where a workbook or a JSON table should hold text (codes that lost their
@@ -21,7 +22,7 @@ from cdo_toolkit.i18n import _
 
 if TYPE_CHECKING:
     from cdo_toolkit.validation.fields import FieldSpec, SchemaSpec
-    from cdo_toolkit.validation.reader import TableText
+    from cdo_toolkit.validation.reader import Dialect, TableText
     from cdo_toolkit.validation.report import Task
 
 # Orders matter: the first reading that fits every failing value is named, European first.
@@ -71,6 +72,35 @@ def guessed_types(task: Task, schema: SchemaSpec) -> None:
             fields=", ".join(f"{name}: {guessed.get(name, '?')}" for name in fields),
         )
     )
+
+
+def report_layout(task: Task, text: TableText, dialect: Dialect) -> bool:
+    """Blank labels from a report's layout (a title, a header over rows, a row numbering
+    the columns): say where the header and the data are, and what reads such a file."""
+    if dialect.header is False or dialect.header_rows or dialect.comment_rows:
+        return False
+    if not any(kind == "blank-label" for kind, _name in task.summary):
+        return False
+    from cdo_toolkit.registry.layout import report_layout as found_layout
+
+    layout = found_layout(text.head)
+    if layout is None:
+        return False
+    first, last = layout.header_rows[0], layout.header_rows[-1]
+    rows = (
+        _("row {row}").format(row=first)
+        if first == last
+        else _("rows {first} to {last}").format(first=first, last=last)
+    )
+    task.notes.append(
+        _(
+            "the file is laid out as a report, not as a table: its header takes {rows} and "
+            "the data start in row {data}; describe it with cdo registry add, which reads "
+            "such a layout, or declare in the dialect the rows above the data (header: false "
+            "and comment_rows 1 to {above}); rows under the data (a total, notes) must go"
+        ).format(rows=rows, data=layout.first_data_row, above=layout.first_data_row - 1)
+    )
+    return True
 
 
 def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> bool:

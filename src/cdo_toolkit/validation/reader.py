@@ -94,6 +94,8 @@ class TableText:
     bytes_read: int = 0
     marks_native: bool = False
     """Whether cells may start with ``workbook.NATIVE_MARK`` (a native value refused)."""
+    head: list[list[str]] = field(default_factory=list)
+    """The first records as text, read for the header."""
 
     def gaps(self) -> list[int]:
         """Numbers of the data rows that are not in the batches: ragged and passed over."""
@@ -222,8 +224,9 @@ def header_of(sample: list[list[str]], dialect: Dialect) -> tuple[list[str], int
 
 def _read_header(
     stream: IO[bytes], encoding: str, dialect: Dialect, delimiter: str
-) -> tuple[list[str], int, bool]:
-    """Labels, the number of records the header takes, and whether there is a header."""
+) -> tuple[list[str], int, bool, list[list[str]]]:
+    """Labels, the number of records the header takes, whether there is a header, and
+    the first records, read for it."""
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
     sample: list[list[str]] = []
     try:
@@ -248,7 +251,7 @@ def _read_header(
     labels, records, has_header = header_of(sample, dialect)
     if labels and encoding.replace("-", "").lower() in ("utf8", "utf8sig"):
         labels[0] = labels[0].removeprefix("\ufeff")
-    return labels, records, has_header
+    return labels, records, has_header, sample
 
 
 def open_csv(
@@ -261,7 +264,7 @@ def open_csv(
 
     try:
         with open_binary(opened) as head_stream:
-            labels, header_records, has_header = _read_header(
+            labels, header_records, has_header, head = _read_header(
                 head_stream, encoding, dialect, delimiter
             )
     except SourceProblem as problem:
@@ -277,6 +280,7 @@ def open_csv(
         encoding=encoding,
         delimiter=delimiter,
         batches=iter(()),
+        head=head,
     )
     py_dialect = _python_dialect(dialect, delimiter)
 

@@ -63,12 +63,12 @@ def open_workbook(
     if not sample:
         sheet.close()
         raise SourceProblem("source-error", _("the source is empty"))
-    labels, header_records, has_header = header_of(
-        [[excel_text(v) for v in row] for row in sample], dialect
-    )
+    head = [[excel_text(v) for v in row] for row in sample]
+    labels, header_records, has_header = header_of(head, dialect)
     width = len(labels) if has_header else width_hint
     table = TableText(labels, has_header, max(width, 1), header_records + 1, None, None, iter(()))
     table.marks_native = bool(fields)
+    table.head = head
     renders = [native_render(spec) for spec in fields or []]
 
     def text_of(index: int, value: Any) -> str:
