@@ -65,3 +65,11 @@ def engine_errors(path: Path, options: Options | None = None) -> set[Triple]:
     return {(t, r, f) for t, r, f in report.flatten()} | {
         (e.type, None, None) for e in report.errors
     }
+
+
+def agreed_errors(package: Path) -> set[Triple]:
+    """The errors of a data package, asserted the same from Frictionless and the engine."""
+    ours = engine_errors(package)
+    theirs = frictionless_errors(package)
+    assert ours == theirs, sorted(ours ^ theirs, key=str)[:10]
+    return ours
