@@ -526,6 +526,32 @@ def test_add_reads_a_report_csv_and_another_sheet(cdo, base_registry: Path, shar
     assert entry["schema"]["fields"][0]["name"] == "NUTS 3 Název kraje"
 
 
+def test_add_places_a_header_under_a_title_in_a_workbook(cdo, base_registry: Path) -> None:
+    """A sheet with a title, a blank row, then its header: every row of a sheet is as wide
+    as the sheet, so Frictionless took the title for the header (blank labels). The entry
+    names the header's row, keeps its labels (checked in every file), and the file validates."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Školy Libereckého kraje k 1. 9. 2024"])
+    sheet.append([])
+    sheet.append(["ico", "nazev", "kapacita"])
+    for n in range(1, 6):
+        sheet.append([f"0024112{n}", f"Škola {n}", 100 + n])
+    book.save("skoly.xlsx")
+    result, entry = registry_add(cdo, "skoly-vykaz", "skoly.xlsx", "education")
+    assert entry["dialect"] == {"header_rows": [3]}
+    assert [f["name"] for f in entry["schema"]["fields"]] == ["ico", "nazev", "kapacita"]
+    assert entry["schema"]["primaryKey"] == ["ico"]
+    said = " ".join(result.stderr.split())
+    assert "its header is row 3, above the data in row 4" in said and "blank and" not in said
+    checked = cdo("validate", "skoly.xlsx", "--source", "skoly-vykaz")
+    assert checked.exit_code == 0, checked.output
+    assert "5 rows" in checked.output
+
+
 def test_add_warns_of_a_header_no_file_can_pass(cdo, base_registry: Path) -> None:
     """A header with blank and repeated labels, over data that is no report: every file
     would be rejected for them; the entry is written, and the guarantor is told why and

@@ -57,11 +57,23 @@ obce;obce;obce
     assert layout.labels == ["Kód obce", "Název obce", "Kód obce (2)"]
 
 
+def test_a_title_over_a_one_row_header_places_the_header() -> None:
+    """A title as wide as the table (a workbook's rows all are) hides the header from
+    Frictionless's guess: the header's row is named, and its labels are read as they are."""
+    layout = report_layout(
+        _rows("Kurzy k 1. 12. 2026;\n;\nzeme;kurz\nEMU;24,5\nUSA;20,8\nUK;27,9\n")
+    )
+    assert layout is not None and not layout.names_fields
+    assert layout.dialect() == {"header_rows": [3]}
+    numbered = report_layout(_rows("Kurzy;;\nzeme;kod;kurz\n1;2;3\nEMU;978;24,5\n"))
+    assert numbered is not None
+    assert numbered.dialect() == {"header_rows": [2], "comment_rows": [3]}
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "kod;nazev\n563889;Liberec\n",  # a header in the first row
-        "Kurzy k 1. 12. 2026;\nzeme;kurz\nEMU;24,5\nUSA;20,8\nUK;27,9\n",  # title, one header row
         ";;\n;;\n;;\n",  # nothing but blank rows
         "kod;;nazev\n1;2;3\n",  # a numbering row with no data under it
     ],

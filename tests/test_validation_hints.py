@@ -253,6 +253,12 @@ def test_a_report_layout_is_named_where_its_blank_labels_are(workdir: Path, shar
     )
     (task,) = validate("vykaz.csv", Options()).tasks
     assert any("its header takes rows 3 to 4 and the data start in row 5" in n for n in task.notes)
+    Path("titul.csv").write_text(
+        "Obce kraje;;\n;;\nkod;nazev;pocet\n563889;Liberec;1\n563510;Jablonec;2\n", "utf-8"
+    )
+    (task,) = validate("titul.csv", Options()).tasks
+    assert any("its header is row 3 and the data start in row 4" in n for n in task.notes)
+    assert any("header_rows: [3]" in n for n in task.notes)
     Path("tabulka.csv").write_text("kod;\n563889;Liberec\n563510;Jablonec\n", "utf-8")
     (task,) = validate("tabulka.csv", Options()).tasks
     assert any(kind == "blank-label" for kind, _name in task.summary)

@@ -158,21 +158,13 @@ def infer_csv(path: Path) -> dict[str, Any]:
         dialect: dict[str, Any] = {"delimiter": sniffed.delimiter}
         layout, rows = _layout(first, rows)
         if layout is not None:
-            dialect.update(header=False, comment_rows=layout.rows_above)
+            dialect.update(layout.dialect())
         elif headerless(first):
             dialect["header"] = False
         control = formats.CsvControl(delimiter=sniffed.delimiter)
-        # Only a header known to be absent is said: Frictionless looks for the header row
-        # (after a preamble line) only where the dialect leaves it open.
-        described = (
-            Dialect(
-                controls=[control],
-                header=False,
-                comment_rows=dialect.get("comment_rows", []),
-            )
-            if "header" in dialect
-            else Dialect(controls=[control])
-        )
+        # Only a header known to be absent or placed is said: Frictionless looks for the
+        # header row (after a preamble line) only where the dialect leaves it open.
+        described = Dialect(controls=[control], **_frictionless_rows(dialect))
         try:
             resource = describe(
                 str(path),
@@ -184,7 +176,7 @@ def infer_csv(path: Path) -> dict[str, Any]:
         except Exception as exc:  # Frictionless raises its own exception types for a bad file
             raise _cannot_describe(path, exc) from None
         refined = _refined_fields(
-            path, resource, _data_rows(first, rows, layout), header=dialect.get("header")
+            path, resource, _data_rows(first, rows, layout), header=_sampled_header(dialect, layout)
         )
     return {
         "encoding": sniffed.encoding,
@@ -214,9 +206,21 @@ def _data_rows(
     return every if layout is None else itertools.islice(every, layout.first_data_row - 1, None)
 
 
+def _frictionless_rows(dialect: dict[str, Any]) -> dict[str, Any]:
+    """The header and comment rows of an entry's dialect, as Frictionless's Dialect takes them."""
+    names = {"header": "header", "header_rows": "header_rows", "comment_rows": "comment_rows"}
+    return {names[k]: v for k, v in dialect.items() if k in names}
+
+
+def _sampled_header(dialect: dict[str, Any], layout: Layout | None) -> bool | None:
+    """Whether the rows sampled for the types start with a header: a report's are sampled
+    from its first data row on."""
+    return False if layout is not None else dialect.get("header")
+
+
 def _named(fields: list[dict[str, Any]], layout: Layout | None) -> list[dict[str, Any]]:
-    """A report's fields named by the words of its header."""
-    if layout is None:
+    """A report's fields named by the words of its header, where it spans rows."""
+    if layout is None or not layout.names_fields:
         return fields
     return [{**field, "name": label} for field, label in zip(fields, layout.labels, strict=False)]
 
@@ -264,12 +268,13 @@ def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
             if not json_table:  # a JSON table's first row is its keys
                 layout, rows = _layout(first, rows)
             if layout is not None:
-                dialect.update(header=False, comment_rows=layout.rows_above)
+                dialect.update(layout.dialect())
             elif not json_table and headerless(first):  # a sheet of data from its first row
                 dialect["header"] = False
-            descriptor: dict[str, Any] = {k: v for k, v in dialect.items() if k == "header"}
-            if layout is not None:
-                descriptor["commentRows"] = layout.rows_above
+            descriptor: dict[str, Any] = {
+                {"header_rows": "headerRows", "comment_rows": "commentRows"}.get(k, k): v
+                for k, v in _frictionless_rows(dialect).items()
+            }
             if "sheet" in dialect:
                 descriptor["excel"] = {"sheet": dialect["sheet"]}
             options: dict[str, Any] = {
@@ -281,7 +286,10 @@ def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
             resource = describe(str(path), type="resource", **options)
             refined = _named(
                 _refined_fields(
-                    path, resource, _data_rows(first, rows, layout), header=dialect.get("header")
+                    path,
+                    resource,
+                    _data_rows(first, rows, layout),
+                    header=_sampled_header(dialect, layout),
                 ),
                 layout,
             )
@@ -675,27 +683,34 @@ _EntryDumper.add_representer(list, _list)
 def _layout_said(layout: Layout) -> str:
     """What the entry makes of a report's layout, and what the guarantor is to do."""
     header = layout.header_rows
-    rows = (
-        _("row {row}").format(row=header[0])
-        if len(header) == 1
-        else _("rows {first} to {last}").format(first=header[0], last=header[-1])
-    )
-    text = _(
-        "The file is laid out as a report: its header takes {rows}, above the data in "
-        "row {data}. The entry leaves out every row above the data (`header: false` and "
-        "`comment_rows`) and names the fields from the header's words."
-    ).format(rows=rows, data=layout.first_data_row)
-    if layout.numbering_row is not None:
-        text += " " + _("Row {row} numbers the columns.").format(row=layout.numbering_row)
-    return (
-        text
-        + " "
-        + _(
-            "Rows under the table that are no data (a total, notes) fail validation: "
-            "delete them before submitting. If a later file's header takes other rows, "
-            "change comment_rows to match."
+    if layout.names_fields:
+        text = _(
+            "The file is laid out as a report: its header takes rows {first} to {last}, "
+            "above the data in row {data}. The entry leaves out every row above the data "
+            "(`header: false` and `comment_rows`) and names the fields from the header's "
+            "words."
         )
-    )
+        moved = _("If a later file's header takes other rows, change comment_rows to match.")
+    else:
+        text = _(
+            "The file has rows above its header (a title): its header is row {first}, "
+            "above the data in row {data}, and the entry says so (`header_rows`)."
+        )
+        moved = _("If a later file's header is in another row, change header_rows to match.")
+    said = [text.format(first=header[0], last=header[-1], data=layout.first_data_row)]
+    if layout.numbering_row is not None:
+        said.append(
+            _("Row {row} numbers the columns and is left out.").format(row=layout.numbering_row)
+        )
+    if layout.names_fields:  # a report's totals and notes, under its table
+        said.append(
+            _(
+                "Rows under the table that are no data (a total, notes) fail validation: "
+                "delete them before submitting."
+            )
+        )
+    said.append(moved)
+    return " ".join(said)
 
 
 def _key_header(key: Key, file_name: str) -> str:

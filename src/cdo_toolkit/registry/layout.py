@@ -2,11 +2,13 @@
 
 Offices publish tables as they print them: a title, blank rows, a header whose labels
 are split over several rows (``Počet`` / ``obyvatel`` / ``k 1. 1. 2025``), often a row
-numbering the columns (``1, 2, 3, …, 9a``), then the data. Frictionless reads such a
-header with ``headerRows``, but joins the rows' blank cells into labels with stray
-spaces (`` Kód obce ``), which would become the fields' names and the warehouse's
-columns. So an entry for a report leaves every row above the data out (``header:
-false``, ``commentRows``) and names its fields from the header's words.
+numbering the columns (``1, 2, 3, …, 9a``), then the data. A header of one row under a
+title is read where it is (``headerRows``); in a workbook, whose rows are all as wide as
+the sheet, Frictionless would take the title for it. A header over several rows
+Frictionless reads too, but joins the rows' blank cells into labels with stray spaces
+(`` Kód obce ``), which would become the fields' names and the warehouse's columns; so an
+entry for such a report leaves every row above the data out (``header: false``,
+``commentRows``) and names its fields from the header's words.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 MIN_COUNTED = 3
 """A row numbering the columns counts at least this many."""
@@ -31,14 +34,32 @@ class Layout:
 
     @property
     def rows_above(self) -> list[int]:
-        """The rows an entry leaves out: everything above the data."""
+        """Every row above the data."""
         return list(range(1, self.first_data_row))
+
+    @property
+    def names_fields(self) -> bool:
+        """Whether the entry names the fields: a header over several rows is left out,
+        as Frictionless would join its blank cells into the labels as spaces. A header of
+        one row is read as it is, and so checked."""
+        return len(self.header_rows) > 1
+
+    def dialect(self) -> dict[str, Any]:
+        """The entry's dialect (registry names): the header's row and the numbering row,
+        or every row above the data left out."""
+        if self.names_fields:
+            return {"header": False, "comment_rows": self.rows_above}
+        found: dict[str, Any] = {"header_rows": list(self.header_rows)}
+        if self.numbering_row is not None:
+            found["comment_rows"] = [self.numbering_row]
+        return found
 
 
 def report_layout(head: Sequence[Sequence[str]]) -> Layout | None:
     """The layout of a table whose first rows are ``head`` (cells as text), if it is a
-    report: its first row is no header (blank or repeated labels), and above its data
-    there is a row numbering the columns, or a header over two rows or more."""
+    report: its first row is no header (blank or repeated labels), and its data start
+    after a row numbering the columns, or after three rows of mostly numbers under a row
+    of words, under a header that is not the first row."""
     if not head or _is_header(head[0]):
         return None
     numbering = next((n for n, row in enumerate(head, start=1) if _numbers_columns(row)), None)
@@ -52,10 +73,8 @@ def report_layout(head: Sequence[Sequence[str]]) -> Layout | None:
             return None
         first_data = found
         header = _header_above(head, first_data - 1)
-        if len(header) < 2:
-            return None  # a title over a one-row header: Frictionless finds that header
-    if not header:
-        return None
+    if not header or header == [1]:
+        return None  # the header is the first row, as Frictionless reads it
     width = max(len(row) for row in head)
     return Layout(tuple(header), numbering, first_data, _labels(head, header, width))
 
@@ -91,8 +110,9 @@ def _data_like(row: Sequence[str]) -> bool:
 
 
 def _first_data_row(head: Sequence[Sequence[str]]) -> int | None:
-    """The first of three rows in a row that are mostly numbers, below a row of words."""
-    for number in range(2, len(head) - 1):
+    """The first of three rows in a row (or the rows to the end of a shorter table) that
+    are mostly numbers, below a row of words."""
+    for number in range(2, len(head) + 1):
         run = head[number - 1 : number + 2]
         if all(_data_like(row) for row in run) and _filled(head[number - 2]):
             return number

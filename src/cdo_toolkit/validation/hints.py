@@ -87,18 +87,25 @@ def report_layout(task: Task, text: TableText, dialect: Dialect) -> bool:
     if layout is None:
         return False
     first, last = layout.header_rows[0], layout.header_rows[-1]
-    rows = (
-        _("row {row}").format(row=first)
-        if first == last
-        else _("rows {first} to {last}").format(first=first, last=last)
-    )
+    if layout.names_fields:
+        said = _(
+            "the file is laid out as a report, not as a table: its header takes rows {first} "
+            "to {last} and the data start in row {data}; describe it with cdo registry add, "
+            "which reads such a layout, or declare in the dialect the rows above the data "
+            "(header: false and comment_rows 1 to {above}); rows under the data (a total, "
+            "notes) must go"
+        )
+    else:
+        said = _(
+            "the file has rows above its header (a title): its header is row {first} and the "
+            "data start in row {data}; declare the header's row in the dialect (header_rows: "
+            "[{first}], in a Data Package headerRows), or describe the file with cdo registry "
+            "add, which finds it"
+        )
     task.notes.append(
-        _(
-            "the file is laid out as a report, not as a table: its header takes {rows} and "
-            "the data start in row {data}; describe it with cdo registry add, which reads "
-            "such a layout, or declare in the dialect the rows above the data (header: false "
-            "and comment_rows 1 to {above}); rows under the data (a total, notes) must go"
-        ).format(rows=rows, data=layout.first_data_row, above=layout.first_data_row - 1)
+        said.format(
+            first=first, last=last, data=layout.first_data_row, above=layout.first_data_row - 1
+        )
     )
     return True
 
