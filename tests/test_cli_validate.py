@@ -560,3 +560,29 @@ def test_a_repeated_primary_key_names_its_values(cdo, workdir: Path) -> None:
     ]
     czech = cdo("--lang", "cs", "validate", "k.csv", "--schema", "k.json")
     assert 'stejný jako v řádku na pozici 2 (rok "2024", kod "A")' in czech.output
+
+
+def test_a_workbook_sheet_is_chosen_by_name_or_number(cdo, workdir: Path, shared: Path) -> None:
+    """--sheet picks the RUD workbook's second sheet, by name or number, in both engines;
+    the note then places that sheet's header (rows 5 to 7). A sheet the workbook lacks is
+    an error naming those it has; --sheet for a CSV file or a Data Package is exit 2."""
+    rud = shared / "data" / "real" / "rud-mf-2026" / "projekce_RUD_2026.xlsx"
+    found = []
+    for sheet, engine in (("kraje", "fast"), ("2", "fast"), ("2", "frictionless")):
+        result = cdo("validate", str(rud), "--sheet", sheet, "--engine", engine, "--format", "json")
+        assert result.exit_code == 1, result.output
+        (task,) = json.loads(result.stdout)["tasks"]
+        found.append((task["stats"]["rows"], task["stats"]["fields"]))
+        if engine == "fast":
+            assert any("its header takes rows 5 to 7" in n for n in task["notes"]), task["notes"]
+    assert found == [(24, 12)] * 3
+    missing = cdo("validate", str(rud), "--sheet", "okresy")
+    assert missing.exit_code == 1 and "its sheets: obce, kraje" in missing.output
+    Path("data.csv").write_text("a,b\n1,2\n", "utf-8")
+    Path("datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": [{"name": "data", "path": "data.csv"}]}), "utf-8"
+    )
+    for given in ("data.csv", "datapackage.json"):
+        refused = cdo("validate", given, "--sheet", "2")
+        assert refused.exit_code == 2, refused.output
+        assert f"--sheet names a sheet of a workbook, and {given} is none" in refused.output

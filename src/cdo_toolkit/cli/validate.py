@@ -168,6 +168,15 @@ def validate(
     delimiter: Annotated[
         str | None, typer.Option("--delimiter", help="CSV delimiter, e.g. ';'.")
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            metavar="NAME|NUMBER",
+            help="The workbook's sheet: its name, or its number from 1 [default: the "
+            "entry's, or the first].",
+        ),
+    ] = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="fast (vectorised) or frictionless (the reference).")
     ] = Engine.FAST,
@@ -195,6 +204,7 @@ def validate(
         schema=schema,
         encoding=_encoding(encoding),
         delimiter=_delimiter(delimiter),
+        sheet=int(sheet) if sheet is not None and sheet.isdigit() else sheet,
         limits=Limits(
             errors=limit_errors,
             pick=_types(pick_errors, "--pick-errors"),

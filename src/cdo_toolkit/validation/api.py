@@ -39,6 +39,8 @@ class Options:
     schema: Path | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    sheet: str | int | None = None
+    """The workbook's sheet: its name, or its number from 1."""
     limits: Limits = field(default_factory=Limits)
     allow_remote: bool = False
     engine: str = "fast"
@@ -64,7 +66,7 @@ def dialect_of(entry: SourceEntry, options: Options) -> Dialect:
         comment_char=d.comment_char,
         comment_rows=tuple(d.comment_rows or ()),
         skip_blank_rows=bool(d.skip_blank_rows),
-        sheet=d.sheet,
+        sheet=d.sheet if options.sheet is None else options.sheet,
     )
 
 
@@ -278,9 +280,18 @@ def validate(
     if path.name.endswith(("datapackage.json", "datapackage.yaml", "datapackage.yml")) or (
         _is_package(path)
     ):
+        if options.sheet is not None:
+            raise CdoError(
+                _("--sheet names a sheet of a workbook, and {file} is none").format(
+                    file=display_path(path)
+                ),
+                hint=_("a Data Package names each resource's sheet in its dialect"),
+            )
         from cdo_toolkit.validation.package import validate_package
 
         return _report(validate_package(path, options, progress), started)
+    if options.sheet is not None:
+        _refuse_sheet_of_no_workbook(path)
     if options.engine == "frictionless":
         from cdo_toolkit.validation.reference_engine import frictionless_validate
 
@@ -295,6 +306,21 @@ def validate(
     if verdict is not None:
         verdict.result()  # raises CdoError if Frictionless found the schema invalid
     return _report([task], started)
+
+
+def _refuse_sheet_of_no_workbook(path: Path) -> None:
+    from cdo_toolkit.validation.source import SourceProblem, detect
+
+    try:
+        found = detect(path).format
+    except SourceProblem:
+        return  # validation reports what the file is not
+    if found not in ("xlsx", "xls"):
+        raise CdoError(
+            _("--sheet names a sheet of a workbook, and {file} is none").format(
+                file=display_path(path)
+            )
+        )
 
 
 def _zipped_package(
@@ -363,7 +389,7 @@ def _table_input(
         name=path.name.split(".")[0],
         place=display_path(path),
         schema=schema,
-        dialect=Dialect(delimiter=options.delimiter),
+        dialect=Dialect(delimiter=options.delimiter, sheet=options.sheet),
         encoding=options.encoding,
     ), verdict
 

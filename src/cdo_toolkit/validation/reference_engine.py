@@ -27,7 +27,7 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
     from cdo_toolkit.validation.reader import Dialect
 
     kwargs: dict[str, Any] = {}
-    dialect = Dialect(delimiter=options.delimiter)
+    dialect = Dialect(delimiter=options.delimiter, sheet=options.sheet)
     encoding = options.encoding
     if options.source and registry is not None:
         from cdo_toolkit.validation.api import dialect_of
