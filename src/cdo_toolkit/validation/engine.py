@@ -750,8 +750,9 @@ def _validate(
                 progress(text.bytes_read, opened.size)
     validation.check_ragged()
     task.rows = offset + len(text.ragged)
-    if text.passed_over:
-        task.notes.append(_passed_over_note(text.passed_over))
+    among = _among_the_data(sorted(text.passed_over), text.first_row)
+    if among:
+        task.notes.append(_passed_over_note(among))
     validation.finish(task)
     validation.to_task(task)
     from cdo_toolkit.validation import hints
@@ -768,6 +769,15 @@ def _validate(
             hints.field_formats(task, schema)
             if text.marks_native:
                 hints.native_numbers(task, schema, opened.format)
+
+
+def _among_the_data(numbers: list[int], first_row: int) -> list[int]:
+    """The rows left out, less those at the top of a file read without a header: a
+    report's title and header, which its entry leaves out on purpose, go without saying."""
+    top = 0
+    while first_row == 1 and top < len(numbers) and numbers[top] == top + 1:
+        top += 1
+    return numbers[top:]
 
 
 def _passed_over_note(numbers: list[int]) -> str:
