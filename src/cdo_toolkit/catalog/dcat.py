@@ -69,6 +69,8 @@ class Export:
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     gaps: dict[str, list[str]] = field(default_factory=dict)
     """What each public dataset lacks for publication (it is exported only when nothing)."""
+    schemata: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The CSVW description of each exported CSV dataset that CSVW can describe."""
 
 
 def public_sources(registry: Any) -> list[Any]:
@@ -91,6 +93,17 @@ def dataset_iri(catalog: Any, source_id: str) -> str:
     return f"{catalog.iri.rstrip('/')}/datove-sady/{source_id}"
 
 
+def schema_iri(catalog: Any, source_id: str) -> str:
+    return f"{catalog.iri.rstrip('/')}/schemata/{source_id}.csv-metadata.json"
+
+
+def download_url(catalog: Any, source: Any) -> str | None:
+    """Where the source's file is published: its own URL, else the catalogue's template."""
+    fmt = source.format.value
+    template = catalog.download_url
+    return source.download_url or (template.format(id=source.id, format=fmt) if template else None)
+
+
 def dataset_record(registry: Any, entry: Any) -> tuple[dict[str, Any], list[str]]:
     """The DCAT-AP-CZ record of a source, and what it lacks for publication."""
     catalog = _catalog_settings(registry)
@@ -106,9 +119,7 @@ def dataset_record(registry: Any, entry: Any) -> tuple[dict[str, Any], list[str]
     if not source.keywords:
         gaps.append(_("keywords: at least one Czech keyword"))
     fmt = source.format.value
-    download = source.download_url or (
-        catalog.download_url.format(id=source.id, format=fmt) if catalog.download_url else None
-    )
+    download = download_url(catalog, source)
     if not download:
         gaps.append(_("download URL: set download_url on the source or the catalogue's template"))
     terms = LICENCE_TERMS.get(source.licence)
@@ -182,6 +193,17 @@ def build(registry: Any) -> Export:
             export.gaps[entry.source.id] = gaps
         else:
             export.datasets[entry.source.id] = record
+    from cdo_toolkit.catalog.csvw import table_description
+
+    published = {
+        source_id: record["distribuce"][0]["soubor_ke_stažení"]
+        for source_id, record in export.datasets.items()
+    }
+    for source_id, record in export.datasets.items():
+        described = table_description(registry.sources[source_id], published[source_id], published)
+        if described is not None:
+            export.schemata[source_id] = described
+            record["distribuce"][0]["schéma"] = schema_iri(catalog, source_id)
     export.catalog = {
         "@context": CONTEXT,
         "typ": "Katalog",
@@ -205,11 +227,22 @@ def write(export: Export, out: Path) -> list[Path]:
     from cdo_toolkit.files import make_folder, write_atomic
 
     make_folder(out / "datove-sady")
-    targets = {out / "katalog.jsonld": export.catalog} | {
-        out / "datove-sady" / f"{source_id}.jsonld": record
-        for source_id, record in export.datasets.items()
-    }
-    for stale in (out / "datove-sady").glob("*.jsonld"):
+    make_folder(out / "schemata")
+    targets = (
+        {out / "katalog.jsonld": export.catalog}
+        | {
+            out / "datove-sady" / f"{source_id}.jsonld": record
+            for source_id, record in export.datasets.items()
+        }
+        | {
+            out / "schemata" / f"{source_id}.csv-metadata.json": description
+            for source_id, description in export.schemata.items()
+        }
+    )
+    for stale in [
+        *(out / "datove-sady").glob("*.jsonld"),
+        *(out / "schemata").glob("*.csv-metadata.json"),
+    ]:
         if stale not in targets:
             stale.unlink()  # a source no longer public must leave the catalogue
     for path, record in targets.items():

@@ -1,0 +1,186 @@
+"""The CSVW description of each published CSV source (its distribution's ``schéma``),
+read back by an independent CSVW implementation (the ``csvw`` package) against the demo's
+files: it must find them valid or invalid as the validator does, for the same values."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdo_toolkit.catalog.csvw import table_description
+
+
+def _exported(cdo: Callable[..., Any]) -> dict[str, dict[str, Any]]:
+    result = cdo("catalog", "export", "--out", "catalog")
+    assert result.exit_code == 0, result.output
+    return {
+        p.name.removesuffix(".csv-metadata.json"): json.loads(p.read_text("utf-8"))
+        for p in Path("catalog/schemata").glob("*.csv-metadata.json")
+    }
+
+
+def test_each_published_csv_links_its_description(
+    shipped_registry: Path, cdo: Callable[..., Any]
+) -> None:
+    described = _exported(cdo)
+    records = {
+        p.stem: json.loads(p.read_text("utf-8"))
+        for p in Path("catalog/datove-sady").glob("*.jsonld")
+    }
+    assert described and set(described) == set(records)  # every shipped public source is a CSV
+    for source_id, record in records.items():
+        distribution = record["distribuce"][0]
+        assert distribution["schéma"] == (
+            f"https://data.kraj-lbc.cz/lkod/schemata/{source_id}.csv-metadata.json"
+        )
+        assert described[source_id]["url"] == distribution["soubor_ke_stažení"]
+    skoly = described["skoly"]
+    assert skoly["dialect"] == {"encoding": "windows-1250", "delimiter": ";"}
+    columns = {c["titles"]: c for c in skoly["tableSchema"]["columns"]}
+    assert columns["ico"]["datatype"] == {"base": "string", "format": r"\d{8}"}
+    # A foreign key into another published source names that source's file.
+    (reference,) = skoly["tableSchema"]["foreignKeys"]
+    assert reference == {
+        "columnReference": ["kod_obce"],
+        "reference": {
+            "resource": "https://data.kraj-lbc.cz/soubory/obce.csv",
+            "columnReference": ["kod_obce"],
+        },
+    }
+
+
+def _csvw_verdict(metadata: dict[str, Any], data: Path) -> tuple[bool, set[str], set[int]]:
+    """Whether the ``csvw`` package finds ``data`` valid by ``metadata``, the values it
+    names as invalid, and the rows it finds repeating a primary key. Foreign keys lead to
+    published URLs, so the table is read alone."""
+    import re
+    import warnings
+
+    import csvw
+
+    local = {**metadata, "url": data.name}
+    local["tableSchema"] = {k: v for k, v in metadata["tableSchema"].items() if k != "foreignKeys"}
+    target = data.with_name(f"{data.name}-metadata.json")
+    target.write_text(json.dumps(local, ensure_ascii=False), "utf-8")
+    with warnings.catch_warnings():  # the reader records its findings as warnings
+        warnings.simplefilter("always")
+        reader = csvw.CSVW(url=str(target), validate=True)
+        try:
+            valid = reader.is_valid
+        except ValueError as exc:  # a repeated primary key is raised, not warned of
+            repeated = re.search(r":(\d+) duplicate primary key", str(exc))
+            assert repeated, exc
+            return False, set(), {int(repeated[1])}
+    said = [str(w.message) for w in reader.warnings]
+    values = {
+        m.split("Invalid column value: ", 1)[1].split(" Datatype(")[0]
+        for m in said
+        if "Invalid column value" in m
+    }
+    return valid, values, set()
+
+
+def test_csvw_reads_the_demo_files_as_the_validator_does(
+    shipped_registry: Path, cdo: Callable[..., Any]
+) -> None:
+    """The demo's files carry defects on purpose; CSVW finds a file invalid exactly when
+    the validator does (foreign keys and registry checks aside, which CSVW has no words
+    for), and every value it refuses is one the validator lists."""
+    described = _exported(cdo)
+    verdicts = {}
+    for source_id, metadata in described.items():
+        data = Path("csvw") / f"{source_id}.csv"
+        data.parent.mkdir(exist_ok=True)
+        shutil.copy(Path("examples") / f"{source_id}.csv", data)
+        theirs, values, repeated = _csvw_verdict(metadata, data)
+        checked = cdo(
+            "validate", str(data), "--source", source_id, "--format", "json",
+            "--skip-errors", "foreign-key,ico-checksum,code-list",
+        )  # fmt: skip
+        report = json.loads(checked.stdout)
+        errors = report["tasks"][0]["errors"]
+        listed = {str(e.get("cell", "")) for e in errors}
+        keys = {e["rowNumber"] for e in errors if e["type"] == "primary-key"}
+        verdicts[source_id] = (theirs, report["valid"])
+        assert values <= listed, (source_id, values - listed)
+        assert repeated <= keys, (source_id, repeated, keys)
+    assert all(theirs == ours for theirs, ours in verdicts.values()), verdicts
+    assert {k for k, (theirs, _ours) in verdicts.items() if not theirs} >= {"skoly", "silnice"}
+
+
+def _entry(dialect: dict[str, Any], fields: list[dict[str, Any]], **source: Any) -> Any:
+    """A registry entry as the catalogue reads one: the source and its schema."""
+    from types import SimpleNamespace
+
+    from cdo_toolkit.registry.models import Source
+
+    described = Source.model_validate(
+        {
+            "id": "vykaz",
+            "title": "Výkaz",
+            "description": "Výkaz obcí.",
+            "theme": "economy",
+            "guarantor": "gis",
+            "publisher": "kraj",
+            "standard": "zakladni",
+            "update_frequency": "ANNUAL",
+            "licence": "CC-BY-4.0",
+            "personal_data": False,
+            "encoding": "utf-8",
+            "dialect": dialect,
+            "schema": {"fields": fields},
+            "warehouse": {"table": "vykaz"},
+            **source,
+        }
+    )
+    return SimpleNamespace(source=described, schema={"fields": fields})
+
+
+@pytest.mark.parametrize(
+    ("field", "datatype"),
+    [
+        ({"type": "date", "format": "%d.%m.%Y"}, {"base": "date", "format": "d.M.yyyy"}),
+        ({"type": "datetime", "format": "%d.%m.%Y %H:%M"}, {"base": "dateTime", "format": "d.M.yyyy HH:mm"}),
+        # A US export's format has no CSVW pattern: described as text, never wrongly.
+        ({"type": "datetime", "format": "%m/%d/%Y %I:%M:%S %p"}, "string"),
+        ({"type": "number", "decimalChar": ",", "groupChar": " "}, {"base": "decimal", "format": {"decimalChar": ",", "groupChar": " "}}),
+        ({"type": "integer", "constraints": {"minimum": 0}}, {"base": "integer", "minimum": 0}),
+        ({"type": "number", "bareNumber": False}, "string"),
+        ({"type": "boolean", "trueValues": ["ano"], "falseValues": ["ne"]}, {"base": "boolean", "format": "ano|ne"}),
+        ({"type": "string", "constraints": {"enum": ["A (1.)", "B|C"]}}, {"base": "string", "format": r"A \(1\.\)|B\|C"}),
+        ({"type": "year"}, "gYear"),
+    ],
+)  # fmt: skip
+def test_field_types_as_csvw_datatypes(field: dict[str, Any], datatype: Any) -> None:
+    entry = _entry({"delimiter": ";"}, [{"name": "Kód obce", **field}])
+    described = table_description(entry, "https://example.cz/vykaz.csv")
+    assert described is not None
+    (column,) = described["tableSchema"]["columns"]
+    assert column["name"] == "K%C3%B3d%20obce" and column["titles"] == "Kód obce"
+    assert column["datatype"] == datatype
+
+
+@pytest.mark.parametrize(
+    ("dialect", "said"),
+    [
+        ({"delimiter": ";", "header_rows": [3]}, {"skipRows": 2}),
+        ({"delimiter": ";", "header": False, "comment_rows": [1, 2, 3]}, {"header": False, "skipRows": 3}),
+        ({"delimiter": ";", "comment_char": "#", "skip_blank_rows": True}, {"commentPrefix": "#", "skipBlankRows": True}),
+        # Comment rows among the data, or no declared delimiter: CSVW cannot say it.
+        ({"delimiter": ";", "comment_rows": [7]}, None),
+        ({}, None),
+    ],
+)  # fmt: skip
+def test_dialects_as_csvw_dialects(dialect: dict[str, Any], said: dict[str, Any] | None) -> None:
+    entry = _entry(dialect, [{"name": "kod", "type": "string"}])
+    described = table_description(entry, "https://example.cz/vykaz.csv")
+    if said is None:
+        assert described is None
+    else:
+        assert described is not None
+        assert described["dialect"] == {"encoding": "utf-8", "delimiter": ";", **said}
