@@ -109,6 +109,24 @@ def source_yaml(
     ) + rest
 
 
+def source_dict(source_id: str, title: str, description: str, **rest: Any) -> dict[str, Any]:
+    """A source of the test registry as data, as :func:`source_yaml` writes one: its id,
+    names and theme (``territory`` unless given), the test registry's guarantor,
+    publisher and standard, then ``rest``."""
+    return {
+        "id": source_id,
+        "title": title,
+        "description": description,
+        "theme": rest.pop("theme", "territory"),
+        "guarantor": "gis",
+        "publisher": "kraj",
+        "standard": "zakladni",
+        "update_frequency": "ANNUAL",
+        "licence": "CC-BY-4.0",
+        **rest,
+    }
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
     for name, content in files.items():
         path = root / name

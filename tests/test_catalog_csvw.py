@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from cdo_toolkit.catalog.csvw import table_description
+from tests.conftest import source_dict
 
 
 def _exported(cdo: Callable[..., Any]) -> dict[str, dict[str, Any]]:
@@ -120,23 +121,17 @@ def _entry(dialect: dict[str, Any], fields: list[dict[str, Any]], **source: Any)
     from cdo_toolkit.registry.models import Source
 
     described = Source.model_validate(
-        {
-            "id": "vykaz",
-            "title": "Výkaz",
-            "description": "Výkaz obcí.",
-            "theme": "economy",
-            "guarantor": "gis",
-            "publisher": "kraj",
-            "standard": "zakladni",
-            "update_frequency": "ANNUAL",
-            "licence": "CC-BY-4.0",
-            "personal_data": False,
-            "encoding": "utf-8",
-            "dialect": dialect,
-            "schema": {"fields": fields},
-            "warehouse": {"table": "vykaz"},
+        source_dict(
+            "vykaz",
+            "Výkaz",
+            "Výkaz obcí.",
+            personal_data=False,
+            encoding="utf-8",
+            dialect=dialect,
+            schema={"fields": fields},
+            warehouse={"table": "vykaz"},
             **source,
-        }
+        )
     )
     return SimpleNamespace(source=described, schema={"fields": fields})
 

@@ -22,25 +22,19 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CASES
+from tests.conftest import CASES, source_dict
 
 SCALE = int(os.environ.get("CDO_PROPERTY_SCALE", "1"))
 """How many times the examples of `make test`: `make soak` draws ten times as many."""
-SOURCE = {
-    "id": "nahodna",
-    "title": "Náhodná tabulka",
-    "description": "Tabulka pro vlastnostní testy.",
-    "theme": "territory",
-    "guarantor": "gis",
-    "publisher": "kraj",
-    "standard": "zakladni",
-    "update_frequency": "ANNUAL",
-    "licence": "CC-BY-4.0",
-    "personal_data": False,
-    "encoding": "utf-8",
-    "dialect": {"delimiter": ";"},
-    "warehouse": {"table": "nahodna", "load_mode": "replace"},
-}
+SOURCE = source_dict(
+    "nahodna",
+    "Náhodná tabulka",
+    "Tabulka pro vlastnostní testy.",
+    personal_data=False,
+    encoding="utf-8",
+    dialect={"delimiter": ";"},
+    warehouse={"table": "nahodna", "load_mode": "replace"},
+)
 
 
 @st.composite
