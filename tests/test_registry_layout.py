@@ -40,6 +40,17 @@ obce;k  1. 1. 2025;Poznámka;celkem
     assert layout.rows_above == [1, 2, 3, 4, 5, 6]
 
 
+def test_a_title_of_one_cell_over_a_header_of_two_rows() -> None:
+    """A CSV report's title is often written without the delimiters that would pad it."""
+    head = _rows(
+        "Obce Libereckého kraje\nKód;Název;Počet\nobce;obce;obyvatel\n1;2;3\n563889;Liberec;104802\n"
+    )
+    layout = report_layout(head)
+    assert layout is not None
+    assert (layout.header_rows, layout.numbering_row, layout.first_data_row) == ((2, 3), 4, 5)
+    assert layout.labels == ["Kód obce", "Název obce", "Počet obyvatel"]
+
+
 def test_without_a_numbering_row_the_data_start_where_numbers_do() -> None:
     head = _rows(
         """

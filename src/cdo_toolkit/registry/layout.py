@@ -57,25 +57,25 @@ class Layout:
 
 def report_layout(head: Sequence[Sequence[str]]) -> Layout | None:
     """The layout of a table whose first rows are ``head`` (cells as text), if it is a
-    report: its first row is no header (blank or repeated labels), and its data start
-    after a row numbering the columns, or after three rows of mostly numbers under a row
-    of words, under a header that is not the first row."""
-    if not head or _is_header(head[0]):
+    report: its first row is no header (blank or repeated labels, or a title narrower
+    than the table), and its data start after a row numbering the columns, or after three
+    rows of mostly numbers under a row of words, under a header that is not the first row."""
+    width = max((len(row) for row in head), default=0)
+    if not head or _is_header(head[0], width):
         return None
     numbering = next((n for n, row in enumerate(head, start=1) if _numbers_columns(row)), None)
     if numbering is not None and numbering < len(head):
         first_data = numbering + 1
-        header = _header_above(head, numbering - 1)
+        header = _header_above(head, numbering - 1, width)
     else:
         numbering = None
         found = _first_data_row(head)
         if found is None:
             return None
         first_data = found
-        header = _header_above(head, first_data - 1)
+        header = _header_above(head, first_data - 1, width)
     if not header or header == [1]:
         return None  # the header is the first row, as Frictionless reads it
-    width = max(len(row) for row in head)
     return Layout(tuple(header), numbering, first_data, _labels(head, header, width))
 
 
@@ -83,9 +83,11 @@ def _filled(row: Sequence[str]) -> list[str]:
     return [c.strip() for c in row if c.strip()]
 
 
-def _is_header(row: Sequence[str]) -> bool:
+def _is_header(row: Sequence[str], width: int) -> bool:
+    """A row of labels: every cell filled and distinct, as wide as the table (a CSV
+    report's title is often one cell, without the delimiters that would pad it)."""
     cells = [c.strip() for c in row]
-    return bool(cells) and all(cells) and len(set(cells)) == len(cells)
+    return len(cells) * 2 > width and all(cells) and len(set(cells)) == len(cells)
 
 
 def _numbers_columns(row: Sequence[str]) -> bool:
@@ -119,7 +121,7 @@ def _first_data_row(head: Sequence[Sequence[str]]) -> int | None:
     return None
 
 
-def _header_above(head: Sequence[Sequence[str]], last: int) -> list[int]:
+def _header_above(head: Sequence[Sequence[str]], last: int, width: int) -> list[int]:
     """The header's rows, going up from row ``last``: rows with words, up to a blank row
     or a title (a row whose only filled cell is its first, over a wider table)."""
     rows: list[int] = []
@@ -128,7 +130,7 @@ def _header_above(head: Sequence[Sequence[str]], last: int) -> list[int]:
         row = head[number - 1]
         cells = [c.strip() for c in row]
         filled = [i for i, c in enumerate(cells) if c]
-        if not filled or (filled == [0] and len(cells) > 1):
+        if not filled or (filled == [0] and width > 1):
             break
         rows.append(number)
         number -= 1
