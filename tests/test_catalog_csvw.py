@@ -179,3 +179,82 @@ def test_dialects_as_csvw_dialects(dialect: dict[str, Any], said: dict[str, Any]
     else:
         assert described is not None
         assert described["dialect"] == {"encoding": "utf-8", "delimiter": ";", **said}
+
+
+def test_a_csvw_description_is_a_schema_to_validate_by(
+    shipped_registry: Path, cdo: Callable[..., Any]
+) -> None:
+    """A guarantor given a CSV with its CSVW description (as the national code lists come)
+    validates it with --schema: the dialect and the columns are read from it. The
+    catalogue's own descriptions find in the demo's files the errors the registry's
+    entries find, those of the checks CSVW has no words for aside."""
+    described = _exported(cdo)
+    beyond_csvw = "foreign-key,ico-checksum,code-list,unique-error"
+    for source_id in described:
+        data = Path("examples") / f"{source_id}.csv"
+        schema = Path("catalog/schemata") / f"{source_id}.csv-metadata.json"
+        found = []
+        for how in (("--schema", str(schema)), ("--source", source_id)):
+            for engine in ("fast", "frictionless"):
+                checked = cdo(
+                    "validate", str(data), *how, "--engine", engine, "--format", "json",
+                    "--skip-errors", beyond_csvw,
+                )  # fmt: skip
+                assert checked.exit_code in (0, 1), checked.output
+                (task,) = json.loads(checked.stdout)["tasks"]
+                found.append(
+                    {(e["type"], e.get("rowNumber"), e.get("fieldName")) for e in task["errors"]}
+                )
+        assert all(errors == found[0] for errors in found), (source_id, found)
+    notes = cdo(
+        "validate", "examples/skoly.csv", "--schema", "catalog/schemata/skoly.csv-metadata.json"
+    )
+    assert "foreign keys point at other files by their URLs" in " ".join(notes.output.split())
+
+
+def test_what_a_csvw_description_says_beyond_a_table_schema_is_noted(
+    workdir: Path, cdo: Callable[..., Any]
+) -> None:
+    """CSVW's defaults apply (a comma, UTF-8, '#' comments); a date with a time zone and an
+    unknown datatype are checked as text, with a note each."""
+    Path("ciselnik.csv").write_text(
+        "kod,nazev,platnost,zmena\n# poznámka\n01,Muž,2020-01-01,2020-01-01T00:00:00Z\n02,Žena,x,y\n",
+        "utf-8",
+    )
+    Path("ciselnik.csv-metadata.json").write_text(
+        json.dumps(
+            {
+                "@context": "http://www.w3.org/ns/csvw",
+                "url": "ciselnik.csv",
+                "tableSchema": {
+                    "columns": [
+                        {
+                            "name": "kod",
+                            "titles": "kod",
+                            "datatype": {"base": "string", "format": "\\d{2}"},
+                            "required": True,
+                        },
+                        {"name": "nazev", "titles": {"cs": "nazev"}},
+                        {"name": "platnost", "titles": "platnost", "datatype": "date"},
+                        {
+                            "name": "zmena",
+                            "titles": "zmena",
+                            "datatype": {"base": "dateTime", "format": "yyyy-MM-ddTHH:mm:ssX"},
+                        },
+                    ],
+                    "primaryKey": "kod",
+                },
+            }
+        ),
+        "utf-8",
+    )
+    result = cdo(
+        "validate", "ciselnik.csv", "--schema", "ciselnik.csv-metadata.json", "--format", "json"
+    )
+    assert result.exit_code == 1, result.output
+    (task,) = json.loads(result.stdout)["tasks"]
+    assert {(e["type"], e["rowNumber"], e["fieldName"]) for e in task["errors"]} == {
+        ("type-error", 4, "platnost")
+    }  # the comment row is left out; zmena is text
+    assert task["stats"]["rows"] == 2
+    assert any("yyyy-MM-ddTHH:mm:ssX" in n and n.startswith("zmena") for n in task["notes"])

@@ -17,6 +17,8 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from cdo_toolkit.i18n import _
+
 CONTEXT = ["http://www.w3.org/ns/csvw", {"@language": "cs"}]
 
 # Table Schema date and time formats (strptime) as CSVW's (UAX #35), where CSVW has one.
@@ -215,3 +217,203 @@ def _foreign_key(fk: dict[str, Any], url: str, references: dict[str, str]) -> di
         "columnReference": [column_name(f) for f in own],
         "reference": {"resource": resource, "columnReference": [column_name(f) for f in theirs]},
     }
+
+
+# --- reading a CSVW description: the Table Schema and dialect it amounts to -------------
+
+_TYPES = {
+    "string": "string", "normalizedString": "string", "token": "string", "language": "string",
+    "Name": "string", "NMTOKEN": "string", "xml": "string", "html": "string", "json": "string",
+    "anyURI": "string", "anyAtomicType": "any",
+    "integer": "integer", "int": "integer", "long": "integer", "short": "integer",
+    "byte": "integer", "nonNegativeInteger": "integer", "positiveInteger": "integer",
+    "nonPositiveInteger": "integer", "negativeInteger": "integer", "unsignedLong": "integer",
+    "unsignedInt": "integer", "unsignedShort": "integer", "unsignedByte": "integer",
+    "decimal": "number", "double": "number", "float": "number", "number": "number",
+    "boolean": "boolean", "date": "date", "dateTime": "datetime", "datetime": "datetime",
+    "dateTimeStamp": "datetime", "time": "time", "gYear": "year", "gYearMonth": "yearmonth",
+    "duration": "duration", "dayTimeDuration": "duration", "yearMonthDuration": "duration",
+}  # fmt: skip
+_LOWEST = {"nonNegativeInteger": 0, "positiveInteger": 1, "unsignedLong": 0, "unsignedInt": 0,
+           "unsignedShort": 0, "unsignedByte": 0}  # fmt: skip
+_HIGHEST = {"nonPositiveInteger": 0, "negativeInteger": -1}
+_UAX35 = (("yyyy", "%Y"), ("MM", "%m"), ("M", "%m"), ("dd", "%d"), ("d", "%d"), ("HH", "%H"),
+          ("mm", "%M"), ("ss", "%S"))  # fmt: skip
+
+
+def is_description(descriptor: Any) -> bool:
+    """Whether a schema file is a CSVW table description rather than a Table Schema."""
+    if not isinstance(descriptor, dict) or "tableSchema" not in descriptor:
+        return False
+    context = descriptor.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    return "http://www.w3.org/ns/csvw" in contexts
+
+
+def read_description(
+    descriptor: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The Table Schema, the dialect (our reader's names, CSVW's defaults where it says
+    nothing) and the encoding a CSVW table description amounts to, and notes on what it
+    says that a Table Schema cannot (checked as text, or not checked)."""
+    notes: list[str] = []
+    table_schema = descriptor.get("tableSchema") or {}
+    inherited = {**descriptor, **table_schema}
+    names: dict[str, str] = {}
+    fields: list[dict[str, Any]] = []
+    for column in table_schema.get("columns", []):
+        if column.get("virtual"):
+            continue
+        name = (
+            _title(column.get("titles"))
+            or _unquoted(column.get("name"))
+            or f"field{len(fields) + 1}"
+        )
+        if column.get("name"):
+            names[column["name"]] = name
+        fields.append(_field(name, {**inherited, **column}, notes))
+    schema: dict[str, Any] = {"fields": fields}
+    null = inherited.get("null")
+    if null is not None:
+        schema["missingValues"] = [null] if isinstance(null, str) else list(null)
+    key = table_schema.get("primaryKey")
+    if key:
+        keys = [key] if isinstance(key, str) else list(key)
+        schema["primaryKey"] = [names.get(k, k) for k in keys]
+    if table_schema.get("foreignKeys"):
+        notes.append(
+            _(
+                "the CSVW description's foreign keys point at other files by their URLs, "
+                "which are not fetched: they are not checked"
+            )
+        )
+    return schema, _reading(descriptor.get("dialect") or {}), notes
+
+
+def _title(titles: Any) -> str | None:
+    if isinstance(titles, str):
+        return titles
+    if isinstance(titles, list) and titles:
+        return str(titles[0])
+    if isinstance(titles, dict) and titles:  # a language map
+        first = titles.get("cs") or next(iter(titles.values()))
+        return first[0] if isinstance(first, list) else str(first)
+    return None
+
+
+def _unquoted(name: Any) -> str | None:
+    from urllib.parse import unquote
+
+    return unquote(name) if isinstance(name, str) else None
+
+
+def _field(name: str, column: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    datatype = column.get("datatype", "string")
+    if isinstance(datatype, str):
+        datatype = {"base": datatype}
+    base = datatype.get("base", "string")
+    kind = _TYPES.get(base)
+    field: dict[str, Any] = {"name": name}
+    constraints: dict[str, Any] = {}
+    if kind is None:
+        notes.append(_unsaid(name, base))
+        kind = "string"
+    field["type"] = kind
+    if base == "anyURI":
+        field["format"] = "uri"
+    if column.get("required"):
+        constraints["required"] = True
+    fmt = datatype.get("format")
+    if fmt is not None:
+        _format(field, constraints, fmt, notes)
+    lowest = datatype.get("minimum", datatype.get("minInclusive", _LOWEST.get(base)))
+    highest = datatype.get("maximum", datatype.get("maxInclusive", _HIGHEST.get(base)))
+    if kind in ("integer", "number"):
+        if isinstance(lowest, int | float):
+            constraints["minimum"] = lowest
+        if isinstance(highest, int | float):
+            constraints["maximum"] = highest
+    for ours, theirs in (("minLength", "minLength"), ("maxLength", "maxLength")):
+        if isinstance(datatype.get(theirs), int):
+            constraints[ours] = datatype[theirs]
+    if isinstance(datatype.get("length"), int):
+        constraints["minLength"] = constraints["maxLength"] = datatype["length"]
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _format(field: dict[str, Any], constraints: dict[str, Any], fmt: Any, notes: list[str]) -> None:
+    kind = field["type"]
+    name = field["name"]
+    if kind in ("integer", "number"):
+        if isinstance(fmt, dict):
+            for key in ("decimalChar", "groupChar"):
+                if fmt.get(key):
+                    field[key] = fmt[key]
+            if kind == "integer":
+                field.pop("decimalChar", None)
+        else:
+            notes.append(_unsaid(name, fmt))
+    elif kind in ("date", "datetime", "time"):
+        written = fmt.get("pattern") if isinstance(fmt, dict) else fmt
+        converted = _strptime(str(written))
+        if converted is None:
+            notes.append(_unsaid(name, written))
+            field["type"] = "string"
+        else:
+            field["format"] = converted
+    elif kind == "boolean" and isinstance(fmt, str) and "|" in fmt:
+        true, false = fmt.split("|", 1)
+        field["trueValues"], field["falseValues"] = [true], [false]
+    elif kind == "string" and isinstance(fmt, str):
+        constraints["pattern"] = fmt
+    else:
+        notes.append(_unsaid(name, fmt))
+
+
+def _unsaid(name: str, what: Any) -> str:
+    return _(
+        "{field}: the CSVW description's {what!r} has no Table Schema form, so the column "
+        "is checked without it"
+    ).format(field=name, what=what)
+
+
+def _strptime(pattern: str) -> str | None:
+    """A CSVW (UAX #35) date or time pattern as a strptime format; None for one with a
+    part strptime has no directive for (a time zone, fractions of a second)."""
+    out = ""
+    i = 0
+    while i < len(pattern):
+        for token, directive in _UAX35:
+            if pattern.startswith(token, i):
+                out += directive
+                i += len(token)
+                break
+        else:
+            if pattern[i].isalpha() and pattern[i] != "T":
+                return None
+            out += pattern[i].replace("%", "%%")
+            i += 1
+    return out
+
+
+def _reading(dialect: dict[str, Any]) -> dict[str, Any]:
+    """Our reader's dialect (and ``encoding``) from a CSVW dialect, CSVW's defaults filled in."""
+    skip = int(dialect.get("skipRows", 0) or 0)
+    said: dict[str, Any] = {
+        "encoding": dialect.get("encoding", "utf-8"),
+        "delimiter": dialect.get("delimiter", ","),
+        "quote_char": dialect.get("quoteChar") or '"',
+        "double_quote": dialect.get("doubleQuote", True) is not False,
+        "skip_initial_space": bool(dialect.get("skipInitialSpace", False)),
+        "skip_blank_rows": bool(dialect.get("skipBlankRows", False)),
+        "comment_char": dialect.get("commentPrefix", "#") or None,
+    }
+    header_rows = int(dialect.get("headerRowCount", 1 if dialect.get("header", True) else 0))
+    if not dialect.get("header", True) or header_rows == 0:
+        said["header"] = False
+        said["comment_rows"] = tuple(range(1, skip + 1))
+    else:
+        said["header_rows"] = tuple(range(skip + 1, skip + header_rows + 1))
+    return said

@@ -146,7 +146,11 @@ def validate(
         str | None, typer.Option("--source", help="Validate as this registered source.")
     ] = None,
     schema: Annotated[
-        Path | None, typer.Option("--schema", help="A Table Schema file (JSON or YAML).")
+        Path | None,
+        typer.Option(
+            "--schema",
+            help="A Table Schema file (JSON or YAML), or a CSVW description (*.csv-metadata.json).",
+        ),
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
     output: Annotated[

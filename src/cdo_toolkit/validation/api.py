@@ -383,15 +383,30 @@ def _table_input(
         raise CdoError(
             _("--reference needs --source: the registry says which sources a source refers to")
         )
-    schema, verdict = load_schema_deferred(options.schema) if options.schema else (None, None)
-    return TableInput(
+    schema, verdict, described = (
+        load_schema_deferred(options.schema) if options.schema else (None, None, None)
+    )
+    table = TableInput(
         path=path,
         name=path.name.split(".")[0],
         place=display_path(path),
         schema=schema,
         dialect=Dialect(delimiter=options.delimiter, sheet=options.sheet),
         encoding=options.encoding,
-    ), verdict
+    )
+    if described is not None:
+        table.dialect = written_as(described, options)
+        table.encoding = options.encoding or described.encoding
+        table.notes = list(described.notes)
+    return table, verdict
+
+
+def written_as(described: Described, options: Options) -> Dialect:
+    """The dialect a CSVW description says, with what the options override."""
+    import dataclasses
+
+    d = described.dialect
+    return dataclasses.replace(d, delimiter=options.delimiter or d.delimiter, sheet=options.sheet)
 
 
 def _read_descriptor(path: Path) -> dict[str, Any]:
@@ -408,6 +423,29 @@ def _read_descriptor(path: Path) -> dict[str, Any]:
             _("{file}: a Table Schema must be a JSON object").format(file=display_path(path))
         )
     return descriptor
+
+
+@dataclass
+class Described:
+    """How a CSVW description says its file is written, and what it says that a Table
+    Schema cannot (notes for the report)."""
+
+    dialect: Dialect
+    encoding: str
+    notes: list[str]
+
+
+def schema_of(path: Path) -> tuple[dict[str, Any], Described | None]:
+    """The Table Schema a schema file holds: a Table Schema, or the one a CSVW table
+    description (``*.csv-metadata.json``) amounts to, with how it says the file is written."""
+    descriptor = _read_descriptor(path)
+    from cdo_toolkit.catalog.csvw import is_description, read_description
+
+    if not is_description(descriptor):
+        return descriptor, None
+    schema, reading, notes = read_description(descriptor)
+    encoding = reading.pop("encoding")
+    return schema, Described(Dialect(**reading), encoding, notes)
 
 
 def _judge(path: Path, descriptor: dict[str, Any]) -> None:
@@ -435,14 +473,15 @@ def load_schema(path: Path) -> SchemaSpec:
     return schema_spec(descriptor)
 
 
-def load_schema_deferred(path: Path) -> tuple[SchemaSpec, Future[None]]:
-    """A Table Schema file read now and judged by Frictionless in a thread meanwhile.
+def load_schema_deferred(path: Path) -> tuple[SchemaSpec, Future[None], Described | None]:
+    """A Table Schema file (or CSVW description) read now and judged by Frictionless in a
+    thread meanwhile.
 
     Frictionless's judgement (importing it, building its JSON Schema validators) is
     Python work that overlaps with the data work, which runs outside the GIL. A
     descriptor too broken to be read at all is judged at once.
     """
-    descriptor = _read_descriptor(path)
+    descriptor, described = schema_of(path)
     try:
         spec = schema_spec(descriptor)
         from cdo_toolkit.validation.rules import schema_rules
@@ -456,7 +495,7 @@ def load_schema_deferred(path: Path) -> tuple[SchemaSpec, Future[None]]:
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cdo-schema")
     verdict = executor.submit(_judge, path, descriptor)
     executor.shutdown(wait=False)
-    return spec, verdict
+    return spec, verdict, described
 
 
 __all__ = ["Options", "Report", "ReportError", "validate"]

@@ -42,9 +42,13 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
         dialect = dialect_of(entry, options)
         encoding = encoding or entry.source.encoding
     elif options.schema is not None:
-        from cdo_toolkit.yamlpos import load_yaml
+        from cdo_toolkit.validation.api import schema_of, written_as
 
-        kwargs["schema"] = Schema.from_descriptor(load_yaml(options.schema).data)
+        descriptor, described = schema_of(options.schema)
+        kwargs["schema"] = Schema.from_descriptor(descriptor)
+        if described is not None:
+            dialect = written_as(described, options)
+            encoding = encoding or described.encoding
     if encoding:
         kwargs["encoding"] = "utf-8" if encoding == "utf-8-sig" else encoding
     kwargs["dialect"] = frictionless_dialect(dialect, dialect.delimiter)
