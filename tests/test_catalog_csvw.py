@@ -215,8 +215,8 @@ def test_a_csvw_description_is_a_schema_to_validate_by(
 def test_what_a_csvw_description_says_beyond_a_table_schema_is_noted(
     workdir: Path, cdo: Callable[..., Any]
 ) -> None:
-    """CSVW's defaults apply (a comma, UTF-8, '#' comments); a date with a time zone and an
-    unknown datatype are checked as text, with a note each."""
+    """CSVW's defaults apply where the dialect is silent (a comma, UTF-8, a header row);
+    a date pattern with a time zone is checked as text, with a note."""
     Path("ciselnik.csv").write_text(
         "kod,nazev,platnost,zmena\n# poznámka\n01,Muž,2020-01-01,2020-01-01T00:00:00Z\n02,Žena,x,y\n",
         "utf-8",
@@ -226,6 +226,7 @@ def test_what_a_csvw_description_says_beyond_a_table_schema_is_noted(
             {
                 "@context": "http://www.w3.org/ns/csvw",
                 "url": "ciselnik.csv",
+                "dialect": {"commentPrefix": "#"},
                 "tableSchema": {
                     "columns": [
                         {

@@ -408,7 +408,9 @@ def _reading(dialect: dict[str, Any]) -> dict[str, Any]:
         "double_quote": dialect.get("doubleQuote", True) is not False,
         "skip_initial_space": bool(dialect.get("skipInitialSpace", False)),
         "skip_blank_rows": bool(dialect.get("skipBlankRows", False)),
-        "comment_char": dialect.get("commentPrefix", "#") or None,
+        # No comment rows unless said: CSVW's spec is ambiguous (a "#" default, or none),
+        # and the csvw package reads it so, to keep a first cell like "#1" data.
+        "comment_char": dialect.get("commentPrefix") or None,
     }
     header_rows = int(dialect.get("headerRowCount", 1 if dialect.get("header", True) else 0))
     if not dialect.get("header", True) or header_rows == 0:
