@@ -259,3 +259,78 @@ def test_what_a_csvw_description_says_beyond_a_table_schema_is_noted(
     }  # the comment row is left out; zmena is text
     assert task["stats"]["rows"] == 2
     assert any("yyyy-MM-ddTHH:mm:ssX" in n and n.startswith("zmena") for n in task["notes"])
+
+
+def test_a_source_is_onboarded_with_its_csvw_description(
+    shipped_registry: Path, cdo: Callable[..., Any]
+) -> None:
+    """registry add --schema takes a CSVW description as given: its columns, key, dialect
+    and encoding, no types inferred; the file's defects are counted in a warning, and the
+    new entry finds the errors the original one does."""
+    _exported(cdo)
+    schema = "catalog/schemata/skoly.csv-metadata.json"
+    result = cdo(
+        "registry", "add", "skoly-csvw", "--from", "examples/skoly.csv", "--schema", schema,
+        "--guarantor", "odbor-skolstvi", "--theme", "education",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    import yaml
+
+    written = Path("registry/sources/skoly-csvw.yaml").read_text("utf-8")
+    entry = yaml.safe_load(written)
+    from cdo_toolkit.registry import load_valid
+
+    original = load_valid(Path("registry")).sources["skoly"].schema
+    assert original is not None
+    assert entry["encoding"] == "windows-1250" and entry["dialect"] == {"delimiter": ";"}
+    names = [f["name"] for f in entry["schema"]["fields"]]
+    assert names == [f["name"] for f in original["fields"]]
+    assert entry["schema"]["primaryKey"] == original["primaryKey"]
+    assert "skoly.csv-metadata.json's, as given" in written
+    said = " ".join(result.stderr.split())
+    assert "skoly.csv does not meet the given schema: 4 errors" in said
+    assert "no column, nor two" not in said  # the given key stands
+    found = []
+    for source in ("skoly-csvw", "skoly"):
+        checked = cdo(
+            "validate", "examples/skoly.csv", "--source", source, "--format", "json",
+            "--skip-errors", "foreign-key,ico-checksum,code-list,unique-error",
+        )  # fmt: skip
+        (task,) = json.loads(checked.stdout)["tasks"]
+        found.append({(e["type"], e.get("rowNumber"), e.get("fieldName")) for e in task["errors"]})
+    assert found[0] == found[1] and found[0]
+
+
+def test_a_given_table_schema_is_kept_as_it_is(workdir: Path, cdo: Callable[..., Any]) -> None:
+    import shutil
+
+    from tests.conftest import CASES
+
+    shutil.copytree(CASES / "registry" / "_base", "registry")
+    Path("mesta.csv").write_text("kod;nazev\n563889;Liberec\n563510;Jablonec\n", "utf-8")
+    schema = {
+        "fields": [
+            {"name": "kod", "type": "string", "constraints": {"pattern": "5\\d{5}"}},
+            {"name": "nazev", "type": "string"},
+        ]
+    }
+    Path("mesta.schema.json").write_text(json.dumps(schema), "utf-8")
+    result = cdo(
+        "registry", "add", "mesta", "--from", "mesta.csv", "--schema", "mesta.schema.json",
+        "--guarantor", "gis", "--theme", "territory",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    import yaml
+
+    entry = yaml.safe_load(Path("registry/sources/mesta.yaml").read_text("utf-8"))
+    # Kept as given, the primary key proposed from the data (kod is a code, filled, unique).
+    assert entry["schema"]["fields"][1] == schema["fields"][1]
+    assert entry["schema"]["fields"][0]["constraints"]["pattern"] == "5\\d{5}"
+    assert entry["schema"]["primaryKey"] == ["kod"]
+    assert entry["dialect"] == {"delimiter": ";"}
+    assert "does not meet" not in result.stderr
+    missing = cdo(
+        "registry", "add", "jine", "--from", "mesta.csv", "--schema", "nic.json",
+        "--guarantor", "gis", "--theme", "territory",
+    )  # fmt: skip
+    assert missing.exit_code == 2 and "schema file nic.json not found" in missing.output

@@ -304,6 +304,14 @@ def add(
         str | None,
         typer.Option("--sheet", help="The workbook's sheet to describe: its name or number."),
     ] = None,
+    schema: Annotated[
+        Path | None,
+        typer.Option(
+            "--schema",
+            help="A Table Schema, or a CSVW description (*.csv-metadata.json), to take as "
+            "given rather than infer one.",
+        ),
+    ] = None,
 ) -> None:
     """Onboard a source: infer its dialect, encoding and Table Schema from a file."""
     from cdo_toolkit.registry.infer import add_source
@@ -317,6 +325,7 @@ def add(
         title=title,
         theme=theme,
         sheet=sheet,
+        schema=schema,
     )
     typer.echo(display_path(path))
     err = console(stderr=True)

@@ -16,6 +16,7 @@ for Czech data, looking at the sampled values themselves:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import itertools
 import re
 import textwrap
@@ -371,6 +372,70 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], li
     return schema, warnings
 
 
+def _given_schema(path: Path) -> tuple[dict[str, Any], Any]:
+    """A Table Schema or CSVW description to take as it is, judged by Frictionless."""
+    from cdo_toolkit.validation.api import judged_schema
+
+    return judged_schema(path)
+
+
+def _take_given(
+    inferred: dict[str, Any],
+    given: tuple[dict[str, Any], Any],
+    data_file: Path,
+    name: str,
+    source_id: str,
+) -> list[str]:
+    """Put the given schema (and a CSVW description's dialect and encoding) in place of
+    the inferred ones; a warning when the file does not meet it."""
+    import copy
+
+    from cdo_toolkit.validation.engine import Limits, validate_table
+
+    descriptor, described = given
+    inferred["schema"] = copy.deepcopy(descriptor)
+    if described is not None:
+        inferred["encoding"] = described.encoding
+        inferred["dialect"] = entry_dialect(described.dialect)
+        inferred["layout"] = None
+    task = validate_table(_table_input(data_file, inferred, inferred["schema"]), Limits(errors=0))
+    if not task.error_count:
+        return []
+    return [
+        ngettext(
+            "{file} does not meet the given schema: {count} error, which 'cdo validate {file} "
+            "--source {id}' lists; the entry keeps the schema as given",
+            "{file} does not meet the given schema: {count} errors, which 'cdo validate {file} "
+            "--source {id}' lists; the entry keeps the schema as given",
+            task.error_count,
+        ).format(file=name, count=task.error_count, id=source_id)
+    ]
+
+
+def entry_dialect(dialect: Any) -> dict[str, Any]:
+    """A reader's dialect as a registry entry says it: only what differs from the defaults."""
+    said: dict[str, Any] = {}
+    if dialect.delimiter:
+        said["delimiter"] = dialect.delimiter
+    if dialect.quote_char != '"':
+        said["quote_char"] = dialect.quote_char
+    if not dialect.double_quote:
+        said["double_quote"] = False
+    if dialect.skip_initial_space:
+        said["skip_initial_space"] = True
+    if dialect.header is False:
+        said["header"] = False
+    if dialect.header_rows and tuple(dialect.header_rows) != (1,):
+        said["header_rows"] = list(dialect.header_rows)
+    if dialect.comment_char:
+        said["comment_char"] = dialect.comment_char
+    if dialect.comment_rows:
+        said["comment_rows"] = list(dialect.comment_rows)
+    if dialect.skip_blank_rows:
+        said["skip_blank_rows"] = True
+    return said
+
+
 def _table_input(path: Path, inferred: dict[str, Any], schema: dict[str, Any]) -> Any:
     """What validating ``path`` with ``schema`` and the inferred dialect takes."""
     from cdo_toolkit.validation.engine import TableInput
@@ -386,9 +451,14 @@ def _table_input(path: Path, inferred: dict[str, Any], schema: dict[str, Any]) -
         schema_spec(schema),
         TableDialect(
             delimiter=dialect.get("delimiter"),
+            quote_char=dialect.get("quote_char", '"'),
+            double_quote=dialect.get("double_quote", True),
+            skip_initial_space=dialect.get("skip_initial_space", False),
             header=dialect.get("header"),
             header_rows=tuple(header_rows) if header_rows else None,
+            comment_char=dialect.get("comment_char"),
             comment_rows=tuple(dialect.get("comment_rows", ())),
+            skip_blank_rows=dialect.get("skip_blank_rows", False),
             sheet=dialect.get("sheet"),
         ),
         inferred.get("encoding"),
@@ -500,6 +570,8 @@ class Choices:
     standard: str
     theme: str
     title: str | None
+    schema: Path | None = None
+    """A Table Schema or CSVW description to take as it is, rather than infer one."""
 
 
 def resolve_choices(
@@ -802,10 +874,11 @@ def add_source(
     title: str | None = None,
     theme: str | None = None,
     sheet: str | None = None,
+    schema: Path | None = None,
 ) -> tuple[Path, list[str]]:
     """Write ``sources/<id>.yaml`` for a new source inferred from ``data_file`` (of a
-    workbook, its ``sheet``); returns its path, and warnings on what the entry cannot make
-    right by itself.
+    workbook, its ``sheet``; with ``schema``, a Table Schema or CSVW description taken as
+    given); returns its path, and warnings on what the entry cannot make right by itself.
 
     Raises:
         CdoError: invalid id, existing source, unreadable file, or a reference the registry lacks.
@@ -837,6 +910,10 @@ def add_source(
     choices = resolve_choices(
         registry, guarantor=guarantor, standard=standard, title=title, theme=theme
     )
+    if schema is not None:
+        if not schema.is_file():
+            raise CdoError(_("schema file {file} not found").format(file=display_path(schema)))
+        choices = dataclasses.replace(choices, schema=schema)
     if suffix not in PACKED:
         return _describe(registry, target, data_file, data_file.name, choices, sheet)
     import tempfile
@@ -922,12 +999,22 @@ def _describe_read(
     sheet: str | None,
 ) -> tuple[Path, list[str]]:
     source_id = target.stem
+    given = _given_schema(choices.schema) if choices.schema is not None else None
+    if given is not None and given[1] is not None and data_file.suffix.lower() in NATIVE:
+        raise CdoError(
+            _(
+                "{schema} is a CSVW description, which describes CSV files, and {file} is none"
+            ).format(schema=display_path(choices.schema or Path()), file=name)
+        )
     inferred = (
         infer_native(data_file, sheet)
         if data_file.suffix.lower() in NATIVE
         else infer_csv(data_file)
     )
-    inferred["schema"], warnings = fit_schema(data_file, inferred)
+    if given is None:
+        inferred["schema"], warnings = fit_schema(data_file, inferred)
+    else:
+        warnings = _take_given(inferred, given, data_file, name, source_id)
     sheets = inferred.pop("sheets", [])
     layout: Layout | None = inferred.pop("layout", None)
     if sheet is None and len(sheets) > 1:
@@ -950,7 +1037,11 @@ def _describe_read(
             ).format(first=fields[0]["name"], last=fields[-1]["name"])
         )
     foreign = frozenset(_code_list_columns(registry))
-    key = propose_key(_table_input(data_file, inferred, inferred["schema"]), foreign)
+    key = (
+        None
+        if "primaryKey" in inferred["schema"]
+        else propose_key(_table_input(data_file, inferred, inferred["schema"]), foreign)
+    )
     if key is not None:
         inferred["schema"]["primaryKey"] = key.columns
         # A key's cells must be filled (Table Schema says so), but Frictionless reports an
@@ -959,7 +1050,7 @@ def _describe_read(
             if field["name"] in key.columns:
                 field.setdefault("constraints", {})["required"] = True
         warnings.extend(_key_warnings(key, name))
-    else:
+    elif "primaryKey" not in inferred["schema"]:
         warnings.append(
             _(
                 "no column, nor two or three identifier and date columns together, is filled "
@@ -978,6 +1069,12 @@ def _describe_read(
                 "(masked in every output); add its legal_basis and retention, or set "
                 "personal_data: false if they are not about people"
             ).format(columns=", ".join(personal))
+        )
+    if choices.schema is not None:
+        header += _comment(
+            _("The Table Schema is {schema}'s, as given, not inferred from the data.").format(
+                schema=choices.schema.name
+            )
         )
     if layout is not None:
         header += _comment(_layout_said(layout))

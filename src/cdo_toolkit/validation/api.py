@@ -448,6 +448,17 @@ def schema_of(path: Path) -> tuple[dict[str, Any], Described | None]:
     return schema, Described(Dialect(**reading), encoding, notes)
 
 
+def judged_schema(path: Path) -> tuple[dict[str, Any], Described | None]:
+    """:func:`schema_of`, the Table Schema judged by Frictionless.
+
+    Raises:
+        CdoError: the file is missing, unreadable, or not a valid Table Schema.
+    """
+    descriptor, described = schema_of(path)
+    _judge(path, descriptor)
+    return descriptor, described
+
+
 def _judge(path: Path, descriptor: dict[str, Any]) -> None:
     from frictionless import Schema
 
