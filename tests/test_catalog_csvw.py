@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cdo_toolkit.catalog.csvw import table_description
+from cdo_toolkit.csvw import table_description
 from tests.conftest import source_dict
 
 
@@ -334,3 +334,16 @@ def test_a_given_table_schema_is_kept_as_it_is(workdir: Path, cdo: Callable[...,
         "--guarantor", "gis", "--theme", "territory",
     )  # fmt: skip
     assert missing.exit_code == 2 and "schema file nic.json not found" in missing.output
+
+
+def test_a_broken_csvw_description_is_an_error_naming_it(
+    workdir: Path, cdo: Callable[..., Any]
+) -> None:
+    Path("m.csv").write_text("a,b\n1,2\n", "utf-8")
+    for broken in ({"columns": ["a", 3]}, {"columns": [{"titles": "a", "datatype": 3}]}):
+        Path("m.csv-metadata.json").write_text(
+            json.dumps({"@context": "http://www.w3.org/ns/csvw", "tableSchema": broken}), "utf-8"
+        )
+        result = cdo("validate", "m.csv", "--schema", "m.csv-metadata.json")
+        assert result.exit_code == 2, result.output
+        assert "m.csv-metadata.json: not a valid CSVW table description" in result.output

@@ -193,7 +193,7 @@ def build(registry: Any) -> Export:
             export.gaps[entry.source.id] = gaps
         else:
             export.datasets[entry.source.id] = record
-    from cdo_toolkit.catalog.csvw import table_description
+    from cdo_toolkit.csvw import table_description
 
     published = {
         source_id: record["distribuce"][0]["soubor_ke_stažení"]

@@ -140,10 +140,12 @@ def _parses(values: list[str], pattern: str) -> bool:
     return True
 
 
-def infer_csv(path: Path) -> dict[str, Any]:
-    """Encoding, dialect and Table Schema of a CSV/TSV file."""
-    from frictionless import Dialect, describe, formats
+def infer_csv(path: Path, *, types: bool = True) -> dict[str, Any]:
+    """Encoding, dialect and Table Schema of a CSV/TSV file (without ``types``, no fields:
+    a schema is given)."""
+    from frictionless import describe
 
+    from cdo_toolkit.validation.infer import frictionless_dialect
     from cdo_toolkit.validation.sniff import sniff
     from cdo_toolkit.validation.source import SourceProblem, detect
 
@@ -162,23 +164,23 @@ def infer_csv(path: Path) -> dict[str, Any]:
             dialect.update(layout.dialect())
         elif headerless(first):
             dialect["header"] = False
-        control = formats.CsvControl(delimiter=sniffed.delimiter)
-        # Only a header known to be absent or placed is said: Frictionless looks for the
-        # header row (after a preamble line) only where the dialect leaves it open.
-        described = Dialect(controls=[control], **_frictionless_rows(dialect))
-        try:
-            resource = describe(
-                str(path),
-                type="resource",
-                format="csv",  # a .txt table too (Frictionless takes .txt for text)
-                encoding=sniffed.encoding,
-                dialect=described,
-            )
-        except Exception as exc:  # Frictionless raises its own exception types for a bad file
-            raise _cannot_describe(path, exc) from None
-        refined = _refined_fields(
-            path, resource, _data_rows(first, rows, layout), header=_sampled_header(dialect, layout)
-        )
+        refined: list[dict[str, Any]] = []
+        if types:
+            # Only a header known to be absent or placed is said: Frictionless looks for
+            # the header row (after a preamble line) only where the dialect leaves it open.
+            described = frictionless_dialect(_reader_dialect(dialect), sniffed.delimiter)
+            try:
+                resource = describe(
+                    str(path),
+                    type="resource",
+                    format="csv",  # a .txt table too (Frictionless takes .txt for text)
+                    encoding=sniffed.encoding,
+                    dialect=described,
+                )
+            except Exception as exc:  # Frictionless raises its own exception types
+                raise _cannot_describe(path, exc) from None
+            rows = _data_rows(first, rows, layout)
+            refined = _refined_fields(path, resource, rows, header=_sampled_header(dialect, layout))
     return {
         "encoding": sniffed.encoding,
         "dialect": dialect,
@@ -205,12 +207,6 @@ def _data_rows(
     """The rows from ``first`` on, less those above a report's data."""
     every = itertools.chain([first], rows)
     return every if layout is None else itertools.islice(every, layout.first_data_row - 1, None)
-
-
-def _frictionless_rows(dialect: dict[str, Any]) -> dict[str, Any]:
-    """The header and comment rows of an entry's dialect, as Frictionless's Dialect takes them."""
-    names = {"header": "header", "header_rows": "header_rows", "comment_rows": "comment_rows"}
-    return {names[k]: v for k, v in dialect.items() if k in names}
 
 
 def _sampled_header(dialect: dict[str, Any], layout: Layout | None) -> bool | None:
@@ -241,12 +237,14 @@ def headerless(first: list[str]) -> bool:
     return sum(bool(_DATA_LIKE.fullmatch(c)) for c in filled) * 2 > len(filled)
 
 
-def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
+def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) -> dict[str, Any]:
     """Format and Table Schema of a sheet of an .xlsx or .xls workbook (``sheet``, a name
     or a number, or the first), or of a JSON table: files whose cells carry their own
-    types. ``sheets`` names the workbook's sheets."""
-    from frictionless import Dialect, describe
+    types (without ``types``, no fields: a schema is given). ``sheets`` names the
+    workbook's sheets."""
+    from frictionless import describe
 
+    from cdo_toolkit.validation.infer import frictionless_dialect
     from cdo_toolkit.validation.jsontable import open_json_table
     from cdo_toolkit.validation.reader import Dialect as TableDialect
     from cdo_toolkit.validation.source import SourceProblem, detect
@@ -272,28 +270,20 @@ def infer_native(path: Path, sheet: str | None = None) -> dict[str, Any]:
                 dialect.update(layout.dialect())
             elif not json_table and headerless(first):  # a sheet of data from its first row
                 dialect["header"] = False
-            descriptor: dict[str, Any] = {
-                {"header_rows": "headerRows", "comment_rows": "commentRows"}.get(k, k): v
-                for k, v in _frictionless_rows(dialect).items()
-            }
-            if "sheet" in dialect:
-                descriptor["excel"] = {"sheet": dialect["sheet"]}
             options: dict[str, Any] = {
                 "format": opened.format,
-                "dialect": Dialect.from_descriptor(descriptor),
+                "dialect": frictionless_dialect(_reader_dialect(dialect), None),
             }
             if json_table:  # Frictionless takes a .json file for data, not rows, unless told
                 options["datatype"] = "table"
-            resource = describe(str(path), type="resource", **options)
-            refined = _named(
-                _refined_fields(
-                    path,
-                    resource,
-                    _data_rows(first, rows, layout),
-                    header=_sampled_header(dialect, layout),
-                ),
-                layout,
-            )
+            refined: list[dict[str, Any]] = []
+            if types:
+                resource = describe(str(path), type="resource", **options)
+                rows = _data_rows(first, rows, layout)
+                sampled = _refined_fields(
+                    path, resource, rows, header=_sampled_header(dialect, layout)
+                )
+                refined = _named(sampled, layout)
         finally:
             table.close()
     except SourceProblem as problem:
@@ -372,13 +362,6 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], li
     return schema, warnings
 
 
-def _given_schema(path: Path) -> tuple[dict[str, Any], Any]:
-    """A Table Schema or CSVW description to take as it is, judged by Frictionless."""
-    from cdo_toolkit.validation.api import judged_schema
-
-    return judged_schema(path)
-
-
 def _take_given(
     inferred: dict[str, Any],
     given: tuple[dict[str, Any], Any],
@@ -440,30 +423,24 @@ def _table_input(path: Path, inferred: dict[str, Any], schema: dict[str, Any]) -
     """What validating ``path`` with ``schema`` and the inferred dialect takes."""
     from cdo_toolkit.validation.engine import TableInput
     from cdo_toolkit.validation.fields import schema_spec
-    from cdo_toolkit.validation.reader import Dialect as TableDialect
 
-    dialect = inferred.get("dialect", {})
-    header_rows = dialect.get("header_rows")
     return TableInput(
         path,
         path.stem,
         path.name,
         schema_spec(schema),
-        TableDialect(
-            delimiter=dialect.get("delimiter"),
-            quote_char=dialect.get("quote_char", '"'),
-            double_quote=dialect.get("double_quote", True),
-            skip_initial_space=dialect.get("skip_initial_space", False),
-            header=dialect.get("header"),
-            header_rows=tuple(header_rows) if header_rows else None,
-            comment_char=dialect.get("comment_char"),
-            comment_rows=tuple(dialect.get("comment_rows", ())),
-            skip_blank_rows=dialect.get("skip_blank_rows", False),
-            sheet=dialect.get("sheet"),
-        ),
+        _reader_dialect(inferred.get("dialect", {})),
         inferred.get("encoding"),
         inferred.get("format"),
     )
+
+
+def _reader_dialect(dialect: dict[str, Any]) -> Any:
+    """The dialect of an entry being written (registry names) as the reader takes it."""
+    from cdo_toolkit.registry.models import Dialect as RegistryDialect
+    from cdo_toolkit.validation.api import reader_dialect
+
+    return reader_dialect(RegistryDialect.model_validate(dialect))
 
 
 def _header_warnings(summary: dict[tuple[str, str], int], width: int) -> list[str]:
@@ -998,18 +975,21 @@ def _describe_read(
     choices: Choices,
     sheet: str | None,
 ) -> tuple[Path, list[str]]:
+    from cdo_toolkit.validation.api import judged_schema
+
     source_id = target.stem
-    given = _given_schema(choices.schema) if choices.schema is not None else None
+    given = judged_schema(choices.schema) if choices.schema is not None else None
     if given is not None and given[1] is not None and data_file.suffix.lower() in NATIVE:
         raise CdoError(
             _(
                 "{schema} is a CSVW description, which describes CSV files, and {file} is none"
             ).format(schema=display_path(choices.schema or Path()), file=name)
         )
+    # With a schema given, the file is read for its dialect and sheets only.
     inferred = (
-        infer_native(data_file, sheet)
+        infer_native(data_file, sheet, types=given is None)
         if data_file.suffix.lower() in NATIVE
-        else infer_csv(data_file)
+        else infer_csv(data_file, types=given is None)
     )
     if given is None:
         inferred["schema"], warnings = fit_schema(data_file, inferred)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from cdo_toolkit.registry import Registry, SourceEntry
+    from cdo_toolkit.registry.models import Dialect as RegistryDialect
 
 Progress = Callable[[int, int], None]
 
@@ -53,9 +54,17 @@ class Options:
 
 
 def dialect_of(entry: SourceEntry, options: Options) -> Dialect:
-    d = entry.source.dialect
+    """How a registered source's files are read, with what the options override."""
+    return reader_dialect(entry.source.dialect, delimiter=options.delimiter, sheet=options.sheet)
+
+
+def reader_dialect(
+    d: RegistryDialect, *, delimiter: str | None = None, sheet: str | int | None = None
+) -> Dialect:
+    """A registry entry's dialect (snake-case names, unset keys None) as the reader takes
+    it; ``delimiter`` and ``sheet`` override it."""
     return Dialect(
-        delimiter=options.delimiter or d.delimiter,
+        delimiter=delimiter or d.delimiter,
         quote_char=d.quote_char or '"',
         double_quote=True if d.double_quote is None else d.double_quote,
         escape_char=d.escape_char,
@@ -66,7 +75,7 @@ def dialect_of(entry: SourceEntry, options: Options) -> Dialect:
         comment_char=d.comment_char,
         comment_rows=tuple(d.comment_rows or ()),
         skip_blank_rows=bool(d.skip_blank_rows),
-        sheet=d.sheet if options.sheet is None else options.sheet,
+        sheet=d.sheet if sheet is None else sheet,
     )
 
 
@@ -439,11 +448,17 @@ def schema_of(path: Path) -> tuple[dict[str, Any], Described | None]:
     """The Table Schema a schema file holds: a Table Schema, or the one a CSVW table
     description (``*.csv-metadata.json``) amounts to, with how it says the file is written."""
     descriptor = _read_descriptor(path)
-    from cdo_toolkit.catalog.csvw import is_description, read_description
+    from cdo_toolkit.csvw import is_description, read_description
 
     if not is_description(descriptor):
         return descriptor, None
-    schema, reading, notes = read_description(descriptor)
+    try:
+        schema, reading, notes = read_description(descriptor)
+    except (AttributeError, TypeError, ValueError, KeyError):  # a column not an object…
+        raise CdoError(
+            _("{file}: not a valid CSVW table description").format(file=display_path(path)),
+            hint=_("see https://www.w3.org/TR/tabular-metadata/"),
+        ) from None
     encoding = reading.pop("encoding")
     return schema, Described(Dialect(**reading), encoding, notes)
 

@@ -1,14 +1,18 @@
-"""A public CSV source described in CSV on the Web (CSVW), for its distribution's ``schéma``.
+"""CSV on the Web (CSVW) both ways: a CSV source's description, and a description read.
 
 Czech open data link a CSV distribution to a CSVW metadata document (``*.csv-metadata.json``),
 as the ministries' code lists do: a harvester or a user reads from it how the file is
-written (encoding, delimiter, header) and what each column holds. It is written from the
-registry entry: the dialect and the Table Schema, translated where CSVW has the same
-notion, and left out where it has none (``unique``, an ``enum`` of numbers), so that the
-description never says more than the entry. A source whose file CSVW cannot describe (a
-delimiter or encoding the entry leaves to detection, comment rows among the data) gets
+written (encoding, delimiter, header) and what each column holds. The catalogue writes one
+from each registry entry: the dialect and the Table Schema, translated where CSVW has the
+same notion, and left out where it has none (``unique``, an ``enum`` of numbers), so that
+the description never says more than the entry. A source whose file CSVW cannot describe
+(a delimiter or encoding the entry leaves to detection, comment rows among the data) gets
 none. The tests read the documents back with an independent CSVW implementation against
 the demo's files.
+
+The other way, a description given to ``cdo validate --schema`` or ``cdo registry add
+--schema`` is read as the Table Schema and dialect it amounts to. Shared by the catalogue
+and validation, so it imports neither.
 """
 
 from __future__ import annotations
