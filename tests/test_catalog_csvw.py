@@ -259,6 +259,13 @@ def test_what_a_csvw_description_says_beyond_a_table_schema_is_noted(
     }  # the comment row is left out; zmena is text
     assert task["stats"]["rows"] == 2
     assert any("yyyy-MM-ddTHH:mm:ssX" in n and n.startswith("zmena") for n in task["notes"])
+    reference = cdo(
+        "validate", "ciselnik.csv", "--schema", "ciselnik.csv-metadata.json", "--format", "json",
+        "--engine", "frictionless",
+    )  # fmt: skip
+    (checked,) = json.loads(reference.stdout)["tasks"]
+    said = [n for n in task["notes"] if n.startswith("zmena")]
+    assert said and [n for n in checked["notes"] if n.startswith("zmena")] == said
 
 
 def test_a_source_is_onboarded_with_its_csvw_description(

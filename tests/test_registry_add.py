@@ -528,6 +528,39 @@ def test_add_reads_a_report_csv_and_another_sheet(cdo, base_registry: Path, shar
     assert entry["schema"]["fields"][0]["name"] == "NUTS 3 Název kraje"
 
 
+def test_add_reads_a_report_by_its_layout_with_a_given_schema(cdo, base_registry: Path) -> None:
+    """With a Table Schema given, a report's rows above the data are still left out, and
+    the fields are the schema's, not the header's words: the entry and the message say so."""
+    Path("vykaz.csv").write_text(
+        "Počet obyvatel obcí;;\n;;\nKód;Název;Počet\nobce;obce;obyvatel\n"
+        "563889;Liberec;104802\n563510;Jablonec nad Nisou;45368\n577626;Semily;8139\n",
+        "utf-8",
+    )
+    schema = {
+        "fields": [
+            {"name": "kod", "type": "string"},
+            {"name": "nazev", "type": "string"},
+            {"name": "obyvatel", "type": "integer"},
+        ]
+    }
+    Path("vykaz.schema.json").write_text(json.dumps(schema), "utf-8")
+    result = cdo(
+        "registry", "add", "vykaz", "--from", "vykaz.csv", "--schema", "vykaz.schema.json",
+        "--guarantor", "gis", "--theme", "territory",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = Path("registry/sources/vykaz.yaml").read_text("utf-8")
+    entry = yaml.safe_load(written)
+    assert entry["dialect"] == {"delimiter": ";", "header": False, "comment_rows": [1, 2, 3, 4]}
+    assert [f["name"] for f in entry["schema"]["fields"]] == ["kod", "nazev", "obyvatel"]
+    comment = " ".join(line.lstrip("# ") for line in written.splitlines() if line.startswith("#"))
+    for said in (" ".join(result.stderr.split()), comment):
+        assert "its fields are those of the given schema" in said
+        assert "header's words" not in said
+    checked = cdo("validate", "vykaz.csv", "--source", "vykaz")
+    assert checked.exit_code == 0, checked.output
+
+
 def test_add_places_a_header_under_a_title_in_a_workbook(cdo, base_registry: Path) -> None:
     """A sheet with a title, a blank row, then its header: every row of a sheet is as wide
     as the sheet, so Frictionless took the title for the header (blank labels). The entry

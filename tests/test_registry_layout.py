@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cdo_toolkit.registry.layout import report_layout
+from cdo_toolkit.validation.layout import report_layout
 from tests.conftest import SHARED
 
 

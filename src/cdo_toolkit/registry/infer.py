@@ -32,10 +32,10 @@ from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _, ngettext
 from cdo_toolkit.registry.keys import Key, propose_key
-from cdo_toolkit.registry.layout import Layout, report_layout
 from cdo_toolkit.registry.loader import load
 from cdo_toolkit.registry.models import ID_PATTERN, Frequency, Theme
 from cdo_toolkit.registry.registry import Registry
+from cdo_toolkit.validation.layout import Layout, report_layout
 
 SAMPLE_ROWS = 5000
 SCAN_ROWS = 1_000_000
@@ -729,10 +729,17 @@ def _list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 _EntryDumper.add_representer(list, _list)
 
 
-def _layout_said(layout: Layout) -> str:
+def _layout_said(layout: Layout, *, schema_given: bool) -> str:
     """What the entry makes of a report's layout, and what the guarantor is to do."""
     header = layout.header_rows
-    if layout.names_fields:
+    if layout.names_fields and schema_given:
+        text = _(
+            "The file is laid out as a report: its header takes rows {first} to {last}, "
+            "above the data in row {data}. The entry leaves out every row above the data "
+            "(`header: false` and `comment_rows`); its fields are those of the given schema."
+        )
+        moved = _("If a later file's header takes other rows, change comment_rows to match.")
+    elif layout.names_fields:
         text = _(
             "The file is laid out as a report: its header takes rows {first} to {last}, "
             "above the data in row {data}. The entry leaves out every row above the data "
@@ -1005,7 +1012,7 @@ def _describe_read(
             ).format(count=len(sheets), names=", ".join(sheets), first=sheets[0])
         )
     if layout is not None:
-        said = _layout_said(layout)
+        said = _layout_said(layout, schema_given=given is not None)
         warnings.append(said[0].lower() + said[1:])
     elif inferred["dialect"].get("header") is False:
         fields = inferred["schema"]["fields"]
@@ -1057,7 +1064,7 @@ def _describe_read(
             )
         )
     if layout is not None:
-        header += _comment(_layout_said(layout))
+        header += _comment(_layout_said(layout, schema_given=choices.schema is not None))
     if key is not None:
         header += _key_header(key, name)
     text = header + yaml.dump(

@@ -81,7 +81,7 @@ def report_layout(task: Task, text: TableText, dialect: Dialect) -> bool:
         return False
     if not any(kind == "blank-label" for kind, _name in task.summary):
         return False
-    from cdo_toolkit.registry.layout import report_layout as found_layout
+    from cdo_toolkit.validation.layout import report_layout as found_layout
 
     layout = found_layout(text.head)
     if layout is None:

@@ -20,13 +20,16 @@ if TYPE_CHECKING:
     from cdo_toolkit.validation.api import Options
 
 
-def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
+def _resource(path: Path, options: Options, registry: Registry | None) -> tuple[Any, list[str]]:
+    """Frictionless's resource of the file, and notes on what it is not told (what a CSVW
+    description says that a Table Schema cannot)."""
     from frictionless import Resource, Schema
 
     from cdo_toolkit.validation.infer import frictionless_dialect
     from cdo_toolkit.validation.reader import Dialect
 
     kwargs: dict[str, Any] = {}
+    notes: list[str] = []
     dialect = Dialect(delimiter=options.delimiter, sheet=options.sheet)
     encoding = options.encoding
     if options.source and registry is not None:
@@ -49,6 +52,7 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
         if described is not None:
             dialect = written_as(described, options)
             encoding = encoding or described.encoding
+            notes = list(described.notes)
     if encoding:
         kwargs["encoding"] = "utf-8" if encoding == "utf-8-sig" else encoding
     kwargs["dialect"] = frictionless_dialect(dialect, dialect.delimiter)
@@ -60,7 +64,7 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> Any:
         kwargs.update(format="json", datatype="table")
     elif path.name.lower().endswith((".jsonl", ".ndjson")):
         kwargs.update(format="jsonl", datatype="table")
-    return Resource(path=path.name, basepath=str(path.parent.resolve()), **kwargs)
+    return Resource(path=path.name, basepath=str(path.parent.resolve()), **kwargs), notes
 
 
 def _error(error: Any) -> ReportError:
@@ -84,7 +88,7 @@ def frictionless_validate(
     from frictionless import Checklist
 
     started = time.perf_counter()
-    resource = _resource(path, options, registry)
+    resource, notes = _resource(path, options, registry)
     checklist = Checklist(
         pick_errors=sorted(options.limits.pick) if options.limits.pick else [],
         skip_errors=sorted(options.limits.skip),
@@ -110,6 +114,7 @@ def frictionless_validate(
         task.rows = item.stats.get("rows") or 0
         task.fields = item.stats.get("fields") or 0
         task.bytes = item.stats.get("bytes") or 0
+        task.notes.extend(notes)
         if options.source and registry is not None:
             checks = sorted({c.type for c in registry.sources[options.source].source.checks})
             if checks:
