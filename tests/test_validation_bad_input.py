@@ -93,6 +93,42 @@ def test_ragged_rows_are_reported_not_fatal(workdir: Path) -> None:
     }
 
 
+def test_a_stray_quote_in_a_large_file_is_read_as_text(workdir: Path) -> None:
+    """A quote inside an unquoted cell (`24"`) is text, as Frictionless reads it, in a file
+    larger than what is parsed at once: no quote is matched across the file, the ragged
+    and the bad rows past it keep their numbers. (Cutting the file by counting quotes
+    once read such a file as one endless record, for minutes.)"""
+    rows = ["kod,nazev,cena"]
+    rows += [f'{n},Monitor 24" model {n},{n}' if n % 50_000 == 3 else f"{n},Monitor {n},{n}"
+             for n in range(1, 350_001)]  # fmt: skip
+    rows[150_000] = "150000,ragged"
+    rows[250_000] = "250000,Monitor,x"
+    Path("monitory.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    from cdo_toolkit.validation.reader import BLOCK_BYTES
+
+    assert Path("monitory.csv").stat().st_size > 2 * BLOCK_BYTES
+    report = validate(
+        "monitory.csv",
+        Options(schema=_schema_file({"fields": [
+            {"name": "kod", "type": "integer"},
+            {"name": "nazev", "type": "string"},
+            {"name": "cena", "type": "integer"},
+        ]})),
+    )  # fmt: skip
+    (task,) = report.tasks
+    assert task.rows == 350_000
+    assert {(e.type, e.row_number, e.field_name) for e in task.errors} == {
+        ("missing-cell", 150_001, "cena"),
+        ("type-error", 250_001, "cena"),
+    }
+
+
+def _schema_file(schema: dict[str, object]) -> Path:
+    path = Path("schema.json")
+    path.write_text(json.dumps(schema), "utf-8")
+    return path
+
+
 def test_huge_cell_is_refused_in_bounded_memory(workdir: Path) -> None:
     import resource
 

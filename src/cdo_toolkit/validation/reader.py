@@ -25,8 +25,11 @@ from cdo_toolkit.validation.source import Opened, SourceProblem, open_binary
 if TYPE_CHECKING:
     import polars as pl
 
-BATCH_BYTES = 64 * 1024 * 1024
-"""Bytes of CSV per batch: also the largest cell that can be read."""
+BLOCK_BYTES = 4 * 1024 * 1024
+"""Bytes of CSV pyarrow parses at once: also the largest record that can be read."""
+BATCH_BYTES = 32 * 1024 * 1024
+"""Bytes of parsed cells checked at once: blocks are gathered into batches this large,
+since each check of a batch has a fixed cost."""
 
 
 @dataclass(frozen=True)
@@ -292,41 +295,14 @@ def open_csv(
     names = column_names(width)
     normalised = encoding.replace("-", "").replace("_", "").lower()
     utf8 = normalised in ("utf8", "utf8sig")
-    # Records end at a newline outside quotes; with RFC 4180 quoting ("" inside quotes)
-    # an even count of quote characters tells that, so the file can be cut into chunks
-    # that pyarrow parses on all cores. Other quoting, and UTF-16, stream in one thread.
-    chunkable = (
-        not dialect.escape_char
-        and dialect.double_quote
-        and (dialect.quote_char or '"') == '"'
-        and delimiter not in ('"', "\n", "\r")
-        and not normalised.startswith(("utf16", "utf32"))
-    )
-
-    def parse_options(threads: bool) -> Any:
-        return pacsv.ParseOptions(
-            delimiter=delimiter,
-            quote_char=dialect.quote_char or False,
-            double_quote=dialect.double_quote,
-            escape_char=dialect.escape_char or False,
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-            invalid_row_handler=handler if not threads else threaded_handler,
-        )
-
     convert = pacsv.ConvertOptions(
         column_types={name: pa.string() for name in names},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    flagged: list[bool] = []
 
-    def threaded_handler(row: Any) -> str:
-        flagged.append(True)
-        return "skip"
-
-    def to_frame(batch: Any) -> pl.DataFrame:
-        frame = pl.from_arrow(batch)
+    def to_frame(batches: list[Any]) -> pl.DataFrame:
+        frame = pl.from_arrow(pa.Table.from_batches(batches))
         assert isinstance(frame, pl.DataFrame)
         if dialect.skip_initial_space:
             frame = frame.with_columns(pl.all().str.strip_chars_start(" "))
@@ -334,66 +310,48 @@ def open_csv(
 
     def streamed() -> Iterator[pl.DataFrame]:
         stream = open_binary(opened)
+        # A NUL byte is no text (UTF-16 and UTF-32 are full of them, and decoding them
+        # finds any that is no character).
+        source = _Counted(stream, refuse_nul=not normalised.startswith(("utf16", "utf32")))
         try:
             reader = pacsv.open_csv(
-                stream,
+                source,
                 read_options=pacsv.ReadOptions(
                     use_threads=False,
-                    block_size=BATCH_BYTES,
+                    block_size=BLOCK_BYTES,
                     column_names=names,
                     skip_rows=header_records,
                     encoding="utf8" if utf8 else encoding,
                 ),
-                parse_options=parse_options(False),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter,
+                    quote_char=dialect.quote_char or False,
+                    double_quote=dialect.double_quote,
+                    escape_char=dialect.escape_char or False,
+                    newlines_in_values=True,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=handler,
+                ),
                 convert_options=convert,
             )
+            pending: list[Any] = []
+            size = 0
             for batch in reader:
-                table.bytes_read = stream.tell()
-                yield to_frame(batch)
+                pending.append(batch)
+                size += batch.nbytes
+                if size >= BATCH_BYTES:
+                    table.bytes_read = source.tell()
+                    yield to_frame(pending)
+                    pending, size = [], 0
+            table.bytes_read = source.tell()
+            if pending:
+                yield to_frame(pending)
+        except _NulFound as found:
+            raise nul_problem(_line_of(opened, found.offset), found.offset) from None
         except pa.ArrowInvalid as exc:
             raise _arrow_problem(exc, encoding) from None
         finally:
             stream.close()
-
-    def pieces() -> Iterator[memoryview]:
-        if opened.compression is None and not opened.parts and opened.size > 0:
-            yield from _mapped_chunks(opened.path, CHUNK_BYTES)
-        else:
-            with open_binary(opened) as stream:
-                yield from _record_chunks(stream, CHUNK_BYTES)
-
-    def chunked() -> Iterator[pl.DataFrame]:
-        records_before = 0
-        for number, piece in enumerate(pieces()):
-            table.bytes_read += len(piece)
-            chunk: bytes | memoryview = piece
-            if not utf8:
-                try:
-                    chunk = bytes(piece).decode(encoding).encode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise SourceProblem(
-                        "encoding-error",
-                        _("the file is not valid {encoding}: {reason}").format(
-                            encoding=encoding, reason=exc
-                        ),
-                    ) from None
-            skip = header_records if number == 0 else 0
-            flagged.clear()
-            parsed = _read_chunk(chunk, names, skip, parse_options(True), convert, threads=True)
-            if flagged:
-                # Ragged rows in this chunk: parse it again in one thread, which numbers them.
-                before = len(table.ragged)
-                parsed = _read_chunk(
-                    chunk, names, skip, parse_options(False), convert, threads=False
-                )
-                offset = 0 if number == 0 else records_before
-                for ragged in table.ragged[before:]:
-                    ragged.row_number += offset
-                local_records = len(table.ragged) - before
-            else:
-                local_records = 0
-            records_before += skip + parsed.num_rows + local_records
-            yield to_frame(parsed)
 
     def guarded(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
         try:
@@ -401,9 +359,7 @@ def open_csv(
         except SourceProblem as problem:
             raise located(problem, opened, encoding) from None
 
-    table.batches = without_passed_over(
-        table, guarded(chunked() if chunkable else streamed()), dialect
-    )
+    table.batches = without_passed_over(table, guarded(streamed()), dialect)
     return table
 
 
@@ -457,138 +413,56 @@ def first_undecodable(opened: Opened, encoding: str) -> tuple[int, int, bytes] |
     return None
 
 
-CHUNK_BYTES = 32 * 1024 * 1024
-THREADED_BLOCK_BYTES = 4 * 1024 * 1024
-"""Bytes of CSV parsed at once on all cores; also bounds the largest record."""
+class _NulFound(Exception):
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
 
 
-def _read_chunk(
-    chunk: bytes | memoryview,
-    names: list[str],
-    skip: int,
-    parse: Any,
-    convert: Any,
-    *,
-    threads: bool,
-) -> Any:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+class _Counted:
+    """A binary stream that counts the bytes read (the progress of a compressed file
+    too) and, with ``refuse_nul``, stops at the first NUL byte: pyarrow would read it
+    into a cell, and the engine takes a cell starting with NUL for a workbook's refused
+    value."""
 
-    try:
-        return pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(chunk)),
-            read_options=pacsv.ReadOptions(
-                use_threads=threads,
-                block_size=THREADED_BLOCK_BYTES if threads else BATCH_BYTES,
-                column_names=names,
-                skip_rows=skip,
-            ),
-            parse_options=parse,
-            convert_options=convert,
-        )
-    except pa.ArrowInvalid as exc:
-        raise _arrow_problem(exc, "utf-8") from None
+    def __init__(self, stream: IO[bytes], *, refuse_nul: bool) -> None:
+        self._stream = stream
+        self._refuse_nul = refuse_nul
+        self._offset = 0
+        self.closed = False
 
-
-def _boundary(buffer: Any, start: int, end: int, quotes: int) -> int:
-    """The last newline in ``buffer[start:end]`` outside quotes (-1 if none); ``quotes``
-    is the count of quote characters in that range."""
-    cut = buffer.rfind(b"\n", start, end)
-    while cut != -1:
-        # An even count of quotes before the newline means it ends a record.
-        if (quotes - buffer[cut:end].count(b'"')) % 2 == 0:
-            return int(cut)
-        cut = buffer.rfind(b"\n", start, cut)
-    return -1
-
-
-def _mapped_chunks(path: Path, size: int) -> Iterator[memoryview]:
-    """Record-aligned pieces of a file, as views of its memory map (no copies)."""
-    import mmap
-
-    handle = path.open("rb")
-    mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    view = memoryview(mapped)
-    try:
-        start, total = 0, len(mapped)
-        while start < total:
-            end = min(start + size, total)
-            if end < total:
-                cut = _boundary(mapped, start, end, mapped[start:end].count(b'"'))
-                while cut == -1 and end < total:
-                    end = min(end + size, total)
-                    if end - start > 4 * size:
-                        raise SourceProblem(
-                            "source-error",
-                            _("a record is longer than {size} MB (an unclosed quote?)").format(
-                                size=4 * size // 2**20
-                            ),
-                        )
-                    cut = (
-                        _boundary(mapped, start, end, mapped[start:end].count(b'"'))
-                        if end < total
-                        else total - 1
-                    )
-                end = cut + 1
-            nul = mapped.find(b"\x00", start, end)
-            if nul != -1:
-                lines = sum(
-                    mapped[i : min(i + size, nul)].count(b"\n") for i in range(0, nul, size)
-                )
-                raise nul_problem(lines + 1, nul)
-            yield view[start:end]
-            # Pages already parsed leave the process: memory stays bounded by the chunk.
-            aligned = start - start % mmap.PAGESIZE
-            mapped.madvise(mmap.MADV_DONTNEED, aligned, end - aligned)
-            start = end
-    finally:
-        try:
-            view.release()
-            mapped.close()
-        except BufferError:
-            pass  # a parser still holds a view of the map; it is unmapped when that goes
-        handle.close()
-
-
-def _record_chunks(stream: IO[bytes], size: int) -> Iterator[memoryview]:
-    """Pieces of the stream that end after a whole record (a newline outside quotes).
-
-    Pieces are views into the buffer read, not copies; only the tail after the last
-    record boundary is carried over to the next read.
-    """
-    rest = b""
-    consumed = lines = 0
-    while True:
-        data = stream.read(size)
-        if not data:
-            if rest:
-                yield memoryview(rest)
-            return
-        buffer = rest + data if rest else data
-        quotes = buffer.count(b'"')
-        end = buffer.rfind(b"\n")
-        while end != -1:
-            # An even count of quotes before the newline means it ends a record.
-            if (quotes - buffer.count(b'"', end)) % 2 == 0:
-                break
-            end = buffer.rfind(b"\n", 0, end)
-        if end == -1:
-            rest = buffer
-            if len(rest) > 4 * size:
-                raise SourceProblem(
-                    "source-error",
-                    _("a record is longer than {size} MB (an unclosed quote?)").format(
-                        size=4 * size // 2**20
-                    ),
-                )
-            continue
-        nul = buffer.find(b"\x00", 0, end + 1)
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        nul = data.find(b"\x00") if self._refuse_nul else -1
         if nul != -1:
-            raise nul_problem(lines + buffer.count(b"\n", 0, nul) + 1, consumed + nul)
-        lines += buffer.count(b"\n", 0, end + 1)
-        consumed += end + 1
-        yield memoryview(buffer)[: end + 1]
-        rest = buffer[end + 1 :]
+            raise _NulFound(self._offset + nul)
+        self._offset += len(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return False
+
+    def tell(self) -> int:
+        return self._offset
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _line_of(opened: Opened, offset: int) -> int:
+    """The line (from 1) that byte ``offset`` of the file is on; read again, on the error
+    path only."""
+    lines = 1
+    with open_binary(opened) as stream:
+        while offset > 0 and (chunk := stream.read(min(offset, 1 << 20))):
+            lines += chunk.count(b"\n")
+            offset -= len(chunk)
+    return lines
 
 
 def nul_problem(line: int, offset: int) -> SourceProblem:
@@ -617,7 +491,7 @@ def _arrow_problem(exc: Exception, encoding: str) -> SourceProblem:
             _(
                 "a record is larger than {size} MB (a runaway quote, or a cell of embedded data?); "
                 "such records are refused"
-            ).format(size=THREADED_BLOCK_BYTES // 2**20),
+            ).format(size=BLOCK_BYTES // 2**20),
         )
     return SourceProblem(
         "source-error", _("the CSV cannot be parsed: {reason}").format(reason=text)
