@@ -149,8 +149,8 @@ SCHEMA = {
         (
             "kod;nazev;obyvatel;zalozeno;;",
             "563889;Liberec;104261;1.1.1352;;",
-            "the header ends in 2 column(s) without a label, as a spreadsheet exports columns "
-            "that once held something: delete them",
+            "the header ends in 2 columns without a label or values, as a spreadsheet exports "
+            "columns that once held something: delete them",
         ),
         (
             "kod;;nazev;obyvatel;zalozeno",
@@ -169,6 +169,47 @@ def test_a_column_left_out_added_or_moved_is_named(
     assert not report.valid
     (note,) = report.tasks[0].notes  # and no format note for cells of the wrong fields
     assert note.startswith(expected)
+
+
+@pytest.mark.parametrize("schema", [None, SCHEMA], ids=["no-schema", "schema"])
+def test_a_delimiter_ending_every_line_is_named(workdir: Path, schema: object) -> None:
+    """Czech exports often end every line with the delimiter: one empty column without a
+    label, a blank label without a schema and an extra one with it. Said once, with or
+    without a schema; no note when the unlabelled column holds values."""
+    options = Options()
+    if schema is not None:
+        Path("schema.json").write_text(json.dumps(schema), "utf-8")
+        options = Options(schema=Path("schema.json"))
+    row = "563889;Liberec;104261;1.1.1352;"
+    Path("t.csv").write_text(f"kod;nazev;obyvatel;zalozeno;\n{row}\n{row}\n", "utf-8")
+    report = validate("t.csv", options)
+    (task,) = report.tasks
+    assert [e.type for e in task.errors] == ["extra-label" if schema else "blank-label"]
+    assert task.notes == [
+        "the lines of the file end with the delimiter ';', which makes an empty last column "
+        "without a label: remove the delimiter at the end of the lines (or the empty column, "
+        "in the program that exports the file)"
+    ]
+    Path("t.csv").write_text(f"kod;nazev;obyvatel;zalozeno;\n{row}\n{row}LI\n", "utf-8")
+    assert validate("t.csv", options).tasks[0].notes == []
+
+
+def test_blank_columns_at_the_end_of_a_sheet_are_named(workdir: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["kod", "nazev", None])
+    sheet.append(["563889", "Liberec"])
+    sheet["C5"] = ""  # touched once: the sheet is three columns wide
+    book.save("obce.xlsx")
+    (task,) = validate("obce.xlsx").tasks
+    assert ("blank-label", "field3") in task.summary
+    assert task.notes == [
+        "the header ends in 1 column without a label or values, as a spreadsheet exports a "
+        "column that once held something: delete it"
+    ]
 
 
 @pytest.mark.parametrize(

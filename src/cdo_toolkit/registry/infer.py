@@ -452,8 +452,10 @@ def _header_warnings(summary: dict[tuple[str, str], int], width: int) -> list[st
     return [
         _(
             "the row taken for the header has {blank} blank and {repeated} repeated labels of "
-            "{width}, which no file of this source can pass: if the file has no header row, "
-            "set dialect: {{header: false}} in the entry and name its fields; if the header is "
+            "{width}, which no file of this source can pass: if every line ends with the "
+            "delimiter (an empty last column), remove it from the export; if the file has no "
+            "header row, set dialect: {{header: false}} in the entry and name its fields; if "
+            "the header is "
             "lower down or spans rows (a report layout), save the table alone (one header "
             "row, then the data) and describe it again"
         ).format(blank=blank, repeated=repeated, width=width)

@@ -759,6 +759,7 @@ def _validate(
 
     if hints.report_layout(task, text, source.dialect):
         return  # the header and the cells were read from the wrong rows: nothing else applies
+    hints.blank_last_columns(task, text)
     if source.schema is None:
         hints.guessed_types(task, schema)
     else:

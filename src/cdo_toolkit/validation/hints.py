@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from cdo_toolkit.validation.fields import FieldSpec, SchemaSpec
@@ -110,6 +110,38 @@ def report_layout(task: Task, text: TableText, dialect: Dialect) -> bool:
     return True
 
 
+def blank_last_columns(task: Task, text: TableText) -> bool:
+    """Labels blank at the end of the header, over columns without values in the first
+    rows: a delimiter ending every line of a CSV export, or a spreadsheet's columns that
+    once held something. Said once, instead of a blank or extra label to puzzle over."""
+    labels = text.labels
+    named = len(labels)
+    while named and not labels[named - 1].strip():
+        named -= 1
+    if not text.has_header or named in (0, len(labels)):
+        return False
+    rows = text.head[text.first_row - 1 :]
+    if any(cell.strip() for row in rows for cell in row[named:]):
+        return False  # values without a label: the column is to be named, as the error says
+    count = len(labels) - named
+    if text.delimiter and count == 1:
+        note = _(
+            "the lines of the file end with the delimiter {delimiter!r}, which makes an "
+            "empty last column without a label: remove the delimiter at the end of the "
+            "lines (or the empty column, in the program that exports the file)"
+        ).format(delimiter=_named(text.delimiter))
+    else:
+        note = ngettext(
+            "the header ends in {count} column without a label or values, as a spreadsheet "
+            "exports a column that once held something: delete it",
+            "the header ends in {count} columns without a label or values, as a spreadsheet "
+            "exports columns that once held something: delete them",
+            count,
+        ).format(count=count)
+    task.notes.append(note)
+    return True
+
+
 def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> bool:
     """A file written with another delimiter than the declared one has one long label and
     a missing label for every other field, and every row fails. When another delimiter
@@ -160,18 +192,14 @@ def shifted_columns(task: Task, schema: SchemaSpec, text: TableText) -> bool:
         )
     elif extra and not missing and [label for label in labels if label in names] == names:
         if labels[: len(names)] == names:
-            if any(labels[len(names) :]):
-                return False  # named columns after the schema's: the errors say it
-            note = _(
-                "the header ends in {count} column(s) without a label, as a spreadsheet "
-                "exports columns that once held something: delete them"
-            )
-        else:
-            note = _(
-                "the header has the column(s) {extra}, which the schema does not have, so "
-                "the columns after it are checked as the wrong fields: remove the column(s), "
-                "or add them to the schema"
-            )
+            # Named columns after the schema's: the errors say it; blank ones at the end:
+            # blank_last_columns says it.
+            return False
+        note = _(
+            "the header has the column(s) {extra}, which the schema does not have, so "
+            "the columns after it are checked as the wrong fields: remove the column(s), "
+            "or add them to the schema"
+        )
     else:
         return False
     unnamed = _("(column {number}, no label)")
