@@ -304,3 +304,18 @@ def test_a_report_layout_is_named_where_its_blank_labels_are(workdir: Path, shar
     (task,) = validate("tabulka.csv", Options()).tasks
     assert any(kind == "blank-label" for kind, _name in task.summary)
     assert not any("laid out as a report" in n for n in task.notes)
+
+
+def test_a_typographic_minus_is_named_at_its_first_value(workdir: Path) -> None:
+    """Statistical exports write a minus sign (U+2212) or an en dash for a minus: no number
+    reads it, and one failing value is enough to say so."""
+    field = {"name": "saldo", "type": "number", "decimalChar": ",", "groupChar": " "}
+    assert _notes(workdir, field, ["1 234,5", "\u22121 234,5"]) == [
+        'saldo: 1 failing value starts with the sign "\u2212" (e.g. "\u22121 234,5") for a '
+        'minus, which no number reads: write a hyphen-minus "-" instead'
+    ]
+    field = {"name": "zmena", "type": "integer"}
+    assert _notes(workdir, field, ["\u20135", "\u201312", "7"])[0].startswith(
+        'zmena: 2 failing values start with the sign "\u2013" (e.g. "\u20135")'
+    )
+    assert _notes(workdir, field, ["\u2013", "\u2013x"]) == []

@@ -227,6 +227,10 @@ def field_formats(task: Task, schema: SchemaSpec) -> None:
     """For each field whose listed type errors all read as one other format, say which."""
     failing = _failing_cells(task)
     for spec in schema.fields:
+        minus = _typographic_minus(spec, failing.get(spec.name, []))
+        if minus:
+            task.notes.append(minus)
+            continue
         if len(failing.get(spec.name, [])) < MIN_FAILURES:
             continue
         cells = list(dict.fromkeys(failing[spec.name]))[:200]
@@ -278,6 +282,32 @@ def _cause(spec: FieldSpec, cells: list[str]) -> str | None:
             'declare "trueValues": ["{true}"] and "falseValues": ["{false}"] for the field'
         ).format(true=true, false=false, **said)
     return None
+
+
+MINUS_SIGNS = "\u2212\u2013"
+"""The minus sign and the en dash, which typesetting and statistical exports write for
+a hyphen-minus; no number reads them."""
+
+
+def _typographic_minus(spec: FieldSpec, cells: list[str]) -> str | None:
+    """Numbers that fail only for a typographic minus: one is enough to name the cause."""
+    if spec.type not in ("number", "integer"):
+        return None
+    signed = [c for c in cells if c[:1] in MINUS_SIGNS]
+    fixed = ["-" + c[1:] for c in signed]
+    if not signed or not all(
+        _number(v, spec.decimal_char, spec.group_char)
+        and (spec.type == "number" or v[1:].isdigit())
+        for v in fixed
+    ):
+        return None
+    return ngettext(
+        '{field}: {count} failing value starts with the sign "{sign}" (e.g. "{example}") '
+        'for a minus, which no number reads: write a hyphen-minus "-" instead',
+        '{field}: {count} failing values start with the sign "{sign}" (e.g. "{example}") '
+        'for a minus, which no number reads: write a hyphen-minus "-" instead',
+        len(signed),
+    ).format(field=spec.name, count=len(signed), sign=signed[0][0], example=signed[0])
 
 
 def _failing_cells(task: Task) -> dict[str, list[str]]:
