@@ -409,6 +409,51 @@ def test_refine_keeps_leading_zeros_and_reads_decimal_commas() -> None:
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
+        (["8:30", "17:05", "9:00"], {"type": "time", "format": "%H:%M"}),
+        (["08:30:15", "17:05:00"], {"type": "time", "format": "%H:%M:%S"}),
+        (["8:30", "17:05:00"], {"type": "string"}),  # two formats: the guarantor decides
+        (["25:30"], {"type": "string"}),
+        (["12,5 %", "3 %", "100 %"], {"type": "number", "bareNumber": False, "decimalChar": ","}),
+        (
+            ["1 234,50 Kč", "99 Kč"],
+            {"type": "number", "bareNumber": False, "decimalChar": ",", "groupChar": " "},
+        ),
+        (["3 ks", "12 ks"], {"type": "integer", "bareNumber": False}),
+        (["2.5 km", "10 km"], {"type": "number", "bareNumber": False}),
+        (["12 %", "3 Kč"], {"type": "string"}),  # two units: no one quantity
+        (["−1 234,5", "7,25"], {"type": "string"}),
+    ],
+)
+def test_refine_reads_times_and_numbers_with_a_unit(
+    values: list[str], expected: dict[str, object]
+) -> None:
+    """Times like 8:30 and numbers with one unit (12,5 %, 1 234 Kč) get the format or the
+    bareNumber: false that Frictionless reads them with; the value a source writes them in
+    is validated by the entry (below)."""
+    assert refine_field({"name": "x", "type": "string"}, values) == {"name": "x", **expected}
+
+
+def test_add_types_times_and_units_and_warns_of_a_typographic_minus(
+    cdo, base_registry: Path
+) -> None:
+    Path("saldo.csv").write_text(
+        "kod;saldo;cas;podil\n1;−1 234,5;8:30;12,5 %\n2;1 200,0;17:05;3 %\n3;−7,25;9:00;100 %\n",
+        "utf-8",
+    )
+    result, entry = registry_add(cdo, "saldo", "saldo.csv", "economy")
+    types = {f["name"]: f["type"] for f in entry["schema"]["fields"]}
+    assert types == {"kod": "integer", "saldo": "string", "cas": "time", "podil": "number"}
+    assert 'column saldo holds numbers written with the sign "−" for a minus' in " ".join(
+        result.stderr.split()
+    )
+    for engine in ("fast", "frictionless"):
+        checked = cdo("validate", "saldo.csv", "--source", "saldo", "--engine", engine)
+        assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
         (["3/5/2021 12:00:00 AM", "3/6/2021 12:00:00 AM"], ("date", "%m/%d/%Y %I:%M:%S %p")),
         (["3/5/2021 2:15:00 PM", "3/6/2021 12:00:00 AM"], ("datetime", "%m/%d/%Y %I:%M:%S %p")),
         (["1. 2. 2024", "15. 3. 2024"], ("date", "%d. %m. %Y")),

@@ -9,6 +9,11 @@ for Czech data, looking at the sampled values themselves:
 * dates like ``1.2.2024`` become dates with ``format: "%d.%m.%Y"``, and dates or
   datetimes written otherwise (``3/5/2021 12:00:00 AM``) get the one format that reads
   them all, unless two formats read them differently;
+* times like ``8:30`` become times with ``format: "%H:%M"``;
+* numbers with one unit in every value (``12,5 %``, ``1 234 Kč``) become numbers with
+  ``bareNumber: false``, which strips it;
+* a column of numbers written with a typographic minus (``−1 234,5``) stays text, and the
+  guarantor is told why;
 * ``ano``/``ne`` become booleans;
 * a workbook's date column (datetimes at midnight) becomes a date.
 """
@@ -45,6 +50,10 @@ _CZECH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CZECH_DATETIME = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}$")
 _BOOLEANS = ({"ano", "Ano", "ANO"}, {"ne", "Ne", "NE"})
+_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+_POINT_DECIMAL = re.compile(r"^[-+]?\d+(\.\d+)?$")
+# A number followed by a unit (12,5 %, 1 234 Kč, 3 ks): what bareNumber: false strips.
+_WITH_UNIT = re.compile(r"^(?P<number>[-+]?\d[\d \u00a0]*(?:[,.]\d+)?)\s*(?P<unit>[^\d\s][^\d]*)$")
 
 
 def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
@@ -88,12 +97,70 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
         if written is not None:
             refined.update(type=written[0], format=written[1])
             return refined
+        if all(_TIME.match(v) for v in present):
+            seconds = {v.count(":") == 2 for v in present}
+            pattern = "%H:%M:%S" if seconds == {True} else "%H:%M"
+            if len(seconds) == 1 and _parses(present, pattern):
+                refined.update(type="time", format=pattern)
+                return refined
+        numbers = _unit_numbers(present)
+        if numbers is not None:
+            refined.update(numbers)
+            return refined
         if set(present) <= _BOOLEANS[0] | _BOOLEANS[1]:
             truthy = sorted(set(present) & _BOOLEANS[0]) or ["ano"]
             falsy = sorted(set(present) & _BOOLEANS[1]) or ["ne"]
             refined.update(type="boolean", trueValues=truthy, falseValues=falsy)
             return refined
     return field
+
+
+def _unit_numbers(values: list[str]) -> dict[str, Any] | None:
+    """The type and options of a column of numbers that all carry one unit (``12,5 %``,
+    ``1 234 Kč``): Frictionless reads them with ``bareNumber: false``, which strips it."""
+    units = set()
+    numbers = []
+    for value in values:
+        match = _WITH_UNIT.match(value.strip())
+        if match is None:
+            return None
+        units.add(match["unit"].strip())
+        numbers.append(match["number"].strip())
+    if len(units) != 1:
+        return None
+    if all(_POINT_DECIMAL.match(n) for n in numbers):
+        kind = "integer" if all("." not in n for n in numbers) else "number"
+        return {"type": kind, "bareNumber": False}
+    if not all(_DECIMAL_COMMA.match(n) for n in numbers):
+        return None
+    options: dict[str, Any] = {"type": "number", "bareNumber": False}
+    if any("," in n for n in numbers):
+        options["decimalChar"] = ","
+    spaces = {c for n in numbers for c in (" ", "\u00a0") if c in n}
+    if spaces:
+        options["groupChar"] = "\u00a0" if spaces == {"\u00a0"} else " "
+    elif "decimalChar" not in options:
+        return {"type": "integer", "bareNumber": False}
+    return options
+
+
+def typographic_minus_note(name: str, values: list[str]) -> str | None:
+    """A column of numbers some of which start with a typographic minus (``−1 234,5``):
+    no Table Schema option reads them, so it stays text; the guarantor is told why."""
+    from cdo_toolkit.validation.hints import MINUS_SIGNS
+
+    present = [v.strip() for v in values if v.strip()]
+    signed = [v for v in present if v[:1] in MINUS_SIGNS]
+    if not signed:
+        return None
+    fixed = ["-" + v[1:] if v[:1] in MINUS_SIGNS else v for v in present]
+    if not all(_DECIMAL_COMMA.match(v) or _POINT_DECIMAL.match(v) for v in fixed):
+        return None
+    return _(
+        'column {column} holds numbers written with the sign "{sign}" for a minus (e.g. '
+        '"{example}"), which no number reads, so the entry types it as text: have the '
+        'export write a hyphen-minus "-", then describe the file again'
+    ).format(column=name, sign=signed[0][0], example=signed[0])
 
 
 def _detected_type(name: str, values: list[str]) -> str:
@@ -165,6 +232,7 @@ def infer_csv(path: Path, *, types: bool = True) -> dict[str, Any]:
         elif headerless(first):
             dialect["header"] = False
         refined: list[dict[str, Any]] = []
+        notes: list[str] = []
         if types:
             # Only a header known to be absent or placed is said: Frictionless looks for
             # the header row (after a preamble line) only where the dialect leaves it open.
@@ -180,12 +248,15 @@ def infer_csv(path: Path, *, types: bool = True) -> dict[str, Any]:
             except Exception as exc:  # Frictionless raises its own exception types
                 raise _cannot_describe(path, exc) from None
             rows = _data_rows(first, rows, layout)
-            refined = _refined_fields(path, resource, rows, header=_sampled_header(dialect, layout))
+            refined, notes = _refined_fields(
+                path, resource, rows, header=_sampled_header(dialect, layout)
+            )
     return {
         "encoding": sniffed.encoding,
         "dialect": dialect,
         "schema": {"fields": _named(refined, layout)},
         "layout": layout,
+        "column_notes": notes,
     }
 
 
@@ -277,10 +348,11 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
             if json_table:  # Frictionless takes a .json file for data, not rows, unless told
                 options["datatype"] = "table"
             refined: list[dict[str, Any]] = []
+            notes: list[str] = []
             if types:
                 resource = describe(str(path), type="resource", **options)
                 rows = _data_rows(first, rows, layout)
-                sampled = _refined_fields(
+                sampled, notes = _refined_fields(
                     path, resource, rows, header=_sampled_header(dialect, layout)
                 )
                 refined = _named(sampled, layout)
@@ -301,6 +373,7 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
         "schema": {"fields": refined},
         "sheets": list(names),
         "layout": layout,
+        "column_notes": notes,
     }
 
 
@@ -512,13 +585,20 @@ def _cannot_describe(path: Path, exc: Exception) -> CdoError:
 
 def _refined_fields(
     path: Path, resource: Any, rows: Iterator[list[str]], *, header: bool | None = None
-) -> list[dict[str, Any]]:
-    """The fields Frictionless described, each corrected from its sampled values."""
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The fields Frictionless described, each corrected from its sampled values, and
+    notes on columns whose values no option of their type reads."""
     fields = resource.schema.to_descriptor().get("fields", [])
     if not fields:
         raise CdoError(_("{file}: no columns found").format(file=display_path(path)))
     samples = _column_samples(rows, len(fields), header)
-    return [refine_field(field, samples[index]) for index, field in enumerate(fields)]
+    refined = [refine_field(field, samples[index]) for index, field in enumerate(fields)]
+    notes = [
+        note
+        for field, values in zip(refined, samples, strict=True)
+        if field.get("type") == "string" and (note := typographic_minus_note(field["name"], values))
+    ]
+    return refined, notes
 
 
 def _pick(option: str | None, default: str | None, known: dict[str, Any], what: str) -> str:
@@ -1004,6 +1084,7 @@ def _describe_read(
         inferred["schema"], warnings = fit_schema(data_file, inferred)
     else:
         warnings = _take_given(inferred, given, data_file, name, source_id)
+    warnings += inferred.pop("column_notes", [])
     sheets = inferred.pop("sheets", [])
     layout: Layout | None = inferred.pop("layout", None)
     if sheet is None and len(sheets) > 1:
