@@ -85,13 +85,17 @@ def cdo() -> Callable[..., object]:
     return run
 
 
-def registry_add(cdo: Callable[..., Any], source_id: str, data: Path | str, theme: str) -> Any:
-    """``cdo registry add`` of ``source_id`` from ``data`` (guarantor gis), asserted to
-    succeed: the result, and the entry written (its path is all the command prints)."""
+def registry_add(
+    cdo: Callable[..., Any], source_id: str, data: Path | str, theme: str, *options: str
+) -> Any:
+    """``cdo registry add`` of ``source_id`` from ``data`` (guarantor gis, further
+    ``options``), asserted to succeed: the result, and the entry written (its path is all
+    the command prints)."""
     import yaml
 
     result = cdo(
-        "registry", "add", source_id, "--from", str(data), "--guarantor", "gis", "--theme", theme
+        "registry", "add", source_id, "--from", str(data), "--guarantor", "gis", "--theme", theme,
+        *options,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     return result, yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))

@@ -311,7 +311,7 @@ def test_a_source_is_onboarded_with_its_csvw_description(
 def test_a_given_table_schema_is_kept_as_it_is(workdir: Path, cdo: Callable[..., Any]) -> None:
     import shutil
 
-    from tests.conftest import CASES
+    from tests.conftest import CASES, registry_add
 
     shutil.copytree(CASES / "registry" / "_base", "registry")
     Path("mesta.csv").write_text("kod;nazev\n563889;Liberec\n563510;Jablonec\n", "utf-8")
@@ -322,14 +322,9 @@ def test_a_given_table_schema_is_kept_as_it_is(workdir: Path, cdo: Callable[...,
         ]
     }
     Path("mesta.schema.json").write_text(json.dumps(schema), "utf-8")
-    result = cdo(
-        "registry", "add", "mesta", "--from", "mesta.csv", "--schema", "mesta.schema.json",
-        "--guarantor", "gis", "--theme", "territory",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    import yaml
-
-    entry = yaml.safe_load(Path("registry/sources/mesta.yaml").read_text("utf-8"))
+    result, entry = registry_add(
+        cdo, "mesta", "mesta.csv", "territory", "--schema", "mesta.schema.json"
+    )
     # Kept as given, the primary key proposed from the data (kod is a code, filled, unique).
     assert entry["schema"]["fields"][1] == schema["fields"][1]
     assert entry["schema"]["fields"][0]["constraints"]["pattern"] == "5\\d{5}"

@@ -589,13 +589,10 @@ def test_add_reads_a_report_by_its_layout_with_a_given_schema(cdo, base_registry
         ]
     }
     Path("vykaz.schema.json").write_text(json.dumps(schema), "utf-8")
-    result = cdo(
-        "registry", "add", "vykaz", "--from", "vykaz.csv", "--schema", "vykaz.schema.json",
-        "--guarantor", "gis", "--theme", "territory",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    result, entry = registry_add(
+        cdo, "vykaz", "vykaz.csv", "territory", "--schema", "vykaz.schema.json"
+    )
     written = Path("registry/sources/vykaz.yaml").read_text("utf-8")
-    entry = yaml.safe_load(written)
     assert entry["dialect"] == {"delimiter": ";", "header": False, "comment_rows": [1, 2, 3, 4]}
     assert [f["name"] for f in entry["schema"]["fields"]] == ["kod", "nazev", "obyvatel"]
     comment = " ".join(line.lstrip("# ") for line in written.splitlines() if line.startswith("#"))
