@@ -591,3 +591,23 @@ def test_a_damaged_zip_is_named_not_an_internal_error(cdo, workdir: Path) -> Non
     assert [e["type"] for e in errors] == ["compression-error"]
     assert "not a readable zip archive" in errors[0]["note"]
     assert "internal error" not in package.output + table.output
+
+
+def test_an_opendocument_spreadsheet_is_named_with_what_to_do(cdo, workdir: Path) -> None:
+    """LibreOffice's .ods is a zip archive too: it is named as a spreadsheet that is not
+    read (it was called a zip archive to rename .zip), also saved under a .csv name."""
+    with zipfile.ZipFile("obce.ods", "w") as archive:
+        # ODF stores its mimetype first and uncompressed, so it can be told from its bytes.
+        archive.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("content.xml", "<office:document-content/>")
+    Path("obce.csv").write_bytes(Path("obce.ods").read_bytes())
+    for name in ("obce.ods", "obce.csv"):
+        result = _cli(cdo, name)
+        assert result.exit_code == 1
+        assert "the file is an OpenDocument spreadsheet (.ods), which is not read" in " ".join(
+            result.output.split()
+        )

@@ -123,6 +123,14 @@ def detect(
         return Opened(path, _format_of(inner, declared_format), "gzip", size=size)
     if name.endswith(".zip"):
         return _zip_member(path, declared_format, size)
+    if name.endswith((".ods", ".fods")) or (head[30:38] == b"mimetype" and _ODS in head[:100]):
+        raise SourceProblem(
+            "format-error",
+            _(
+                "the file is an OpenDocument spreadsheet (.ods), which is not read: save its "
+                "sheet as XLSX, or as CSV in UTF-8 (in LibreOffice: File, Save As)"
+            ),
+        )
     workbook_named = name.endswith((".xls", ".xlsx")) or declared_format in ("xls", "xlsx")
     if head.startswith(OLE_MAGIC) and workbook_named:
         # An old workbook renamed .xlsx (Excel opens it): read as what it is, with a note.
@@ -153,6 +161,10 @@ def detect(
         return Opened(path, "xlsx", None, size=size)
     _refuse_non_text(head, name, declared_format)
     return Opened(path, _format_of(name, declared_format), None, size=size)
+
+
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+"""The ``mimetype`` an OpenDocument spreadsheet stores first in its zip, uncompressed."""
 
 
 def _renamed(path: Path, kind: str) -> str | None:
