@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cdo_toolkit.validation.api import Options, validate
+from cdo_toolkit.validation.sniff import sniff
 
 
 def _errors(place: Path | str, **options: object) -> list[tuple[str, str]]:
@@ -327,12 +328,15 @@ def test_wrong_declared_encoding_names_line_and_byte(workdir: Path) -> None:
 
 
 def test_detected_encodings_keep_czech_letters(workdir: Path) -> None:
-    text = "název;město\nZákladní škola;Česká Lípa\n"
-    for encoding in ("cp1250", "utf-8-sig", "utf-16"):
+    text = "název;město\nZákladní škola;Česká Lípa\nŠumperk;Žďár nad Sázavou\n"
+    # cp852: Excel's "CSV (MS-DOS)" on a Czech Windows, which windows-1250 read as "ćumperk".
+    for encoding in ("cp1250", "iso-8859-2", "cp852", "utf-8-sig", "utf-16"):
         Path("t.csv").write_bytes(text.encode(encoding))
         report = validate("t.csv")
         assert report.tasks[0].labels == ["název", "město"], encoding
         assert report.valid, encoding
+        cells = Path("t.csv").read_bytes().decode(sniff(Path("t.csv")).encoding)
+        assert "Šumperk;Žďár nad Sázavou" in cells, encoding
 
 
 def test_missing_file_and_schema_are_unusable_input(cdo, workdir: Path) -> None:

@@ -1,7 +1,7 @@
 """Encoding and CSV dialect detection for the files Czech systems export.
 
-Encodings seen in the region: UTF-8, UTF-8 with BOM (Excel), UTF-16 with BOM, and
-windows-1250 (older systems). A BOM decides at once. Otherwise the whole file is checked
+Encodings seen in the region: UTF-8, UTF-8 with BOM (Excel), UTF-16 with BOM,
+windows-1250 (older systems), ISO-8859-2, and code page 852 (Excel's "CSV (MS-DOS)"). A BOM decides at once. Otherwise the whole file is checked
 as UTF-8 in streaming fashion (a sample is not enough: a file may be pure ASCII for its
 first kilobytes); failing that, charset-normalizer chooses among single-byte encodings,
 preferring windows-1250 for Czech text.
@@ -149,9 +149,10 @@ def misread_utf8(sample: bytes, declared: str) -> Misread | None:
 def _single_byte_encoding(sample: bytes, around_error: bytes) -> str:
     data = sample + around_error
     # Czech first: a file whose letters all read as Czech in windows-1250 (or, failing
-    # that, ISO-8859-2) is taken as such. A statistical guess on a few bytes is no better
-    # than a coin: one "Á" made a file Greek.
-    for name in ("windows-1250", "iso-8859-2"):
+    # that, ISO-8859-2, or the DOS code page 852 of Excel's "CSV (MS-DOS)") is taken as
+    # such. A statistical guess on a few bytes is no better than a coin: one "Á" made a
+    # file Greek, and code page 852 read as windows-1250 passed as "ćumperk".
+    for name in ("windows-1250", "iso-8859-2", "cp852"):
         if set(data.decode(name, errors="replace")) - _ASCII <= _CZECH:
             return name
     from charset_normalizer import from_bytes
