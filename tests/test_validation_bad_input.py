@@ -96,18 +96,17 @@ def test_ragged_rows_are_reported_not_fatal(workdir: Path) -> None:
 
 def test_a_stray_quote_in_a_large_file_is_read_as_text(workdir: Path) -> None:
     """A quote inside an unquoted cell (`24"`) is text, as Frictionless reads it, in a file
-    larger than what is parsed at once: no quote is matched across the file, the ragged
-    and the bad rows past it keep their numbers. (Cutting the file by counting quotes
-    once read such a file as one endless record, for minutes.)"""
+    larger than what is parsed at once and than the 32 MB chunks the reader once cut by
+    counting quotes (that count took the rest of such a file for one record, for minutes):
+    no quote is matched across the file, the ragged and the bad rows past it keep their
+    numbers."""
     rows = ["kod,nazev,cena"]
-    rows += [f'{n},Monitor 24" model {n},{n}' if n % 50_000 == 3 else f"{n},Monitor {n},{n}"
-             for n in range(1, 350_001)]  # fmt: skip
-    rows[150_000] = "150000,ragged"
-    rows[250_000] = "250000,Monitor,x"
+    rows += [f'{n},Monitor 24" model {n},{n}' if n % 400_000 == 3 else f"{n},Monitor {n},{n}"
+             for n in range(1, 1_500_001)]  # fmt: skip
+    rows[750_000] = "750000,ragged"
+    rows[1_250_000] = "1250000,Monitor,x"
     Path("monitory.csv").write_text("\n".join(rows) + "\n", "utf-8")
-    from cdo_toolkit.validation.reader import BLOCK_BYTES
-
-    assert Path("monitory.csv").stat().st_size > 2 * BLOCK_BYTES
+    assert Path("monitory.csv").stat().st_size > 33 * 1024 * 1024
     report = validate(
         "monitory.csv",
         Options(schema=_schema_file({"fields": [
@@ -117,10 +116,10 @@ def test_a_stray_quote_in_a_large_file_is_read_as_text(workdir: Path) -> None:
         ]})),
     )  # fmt: skip
     (task,) = report.tasks
-    assert task.rows == 350_000
+    assert task.rows == 1_500_000
     assert {(e.type, e.row_number, e.field_name) for e in task.errors} == {
-        ("missing-cell", 150_001, "cena"),
-        ("type-error", 250_001, "cena"),
+        ("missing-cell", 750_001, "cena"),
+        ("type-error", 1_250_001, "cena"),
     }
 
 
