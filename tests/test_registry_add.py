@@ -420,6 +420,11 @@ def test_refine_keeps_leading_zeros_and_reads_decimal_commas() -> None:
         ),
         (["3 ks", "12 ks"], {"type": "integer", "bareNumber": False}),
         (["2.5 km", "10 km"], {"type": "number", "bareNumber": False}),
+        (
+            ["1.234,50", "12.000,00", "7,25"],
+            {"type": "number", "decimalChar": ",", "groupChar": "."},
+        ),
+        (["1.234", "12.000"], {"type": "string"}),  # no comma: dots alone are no grouping
         (["12 %", "3 Kč"], {"type": "string"}),  # two units: no one quantity
         (["−1 234,5", "7,25"], {"type": "string"}),
     ],
@@ -431,6 +436,19 @@ def test_refine_reads_times_and_numbers_with_a_unit(
     bareNumber: false that Frictionless reads them with; the value a source writes them in
     is validated by the entry (below)."""
     assert refine_field({"name": "x", "type": "string"}, values) == {"name": "x", **expected}
+
+
+def test_refine_reads_decimal_commas_frictionless_took_for_points() -> None:
+    """Frictionless describes a column of 7,25 and 12,5 as a geopoint (longitude 7,
+    latitude 25): in Czech data they are numbers with a decimal comma. A point written
+    with decimal points stays a point."""
+    point = {"name": "x", "type": "geopoint"}
+    assert refine_field(point, ["7,25", "12,5", "100,0"]) == {
+        "name": "x",
+        "type": "number",
+        "decimalChar": ",",
+    }
+    assert refine_field(point, ["14.5,50.1", "15.02,49.9"]) == point
 
 
 def test_add_types_times_and_units_and_warns_of_a_typographic_minus(

@@ -5,7 +5,8 @@ for Czech data, looking at the sampled values themselves:
 
 * codes with leading zeros (IČO ``00241121``, RÚIAN codes) stay strings, with a pattern
   of their length, instead of integers that would lose the zeros;
-* decimal commas (``12,5``, ``1 234,50``) become numbers with ``decimalChar``/``groupChar``;
+* decimal commas (``12,5``, ``1 234,50``, ``1.234,50``) become numbers with
+  ``decimalChar``/``groupChar``, also where Frictionless took ``7,25`` for a geopoint;
 * dates like ``1.2.2024`` become dates with ``format: "%d.%m.%Y"``, and dates or
   datetimes written otherwise (``3/5/2021 12:00:00 AM``) get the one format that reads
   them all, unless two formats read them differently;
@@ -50,6 +51,8 @@ _CZECH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CZECH_DATETIME = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}$")
 _BOOLEANS = ({"ano", "Ano", "ANO"}, {"ne", "Ne", "NE"})
+_DOT_GROUPED = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_PLAIN_COMMA = re.compile(r"^[-+]?\d+(,\d+)?$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 _POINT_DECIMAL = re.compile(r"^[-+]?\d+(\.\d+)?$")
 # A number followed by a unit (12,5 %, 1 234 Kč, 3 ks): what bareNumber: false strips.
@@ -78,15 +81,14 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
         # A workbook's date cells are datetimes at midnight: the column holds dates.
         refined["type"] = "date"
         return refined
-    if kind == "string":
-        if all(_DECIMAL_COMMA.match(v) for v in present) and any("," in v for v in present):
-            refined.update(type="number", decimalChar=",")
-            spaces = {c for v in present for c in (" ", "\u00a0") if c in v}
-            if spaces:
-                # Czech Excel groups thousands with a no-break space; typed exports with a
-                # space. A column mixing both fits neither, and stays text after fitting.
-                refined["groupChar"] = "\u00a0" if spaces == {"\u00a0"} else " "
+    if kind in ("string", "geopoint"):
+        # Frictionless takes "7,25" for a point (longitude 7, latitude 25): a column of
+        # small decimal-comma numbers, in Czech data, comes back as a geopoint.
+        numbers = _comma_numbers(present)
+        if numbers is not None:
+            refined.update(numbers)
             return refined
+    if kind == "string":
         if all(_CZECH_DATE.match(v) for v in present) and _parses(present, "%d.%m.%Y"):
             refined.update(type="date", format="%d.%m.%Y")
             return refined
@@ -113,6 +115,24 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
             refined.update(type="boolean", trueValues=truthy, falseValues=falsy)
             return refined
     return field
+
+
+def _comma_numbers(values: list[str]) -> dict[str, Any] | None:
+    """The options of a column of numbers written with a decimal comma (``12,5``,
+    ``1 234,50``, ``1.234,50``), or None."""
+    if not any("," in v for v in values):
+        return None
+    if all(_DECIMAL_COMMA.match(v) for v in values):
+        options: dict[str, Any] = {"type": "number", "decimalChar": ","}
+        spaces = {c for v in values for c in (" ", "\u00a0") if c in v}
+        if spaces:
+            # Czech Excel groups thousands with a no-break space; typed exports with a
+            # space. A column mixing both fits neither, and stays text after fitting.
+            options["groupChar"] = "\u00a0" if spaces == {"\u00a0"} else " "
+        return options
+    if all(_DOT_GROUPED.match(v) or _PLAIN_COMMA.match(v) for v in values):
+        return {"type": "number", "decimalChar": ",", "groupChar": "."}
+    return None
 
 
 def _unit_numbers(values: list[str]) -> dict[str, Any] | None:
