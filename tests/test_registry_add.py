@@ -438,6 +438,21 @@ def test_refine_reads_times_and_numbers_with_a_unit(
     assert refine_field({"name": "x", "type": "string"}, values) == {"name": "x", **expected}
 
 
+def test_an_ico_column_is_text_of_eight_digits_even_without_leading_zeros() -> None:
+    """IČOs of this file happen to have no leading zero: typed as integers, a later file's
+    00241121 would load as 241121. A column named as an IČO stays text of eight digits
+    (and so gets the proposed IČO check)."""
+    for name in ("ico", "ICO", "zrizovatel_ico", "ic"):
+        assert refine_field({"name": name, "type": "integer"}, ["70891508", "44224800"]) == {
+            "name": name,
+            "type": "string",
+            "constraints": {"pattern": r"\d{8}"},
+        }
+    # Other digits, or another name, are as they were.
+    assert refine_field({"name": "ico", "type": "integer"}, ["123456789"])["type"] == "integer"
+    assert refine_field({"name": "kapacita", "type": "integer"}, ["70891508"])["type"] == "integer"
+
+
 def test_refine_reads_decimal_commas_frictionless_took_for_points() -> None:
     """Frictionless describes a column of 7,25 and 12,5 as a geopoint (longitude 7,
     latitude 25): in Czech data they are numbers with a decimal comma. A point written

@@ -4,7 +4,9 @@ Frictionless ``describe`` proposes the Table Schema; we then correct what it get
 for Czech data, looking at the sampled values themselves:
 
 * codes with leading zeros (IČO ``00241121``, RÚIAN codes) stay strings, with a pattern
-  of their length, instead of integers that would lose the zeros;
+  of their length, instead of integers that would lose the zeros; a column named as an
+  IČO (``ico``, ``ic``, ``…_ico``) of up to eight digits is a string of eight digits even
+  when this file's IČOs have no leading zero;
 * decimal commas (``12,5``, ``1 234,50``, ``1.234,50``) become numbers with
   ``decimalChar``/``groupChar``, also where Frictionless took ``7,25`` for a geopoint;
 * dates like ``1.2.2024`` become dates with ``format: "%d.%m.%Y"``, and dates or
@@ -46,6 +48,7 @@ from cdo_toolkit.validation.layout import Layout, report_layout
 SAMPLE_ROWS = 5000
 SCAN_ROWS = 1_000_000
 _LEADING_ZERO = re.compile(r"^0\d+$")
+_ICO_NAME = re.compile(r"ico|ic|.*_ico", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}([ \u00a0]\d{3})*(,\d+)?$|^[-+]?\d+(,\d+)?$")
 _CZECH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -71,6 +74,12 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
         kind = _detected_type(field["name"], present)
         field = {**field, "type": kind}
     all_digits = all(v.isdigit() for v in present)
+    if all_digits and _ICO_NAME.fullmatch(field["name"]) and all(len(v) <= 8 for v in present):
+        # An IČO has eight digits, leading zeros included (00241121): held as an integer it
+        # would lose them in the warehouse, even where this file's IČOs have none.
+        refined["type"] = "string"
+        refined["constraints"] = {**refined.get("constraints", {}), "pattern": r"\d{8}"}
+        return refined
     if all_digits and any(_LEADING_ZERO.match(v) for v in present):
         lengths = {len(v) for v in present}
         refined["type"] = "string"
@@ -755,9 +764,6 @@ def _personal_data(schema: dict[str, Any]) -> bool | dict[str, Any]:
     for them)."""
     columns = personal_columns(schema)
     return {"contains": True, "columns": columns} if columns else False
-
-
-_ICO_NAME = re.compile(r"ico|ic|.*_ico", re.IGNORECASE)
 
 
 def proposed_checks(registry: Registry, schema: dict[str, Any]) -> list[dict[str, Any]]:
