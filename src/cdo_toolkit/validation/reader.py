@@ -320,7 +320,9 @@ def open_csv(
                     use_threads=False,
                     block_size=BLOCK_BYTES,
                     column_names=names,
-                    skip_rows=header_records,
+                    # Records, as the header was read: skip_rows would count lines, and a
+                    # label holding a line break (Alt+Enter in Excel) would shift the data.
+                    skip_rows_after_names=header_records,
                     encoding="utf8" if utf8 else encoding,
                 ),
                 parse_options=pacsv.ParseOptions(
