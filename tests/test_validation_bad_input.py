@@ -338,6 +338,22 @@ def test_detected_encodings_keep_czech_letters(workdir: Path) -> None:
         assert "Šumperk;Žďár nad Sázavou" in cells, encoding
 
 
+def test_a_detected_single_byte_encoding_is_said_with_a_word_as_read(workdir: Path) -> None:
+    """Any byte is some letter in a single-byte encoding, so a wrong guess reads without
+    an error: the guess is said with a word as read, for the guarantor to check. Not for
+    UTF-8 (its bytes are checked) nor for a declared encoding."""
+    text = "název;město\nZákladní škola;Česká Lípa\n"
+    Path("t.csv").write_bytes(text.encode("cp852"))
+    assert validate("t.csv").tasks[0].notes == [
+        'the file was read as cp852, as detected from its bytes: it reads "název"; if that '
+        "is not what the file says, declare its real encoding (--encoding, or encoding: in "
+        "the source's entry)"
+    ]
+    assert validate("t.csv", Options(encoding="cp852")).tasks[0].notes == []
+    Path("t.csv").write_text(text, "utf-8")
+    assert validate("t.csv").tasks[0].notes == []
+
+
 def test_missing_file_and_schema_are_unusable_input(cdo, workdir: Path) -> None:
     assert _cli(cdo, "nowhere.csv").exit_code == 2
     Path("a.csv").write_text("a\n1\n", "utf-8")

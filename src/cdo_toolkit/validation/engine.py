@@ -732,6 +732,18 @@ def _validate(
     full_scan: bool,
 ) -> None:
     text, schema = _open(source, opened, full_scan=full_scan)
+    if not source.encoding and text.encoding and not _is_unicode(text.encoding):
+        # Any byte reads as some letter in a single-byte encoding: a wrong guess reads
+        # without an error, so the guess is said, with a word of the file as read.
+        word = next((cell for row in text.head for cell in row if not cell.isascii()), None)
+        if word is not None:
+            task.notes.append(
+                _(
+                    "the file was read as {encoding}, as detected from its bytes: it reads "
+                    '"{word}"; if that is not what the file says, declare its real encoding '
+                    "(--encoding, or encoding: in the source's entry)"
+                ).format(encoding=text.encoding, word=word.strip()[:40])
+            )
     task.labels = text.labels
     task.fields = len(schema.fields)
     task.schema_fields = [(f.name, f.type) for f in schema.fields]
@@ -770,6 +782,10 @@ def _validate(
             hints.field_formats(task, schema)
             if text.marks_native:
                 hints.native_numbers(task, schema, opened.format)
+
+
+def _is_unicode(encoding: str) -> bool:
+    return encoding.replace("-", "").replace("_", "").lower().startswith(("utf8", "utf16", "utf32"))
 
 
 def _among_the_data(numbers: list[int], first_row: int) -> list[int]:
