@@ -464,6 +464,40 @@ def test_utf8_file_declared_windows_1250_is_an_encoding_error(cdo, workdir: Path
 
 
 @pytest.mark.parametrize(
+    ("written", "declared"),
+    [
+        ("cp852", "windows-1250"),  # Excel's "CSV (MS-DOS)" for a windows-1250 source
+        ("windows-1250", "cp852"),
+        ("iso-8859-2", "windows-1250"),  # they differ only in š ť ž Š Ť Ž
+        ("windows-1250", "iso-8859-2"),
+    ],
+)
+def test_a_file_in_another_czech_encoding_than_declared_is_an_encoding_error(
+    workdir: Path, written: str, declared: str
+) -> None:
+    """A single-byte encoding decodes any byte, so a file saved in another one than the
+    source declares reads without an error, Šumperk as ćumperk, and would be loaded so."""
+    text = "kod;nazev\n1;Šumperk\n2;Žďár nad Sázavou\n3;Štětí\n"
+    Path("obce.csv").write_bytes(text.encode(written))
+    ((kind, note),) = _errors("obce.csv", encoding=declared)
+    assert kind == "encoding-error"
+    from cdo_toolkit.validation.render import visible
+
+    misread = visible("Šumperk".encode(written).decode(declared))  # a C1 control as \x8a
+    assert note.startswith(
+        f"the file is {written}, but its encoding is declared as {declared}: read so, "
+        f'"Šumperk" (line 2) would become "{misread}"'
+    )
+    assert _errors("obce.csv", encoding=written) == []
+
+
+def test_slovak_letters_leave_a_declared_encoding_alone(workdir: Path) -> None:
+    text = "jmeno;obec\nĽubomír Kováč;Žilina\nĽudmila Šťastná;Poľsko\nĽudovít Štúr;Modra\n"
+    Path("t.csv").write_bytes(text.encode("windows-1250"))
+    assert _errors("t.csv", encoding="windows-1250") == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "kod;nazev\n1;Liberec\n",  # ASCII reads alike in both

@@ -904,12 +904,26 @@ def _refuse_misread(sample: bytes, encoding: str) -> None:
     """A UTF-8 file declared in windows-1250 (or another single-byte encoding) is an
     encoding error: read as declared it raises none, and its letters would be loaded
     wrong. Frictionless reads it as declared; this is where cdo is stricter."""
-    from cdo_toolkit.validation.sniff import misread_utf8
+    from cdo_toolkit.validation.render import visible
+    from cdo_toolkit.validation.sniff import misread_single_byte, misread_utf8
 
     found = misread_utf8(sample, encoding)
     if found is None:
-        return
-    from cdo_toolkit.validation.render import visible
+        other = misread_single_byte(sample, encoding)
+        if other is None:
+            return
+        written, found = other
+        said = {"encoding": encoding, "written": written, "line": found.line}
+        said |= {"word": visible(found.word), "misread": visible(found.misread)}
+        raise SourceProblem(
+            "encoding-error",
+            _(
+                "the file is {written}, but its encoding is declared as {encoding}: read so, "
+                '"{word}" (line {line}) would become "{misread}", and every other accented '
+                "letter would be garbled too; save the file in {encoding}, or, if the source "
+                "now delivers {written}, declare its encoding as {written}"
+            ).format(**said),
+        )
 
     if found.word:
         what = _(

@@ -146,6 +146,56 @@ def misread_utf8(sample: bytes, declared: str) -> Misread | None:
     )
 
 
+CZECH_SINGLE_BYTE = ("windows-1250", "iso-8859-2", "cp852")
+MISREAD_EVIDENCE = 3
+"""Characters that no Czech text holds, read as declared, before another encoding is named."""
+"""The single-byte encodings Czech files come in, in the order detection tries them."""
+
+
+def misread_single_byte(sample: bytes, declared: str) -> tuple[str, Misread] | None:
+    """The Czech single-byte encoding ``sample`` is really in, and a word of it read both
+    ways, when the declared single-byte encoding garbles it (a file saved as Excel's "CSV
+    (MS-DOS)", code page 852, for a source declared windows-1250: ``Šumperk`` would load as
+    ``ćumperk``).
+
+    Said only when the evidence is plain: read as declared, three characters or more are
+    no Czech ones, and read as the other encoding, every one is. (windows-1250 and
+    ISO-8859-2 differ only in š ť ž Š Ť Ž, so no share of the letters would tell them
+    apart.) A Slovak ``ľ`` among Czech letters reads as no Czech letter in the others, and
+    leaves a declared encoding alone.
+    """
+    try:
+        declared_name = codecs.lookup(declared).name
+    except LookupError:
+        return None
+    if declared_name.startswith(("utf", "ascii")):
+        return None
+    as_declared = sample.decode(declared, "replace")
+    foreign = [c for c in as_declared if c not in _ASCII and c not in _CZECH]
+    if len(foreign) < MISREAD_EVIDENCE:
+        return None
+    for other in CZECH_SINGLE_BYTE:
+        if codecs.lookup(other).name == declared_name:
+            continue
+        if set(sample.decode(other, "replace")) - _ASCII <= _CZECH:
+            return other, _word_both_ways(sample, other, declared)
+    return None
+
+
+def _word_both_ways(sample: bytes, written: str, declared: str) -> Misread:
+    """The first word of ``sample`` beyond ASCII, as ``written`` and as ``declared``."""
+    first = next(i for i, byte in enumerate(sample) if byte >= 0x80)
+    bounds = (b" ", b"\n", b"\r", b",", b";", b"\t", b'"', b"|")
+    start = max(sample.rfind(bound, 0, first) for bound in bounds)
+    ends = [i for i in (sample.find(b, first) for b in bounds) if i != -1]
+    raw = sample[start + 1 : min(ends, default=len(sample))][:60]
+    return Misread(
+        sample.count(b"\n", 0, first) + 1,
+        raw.decode(written, "replace"),
+        raw.decode(declared, "replace"),
+    )
+
+
 def _single_byte_encoding(sample: bytes, around_error: bytes) -> str:
     data = sample + around_error
     # Czech first: a file whose letters all read as Czech in windows-1250 (or, failing
