@@ -562,6 +562,11 @@ def test_add_reads_a_report_workbook_by_its_layout(cdo, base_registry: Path, sha
     assert found["fast"] == found["frictionless"]
     # The blank row under the table, the totals row and the notes: 6269 to 6278.
     assert {row for _kind, row in found["fast"]} == set(range(6269, 6279))
+    checked = cdo("validate", str(data), "--source", "rud", "--format", "json")
+    assert any(
+        note.startswith("rows 6269 to 6278 close the file and are the only ones that fail")
+        for note in json.loads(checked.stdout)["tasks"][0]["notes"]
+    )
 
 
 def test_add_reads_a_report_csv_and_another_sheet(cdo, base_registry: Path, shared: Path) -> None:

@@ -319,3 +319,36 @@ def test_a_typographic_minus_is_named_at_its_first_value(workdir: Path) -> None:
         'zmena: 2 failing values start with the sign "\u2013" (e.g. "\u20135")'
     )
     assert _notes(workdir, field, ["\u2013", "\u2013x"]) == []
+
+
+@pytest.mark.parametrize(
+    ("tail", "said"),
+    [
+        (";;\nCelkem;;150170\nZdroj: ČSÚ;;\n", True),  # a blank row, the total, a note
+        ("Celkem;;150170\nZdroj: ČSÚ;;\n", False),  # no blank row: perhaps data gone bad
+    ],
+    ids=["footer", "no-blank-row"],
+)
+def test_rows_under_the_table_are_named(workdir: Path, tail: str, said: bool) -> None:
+    """A report's total and notes under its data fail every field; when the only failing
+    rows close the file and one is blank, a note says what they likely are."""
+    schema = {
+        "fields": [
+            {"name": "kod", "type": "integer", "constraints": {"required": True}},
+            {"name": "nazev", "type": "string"},
+            {"name": "pocet", "type": "integer"},
+        ]
+    }
+    Path("schema.json").write_text(json.dumps(schema), "utf-8")
+    data = "kod;nazev;pocet\n563889;Liberec;104802\n563510;Jablonec;45368\n"
+    Path("t.csv").write_text(data + tail, "utf-8")
+    notes = validate("t.csv", Options(schema=Path("schema.json"))).tasks[0].notes
+    expected = (
+        "rows 4 to 6 close the file and are the only ones that fail, one of them blank: if "
+        "they are a total or notes under the table, delete them before submitting, since "
+        "they are no rows of the data"
+    )
+    assert notes == ([expected] if said else [])
+    # A bad row among the data as well: the failing rows are no block under the table.
+    Path("t.csv").write_text(data.replace("104802", "x") + tail, "utf-8")
+    assert validate("t.csv", Options(schema=Path("schema.json"))).tasks[0].notes == []

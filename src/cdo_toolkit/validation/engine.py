@@ -772,6 +772,7 @@ def _validate(
     if hints.report_layout(task, text, source.dialect):
         return  # the header and the cells were read from the wrong rows: nothing else applies
     hints.blank_last_columns(task, text)
+    hints.rows_under_the_table(task, text)
     if source.schema is None:
         hints.guessed_types(task, schema)
     else:

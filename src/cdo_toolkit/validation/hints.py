@@ -142,6 +142,35 @@ def blank_last_columns(task: Task, text: TableText) -> bool:
     return True
 
 
+FOOTER_ROWS = 20
+"""Rows under a table that a note takes for its totals and notes, at most."""
+
+
+def rows_under_the_table(task: Task, text: TableText) -> None:
+    """Errors only in a block of rows that closes the file, one of them blank: a report's
+    total and notes under its data (the RUD projection's ten rows), which no schema
+    fits. Said once, with what to do, instead of leaving the errors to be puzzled over."""
+    if not task.errors or task.error_count != len(task.errors):
+        return  # not every error listed: the block cannot be told
+    if any(e.row_number is None for e in task.errors):
+        return
+    if not any(e.type == "blank-row" for e in task.errors):
+        return
+    rows = sorted({e.row_number for e in task.errors if e.row_number is not None})
+    skipped = {n for n in text.passed_over if n >= text.first_row}
+    last = text.first_row - 1 + task.rows + len(skipped)
+    block = [n for n in range(rows[0], last + 1) if n not in skipped]
+    if rows != block or not 2 <= len(block) <= FOOTER_ROWS or len(block) >= task.rows:
+        return
+    task.notes.append(
+        _(
+            "rows {first} to {last} close the file and are the only ones that fail, one of "
+            "them blank: if they are a total or notes under the table, delete them before "
+            "submitting, since they are no rows of the data"
+        ).format(first=block[0], last=block[-1])
+    )
+
+
 def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> bool:
     """A file written with another delimiter than the declared one has one long label and
     a missing label for every other field, and every row fails. When another delimiter
