@@ -352,3 +352,25 @@ def test_rows_under_the_table_are_named(workdir: Path, tail: str, said: bool) ->
     # A bad row among the data as well: the failing rows are no block under the table.
     Path("t.csv").write_text(data.replace("104802", "x") + tail, "utf-8")
     assert validate("t.csv", Options(schema=Path("schema.json"))).tasks[0].notes == []
+
+
+def test_a_repeated_header_is_named(workdir: Path) -> None:
+    """Monthly exports joined one under another repeat the header: its failing cells are
+    the labels of their columns."""
+    schema = {
+        "fields": [
+            {"name": "kod", "type": "integer"},
+            {"name": "nazev", "type": "string"},
+            {"name": "pocet", "type": "integer"},
+        ]
+    }
+    Path("schema.json").write_text(json.dumps(schema), "utf-8")
+    rows = ["kod;nazev;pocet", "563889;Liberec;104802", "kod;nazev;pocet", "563510;Jablonec;x"]
+    Path("t.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    (task,) = validate("t.csv", Options(schema=Path("schema.json"))).tasks
+    assert {(e.row_number, e.field_name) for e in task.errors} == {
+        (3, "kod"),
+        (3, "pocet"),
+        (4, "pocet"),
+    }
+    assert task.notes == ["row 3 repeats the header (files joined one after another?): delete it"]

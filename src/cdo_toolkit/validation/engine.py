@@ -773,6 +773,7 @@ def _validate(
         return  # the header and the cells were read from the wrong rows: nothing else applies
     hints.blank_last_columns(task, text)
     hints.rows_under_the_table(task, text)
+    hints.repeated_header(task)
     if source.schema is None:
         hints.guessed_types(task, schema)
     else:

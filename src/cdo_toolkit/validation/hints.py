@@ -171,6 +171,31 @@ def rows_under_the_table(task: Task, text: TableText) -> None:
     )
 
 
+def repeated_header(task: Task) -> None:
+    """Rows whose failing cells are the labels of their columns: the header again, where
+    exports were joined one after another (a month's file under the last). Said once."""
+    if not task.labels:
+        return
+    cells: dict[int, list[bool]] = {}
+    for error in task.errors:
+        if error.row_number is None or not error.field_number or error.cell is None:
+            continue
+        label = (
+            task.labels[error.field_number - 1] if error.field_number <= len(task.labels) else None
+        )
+        cells.setdefault(error.row_number, []).append(error.cell.strip() == (label or "").strip())
+    rows = sorted(row for row, labelled in cells.items() if all(labelled))
+    if not rows:
+        return
+    task.notes.append(
+        ngettext(
+            "row {rows} repeats the header (files joined one after another?): delete it",
+            "rows {rows} repeat the header (files joined one after another?): delete them",
+            len(rows),
+        ).format(rows=", ".join(map(str, rows[:10])) + (", …" if len(rows) > 10 else ""))
+    )
+
+
 def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> bool:
     """A file written with another delimiter than the declared one has one long label and
     a missing label for every other field, and every row fails. When another delimiter
