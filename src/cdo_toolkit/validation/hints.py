@@ -159,6 +159,8 @@ def rows_under_the_table(task: Task, text: TableText) -> None:
     rows = sorted({e.row_number for e in task.errors if e.row_number is not None})
     skipped = {n for n in text.passed_over if n >= text.first_row}
     last = text.first_row - 1 + task.rows + len(skipped)
+    if last - rows[0] + 1 > FOOTER_ROWS + len(skipped):
+        return  # the first failing row is far from the end: no block to build
     block = [n for n in range(rows[0], last + 1) if n not in skipped]
     if rows != block or not 2 <= len(block) <= FOOTER_ROWS or len(block) >= task.rows:
         return
