@@ -183,9 +183,12 @@ def repeated_header(task: Task) -> None:
         if error.row_number is None or not error.field_number or error.cell is None:
             continue
         label = (
-            task.labels[error.field_number - 1] if error.field_number <= len(task.labels) else None
+            task.labels[error.field_number - 1] if error.field_number <= len(task.labels) else ""
         )
-        cells.setdefault(error.row_number, []).append(error.cell.strip() == (label or "").strip())
+        # A blank label matches nothing: an empty required cell under it is no header.
+        cells.setdefault(error.row_number, []).append(
+            bool(label.strip()) and error.cell.strip() == label.strip()
+        )
     rows = sorted(row for row, labelled in cells.items() if all(labelled))
     if not rows:
         return
