@@ -321,6 +321,15 @@ def test_a_typographic_minus_is_named_at_its_first_value(workdir: Path) -> None:
     assert _notes(workdir, field, ["\u2013", "\u2013x"]) == []
 
 
+MUNICIPALITIES: dict[str, object] = {
+    "fields": [
+        {"name": "kod", "type": "integer", "constraints": {"required": True}},
+        {"name": "nazev", "type": "string"},
+        {"name": "pocet", "type": "integer"},
+    ]
+}
+
+
 @pytest.mark.parametrize(
     ("tail", "said"),
     [
@@ -332,14 +341,7 @@ def test_a_typographic_minus_is_named_at_its_first_value(workdir: Path) -> None:
 def test_rows_under_the_table_are_named(workdir: Path, tail: str, said: bool) -> None:
     """A report's total and notes under its data fail every field; when the only failing
     rows close the file and one is blank, a note says what they likely are."""
-    schema = {
-        "fields": [
-            {"name": "kod", "type": "integer", "constraints": {"required": True}},
-            {"name": "nazev", "type": "string"},
-            {"name": "pocet", "type": "integer"},
-        ]
-    }
-    Path("schema.json").write_text(json.dumps(schema), "utf-8")
+    Path("schema.json").write_text(json.dumps(MUNICIPALITIES), "utf-8")
     data = "kod;nazev;pocet\n563889;Liberec;104802\n563510;Jablonec;45368\n"
     Path("t.csv").write_text(data + tail, "utf-8")
     notes = validate("t.csv", Options(schema=Path("schema.json"))).tasks[0].notes
@@ -357,14 +359,7 @@ def test_rows_under_the_table_are_named(workdir: Path, tail: str, said: bool) ->
 def test_a_repeated_header_is_named(workdir: Path) -> None:
     """Monthly exports joined one under another repeat the header: its failing cells are
     the labels of their columns."""
-    schema = {
-        "fields": [
-            {"name": "kod", "type": "integer"},
-            {"name": "nazev", "type": "string"},
-            {"name": "pocet", "type": "integer"},
-        ]
-    }
-    Path("schema.json").write_text(json.dumps(schema), "utf-8")
+    Path("schema.json").write_text(json.dumps(MUNICIPALITIES), "utf-8")
     rows = ["kod;nazev;pocet", "563889;Liberec;104802", "kod;nazev;pocet", "563510;Jablonec;x"]
     Path("t.csv").write_text("\n".join(rows) + "\n", "utf-8")
     (task,) = validate("t.csv", Options(schema=Path("schema.json"))).tasks
