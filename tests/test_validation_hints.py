@@ -369,3 +369,21 @@ def test_a_repeated_header_is_named(workdir: Path) -> None:
         (4, "pocet"),
     }
     assert task.notes == ["row 3 repeats the header (files joined one after another?): delete it"]
+
+
+def test_labels_written_otherwise_than_the_names_are_paired(workdir: Path) -> None:
+    """An export labels its columns for people (Kód, Počet obyvatel) where the schema names
+    them for machines (kod, pocet): incorrect labels all, the data read right. Said once,
+    with the pairs; a label that is another word gets no note."""
+    Path("schema.json").write_text(json.dumps(MUNICIPALITIES), "utf-8")
+    Path("t.csv").write_text("Kód;Název;Počet\n563889;Liberec;104802\n", "utf-8")
+    (task,) = validate("t.csv", Options(schema=Path("schema.json"))).tasks
+    assert [e.type for e in task.errors] == ["incorrect-label"] * 3
+    assert task.notes == [
+        "the labels are the schema's field names written otherwise (Kód → kod, Název → nazev, "
+        "Počet → pocet); the columns are matched by position, so their values were checked "
+        "as the right fields: rename the columns as the schema names them, or the fields as "
+        "the file labels them"
+    ]
+    Path("t.csv").write_text("Kód;Obec;Počet\n563889;Liberec;104802\n", "utf-8")
+    assert validate("t.csv", Options(schema=Path("schema.json"))).tasks[0].notes == []

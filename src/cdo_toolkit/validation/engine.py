@@ -779,7 +779,9 @@ def _validate(
     else:
         # Cells checked as the wrong fields share no format worth naming.
         if not (
-            hints.wrong_delimiter(task, schema, text) or hints.shifted_columns(task, schema, text)
+            hints.wrong_delimiter(task, schema, text)
+            or hints.shifted_columns(task, schema, text)
+            or hints.labels_written_otherwise(task, schema)
         ):
             hints.field_formats(task, schema)
             if text.marks_native:

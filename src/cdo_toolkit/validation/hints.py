@@ -201,6 +201,35 @@ def repeated_header(task: Task) -> None:
     )
 
 
+def labels_written_otherwise(task: Task, schema: SchemaSpec) -> bool:
+    """Labels that are the schema's names with accents, capitals or spaces (``Kód obce``
+    for ``kod_obce``): every such column is an incorrect label, though its data are read
+    right, since columns are matched by position. Said once, with the pairs."""
+    names = {e.field_name: e.label for e in task.errors if e.type == "incorrect-label"}
+    if not names or any(label is None for label in names.values()):
+        return False
+    if any(_plain(str(label)) != _plain(str(name)) for name, label in names.items()):
+        return False
+    pairs = ", ".join(f"{label} → {name}" for name, label in list(names.items())[:5])
+    task.notes.append(
+        _(
+            "the labels are the schema's field names written otherwise ({pairs}); the columns "
+            "are matched by position, so their values were checked as the right fields: "
+            "rename the columns as the schema names them, or the fields as the file labels them"
+        ).format(pairs=pairs + (", …" if len(names) > 5 else ""))
+    )
+    return True
+
+
+def _plain(text: str) -> str:
+    """``Počet obyvatel`` and ``pocet_obyvatel`` alike: no accents, capitals or spaces."""
+    import unicodedata
+
+    letters = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in letters if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^0-9a-z]+", "_", bare).strip("_")
+
+
 def wrong_delimiter(task: Task, schema: SchemaSpec, text: TableText) -> bool:
     """A file written with another delimiter than the declared one has one long label and
     a missing label for every other field, and every row fails. When another delimiter
