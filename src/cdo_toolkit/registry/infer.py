@@ -133,12 +133,8 @@ def _comma_numbers(values: list[str]) -> dict[str, Any] | None:
         return None
     if all(_DECIMAL_COMMA.match(v) for v in values):
         options: dict[str, Any] = {"type": "number", "decimalChar": ","}
-        spaces = {c for v in values for c in (" ", "\u00a0") if c in v}
-        if spaces:
-            # Czech Excel groups thousands with a no-break space; typed exports with a
-            # space. A column mixing both fits neither, and stays text after fitting.
-            options["groupChar"] = "\u00a0" if spaces == {"\u00a0"} else " "
-        return options
+        group = _space_group(values)
+        return options | {"groupChar": group} if group else options
     if all(_DOT_GROUPED.match(v) or _PLAIN_COMMA.match(v) for v in values):
         return {"type": "number", "decimalChar": ",", "groupChar": "."}
     return None
@@ -165,12 +161,22 @@ def _unit_numbers(values: list[str]) -> dict[str, Any] | None:
     options: dict[str, Any] = {"type": "number", "bareNumber": False}
     if any("," in n for n in numbers):
         options["decimalChar"] = ","
-    spaces = {c for n in numbers for c in (" ", "\u00a0") if c in n}
-    if spaces:
-        options["groupChar"] = "\u00a0" if spaces == {"\u00a0"} else " "
+    group = _space_group(numbers)
+    if group:
+        options["groupChar"] = group
     elif "decimalChar" not in options:
         return {"type": "integer", "bareNumber": False}
     return options
+
+
+def _space_group(numbers: list[str]) -> str | None:
+    """The space that groups the thousands of ``numbers``, if one does."""
+    spaces = {c for n in numbers for c in (" ", "\u00a0") if c in n}
+    if not spaces:
+        return None
+    # Czech Excel groups thousands with a no-break space; typed exports with a space. A
+    # column mixing both fits neither, and stays text after fitting.
+    return "\u00a0" if spaces == {"\u00a0"} else " "
 
 
 def typographic_minus_note(name: str, values: list[str]) -> str | None:
@@ -840,19 +846,21 @@ _EntryDumper.add_representer(list, _list)
 def _layout_said(layout: Layout, *, schema_given: bool) -> str:
     """What the entry makes of a report's layout, and what the guarantor is to do."""
     header = layout.header_rows
-    if layout.names_fields and schema_given:
-        text = _(
-            "The file is laid out as a report: its header takes rows {first} to {last}, "
-            "above the data in row {data}. The entry leaves out every row above the data "
-            "(`header: false` and `comment_rows`); its fields are those of the given schema."
-        )
-        moved = _("If a later file's header takes other rows, change comment_rows to match.")
-    elif layout.names_fields:
-        text = _(
-            "The file is laid out as a report: its header takes rows {first} to {last}, "
-            "above the data in row {data}. The entry leaves out every row above the data "
-            "(`header: false` and `comment_rows`) and names the fields from the header's "
-            "words."
+    if layout.names_fields:
+        text = (
+            _(
+                "The file is laid out as a report: its header takes rows {first} to {last}, "
+                "above the data in row {data}. The entry leaves out every row above the data "
+                "(`header: false` and `comment_rows`); its fields are those of the given "
+                "schema."
+            )
+            if schema_given
+            else _(
+                "The file is laid out as a report: its header takes rows {first} to {last}, "
+                "above the data in row {data}. The entry leaves out every row above the data "
+                "(`header: false` and `comment_rows`) and names the fields from the header's "
+                "words."
+            )
         )
         moved = _("If a later file's header takes other rows, change comment_rows to match.")
     else:
@@ -1120,9 +1128,9 @@ def _describe_read(
                 "to describe another, pass --sheet with its name"
             ).format(count=len(sheets), names=", ".join(sheets), first=sheets[0])
         )
-    if layout is not None:
-        said = _layout_said(layout, schema_given=given is not None)
-        warnings.append(said[0].lower() + said[1:])
+    layout_said = None if layout is None else _layout_said(layout, schema_given=given is not None)
+    if layout_said is not None:
+        warnings.append(layout_said[0].lower() + layout_said[1:])
     elif inferred["dialect"].get("header") is False:
         fields = inferred["schema"]["fields"]
         warnings.append(
@@ -1172,8 +1180,8 @@ def _describe_read(
                 schema=choices.schema.name
             )
         )
-    if layout is not None:
-        header += _comment(_layout_said(layout, schema_given=choices.schema is not None))
+    if layout_said is not None:
+        header += _comment(layout_said)
     if key is not None:
         header += _key_header(key, name)
     text = header + yaml.dump(

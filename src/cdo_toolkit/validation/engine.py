@@ -732,7 +732,9 @@ def _validate(
     full_scan: bool,
 ) -> None:
     text, schema = _open(source, opened, full_scan=full_scan)
-    if not source.encoding and text.encoding and not _is_unicode(text.encoding):
+    from cdo_toolkit.validation.sniff import is_unicode
+
+    if not source.encoding and text.encoding and not is_unicode(text.encoding):
         # Any byte reads as some letter in a single-byte encoding: a wrong guess reads
         # without an error, so the guess is said, with a word of the file as read.
         word = next((cell for row in text.head for cell in row if not cell.isascii()), None)
@@ -786,10 +788,6 @@ def _validate(
             hints.field_formats(task, schema)
             if text.marks_native:
                 hints.native_numbers(task, schema, opened.format)
-
-
-def _is_unicode(encoding: str) -> bool:
-    return encoding.replace("-", "").replace("_", "").lower().startswith(("utf8", "utf16", "utf32"))
 
 
 def _among_the_data(numbers: list[int], first_row: int) -> list[int]:

@@ -110,7 +110,7 @@ def report_layout(task: Task, text: TableText, dialect: Dialect) -> bool:
     return True
 
 
-def blank_last_columns(task: Task, text: TableText) -> bool:
+def blank_last_columns(task: Task, text: TableText) -> None:
     """Labels blank at the end of the header, over columns without values in the first
     rows: a delimiter ending every line of a CSV export, or a spreadsheet's columns that
     once held something. Said once, instead of a blank or extra label to puzzle over."""
@@ -119,10 +119,10 @@ def blank_last_columns(task: Task, text: TableText) -> bool:
     while named and not labels[named - 1].strip():
         named -= 1
     if not text.has_header or named in (0, len(labels)):
-        return False
+        return
     rows = text.head[text.first_row - 1 :]
     if any(cell.strip() for row in rows for cell in row[named:]):
-        return False  # values without a label: the column is to be named, as the error says
+        return  # values without a label: the column is to be named, as the error says
     count = len(labels) - named
     if text.delimiter and count == 1:
         note = _(
@@ -139,7 +139,6 @@ def blank_last_columns(task: Task, text: TableText) -> bool:
             count,
         ).format(count=count)
     task.notes.append(note)
-    return True
 
 
 FOOTER_ROWS = 20

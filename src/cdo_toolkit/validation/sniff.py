@@ -115,37 +115,35 @@ def misread_utf8(sample: bytes, declared: str) -> Misread | None:
     loaded garbled. Czech text in windows-1250 is never valid UTF-8 beyond a few letters
     (see :func:`_utf8_or_czech`), so the test is safe.
     """
-    try:
-        if codecs.lookup(declared).name.startswith(("utf-", "utf_")):
-            return None
-    except LookupError:
+    if is_unicode(declared) or not _known(declared):
         return None
     if sample.startswith(codecs.BOM_UTF8):
         return Misread(1, "", codecs.BOM_UTF8.decode(declared, "replace"))
-    beyond_ascii = re.search(rb"[\x80-\xff]", sample)  # not a Python loop over 256 KB
-    if beyond_ascii is None:
+    if _BEYOND_ASCII.search(sample) is None:
         return None
-    first = beyond_ascii.start()
     try:  # incremental: the sample may end inside a character
         codecs.getincrementaldecoder("utf-8")().decode(sample)
     except UnicodeDecodeError:
         return None
     if _utf8_or_czech(sample) != "utf-8":
         return None
-    start = max(sample.rfind(bound, 0, first) for bound in (b" ", b"\n", b",", b";", b"\t", b'"'))
-    ends = [
-        i
-        for i in (sample.find(b, first) for b in (b" ", b"\n", b"\r", b",", b";", b"\t", b'"'))
-        if i != -1
-    ]
-    raw = sample[start + 1 : min(ends, default=len(sample))][:60]
-    return Misread(
-        sample.count(b"\n", 0, first) + 1,
-        raw.decode("utf-8", "replace"),
-        raw.decode(declared, "replace"),
-    )
+    return _word_both_ways(sample, "utf-8", declared)
 
 
+def is_unicode(encoding: str) -> bool:
+    """Whether ``encoding`` is one of UTF-8, UTF-16 or UTF-32 (with or without a BOM)."""
+    return _known(encoding) and codecs.lookup(encoding).name.startswith("utf")
+
+
+def _known(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
+_BEYOND_ASCII = re.compile(rb"[\x80-\xff]")
 CZECH_SINGLE_BYTE = ("windows-1250", "iso-8859-2", "cp852")
 MISREAD_EVIDENCE = 3
 """Characters that no Czech text holds, read as declared, before another encoding is named."""
@@ -164,11 +162,10 @@ def misread_single_byte(sample: bytes, declared: str) -> tuple[str, Misread] | N
     apart.) A Slovak ``ľ`` among Czech letters reads as no Czech letter in the others, and
     leaves a declared encoding alone.
     """
-    try:
-        declared_name = codecs.lookup(declared).name
-    except LookupError:
+    if not _known(declared) or is_unicode(declared):
         return None
-    if declared_name.startswith(("utf", "ascii")):
+    declared_name = codecs.lookup(declared).name
+    if declared_name == "ascii":  # the reader refuses its bytes beyond ASCII anyway
         return None
     as_declared = sample.decode(declared, "replace")
     foreign = [c for c in as_declared if c not in _ASCII and c not in _CZECH]
@@ -184,7 +181,9 @@ def misread_single_byte(sample: bytes, declared: str) -> tuple[str, Misread] | N
 
 def _word_both_ways(sample: bytes, written: str, declared: str) -> Misread:
     """The first word of ``sample`` beyond ASCII, as ``written`` and as ``declared``."""
-    first = next(i for i, byte in enumerate(sample) if byte >= 0x80)
+    beyond = _BEYOND_ASCII.search(sample)  # not a Python loop over 256 KB
+    assert beyond is not None
+    first = beyond.start()
     bounds = (b" ", b"\n", b"\r", b",", b";", b"\t", b'"', b"|")
     start = max(sample.rfind(bound, 0, first) for bound in bounds)
     ends = [i for i in (sample.find(b, first) for b in bounds) if i != -1]
