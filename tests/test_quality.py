@@ -244,6 +244,87 @@ warehouse: {table: pravidla}
     assert "2 rows have an invalid IČO in ico" in items
 
 
+def test_row_rules_on_dates_count_alike_in_file_and_warehouse(
+    cdo, scored_warehouse: str, base_registry: Path
+) -> None:
+    """Date literals, CURRENT_DATE, days between dates and a date plus days mean the same
+    on a file (polars) and in the warehouse (SQL), also for a date in a format polars
+    does not parse itself (read by Frictionless's reader); a time with an offset is
+    compared in UTC. A missing value fails no rule."""
+    from cdo_toolkit.validation.api import Options, validate
+
+    (base_registry / "sources" / "akce.yaml").write_text(
+        source_yaml(
+            "akce",
+            "Akce",
+            "Akce s daty.",
+            """\
+personal_data: false
+dialect: {delimiter: ";"}
+schema:
+  fields:
+    - {name: id, type: integer}
+    - {name: od, type: date, format: "%d.%m.%Y"}
+    - {name: do, type: date, format: "%m/%d/%Y %I:%M %p"}
+    - {name: zapsano, type: datetime, format: "%Y-%m-%dT%H:%M:%S%z"}
+  primaryKey: [id]
+checks:
+  - {type: row-rule, name: poradi, expression: "do >= od"}
+  - {type: row-rule, name: delka, expression: "do - od <= 30"}
+  - {type: row-rule, name: lhuta, expression: "do <= od + 14"}
+  - {type: row-rule, name: od-2024, expression: "od >= DATE '2024-01-01'"}
+  - {type: row-rule, name: minulost, expression: "od < CURRENT_DATE"}
+  - {type: row-rule, name: zapis, expression: "zapsano < TIMESTAMP '2024-02-01 00:00'"}
+warehouse: {table: akce}
+""",
+        ),
+        "utf-8",
+    )
+    Path("akce.csv").write_text(
+        "id;od;do;zapsano\n"
+        "1;1.2.2024;2/10/2024 08:00 AM;2024-01-31T23:30:00+0100\n"  # meets every rule
+        "2;1.2.2024;1/31/2024 08:00 AM;\n"  # ends before it starts
+        "3;1.2.2024;3/15/2024 08:00 AM;\n"  # 43 days: longer than 30, later than 14
+        "4;20.12.2023;12/25/2023 08:00 AM;\n"  # before 2024
+        "5;1.1.2999;1/2/2999 08:00 AM;\n"  # not in the past
+        "6;1.2.2024;2/20/2024 08:00 AM;\n"  # 19 days: within 30, later than 14
+        "7;;2/20/2024 08:00 AM;2024-01-31T23:30:00-0100\n",  # 00:30 UTC on 1 February
+        "utf-8",
+    )
+    submitted = cdo("--warehouse", scored_warehouse, "submit", "akce", "akce.csv")
+    assert submitted.exit_code == 0, submitted.output
+    report = validate("akce.csv", Options(source="akce"), registry=load_valid(base_registry))
+    by_file = {a["rule"]: a["failures"] for a in report.tasks[0].assertions if "rule" in a}
+    scored = _score(scored_warehouse, base_registry)["akce"]
+    in_sql = {c["rule"]: c["rows"] for c in scored.failing_checks if c["check"] == "row-rule"}
+    expected = {"poradi": 1, "delka": 1, "lhuta": 2, "od-2024": 1, "minulost": 1, "zapis": 1}
+    assert by_file == expected
+    assert in_sql == expected
+
+
+def test_a_row_rule_comparing_text_with_a_number_is_refused(
+    cdo, scored_warehouse: str, base_registry: Path
+) -> None:
+    """Before, validation passed every row (Pandera listed the rule's error as no failing
+    row) and the score failed with the engine's SQL error. Now lint, validate and score
+    each name the rule and what to do."""
+    (base_registry / "sources" / "mesta.yaml").write_text(
+        SOURCE.replace(
+            "warehouse:",
+            "checks:\n  - {type: row-rule, name: nesmysl, expression: nazev > 5}\nwarehouse:",
+        ),
+        "utf-8",
+    )
+    said = 'the row rule "nesmysl" (nazev > 5) cannot be evaluated on its fields\' types'
+    lint = cdo("registry", "lint")
+    assert lint.exit_code == 1 and said in lint.output and "mesta.yaml:" in lint.output
+    for command in (["validate", "mesta.csv", "--source", "mesta"], ["score", "mesta"]):
+        result = cdo("--warehouse", scored_warehouse, *command)
+        assert result.exit_code == 2, result.output
+        assert said in " ".join(result.output.split()), result.output
+        assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize(
     ("check", "rows", "english", "czech"),
     [

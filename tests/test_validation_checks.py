@@ -122,3 +122,30 @@ def test_row_rule_expressions() -> None:
         parse_condition("a >= (SELECT max(b) FROM t)")
     with pytest.raises(ExpressionError):
         parse_condition("a >=")
+    # Of casts, only dates and times written as text: a field is not cast.
+    assert columns_of("a >= DATE '2024-01-31' AND b < TIME '08:30'") == {"a", "b"}
+    with pytest.raises(ExpressionError, match="only a date, time or timestamp written as text"):
+        parse_condition("CAST(a AS DATE) > DATE '2024-01-01'")
+    with pytest.raises(ExpressionError, match="is not a valid date or time"):
+        parse_condition("a > DATE '31.1.2024'")
+
+
+def test_a_check_that_raises_is_not_taken_for_no_failing_row() -> None:
+    """Pandera lists a check that raises as a failure case of no row: taken for "no row
+    fails", a rule polars cannot evaluate on the data would pass every row."""
+    import polars as pl
+
+    from cdo_toolkit.validation.pandera_bridge import CheckRaised, failing_rows, pandera_schema
+    from cdo_toolkit.validation.rules import Rule
+
+    rule = Rule(
+        "check1:row-rule",
+        "row-rule",
+        "row-constraint",
+        "",
+        params={"name": "r", "expression": "a > 5", "columns": {"a": "a"}, "dates": frozenset()},
+    )
+    schema = pandera_schema([rule], lambda frame: frame, pl.lit(False))
+    with pytest.raises(CheckRaised, match="cannot compare string"):
+        failing_rows(schema, pl.DataFrame({"a": ["x", "y"]}))
+    assert failing_rows(schema, pl.DataFrame({"a": [1, 9]})).to_list() == [0]

@@ -169,6 +169,69 @@ def test_a_json_table_is_loaded_with_its_native_values(
     assert json.loads(refused.output)["status"] == "rejected"
 
 
+EVERY_TYPE = source_yaml(
+    "hodnoty",
+    "Hodnoty",
+    "Každý typ a formát Table Schema.",
+    """\
+personal_data: false
+encoding: utf-8
+dialect: {delimiter: ";"}
+schema:
+  fields:
+    - {name: kod, type: string}
+    - {name: den, type: date, format: "%m/%d/%Y %I:%M:%S %p"}
+    - {name: vydano, type: date, format: "%d.%m.%Y"}
+    - {name: zacatek, type: datetime, format: "%d.%m.%Y %I:%M %p"}
+    - {name: zmena, type: datetime, format: "%Y-%m-%dT%H:%M:%S%z"}
+    - {name: iso, type: datetime}
+    - {name: otevreno, type: time, format: "%I:%M %p"}
+    - {name: zavreno, type: time, format: "%H:%M"}
+    - {name: rok, type: year}
+    - {name: aktivni, type: boolean, trueValues: [ano], falseValues: [ne]}
+    - {name: castka, type: number, decimalChar: ",", groupChar: " ", bareNumber: false}
+    - {name: pocet, type: integer, bareNumber: false}
+    - {name: obdobi, type: yearmonth}
+    - {name: bod, type: geopoint}
+  primaryKey: [kod]
+warehouse:
+  table: hodnoty
+""",
+)
+
+
+def test_every_type_and_format_loads_typed(cdo, base_registry: Path, warehouse_url: str) -> None:
+    """Fields polars parses natively and those Frictionless's reader parses (formats with
+    %I and %p) load alike: dates as dates, times as times, offsets in UTC."""
+    (base_registry / "sources" / "hodnoty.yaml").write_text(EVERY_TYPE, "utf-8")
+    Path("hodnoty.csv").write_text(
+        "kod;den;vydano;zacatek;zmena;iso;otevreno;zavreno;rok;aktivni;castka;pocet;obdobi;bod\n"
+        "a;3/5/2021 12:00:00 AM;1.2.2024;1.2.2024 08:30 PM;2024-02-01T10:00:00+0100;"
+        "2024-02-01T10:00:00;07:30 AM;17:45;2024;ano;1 234,50 Kč;12 ks;2024-02;50.77,15.05\n"
+        "b;12/31/2020 11:59:59 PM;31.12.2023;31.12.2023 12:05 AM;2023-12-31T23:00:00+0000;"
+        "2023-12-31T23:00:00Z;12:00 PM;08:00;1999;ne;-0,5;3;2023-12;50.7,15.0\n",
+        "utf-8",
+    )
+    result = cdo(
+        "--warehouse", warehouse_url, "submit", "hodnoty", "hodnoty.csv", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    rows = _rows(
+        warehouse_url,
+        "SELECT kod, den, vydano, zacatek, zmena, iso, otevreno, zavreno, rok, aktivni, castka, "
+        "pocet, obdobi, bod FROM raw.hodnoty ORDER BY kod",
+    )
+    D, T, DT = datetime.date, datetime.time, datetime.datetime
+    assert [tuple(r) for r in rows] == [
+        ("a", D(2021, 3, 5), D(2024, 2, 1), DT(2024, 2, 1, 20, 30), DT(2024, 2, 1, 9, 0),
+         DT(2024, 2, 1, 10, 0), T(7, 30), T(17, 45), 2024, True, 1234.5, 12, "2024-02",
+         "50.77,15.05"),
+        ("b", D(2020, 12, 31), D(2023, 12, 31), DT(2023, 12, 31, 0, 5), DT(2023, 12, 31, 23, 0),
+         DT(2023, 12, 31, 23, 0), T(12, 0), T(8, 0), 1999, False, -0.5, 3, "2023-12",
+         "50.7,15.0"),
+    ]  # fmt: skip
+
+
 def test_rejected_file_is_quarantined_not_loaded(
     cdo, base_registry: Path, warehouse_url: str
 ) -> None:

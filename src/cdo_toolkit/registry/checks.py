@@ -182,7 +182,11 @@ def _source_checks(registry: Registry, entry: SourceEntry, names: set[str]) -> I
                     (*here, "source_field"),
                 )
         if check.type == "row-rule" and registry.thorough:
-            from cdo_toolkit.validation.expressions import ExpressionError, columns_of
+            from cdo_toolkit.validation.expressions import (
+                ExpressionError,
+                columns_of,
+                unusable_rule,
+            )
 
             try:
                 unknown = sorted(columns_of(check.expression) - names)
@@ -198,6 +202,26 @@ def _source_checks(registry: Registry, entry: SourceEntry, names: set[str]) -> I
                     entry.document,
                     (*here, "expression"),
                 )
+                continue
+            reason = _row_rule_type_error(entry, check.expression)
+            if reason:
+                yield finding(
+                    "REG035",
+                    unusable_rule(check.name, check.expression, reason),
+                    entry.document,
+                    (*here, "expression"),
+                )
+
+
+def _row_rule_type_error(entry: SourceEntry, expression: str) -> str | None:
+    from cdo_toolkit.validation.expressions import type_error
+    from cdo_toolkit.validation.fields import value_dtype
+
+    schema = entry.schema or {}
+    fields = [f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f]
+    return type_error(
+        expression, {str(f["name"]): value_dtype(str(f.get("type", "string"))) for f in fields}
+    )
 
 
 def _unused(registry: Registry) -> Iterator[Finding]:

@@ -89,6 +89,7 @@ def registry_rules(
                 )
             )
         elif check.type == "row-rule":
+            _refuse_if_mistyped(check, schema)
             columns = {f.name: col("v", f) for f in schema.fields}
             rules.append(
                 Rule(
@@ -104,8 +105,24 @@ def registry_rules(
                         "name": check.name,
                         "expression": check.expression,
                         "columns": columns,
+                        "dates": frozenset(f.name for f in schema.fields if f.type == "date"),
                         "message": check.message,
                     },
                 )
             )
     return rules, notes
+
+
+def _refuse_if_mistyped(check: Any, schema: SchemaSpec) -> None:
+    """A row rule comparing text with a number cannot run on a file (polars refuses it) nor
+    in the warehouse (SQL does): refused here, before either, as `cdo registry lint` does."""
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.validation.expressions import type_error, unusable_rule
+    from cdo_toolkit.validation.fields import value_dtype
+
+    reason = type_error(check.expression, {f.name: value_dtype(f.type) for f in schema.fields})
+    if reason:
+        raise CdoError(
+            unusable_rule(check.name, check.expression, reason),
+            hint=_("cdo registry lint shows where it is"),
+        )

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import _, ngettext
 from cdo_toolkit.validation.fields import SchemaSpec, missing_expr, parse_expr
 from cdo_toolkit.validation.reader import Dialect, TableText, located, open_csv, row_numbers
 from cdo_toolkit.validation.report import ReportError, Task
-from cdo_toolkit.validation.rules import Rule, col, schema_rules
+from cdo_toolkit.validation.rules import Rule, col, polars_ok, schema_rules
 from cdo_toolkit.validation.source import (
     JSON_FORMATS,
     Opened,
@@ -189,10 +190,11 @@ class TableValidation:
         self.fields_present = [f for f in schema.fields if f.number <= text.width]
         self.any_columns = list(range(len(schema.fields) + 1, text.width + 1))
         present = {f.name for f in self.fields_present}
+        # A rule on a field the file lacks is not run: its missing-label error says so.
         self.rules = [
             r
             for r in schema_rules(schema) + source.extra_rules
-            if (r.field is None or r.field.name in present)
+            if (r.field is None or r.field.name in present) and r.fields_named <= present
         ]
         self.row_rules = [r for r in self.rules if r.row_level]
         self.rules_by_id = {r.id: r for r in self.rules}
@@ -211,6 +213,29 @@ class TableValidation:
 
         self.stages = self._prepare_stages()
         self.pandera = pandera_schema(self.row_rules, self._prepare, self._blank())
+
+    def _refuse_unusable_rule(self, frame: pl.DataFrame) -> None:
+        """Raise for the registry row rule that cannot be evaluated on ``frame``.
+
+        Pandera reports a check that raises as a failure case of no row, so such a rule
+        would pass every row. Rules are checked against the fields' declared types before
+        a file is read (:mod:`checks`); this names one that raised all the same.
+        """
+        import polars as pl
+
+        from cdo_toolkit.validation.expressions import unusable_rule
+
+        prepared = self.prepare(frame)
+        for rule in self.row_rules:
+            if rule.kind != "row-rule":
+                continue
+            try:
+                prepared.select(polars_ok(rule))
+            except pl.exceptions.PolarsError as error:
+                params = rule.params
+                raise CdoError(
+                    unusable_rule(params["name"], params["expression"], str(error).splitlines()[0])
+                ) from None
 
     # --- preparation ---------------------------------------------------------------
 
@@ -364,7 +389,7 @@ class TableValidation:
         """Check a batch of regular rows (``offset``: valid-row index of its first row) or ragged rows."""
         import polars as pl
 
-        from cdo_toolkit.validation.pandera_bridge import broken_rules, failing_rows
+        from cdo_toolkit.validation.pandera_bridge import CheckRaised, broken_rules, failing_rows
 
         frame = self._with_fallbacks(frame)
         summary = [self._blank().alias("blank"), *[pl.col(c) for c in self.kept_columns]]
@@ -383,7 +408,13 @@ class TableValidation:
             if offset is not None
             else None
         )
-        rows = failing_rows(self.pandera, frame) if self.row_rules else pl.Series(dtype=pl.Int64)
+        try:
+            rows = (
+                failing_rows(self.pandera, frame) if self.row_rules else pl.Series(dtype=pl.Int64)
+            )
+        except CheckRaised as error:
+            self._refuse_unusable_rule(frame)
+            raise CdoError(str(error)) from None
         if rows.len():
             subset = self.prepare(frame[rows])
             broken = broken_rules(self.row_rules, subset)
@@ -598,6 +629,7 @@ class TableValidation:
             {
                 "assertion": rule.kind,
                 "column": rule.field.name if rule.field else None,
+                **({"rule": rule.params["name"]} if rule.kind == "row-rule" else {}),
                 "severity": rule.severity,
                 "failures": self.rule_failures.get(rule.id, 0)
                 if rule.row_level

@@ -9,6 +9,8 @@ missing value does not fail the row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.i18n import _
@@ -43,18 +45,42 @@ def columns_of(text: str) -> set[str]:
     return {column.name for column in parse_condition(text).find_all(exp.Column)}
 
 
-def to_polars(text: str, columns: dict[str, str]) -> pl.Expr:
-    """The condition as a polars expression; ``columns`` maps field names to frame columns."""
-    expression: pl.Expr = _polars(parse_condition(text), columns)
+def to_polars(text: str, columns: dict[str, str], dates: frozenset[str] = frozenset()) -> pl.Expr:
+    """The condition as a polars expression; ``columns`` maps field names to frame columns,
+    ``dates`` names the date fields (their arithmetic counts days, as SQL's does)."""
+    expression: pl.Expr = _polars(parse_condition(text), columns, dates)
     return expression
 
 
-def _polars(node: Any, columns: dict[str, str] | None) -> Any:
+def type_error(text: str, dtypes: dict[str, pl.DataType]) -> str | None:
+    """Why the condition cannot be evaluated on fields of these types (text compared with a
+    number, a date with text), or None. Evaluated on no rows, where polars checks types."""
+    import polars as pl
+
+    frame = pl.DataFrame(schema=dtypes)
+    dates = frozenset(name for name, dtype in dtypes.items() if dtype == pl.Date)
+    try:
+        frame.select(to_polars(text, {name: name for name in dtypes}, dates))
+    except pl.exceptions.PolarsError as error:
+        return str(error).splitlines()[0]
+    return None
+
+
+def unusable_rule(name: str, expression: str, reason: str) -> str:
+    """What to tell of a row rule that cannot be evaluated on the fields' types."""
+    return _(
+        'the row rule "{name}" ({expression}) cannot be evaluated on its fields\' types: '
+        "{reason}; compare each field with a value of its type (a number, 'text', "
+        "DATE '2024-01-31') and correct the rule in the registry"
+    ).format(name=name, expression=expression, reason=reason)
+
+
+def _polars(node: Any, columns: dict[str, str] | None, dates: frozenset[str] = frozenset()) -> Any:
     import polars as pl
     from sqlglot import exp
 
     def sub(child: Any) -> Any:
-        return _polars(child, columns)
+        return _polars(child, columns, dates)
 
     if isinstance(node, exp.Paren):
         return sub(node.this)
@@ -76,6 +102,15 @@ def _polars(node: Any, columns: dict[str, str] | None) -> Any:
         exp.Mul: lambda a, b: a * b,
         exp.Div: lambda a, b: a / b,
     }
+    if isinstance(node, exp.Add | exp.Sub):
+        left, right = _is_date(node.left, dates), _is_date(node.right, dates)
+        if left and right and isinstance(node, exp.Sub):
+            # Days between two dates, as DuckDB and PostgreSQL count them.
+            return (sub(node.left) - sub(node.right)).dt.total_days()
+        if left != right:  # a date and a number of days
+            when, days = (node.left, node.right) if left else (node.right, node.left)
+            step = pl.duration(days=sub(days))
+            return sub(when) + step if isinstance(node, exp.Add) else sub(when) - step
     operation = comparisons.get(type(node))
     if operation is not None:
         return operation(sub(node.left), sub(node.right))
@@ -102,6 +137,11 @@ def _polars(node: Any, columns: dict[str, str] | None) -> Any:
         return pl.lit(_literal(node))
     if isinstance(node, exp.Null):
         return pl.lit(None)
+    if isinstance(node, exp.Cast):
+        return pl.lit(_temporal_literal(node))
+    if isinstance(node, exp.CurrentDate):
+        # The day the file is checked, as the warehouse's CURRENT_DATE is the day it is scored.
+        return pl.lit(date.today())
     if isinstance(node, exp.Coalesce):
         return pl.coalesce([sub(node.this), *[sub(e) for e in node.expressions]])
     if isinstance(node, exp.Abs):
@@ -117,6 +157,55 @@ def _polars(node: Any, columns: dict[str, str] | None) -> Any:
             what=node.key.upper() or type(node).__name__
         )
     )
+
+
+def _is_date(node: Any, dates: frozenset[str]) -> bool:
+    """Whether ``node`` is a date: a date field, ``DATE '…'``, ``CURRENT_DATE``, or a date
+    plus or minus days."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Paren):
+        return _is_date(node.this, dates)
+    if isinstance(node, exp.Column):
+        return node.name in dates
+    if isinstance(node, exp.Cast):
+        return bool(node.to.this == exp.DataType.Type.DATE)
+    if isinstance(node, exp.CurrentDate):
+        return True
+    if isinstance(node, exp.Add | exp.Sub):
+        left, right = _is_date(node.left, dates), _is_date(node.right, dates)
+        return left != right and (left or isinstance(node, exp.Add))
+    return False
+
+
+def _temporal_literal(node: Any) -> date | datetime | time:
+    """``DATE '2024-01-31'``, ``TIME '08:00'`` or ``TIMESTAMP '2024-01-31 08:00'`` (sqlglot
+    reads each as a cast of its text): the only casts a row rule takes."""
+    from sqlglot import exp
+
+    kinds: dict[Any, Callable[[str], date | datetime | time]] = {
+        exp.DataType.Type.DATE: date.fromisoformat,
+        exp.DataType.Type.TIME: time.fromisoformat,
+        exp.DataType.Type.TIMESTAMP: datetime.fromisoformat,
+        exp.DataType.Type.TIMESTAMPNTZ: datetime.fromisoformat,
+    }
+    read = kinds.get(node.to.this)
+    if read is None or not (isinstance(node.this, exp.Literal) and node.this.is_string):
+        raise ExpressionError(
+            _(
+                "{what} is not supported in a row rule: of casts, only a date, time or "
+                "timestamp written as text is, such as DATE '2024-01-31'"
+            ).format(what=node.sql())
+        )
+    try:
+        return read(node.this.this)
+    except ValueError:
+        raise ExpressionError(
+            _(
+                "{what} is not a valid date or time: write it as DATE '2024-01-31', TIME "
+                "'08:30' or TIMESTAMP '2024-01-31 08:30'"
+            ).format(what=node.sql())
+        ) from None
 
 
 def _literal(node: Any) -> Any:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -177,6 +177,22 @@ def strptime_regex(fmt: str) -> str:
     return f"(?i)^{pattern}$"
 
 
+def value_dtype(kind: str) -> Any:
+    """The polars type of a parsed value of Table Schema type ``kind`` (text for the types
+    with no polars counterpart: yearmonth, geopoint, object…)."""
+    import polars as pl
+
+    return {
+        "integer": pl.Int64,
+        "number": pl.Float64,
+        "boolean": pl.Boolean,
+        "date": pl.Date,
+        "datetime": pl.Datetime("us"),
+        "time": pl.Time,
+        "year": pl.Int64,
+    }.get(kind, pl.String)
+
+
 # --- Python scalars: constraint values are read the way cells are -----------------------
 
 
@@ -281,6 +297,10 @@ def parse_expr(spec: FieldSpec, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
             )
             return value, raw.str.contains(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
         value = raw.str.strptime(pl.Datetime("us"), spec.format, strict=False, cache=False)
+        if "%z" in spec.format:
+            # In UTC without its zone, as the warehouse stores it and as row rules'
+            # TIMESTAMP literals are: polars compares no zoned time with an unzoned one.
+            value = value.dt.replace_time_zone(None)
         return value, raw.str.contains(strptime_regex(spec.format))
     # time
     if spec.format == "default":
@@ -350,6 +370,8 @@ def polars_literal(spec: FieldSpec, value: Any) -> Any:
     import polars as pl
 
     if isinstance(value, datetime):
+        if value.tzinfo is not None:  # values with offsets are compared in UTC
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return pl.lit(value, dtype=pl.Datetime("us"))
     if isinstance(value, date):
         return pl.lit(value, dtype=pl.Date)

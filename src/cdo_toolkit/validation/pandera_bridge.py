@@ -50,14 +50,22 @@ def pandera_schema(
     return pa.DataFrameSchema(checks=[pa.Check(check, name=CHECK_NAME)], strict=False, coerce=False)
 
 
+class CheckRaised(Exception):
+    """The check raised rather than answered: Pandera lists that as a failure of no row."""
+
+
 def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.Series:
     """Positions in ``frame`` of the rows Pandera found failing, in order."""
     import pandera.polars as pa
     import polars as pl
+    from pandera.errors import SchemaErrorReason
 
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
+        for error in errors.schema_errors:
+            if error.reason_code == SchemaErrorReason.CHECK_ERROR:
+                raise CheckRaised(str(error).splitlines()[0]) from None
         cases: pl.DataFrame = errors.failure_cases
         rows: pl.Series = cases.get_column("index").drop_nulls().cast(pl.Int64).unique().sort()
         return rows

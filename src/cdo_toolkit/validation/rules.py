@@ -66,6 +66,15 @@ class Rule:
     def row_level(self) -> bool:
         return self.kind in ROW_LEVEL
 
+    @property
+    def fields_named(self) -> set[str]:
+        """The fields a row rule's condition names (the others name theirs in ``field``)."""
+        if self.kind != "row-rule":
+            return set()
+        from cdo_toolkit.validation.expressions import columns_of
+
+        return columns_of(self.params["expression"])
+
 
 def col(prefix: str, spec: FieldSpec) -> str:
     return f"{prefix}{spec.number}"
@@ -122,7 +131,8 @@ def polars_ok(rule: Rule) -> pl.Expr:
     if rule.kind == "row-rule":
         from cdo_toolkit.validation.expressions import to_polars
 
-        return to_polars(rule.params["expression"], rule.params["columns"]).fill_null(True)
+        params = rule.params
+        return to_polars(params["expression"], params["columns"], params["dates"]).fill_null(True)
     assert spec is not None
     value = pl.col(col("v", spec))
     missing = pl.col(col("m", spec))

@@ -44,15 +44,9 @@ class LoadResult:
 def _polars_type(kind: str) -> Any:
     import polars as pl
 
-    return {
-        "integer": pl.Int64,
-        "number": pl.Float64,
-        "boolean": pl.Boolean,
-        "date": pl.Date,
-        "datetime": pl.Datetime("us"),
-        "time": pl.Time,
-        "year": pl.Int32,
-    }.get(kind, pl.String)
+    from cdo_toolkit.validation.fields import value_dtype
+
+    return pl.Int32 if kind == "year" else value_dtype(kind)
 
 
 def table_columns(warehouse: Warehouse, schema: str, table: str) -> list[tuple[str, str]] | None:
