@@ -161,10 +161,25 @@ def test_shipped_builds_give_the_same_tables_on_both_engines(
     cdo, shipped_registry: Path, postgres_url: str
 ) -> None:
     """The builds' SQL is written once (DuckDB dialect) and transpiled by sqlglot. Without
-    the tables' types, PostgreSQL refused ``round()`` of a computed double."""
+    the tables' types, PostgreSQL refused ``round()`` of a computed double; and of one
+    computed from a CTE's column until the types were followed through scopes. Quoted
+    names keep their capitals and letters on both engines and in lineage."""
     from cdo_toolkit.warehouse.connection import Warehouse
     from cdo_toolkit.warehouse.url import parse_url
 
+    builds = shipped_registry / "builds"
+    (builds / "okresy.yaml").write_text(
+        "id: okresy\ntitle: Okresy\ndescription: Obyvatelé okresů a jejich podíl.\n"
+        "sql: builds/okresy.sql\nschema: mart\ntable: okresy\nguarantor: gis\n",
+        "utf-8",
+    )
+    (builds / "okresy.sql").write_text(
+        'WITH po_okresech AS (SELECT kod_okresu AS "Okres", SUM(pocet_obyvatel) AS "Obyvatel"'
+        " FROM raw.obce GROUP BY kod_okresu)\n"
+        'SELECT "Okres", "Obyvatel", ROUND(100.0 * "Obyvatel" / SUM("Obyvatel") OVER (), 2)'
+        ' AS "Podíl %" FROM po_okresech',
+        "utf-8",
+    )
     tables = {}
     for url in ("duckdb:///warehouse/cdo.duckdb", postgres_url):
         for source in ("obce", "zastavky", "dopravni-nehody"):
@@ -185,11 +200,23 @@ def test_shipped_builds_give_the_same_tables_on_both_engines(
                     )
                     for row in warehouse.execute(f"SELECT * FROM {table} ORDER BY 1")
                 ]
-                for table in ("mart.zastavky_obce", "mart.nehody_okresy")
+                for table in ("mart.zastavky_obce", "mart.nehody_okresy", "mart.okresy")
             }
+            columns = warehouse.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'mart'"
+                " AND table_name = 'okresy' ORDER BY ordinal_position"
+            )
+            assert [c[0] for c in columns] == ["Okres", "Obyvatel", "Podíl %"], url
     duck, postgres = tables.values()
     assert duck == postgres
     assert len(duck["mart.zastavky_obce"]) == 40 and duck["mart.nehody_okresy"]
+    assert round(sum(row[2] for row in duck["mart.okresy"])) == 100  # type: ignore[misc]
+    traced = " ".join(cdo("lineage", "columns", "mart.okresy.Podíl %").output.split())
+    assert "← raw.obce.pocet_obyvatel" in traced and "DIRECT/AGGREGATION" in traced, traced
+    assert (
+        cdo("lineage", "columns", "mart.okresy.podíl %").output
+        == cdo("lineage", "columns", "mart.okresy.Podíl %").output
+    )
 
 
 def test_a_failing_build_skips_what_reads_it_and_not_the_others(

@@ -202,6 +202,10 @@ def columns(
         raise CdoError(_("{column!r}: give DATASET.COLUMN").format(column=column))
     graph = _graph(ctx)
     node = graph.find(dataset)
+    # DuckDB matches column names whatever their case; so does this lookup, when one does.
+    alike = [known for known in node.columns if known.lower() == name.lower()]
+    if name not in node.columns and len(alike) == 1:
+        name = alike[0]
     if name not in node.columns:
         raise CdoError(
             _("{dataset} has no recorded lineage for column {name!r}").format(

@@ -133,7 +133,51 @@ def render_select(query: Any, schema: dict[str, dict[str, dict[str, str]]], kind
     dialect = sql.DIALECTS[kind]
     tables: dict[str, Any] = dict(schema)  # MappingSchema's nesting is typed loosely
     typed = annotate_types(query.copy(), schema=MappingSchema(tables, dialect=dialect))
+    _round_types_through_scopes(typed, tables)
     return str(typed.sql(dialect=dialect))
+
+
+def _round_types_through_scopes(typed: Any, tables: dict[str, Any]) -> None:
+    """Give ``round``'s argument its type where it reads a CTE's or subquery's column.
+
+    Unqualified, such a column has no known type, so the argument is written without the
+    cast PostgreSQL needs. Qualified, every column resolves; but qualifying folds quoted
+    identifiers to lower case (DuckDB's rule) and rewrites the query, so only the types
+    of the arguments are taken from a qualified copy, paired in the order the two trees
+    hold their rounds (qualifying adds and removes none, alias references unexpanded).
+    """
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
+    from sqlglot.schema import MappingSchema
+
+    if not any(_untyped(r.this) for r in typed.find_all(exp.Round)):
+        return
+    schema = MappingSchema(tables, dialect="duckdb")
+    try:
+        qualified = qualify(
+            typed.copy(),
+            schema=schema,
+            dialect="duckdb",
+            expand_alias_refs=False,
+            validate_qualify_columns=False,
+        )
+        annotate_types(qualified, schema=schema)
+    except SqlglotError:
+        return  # written as before; the warehouse says what it refuses
+    mine, theirs = list(typed.find_all(exp.Round)), list(qualified.find_all(exp.Round))
+    if len(mine) != len(theirs):
+        return
+    for round_, known in zip(mine, theirs, strict=True):
+        if _untyped(round_.this) and not _untyped(known.this):
+            round_.this.type = known.this.type
+
+
+def _untyped(node: Any) -> bool:
+    from sqlglot import exp
+
+    return node.type is None or bool(node.type.is_type(exp.DataType.Type.UNKNOWN))
 
 
 def warehouse_schema(

@@ -117,14 +117,36 @@ def column_lineage(query: Any, schema: Schema, dialect: str = "duckdb") -> list[
         raise CdoError(
             _("column lineage could not be traced: {reason}").format(reason=error)
         ) from None
+    # sqlglot folds DuckDB's identifiers to lower case, quoted ones too; the tables keep
+    # them as written ("Nové případy"), and lineage names them so.
+    written = {name.lower(): name for name in query.named_selects}
+    real = {
+        f"{db}.{table}": {column.lower(): column for column in columns}
+        for db, tables in schema.items()
+        for table, columns in tables.items()
+    }
+
+    def as_written(table: str, column: str) -> str:
+        return real.get(table, {}).get(column.lower(), column)
+
     edges: list[Edge] = []
-    outputs = list(nodes)
+    outputs = [written.get(output, output) for output in nodes]
     for output, node in nodes.items():
         subtype, masking = _subtype(node)
         for item in node.walk():
             leaf = _leaf(item)
             if leaf:
-                edges.append(Edge(output, leaf[0], leaf[1], "DIRECT", subtype, masking))
+                table, column = leaf
+                edges.append(
+                    Edge(
+                        written.get(output, output),
+                        table,
+                        as_written(table, column),
+                        "DIRECT",
+                        subtype,
+                        masking,
+                    )
+                )
     # INDIRECT: columns in joins, filters, grouping, sorting and windows of every scope.
     from sqlglot.schema import MappingSchema
 
@@ -160,7 +182,7 @@ def column_lineage(query: Any, schema: Schema, dialect: str = "duckdb") -> list[
                         indirect.add((table, column, subtype_name))
     for table, column, subtype_name in sorted(indirect):
         for output in outputs:
-            edges.append(Edge(output, table, column, "INDIRECT", subtype_name))
+            edges.append(Edge(output, table, as_written(table, column), "INDIRECT", subtype_name))
     return edges
 
 
