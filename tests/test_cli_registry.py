@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from cdo_toolkit import __version__
-from cdo_toolkit.registry import lint, list_sources, load_valid, source_details
+from cdo_toolkit.registry import list_sources, load_valid, source_details
+from cdo_toolkit.registry.lint import lint
 
 
 def test_version(cdo) -> None:
@@ -277,12 +278,12 @@ def test_python_dash_m_entry_point(repo: Path) -> None:
 def test_internal_error_is_one_line_without_traceback(
     cdo, base_registry: Path, monkeypatch
 ) -> None:
-    import cdo_toolkit.registry
+    import cdo_toolkit.registry.lint
 
     def broken(root: Path) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cdo_toolkit.registry, "lint", broken)
+    monkeypatch.setattr(cdo_toolkit.registry.lint, "lint", broken)
     result = cdo("registry", "lint")
     assert result.exit_code == 2
     assert result.output.strip() == (
@@ -295,3 +296,14 @@ def test_usage_errors_keep_typer_messages(cdo, base_registry: Path) -> None:
     result = cdo("registry", "list", "--format", "xml")
     assert result.exit_code == 2
     assert "Invalid value for '--format'" in result.output
+
+
+def test_lint_runs_after_its_module_was_imported_elsewhere(cdo, base_registry: Path) -> None:
+    """`cdo audit` imports the lint module; a later `registry lint` in the same process
+    (the Python API, the test suite) took the package's ``lint`` for the function and
+    called the module."""
+    import importlib
+
+    importlib.import_module("cdo_toolkit.registry.lint")
+    result = cdo("registry", "lint")
+    assert result.exit_code == 0, result.output

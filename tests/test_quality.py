@@ -317,7 +317,7 @@ def test_a_row_rule_comparing_text_with_a_number_is_refused(
     )
     said = 'the row rule "nesmysl" (nazev > 5) cannot be evaluated on its fields\' types'
     lint = cdo("registry", "lint")
-    assert lint.exit_code == 1 and said in lint.output and "mesta.yaml:" in lint.output
+    assert lint.exit_code == 1 and said in lint.output and "mesta.yaml:" in lint.output, lint.output
     for command in (["validate", "mesta.csv", "--source", "mesta"], ["score", "mesta"]):
         result = cdo("--warehouse", scored_warehouse, *command)
         assert result.exit_code == 2, result.output
@@ -818,10 +818,15 @@ def test_audit_lists_the_policies_findings(cdo, shipped_registry: Path) -> None:
     items = [item["what"] for item in obce["items"]]
     assert items[0].startswith("nothing submitted yet")
     assert any("(POL:open-licence, registry/sources/obce.yaml:" in what for what in items), items
-    summary = " ".join(cdo("audit").output.split())
+    output = cdo("audit").output
+    summary = " ".join(output.split())
     assert "registry and policies: 1 error, 0 warnings" in summary
+    # Each source on a line of its own under its guarantor, its worst item first.
+    lines = [line.rstrip() for line in output.splitlines()]
+    below = lines[lines.index(data["guarantors"]["gis"]["name"]) + 1 :]
+    assert below[0].startswith("  obce: nothing submitted yet"), below
     assert (
-        f"obce (nothing submitted yet: submit the source (cdo submit); and {len(items) - 1} more)"
+        f"obce: nothing submitted yet: submit the source (cdo submit) (and {len(items) - 1} more)"
         in summary
     )
 

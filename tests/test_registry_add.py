@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from cdo_toolkit.registry import lint
 from cdo_toolkit.registry.infer import refine_field
+from cdo_toolkit.registry.lint import lint
 from tests.conftest import notes_and_data, registry_add
 
 CZECH_CSV = (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cdo_toolkit.registry import lint
+from cdo_toolkit.registry.lint import lint
 from tests.conftest import case_files, write_files
 
 

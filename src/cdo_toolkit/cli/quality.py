@@ -172,14 +172,21 @@ def audit(
     else:
         _scorecard(result.scores)
         out = console()
+        if result.to_fix:
+            out.print("\n[bold]" + escape(_("What to fix – by guarantor")) + "[/]")
+        # One line per source, its worst item first: a guarantor of many sources read as
+        # one paragraph of them.
+        from rich.table import Table
+
         for guarantor, entries in result.to_fix.items():
             name = result.guarantors.get(guarantor, {}).get("name", guarantor)
-            out.print(
-                f"[bold]{escape(name)}[/]: "
-                + "; ".join(
-                    f"{escape(e['source'])} ({escape(_worst(e['items']))})" for e in entries
-                )
-            )
+            out.print(f"[bold]{escape(name)}[/]")
+            rows = Table.grid(padding=(0, 1))
+            rows.add_column(no_wrap=True)
+            rows.add_column()
+            for e in entries:
+                rows.add_row(f"  {escape(e['source'])}:", escape(_worst(e["items"])))
+            out.print(rows)
         if result.findings:
             errors = sum(1 for f in result.findings if f["severity"] == "error")
             out.print(
@@ -203,7 +210,7 @@ def _worst(items: list[dict[str, Any]]) -> str:
     more = len(items) - 1
     if not more:
         return str(items[0]["what"])
-    return _("{what}; and {more}").format(
+    return _("{what} (and {more})").format(
         what=items[0]["what"],
         more=ngettext("{count} more", "{count} more", more).format(count=more),
     )

@@ -44,7 +44,7 @@ def lint(
 ) -> None:
     """Check every registry file; exit 0 clean, 1 findings, 2 unusable registry."""
     from cdo_toolkit.findings import github_annotations
-    from cdo_toolkit.registry import lint as run_lint
+    from cdo_toolkit.registry.lint import lint as run_lint
 
     result = run_lint(_registry_path(ctx))
     if format is FindingsFormat.JSON:
