@@ -185,7 +185,7 @@ def _source_checks(registry: Registry, entry: SourceEntry, names: set[str]) -> I
             from cdo_toolkit.validation.expressions import (
                 ExpressionError,
                 columns_of,
-                unusable_rule,
+                mistyped,
             )
 
             try:
@@ -203,25 +203,15 @@ def _source_checks(registry: Registry, entry: SourceEntry, names: set[str]) -> I
                     (*here, "expression"),
                 )
                 continue
-            reason = _row_rule_type_error(entry, check.expression)
-            if reason:
-                yield finding(
-                    "REG035",
-                    unusable_rule(check.name, check.expression, reason),
-                    entry.document,
-                    (*here, "expression"),
-                )
-
-
-def _row_rule_type_error(entry: SourceEntry, expression: str) -> str | None:
-    from cdo_toolkit.validation.expressions import type_error
-    from cdo_toolkit.validation.fields import value_dtype
-
-    schema = entry.schema or {}
-    fields = [f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f]
-    return type_error(
-        expression, {str(f["name"]): value_dtype(str(f.get("type", "string"))) for f in fields}
-    )
+            fields = (entry.schema or {}).get("fields", [])
+            types = {
+                str(f["name"]): str(f.get("type", "string"))
+                for f in fields
+                if isinstance(f, dict) and "name" in f
+            }
+            said = mistyped(check.name, check.expression, types)
+            if said:
+                yield finding("REG035", said, entry.document, (*here, "expression"))
 
 
 def _unused(registry: Registry) -> Iterator[Finding]:

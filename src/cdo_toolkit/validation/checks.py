@@ -117,12 +117,8 @@ def _refuse_if_mistyped(check: Any, schema: SchemaSpec) -> None:
     """A row rule comparing text with a number cannot run on a file (polars refuses it) nor
     in the warehouse (SQL does): refused here, before either, as `cdo registry lint` does."""
     from cdo_toolkit.errors import CdoError
-    from cdo_toolkit.validation.expressions import type_error, unusable_rule
-    from cdo_toolkit.validation.fields import value_dtype
+    from cdo_toolkit.validation.expressions import mistyped
 
-    reason = type_error(check.expression, {f.name: value_dtype(f.type) for f in schema.fields})
-    if reason:
-        raise CdoError(
-            unusable_rule(check.name, check.expression, reason),
-            hint=_("cdo registry lint shows where it is"),
-        )
+    said = mistyped(check.name, check.expression, {f.name: f.type for f in schema.fields})
+    if said:
+        raise CdoError(said, hint=_("cdo registry lint shows where it is"))

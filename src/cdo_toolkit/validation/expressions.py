@@ -52,17 +52,20 @@ def to_polars(text: str, columns: dict[str, str], dates: frozenset[str] = frozen
     return expression
 
 
-def type_error(text: str, dtypes: dict[str, pl.DataType]) -> str | None:
-    """Why the condition cannot be evaluated on fields of these types (text compared with a
-    number, a date with text), or None. Evaluated on no rows, where polars checks types."""
+def mistyped(name: str, expression: str, types: dict[str, str]) -> str | None:
+    """What to say of a row rule that cannot be evaluated on fields of these Table Schema
+    types (text compared with a number, a date with text), or None. The rule is evaluated
+    on no rows of those types, where polars checks types."""
     import polars as pl
 
-    frame = pl.DataFrame(schema=dtypes)
-    dates = frozenset(name for name, dtype in dtypes.items() if dtype == pl.Date)
+    from cdo_toolkit.validation.fields import value_dtype
+
+    frame = pl.DataFrame(schema={field: value_dtype(kind) for field, kind in types.items()})
+    dates = frozenset(field for field, kind in types.items() if kind == "date")
     try:
-        frame.select(to_polars(text, {name: name for name in dtypes}, dates))
+        frame.select(to_polars(expression, {field: field for field in types}, dates))
     except pl.exceptions.PolarsError as error:
-        return str(error).splitlines()[0]
+        return unusable_rule(name, expression, str(error).splitlines()[0])
     return None
 
 

@@ -61,9 +61,7 @@ def fallback_columns(
         {
             "raw": distinct,
             "p": pl.Series(parsed, dtype=pl.Boolean),
-            "v": _temporal_series(spec.type, values)
-            if temporal
-            else pl.Series(values, dtype=pl.String),
+            "v": _value_series(spec.type, values),
             **{f"k:{name}": pl.Series(verdicts[name], dtype=pl.Boolean) for name in constraints},
         }
     )
@@ -84,11 +82,13 @@ def canonical_text(kind: str, value: Any, write: Any) -> str:
     return str(write(value))
 
 
-def _temporal_series(kind: str, values: list[Any]) -> pl.Series:
-    """Dates, datetimes or times as the native parse types them: a datetime with an offset
-    in UTC without its zone, one without as written."""
+def _value_series(kind: str, values: list[Any]) -> pl.Series:
+    """Dates, datetimes or times as the native parse types them (a datetime with an offset
+    in UTC without its zone, one without as written); any other value as its text."""
     import polars as pl
 
+    if kind not in TEMPORAL:
+        return pl.Series(values, dtype=pl.String)
     if kind == "date":
         return pl.Series(values, dtype=pl.Date)
     if kind == "time":
