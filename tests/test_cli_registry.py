@@ -307,3 +307,22 @@ def test_lint_runs_after_its_module_was_imported_elsewhere(cdo, base_registry: P
     importlib.import_module("cdo_toolkit.registry.lint")
     result = cdo("registry", "lint")
     assert result.exit_code == 0, result.output
+
+
+def test_sources_are_listed_and_scored_in_counting_order(cdo, base_registry: Path) -> None:
+    # Ids numbered by people (e.g. by `registry add` of several files) sort as they count:
+    # obec-2 before obec-10, not after it as plain text would put it.
+    template = (base_registry / "sources" / "obce.yaml").read_text("utf-8")
+    for number in (10, 2, 1):
+        (base_registry / "sources" / f"obec-{number}.yaml").write_text(
+            template.replace("id: obce", f"id: obec-{number}").replace(
+                "table: obce", f"table: obec_{number}"
+            ),
+            "utf-8",
+        )
+    expected = ["obce", "obec-1", "obec-2", "obec-10", "skoly"]
+    listed = cdo("registry", "list", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    assert [row["id"] for row in json.loads(listed.output)] == expected
+    scored = cdo("score", "--format", "json")
+    assert [row["source"] for row in json.loads(scored.stdout)] == expected

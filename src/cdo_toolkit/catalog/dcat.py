@@ -16,6 +16,7 @@ from typing import Any
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import _
 from cdo_toolkit.registry.models import EU_THEME, Access
+from cdo_toolkit.registry.registry import id_order
 
 CONTEXT = (
     "https://ofn.gov.cz/dcat-ap-cz-rozhraní-katalogů-otevřených-dat/2024-05-28/"
@@ -187,7 +188,7 @@ def build(registry: Any) -> Export:
     catalog = _catalog_settings(registry)
     region = registry.info.region
     export = Export(catalog={})
-    for entry in sorted(public_sources(registry), key=lambda e: e.source.id):
+    for entry in sorted(public_sources(registry), key=lambda e: id_order(e.source.id)):
         record, gaps = dataset_record(registry, entry)
         if gaps:
             export.gaps[entry.source.id] = gaps

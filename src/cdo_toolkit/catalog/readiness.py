@@ -13,6 +13,7 @@ from typing import Any
 from cdo_toolkit.catalog.dcat import dataset_record, public_sources
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import _
+from cdo_toolkit.registry.registry import id_order
 from cdo_toolkit.warehouse.meta import VALID, status_label
 
 
@@ -55,7 +56,7 @@ def check(registry: Any, url: Any) -> list[Readiness]:
     """Readiness of every public source, in id order."""
     from cdo_toolkit.warehouse.status import latest
 
-    entries = sorted(public_sources(registry), key=lambda e: e.source.id)
+    entries = sorted(public_sources(registry), key=lambda e: id_order(e.source.id))
     unreadable: str | None = None
     submissions: dict[str, dict[str, Any]] = {}
     if url.path is not None and not url.path.exists():

@@ -122,7 +122,7 @@ def audit(
     from cdo_toolkit.warehouse.connection import Warehouse, absent
 
     now = datetime.now(UTC).replace(tzinfo=None)
-    sources = sorted(registry.sources) if guarantor is None else registry.sources_of(guarantor)
+    sources = registry.source_ids() if guarantor is None else registry.sources_of(guarantor)
     scores = score(url, registry, sources, now=now, policy=load_policy(policies))
     result = Audit(
         generated=now.isoformat(timespec="seconds") + "Z",

@@ -14,6 +14,7 @@ from typing import Any
 from cdo_toolkit.i18n import N_, _, chart_separators, decimal, moment
 from cdo_toolkit.quality.audit import Audit
 from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
+from cdo_toolkit.registry.registry import id_order
 
 NOT_SCORED = N_(
     "A dimension without a value is not scored for that source: uniqueness needs a primary "
@@ -36,7 +37,8 @@ def _figures(audit: Audit) -> dict[str, Any]:
 
     # Plotly draws the first bar at the bottom: best first puts the worst source on top.
     scored = sorted(
-        (s for s in audit.scores if s.score is not None), key=lambda s: (-(s.score or 0), s.source)
+        (s for s in audit.scores if s.score is not None),
+        key=lambda s: (-(s.score or 0), id_order(s.source)),
     )
     names = [s.source for s in scored]
     scorecard = go.Figure(

@@ -531,7 +531,7 @@ def score(
         # scores nor an empty warehouse are written to a path that may be mistyped.
         url, store = in_memory(url), False
     now = now or datetime.now(UTC).replace(tzinfo=None)
-    wanted = sorted(registry.sources) if sources is None else sources
+    wanted = registry.source_ids() if sources is None else sources
     for source_id in wanted:
         registry.source(source_id)  # an unknown id stops here, with the id probably meant
     if not wanted:

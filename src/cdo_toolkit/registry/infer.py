@@ -803,7 +803,7 @@ def _code_list_columns(registry: Registry) -> dict[str, tuple[str, str]]:
     """Column name → (source, field) it refers to in the registry's entries, by a foreign
     key into another source or a code-list check; the first, by source id, where several."""
     found: dict[str, tuple[str, str]] = {}
-    for entry in sorted(registry.sources.values(), key=lambda e: e.id):
+    for entry in (registry.sources[i] for i in registry.source_ids()):
         for field, source, source_field in entry.code_references(single=True):
             if source in registry.sources:
                 found.setdefault(field, (source, source_field))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,21 @@ from cdo_toolkit.registry.models import (
     Standard,
 )
 from cdo_toolkit.yamlpos import Document
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def id_order(identifier: str) -> tuple[tuple[int, str | int], ...]:
+    """Sort key that orders ids as people count: ``zdroj-2`` before ``zdroj-10``."""
+    return tuple(
+        (1, int(part)) if part.isdigit() else (0, part)
+        for part in _DIGITS.split(identifier)
+        if part
+    )
+
+
+def in_id_order(ids: Iterable[str]) -> list[str]:
+    return sorted(ids, key=id_order)
 
 
 @dataclass(frozen=True)
@@ -124,7 +141,11 @@ class Registry:
                 _("unknown guarantor {id!r}").format(id=guarantor),
                 hint=closest(guarantor, known, _("known: {names}").format(names=", ".join(known))),
             )
-        return sorted(i for i, e in self.sources.items() if e.source.guarantor == guarantor)
+        return in_id_order(i for i, e in self.sources.items() if e.source.guarantor == guarantor)
+
+    def source_ids(self) -> list[str]:
+        """The ids of all sources, in the order people count them (``a-2`` before ``a-10``)."""
+        return in_id_order(self.sources)
 
     def known(self, kind: str) -> set[str]:
         """Ids of ``kind`` (organisations, guarantors…) that exist, loaded or not."""

@@ -60,7 +60,7 @@ def list_sources(
 ) -> list[dict[str, Any]]:
     """Summaries of the sources, filtered by theme and guarantor, ordered by id."""
     rows = []
-    for entry in sorted(registry.sources.values(), key=lambda e: e.id):
+    for entry in (registry.sources[i] for i in registry.source_ids()):
         if theme and entry.source.theme.value != theme:
             continue
         if guarantor and entry.source.guarantor != guarantor:

@@ -46,7 +46,7 @@ def status(url: WarehouseUrl, registry: Registry) -> dict[str, Any]:
     tables = []
     with _open(url) as warehouse:
         has_meta = table_columns(warehouse, meta.SCHEMA, "submissions") is not None
-        for source_id in sorted(registry.sources):
+        for source_id in registry.source_ids():
             source = registry.sources[source_id].source
             columns = table_columns(warehouse, RAW, source.warehouse.table)
             rows = None
