@@ -298,6 +298,58 @@ def test_load_modes(cdo, base_registry: Path, warehouse_url: str, mode: str, exp
     }[mode]
 
 
+def test_upsert_replaces_rows_whose_key_has_empty_cells(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    # RÚIAN's municipality parts: code, postcode and city district identify a row, the
+    # district mostly empty. A re-sent row replaces its old self, empty key cell or not.
+    source = base_registry / "sources" / "casti.yaml"
+    source.write_text(
+        source_yaml(
+            "casti",
+            "Části obcí",
+            "Části obcí s PSČ.",
+            """\
+personal_data: false
+encoding: utf-8
+dialect: {delimiter: ","}
+schema:
+  fields:
+    - {name: kodcobce, type: integer}
+    - {name: nazcobce, type: string}
+    - {name: psc, type: integer}
+    - {name: kodmomc, type: integer}
+  primaryKey: [kodcobce, psc, kodmomc]
+warehouse:
+  table: casti
+  load_mode: upsert
+""",
+        ),
+        "utf-8",
+    )
+    header = "kodcobce,nazcobce,psc,kodmomc\n"
+    Path("casti.csv").write_text(
+        header + "195901,Želechovice,76311,\n119792,Petrov,78814,\n400416,Liberec I,46001,546003\n",
+        "utf-8",
+    )
+    first = cdo("--warehouse", warehouse_url, "submit", "casti", "casti.csv")
+    assert first.exit_code == 0, first.output
+    Path("oprava.csv").write_text(
+        header
+        + "195901,Želechovice nad Dřevnicí,76311,\n400416,Liberec I-Staré Město,46001,546003\n"
+        "400416,Liberec I,46001,\n",
+        "utf-8",
+    )
+    second = cdo("--warehouse", warehouse_url, "submit", "casti", "oprava.csv")
+    assert second.exit_code == 0, second.output
+    assert sorted(_rows(warehouse_url, "SELECT kodcobce, nazcobce, kodmomc FROM raw.casti")) == [
+        (119792, "Petrov", None),
+        (195901, "Želechovice nad Dřevnicí", None),
+        (400416, "Liberec I", None),  # the same code and postcode, no district: a row apart
+        (400416, "Liberec I-Staré Město", 546003),
+    ]
+
+
 def test_volume_and_schema_drift_are_reported(cdo, base_registry: Path, warehouse_url: str) -> None:
     _registry(base_registry)
     standards = base_registry / "standards.yaml"
@@ -790,3 +842,16 @@ def test_errors_the_standard_tolerates_are_said_on_acceptance(
         (None,),
         (104261,),
     ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "shown"),
+    [(2, 1, "-50.0"), (16252, 4, "-99.98"), (100000, 1, "-99.999"), (10, 0, "-100.0")],
+)
+def test_volume_change_is_never_rounded_to_all_or_nothing(
+    before: int, after: int, shown: str
+) -> None:
+    from cdo_toolkit.warehouse.load import volume_change
+
+    change = volume_change(before, after, 40)
+    assert change is not None and change["change"] == shown

@@ -27,6 +27,7 @@ from cdo_toolkit.warehouse.connection import Warehouse
 
 if TYPE_CHECKING:
     import polars as pl
+    from sqlglot import exp
 
 RAW = "raw"
 SUBMISSION_COLUMN = "_cdo_submission_id"
@@ -170,10 +171,13 @@ def load(
     source = warehouse.staging_table()
     names = [name for name, _type in columns]
     if mode == "upsert" and primary_key:
-        keys = exp.Tuple(expressions=[sql.column(k) for k in primary_key])
-        inner = sql.select([sql.column(k) for k in primary_key], source)
+        keys = _null_safe_key(primary_key)
+        inner = sql.select(keys, source)
         delete = exp.Delete(
-            this=target, where=exp.Where(this=exp.In(this=keys, query=exp.Subquery(this=inner)))
+            this=target,
+            where=exp.Where(
+                this=exp.In(this=exp.Tuple(expressions=keys), query=exp.Subquery(this=inner))
+            ),
         )
         warehouse.execute(sql.render(delete, kind))
     insert = exp.Insert(
@@ -185,6 +189,27 @@ def load(
         warehouse, table, primary_key, staged.numeric, staged.rows, staged.sums, submission_id, mode
     )
     return LoadResult(staged.rows, f"{RAW}.{table}", reconciliation)
+
+
+def _null_safe_key(primary_key: list[str]) -> list[exp.Expression]:
+    """The key as values that compare equal when both are missing.
+
+    Frictionless lets a key's cells be empty as long as not all of them are (RÚIAN's
+    municipality parts are keyed by code, postcode, city district and Prague district, the
+    last two mostly empty), and counts empty cells as equal when it looks for repeated keys.
+    Plain ``=`` never matches NULL, so an upserted row whose key has an empty cell would be
+    added beside the row it replaces. Each cell becomes its text (empty for NULL) and whether
+    it is NULL: plain equalities still, which both engines match by hashing, where
+    ``IS NOT DISTINCT FROM`` makes PostgreSQL compare every pair of rows.
+    """
+    from sqlglot import exp
+
+    values: list[exp.Expression] = []
+    for name in primary_key:
+        text = exp.Cast(this=sql.column(name), to=exp.DataType.build("TEXT"))
+        values.append(exp.Coalesce(this=text, expressions=[exp.Literal.string("")]))
+        values.append(exp.Is(this=sql.column(name), expression=exp.Null()))
+    return values
 
 
 def _reconcile(
@@ -311,8 +336,12 @@ def volume_change(before: int, after: int, max_change: float | None) -> dict[str
     change = 100.0 * (after - before) / before
     if abs(change) <= max_change:
         return None
+    # One decimal, or as many more as it takes not to round 16,252 → 4 to "-100.0 %".
+    digits = 1
+    while digits < 4 and round(change, digits) in (-100.0, 0.0, 100.0) and change != round(change):
+        digits += 1
     return {
-        "change": decimal(change, "+.1f"),
+        "change": decimal(change, f"+.{digits}f"),
         "before": str(before),
         "after": str(after),
         "limit": decimal(max_change, "g"),
