@@ -451,6 +451,14 @@ def test_a_warehouse_url_naming_another_file_is_refused(cdo, base_registry: Path
     # A real DuckDB file, and a new one, still open.
     assert cdo("--warehouse", "duckdb:///w.duckdb", "submit", "mesta", "mesta.csv").exit_code == 0
     assert cdo("--warehouse", "duckdb:///w.duckdb", "history").exit_code == 0
+    # The same file named by its bare path, absolute or relative, after the command.
+    for bare in (str(Path("w.duckdb").resolve()), "w.duckdb"):
+        history = cdo("history", "mesta", "--format", "json", "--warehouse", bare)
+        assert history.exit_code == 0, history.output
+        assert [s["status"] for s in json.loads(history.stdout)] == ["accepted"]
+    # A bare path to anything else is still not a warehouse.
+    other = cdo("--warehouse", "w.db", "history")
+    assert other.exit_code == 2 and "unsupported warehouse URL 'w.db'" in other.output
 
 
 def test_busy_duckdb_warehouse_waits_then_fails_clearly(cdo, base_registry: Path) -> None:

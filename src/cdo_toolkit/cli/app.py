@@ -55,8 +55,48 @@ class State:
         return self._settings
 
 
+GLOBAL_OPTIONS = {"--registry": True, "--warehouse": True, "--lang": True, "--debug": False}
+"""The root command's options, and whether each takes a value."""
+
+
+def hoist_global_options(args: list[str], ctx: Any = None) -> list[str]:
+    """``args`` with the root command's options moved before the command.
+
+    People write ``cdo submit skoly skoly.csv --warehouse postgresql://…`` as often as
+    ``cdo --warehouse … submit …``; click would refuse the first with "No such option".
+    No command has an option of these names, so they can be taken from anywhere before a
+    ``--`` that ends the options.
+    """
+    hoisted: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            takes_value = GLOBAL_OPTIONS[name] and "=" not in arg
+            if takes_value and index + 1 == len(args):
+                # Hoisted alone, it would take the command's name for its value.
+                raise typer.BadParameter(_("it needs a value"), ctx=ctx, param_hint=name)
+            hoisted.extend(args[index : index + 1 + takes_value])
+            index += 1 + takes_value
+            continue
+        rest.append(arg)
+        index += 1
+    return hoisted + rest
+
+
 class CdoGroup(TyperGroup):
     """Turns errors into one line and an exit code, for the whole command tree."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = hoist_global_options(args, ctx)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -87,6 +127,7 @@ app = typer.Typer(
     name="cdo",
     cls=CdoGroup,
     help="Data-governance toolkit of the Liberec Region's Chief Data Officer.",
+    epilog="The options may also follow the command: cdo submit SOURCE FILE --warehouse URL.",
     no_args_is_help=True,
     add_completion=False,
     # Plain help: typer's rich help formatter costs more start-up than the rest of the CLI.

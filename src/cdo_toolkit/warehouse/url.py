@@ -1,5 +1,5 @@
 """Warehouse URLs: ``duckdb:///relative/path.duckdb``, ``duckdb:////absolute/path``,
-``postgresql://user:password@host:port/database``."""
+``postgresql://user:password@host:port/database``, or a bare path to a ``.duckdb`` file."""
 
 from __future__ import annotations
 
@@ -37,7 +37,13 @@ class WarehouseUrl:
 
 
 def parse_url(url: str, root: Path) -> WarehouseUrl:
-    """Read a warehouse URL; relative DuckDB paths are relative to ``root``."""
+    """Read a warehouse URL; relative DuckDB paths are relative to ``root``.
+
+    A bare path to a ``.duckdb`` file is taken for its ``duckdb://`` URL: it is what people
+    type for a file, and it can mean nothing else.
+    """
+    if "://" not in url and url.endswith(".duckdb"):
+        url = "duckdb:///" + Path(url).expanduser().as_posix()
     if url.startswith("duckdb://"):
         rest = url[len("duckdb://") :]
         if not rest.startswith("/") or rest == "/":
