@@ -65,6 +65,10 @@ def test_lint_json_equals_library_result(cdo, base_registry: Path) -> None:
 
 
 def test_registry_from_environment_and_config(cdo, base_registry: Path, monkeypatch) -> None:
+    # Without the option's value, the command's name is not taken for it.
+    lacking = cdo("registry", "list", "--registry")
+    assert lacking.exit_code == 2
+    assert "Invalid value for --registry: it needs a value" in lacking.output
     moved = base_registry.rename(base_registry.parent / "jinde")
     monkeypatch.setenv("CDO_REGISTRY", str(moved))
     assert cdo("registry", "lint").exit_code == 0
@@ -329,16 +333,16 @@ def test_sources_are_listed_and_scored_in_counting_order(cdo, base_registry: Pat
 
 
 def test_global_options_may_follow_the_command(cdo, base_registry: Path) -> None:
+    # Without the option's value, the command's name is not taken for it.
+    lacking = cdo("registry", "list", "--registry")
+    assert lacking.exit_code == 2
+    assert "Invalid value for --registry: it needs a value" in lacking.output
     moved = base_registry.rename(base_registry.parent / "jinde")
     before = cdo("--registry", str(moved), "--lang", "cs", "registry", "list", "--format", "json")
     after = cdo("registry", "list", "--format", "json", f"--registry={moved}", "--lang", "cs")
     assert before.exit_code == after.exit_code == 0, after.output
     assert json.loads(after.stdout) == json.loads(before.stdout)
     assert [row["id"] for row in json.loads(after.stdout)] == ["obce", "skoly"]
-    # Without the option's value, the command's name is not taken for it.
-    lacking = cdo("registry", "list", "--registry")
-    assert lacking.exit_code == 2
-    assert "Invalid value for --registry: it needs a value" in lacking.output
     # After `--`, an option's name is a file's name like any other.
     named = cdo("validate", "--", "--debug")
     assert named.exit_code == 2 and "file --debug not found" in named.output
