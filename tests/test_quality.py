@@ -468,6 +468,31 @@ def test_a_warehouse_that_does_not_exist_is_said_and_not_created(cdo, base_regis
     assert not Path("preklep").exists()
 
 
+@pytest.mark.parametrize(
+    ("columns", "header", "never"),
+    [
+        (200, "Completeness", "not submitted"),  # every dimension, whole names
+        (130, "Compl.", "not submitted"),  # every dimension, names cut to fit
+        (80, "below the standard", "–"),  # the verdicts; the status among them
+    ],
+)
+def test_scorecard_fits_the_terminal(
+    base_registry: Path, columns: int, header: str, never: str
+) -> None:
+    from cdo_toolkit.cli.app import app
+
+    result = CliRunner().invoke(app, ["score"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= columns
+    assert "…" not in result.stdout  # nothing cut short by the terminal
+    assert header in " ".join(" ".join(lines[:4]).split())
+    obce = next(line for line in lines if line.strip().startswith("obce "))
+    assert obce.split()[1] == never.split()[0]
+    if columns == 80:
+        assert "not submitted" in obce
+
+
 def _audit_items(cdo, url: str, source: str) -> list[str]:  # type: ignore[no-untyped-def]
     data = json.loads(cdo("--warehouse", url, "audit", "--format", "json").output)
     entries = [e for items in data["to_fix"].values() for e in items if e["source"] == source]

@@ -21,44 +21,67 @@ def _context(ctx: typer.Context) -> tuple[Any, Any, Path]:
 
 
 def _scorecard(scores: list[Any]) -> None:
+    from rich.measure import Measurement
+
+    out = console()
+    # Every dimension with its whole name where that fits, else with names cut; a narrow
+    # terminal gets the verdicts only, and never submitted sources say so in them.
+    for layout in ("full", "short"):
+        table = _score_table(scores, layout)
+        # Measured without the terminal's bound, which the measurement would be clipped to.
+        if Measurement.get(out, out.options.update_width(10_000), table).maximum <= out.width:
+            break
+    else:
+        table = _score_table(scores, "narrow")
+    out.print(table)
+
+
+def _score_table(scores: list[Any], layout: str) -> Any:
     from rich import box
     from rich.table import Table
 
     from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
 
-    out = console()
-    wide = out.width >= 110  # a narrow terminal gets the verdicts, not every dimension
+    narrow = layout == "narrow"
     table = Table(
         title=_("Quality of the region's sources"), title_justify="left", box=box.SIMPLE_HEAD
     )
     table.add_column(_("source"), no_wrap=True)
-    table.add_column(_("score"), justify="right")
+    table.add_column(_("score"), justify="right", no_wrap=True)
     table.add_column(_("grade"), justify="center")
     table.add_column(_("trend"), justify="right")
     table.add_column(_("standard"), no_wrap=True)
-    if wide:
-        for label in DIMENSION_LABELS.values():
-            table.add_column(_(label)[:6], justify="right")
-    else:
+    if narrow:
         table.add_column(_("below the standard"))
+    else:
+        for label in DIMENSION_LABELS.values():
+            name = _(label)
+            cut = layout == "short" and len(name) > 6
+            table.add_column(name[:5] + "." if cut else name, justify="right", no_wrap=True)
     for s in scores:
+        if s.score is not None:
+            shown = decimal(s.score)
+        else:
+            shown = "–" if narrow else f"[dim]{status_label(s.status)}[/]"
         cells = [
             escape(s.source),
-            f"[dim]{status_label(s.status)}[/]" if s.score is None else decimal(s.score),
+            shown,
             s.grade,
             "" if s.trend is None else decimal(s.trend, "+.1f"),
             f"[green]{escape(s.standard)} ✓[/]" if s.passes else f"[red]{escape(s.standard)} ✗[/]",
         ]
-        if wide:
+        if narrow:
+            below = [_(DIMENSION_LABELS[k]) for k, met in s.met.items() if met is False]
+            if s.score is None:
+                below.insert(0, f"[dim]{status_label(s.status)}[/]")
+            cells.append(", ".join(below))
+        else:
             for key in DIMENSION_LABELS:
                 value = s.dimensions.get(key)
                 text = "–" if value is None else f"{value:.0f}"
                 cells.append(f"[red]{text}[/]" if s.met.get(key) is False else text)
-        else:
-            below = [k for k, met in s.met.items() if met is False]
-            cells.append(", ".join(_(DIMENSION_LABELS[k]) for k in below))
         table.add_row(*cells)
-    out.print(table)
+    return table
 
 
 def _warn_if_absent(url: Any) -> None:
