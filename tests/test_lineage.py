@@ -47,6 +47,11 @@ def test_events_of_every_command_are_valid(cdo, shipped_registry: Path, shared: 
         assert event_errors(event) == [], (event["job"]["name"], event["eventType"])
     jobs = [(e["job"]["name"], e["eventType"]) for e in events]
     assert jobs[:2] == [("validate.skoly", "START"), ("validate.skoly", "COMPLETE")]
+    # Without the data of obce, the foreign key into it was not checked: no assertion says
+    # it held.
+    validated = events[1]["inputs"][0]["inputFacets"]["dataQualityAssertions"]["assertions"]
+    assert "foreignKey" not in {a["assertion"] for a in validated}
+    assert "primaryKey" in {a["assertion"] for a in validated}
     assert ("submit.obce", "START") in jobs and ("load.obce", "COMPLETE") in jobs
     assert ("build.zastavky-obce", "COMPLETE") in jobs
     for event in events:
@@ -58,6 +63,7 @@ def test_events_of_every_command_are_valid(cdo, shipped_registry: Path, shared: 
 
 def test_facets_say_what_the_runs_did(cdo, shipped_registry: Path, shared: Path) -> None:
     _submit_all(cdo)
+    assert cdo("submit", "dotace", "examples/dotace.csv").exit_code == 1
     cdo("build")
     events = {(e["job"]["name"], e["eventType"]): e for e in read_events(EVENTS)}
     submit = events[("submit.obce", "COMPLETE")]
@@ -89,6 +95,36 @@ def test_facets_say_what_the_runs_did(cdo, shipped_registry: Path, shared: Path)
         ("pattern", "ico"),
         ("ico", "ico"),
     }
+    # Each assertion says what it expected and how often it failed; a row rule, its name,
+    # condition and message.
+    dotace = {
+        (a["assertion"], a.get("column")): a
+        for a in events[("submit.dotace", "COMPLETE")]["inputs"][0]["inputFacets"][
+            "dataQualityAssertions"
+        ]["assertions"]
+    }
+    assert dotace[("minimum", "castka_kc")] | {"params": None} == {
+        "assertion": "minimum",
+        "column": "castka_kc",
+        "expected": "0",
+        "severity": "error",
+        "success": False,
+        "params": None,
+    }
+    assert dotace[("minimum", "castka_kc")]["params"] == {"failures": 1}
+    assert dotace[("type", "datum_uzavreni")]["expected"] == "date/%d.%m.%Y"
+    rule = dotace[("row-rule", None)]
+    assert (rule["name"], rule["content"], rule["contentType"], rule["severity"]) == (
+        "castka-v-mezich",
+        "castka_kc <= 5000000",
+        "expression",
+        "warning",
+    )
+    assert rule["description"].startswith("Dotace nad 5 mil. Kč")
+    assert dotace[("primaryKey", None)]["expected"] == "cislo_smlouvy"
+    # obce was loaded first, so its codes were at hand: the foreign key was checked.
+    assert dotace[("foreignKey", None)]["expected"] == "kod_obce → obce.kod_obce"
+    assert event_errors(events[("submit.dotace", "COMPLETE")]) == []
     build = events[("build.zastavky-obce", "COMPLETE")]
     lineage = build["outputs"][0]["facets"]["columnLineage"]["fields"]
     sources = {

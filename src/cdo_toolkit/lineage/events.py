@@ -121,6 +121,12 @@ class Dataset:
                         success=a["failures"] == 0,
                         column=a.get("column"),
                         severity=a.get("severity", "error"),
+                        name=a.get("rule"),
+                        description=a.get("description"),
+                        expected=a.get("expected"),
+                        content=a.get("content"),
+                        contentType="expression" if a.get("content") else None,
+                        params={"failures": a["failures"], **a.get("params", {})},
                     )
                     for a in self.assertions
                 ]

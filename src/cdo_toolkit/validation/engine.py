@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import _, ngettext
-from cdo_toolkit.validation.fields import SchemaSpec, missing_expr, parse_expr
+from cdo_toolkit.validation.fields import ForeignKey, SchemaSpec, missing_expr, parse_expr
 from cdo_toolkit.validation.reader import Dialect, TableText, located, open_csv, row_numbers
 from cdo_toolkit.validation.report import ReportError, Task
-from cdo_toolkit.validation.rules import Rule, col, polars_ok, schema_rules
+from cdo_toolkit.validation.rules import Rule, col, described, polars_ok, schema_rules
 from cdo_toolkit.validation.source import (
     JSON_FORMATS,
     Opened,
@@ -207,6 +207,8 @@ class TableValidation:
             True  # missing cells per field feed null-share checks and lineage metrics
         )
         self.rule_failures: dict[str, int] = {}
+        self.checked_foreign_keys: list[ForeignKey] = []
+        """Those whose reference data was at hand: only they are asserted in lineage."""
         self.error_rows = 0
         """Rows with at least one row-level value error (several errors of a row count once)."""
         from cdo_toolkit.validation.pandera_bridge import pandera_schema
@@ -629,7 +631,7 @@ class TableValidation:
             {
                 "assertion": rule.kind,
                 "column": rule.field.name if rule.field else None,
-                **({"rule": rule.params["name"]} if rule.kind == "row-rule" else {}),
+                **described(rule),
                 "severity": rule.severity,
                 "failures": self.rule_failures.get(rule.id, 0)
                 if rule.row_level
@@ -637,14 +639,20 @@ class TableValidation:
             }
             for rule in self.rules
         ]
+        keys = {
+            "primaryKey": ", ".join(self.schema.primary_key),
+            "foreignKey": "; ".join(
+                f"{', '.join(k.fields)} → {k.resource or '.'}.{', '.join(k.reference_fields)}"
+                for k in self.checked_foreign_keys
+            ),
+        }
         for kind, error_type in (("primaryKey", "primary-key"), ("foreignKey", "foreign-key")):
-            if (kind == "primaryKey" and self.schema.primary_key) or (
-                kind == "foreignKey" and self.schema.foreign_keys
-            ):
+            if keys[kind]:
                 task.assertions.append(
                     {
                         "assertion": kind,
                         "column": None,
+                        "expected": keys[kind],
                         "severity": "error",
                         "failures": by_type.get((error_type, ""), 0),
                     }

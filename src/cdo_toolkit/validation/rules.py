@@ -14,6 +14,7 @@ parsed as the field's type.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -121,6 +122,29 @@ def schema_rules(schema: SchemaSpec) -> list[Rule]:
                 )
             )
     return rules
+
+
+def described(rule: Rule) -> dict[str, Any]:
+    """What ``rule`` expects, as lineage's quality assertions say it: the constraint's
+    value as the schema writes it, a row rule's name, condition and message, a statistical
+    check's bound. Without it, a failed assertion in Marquez says "minimum" but not of what."""
+    spec = rule.field
+    if rule.kind == "row-rule":
+        params = rule.params
+        return {
+            "rule": params["name"],
+            "content": params["expression"],
+            **({"description": params["message"]} if params.get("message") else {}),
+        }
+    if rule.kind == "type" and spec is not None:
+        return {"expected": spec.type if spec.format == "default" else f"{spec.type}/{spec.format}"}
+    if rule.error_type == "constraint-error" and spec is not None:
+        raw = spec.constraints[rule.kind]
+        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+        return {"expected": text}
+    if rule.kind in ("deviation", "null-share"):
+        return {"params": dict(rule.params)}
+    return {}
 
 
 def polars_ok(rule: Rule) -> pl.Expr:

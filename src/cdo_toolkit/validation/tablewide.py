@@ -158,6 +158,7 @@ def _foreign_keys(validation: TableValidation, table: pl.DataFrame, task: Task) 
                 schema={f"k{i}": pl.String for i in range(len(fk.fields))},
                 orient="row",
             )
+        validation.checked_foreign_keys.append(fk)
         probe = table.select(
             "row",
             *[_as_text(pl.col(c)).alias(f"k{i}") for i, c in enumerate(columns)],
