@@ -244,3 +244,33 @@ def test_a_missing_policy_folder_is_an_error(base_registry: Path, cdo: Callable[
     result = cdo("policy", "check", "--policies", "nikde")
     assert result.exit_code == 2 and "policy folder nikde not found" in result.output
     assert cdo("policy", "check").exit_code == 2  # no ./policies here either
+
+
+@pytest.mark.parametrize(
+    ("rationale", "lang", "said"),
+    [
+        ({"cs": "Zákon to žádá.", "en": "The law says so."}, "cs", "Zákon to žádá."),
+        ({"cs": "Zákon to žádá.", "en": "The law says so."}, "en", "The law says so."),
+        ({"en": "The law says so."}, "cs", "The law says so."),  # English where Czech lacks
+        ("One text for all.", "cs", "One text for all."),
+        (None, "cs", None),
+    ],
+)
+def test_the_rationale_is_the_hint_in_the_readers_language(
+    base_registry: Path, rationale: Any, lang: str, said: str | None
+) -> None:
+    rule = {
+        "id": "frekvence",
+        "kind": "frequency",
+        "severity": "warning",
+        "message": {"cs": "Neznámá periodicita.", "en": "Unknown frequency."},
+        "applies_to": "all",
+        "allowed": ["DAILY"],
+    }
+    if rationale is not None:
+        rule["rationale"] = rationale
+    policies = base_registry.parent / "policies"
+    policies.mkdir()
+    (policies / "rules.yaml").write_text(yaml.safe_dump({"rules": [rule]}), "utf-8")
+    findings = check(load_valid(base_registry, thorough=False), load_rules(policies), lang=lang)
+    assert findings and {f.hint for f in findings} == {said}

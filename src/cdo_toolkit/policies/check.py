@@ -24,12 +24,27 @@ class Rule:
     kind: str
     severity: Severity
     message: dict[str, str]
-    rationale: str
+    rationale: dict[str, str]
+    """Why the rule exists, by language, like the message; empty when not given."""
     applies_to: Any
     params: dict[str, Any]
 
     def text(self, lang: str) -> str:
-        return self.message.get(lang) or self.message.get("en") or next(iter(self.message.values()))
+        return _in_language(self.message, lang)
+
+    def why(self, lang: str) -> str:
+        return _in_language(self.rationale, lang) if self.rationale else ""
+
+
+def _in_language(texts: dict[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()))
+
+
+def _texts(value: Any) -> dict[str, str]:
+    """A policy's text: one string (for every language) or one per language."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    return {"en": str(value)} if value else {}
 
 
 SETTINGS_FILES = ("quality.yaml",)
@@ -94,8 +109,8 @@ def load_rules(folder: Path) -> list[Rule]:
                         str(item["id"]),
                         kind,
                         Severity(item.get("severity", "error")),
-                        dict(item["message"]),
-                        str(item.get("rationale", "")),
+                        _texts(item["message"]),
+                        _texts(item.get("rationale")),
                         selector,
                         {k: v for k, v in item.items() if k not in known},
                     )
@@ -170,7 +185,7 @@ def _finding(rule: Rule, lang: str, document: Any, path: tuple[Any, ...], detail
         document,
         path,
         severity=rule.severity,
-        hint=rule.rationale or None,
+        hint=rule.why(lang) or None,
     )
 
 
