@@ -160,3 +160,18 @@ def test_frictionless_notes_read_czech_in_messages_but_stay_frictionless_in_json
     i18n.use("en")
     error = ReportError("type-error", note='type is "date/%d.%m.%Y"', row_number=3, cell="x")
     assert error.message.endswith('type is "date/%d.%m.%Y"')
+
+
+def test_a_stored_message_is_read_in_the_active_language() -> None:
+    from cdo_toolkit import i18n
+
+    i18n.use("cs")
+    stored = i18n.every_language(lambda: i18n._("see cdo history"))
+    assert i18n.active() == "cs"  # the language in use is kept
+    assert i18n.localized(stored) == "viz cdo history"
+    i18n.use("en")
+    assert i18n.localized(stored) == "see cdo history"
+    assert i18n.every_language(lambda: None) is None
+    # Records written before, and a driver's own words, are shown as they were written.
+    for plain in (None, "", "OperationalError: disk full", '{"row": 5}', "{not json"):
+        assert i18n.localized(plain) == plain

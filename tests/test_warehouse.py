@@ -280,6 +280,34 @@ def test_same_bytes_are_not_loaded_twice(cdo, base_registry: Path, warehouse_url
     assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta")[0][0] == 2
 
 
+def test_stored_verdicts_are_read_in_the_readers_language(cdo, base_registry: Path) -> None:
+    # A guarantor submits in Czech; the CDO reads the history and the audit in English.
+    _registry(base_registry)
+    url = "duckdb:///warehouse/w.duckdb"
+    Path("mesta.csv").write_text(DATA, "utf-8")
+    Path("kopie.csv").write_text(DATA, "utf-8")
+    Path("chyba.csv").write_text(DATA.replace("104261", "-5"), "utf-8")
+    for name in ("mesta.csv", "kopie.csv", "chyba.csv"):
+        cdo("--lang", "cs", "--warehouse", url, "submit", "mesta", name)
+    said = {
+        lang: [
+            row["message"]
+            for row in json.loads(
+                cdo("--lang", lang, "--warehouse", url, "history", "--format", "json").stdout
+            )
+        ]
+        for lang in ("cs", "en")
+    }
+    assert said["en"][:2] == [
+        "1 of 2 rows have errors (50.0 %), the standard tolerates 0 %",
+        "the same bytes were accepted as submission 1",
+    ]
+    assert said["cs"][1] == "tytéž bajty byly přijaty jako odevzdání č. 1"
+    assert said["cs"][0].startswith("chyby má 1 z 2 řádků (50,0 %)")
+    audit = cdo("--lang", "en", "--warehouse", url, "audit", "--format", "json").stdout
+    assert "rows have errors (50.0 %)" in audit and "řádků" not in audit
+
+
 @pytest.mark.parametrize(("mode", "expected"), [("replace", 1), ("append", 3), ("upsert", 2)])
 def test_load_modes(cdo, base_registry: Path, warehouse_url: str, mode: str, expected: int) -> None:
     _registry(base_registry, mode)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 DOMAIN = "cdo"
@@ -67,6 +68,45 @@ def use(language: str) -> None:
 
 def active() -> str:
     return _active
+
+
+def every_language(make: Callable[[], str | None]) -> str | None:
+    """What ``make`` says, in every language, as one text to store.
+
+    A submission's verdict is stored once and read by whoever looks later, in their own
+    language: the CDO's English audit should not quote a Czech guarantor's rejection in
+    Czech. :func:`localized` reads it back. None when ``make`` has nothing to say.
+    """
+    import json
+
+    before = _active
+    texts: dict[str, str] = {}
+    try:
+        for language in LANGUAGES:
+            use(language)
+            text = make()
+            if text is None:
+                return None
+            texts[language] = text
+    finally:
+        use(before)
+    return json.dumps(texts, ensure_ascii=False)
+
+
+def localized(stored: str | None) -> str | None:
+    """A stored message in the active language: one written by :func:`every_language`
+    in that language, any other (older records, a driver's error) as it was written."""
+    if not stored or not stored.startswith("{"):
+        return stored
+    import json
+
+    try:
+        texts = json.loads(stored)
+    except ValueError:
+        return stored
+    if not isinstance(texts, dict) or not texts.keys() <= set(LANGUAGES):
+        return stored
+    return str(texts.get(_active) or texts.get("en") or stored)
 
 
 def decimal(value: float, spec: str = ".1f") -> str:

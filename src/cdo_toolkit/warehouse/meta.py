@@ -9,11 +9,11 @@ exactly when the data is there. A process killed mid-way leaves ``validating`` o
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from cdo_toolkit.i18n import N_, _
+from cdo_toolkit.i18n import N_, _, every_language, localized
 from cdo_toolkit.warehouse.connection import Warehouse
 
 SCHEMA = "cdo_meta"
@@ -132,7 +132,9 @@ def mark_interrupted(warehouse: Warehouse, source: str) -> int:
             {
                 "status": "interrupted",
                 "finished_at": now(),
-                "message": "the process ended before the submission finished",
+                "message": every_language(
+                    lambda: _("the process ended before the submission finished")
+                ),
             },
         )
     return len(stale)
@@ -207,4 +209,4 @@ def history(warehouse: Warehouse, source: str | None = None, limit: int = 100) -
         )
     else:
         rows = _run(warehouse, select + "ORDER BY id DESC LIMIT ?", [limit])
-    return [HistoryRow(*row) for row in rows]
+    return [replace(HistoryRow(*row), message=localized(row[-1])) for row in rows]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.files import require_file
-from cdo_toolkit.i18n import _, decimal
+from cdo_toolkit.i18n import _, decimal, every_language
 from cdo_toolkit.warehouse import meta
 from cdo_toolkit.warehouse.connection import Warehouse
 from cdo_toolkit.warehouse.keys import stored_keys
@@ -172,8 +172,10 @@ def _submit(
                     **record,
                     "status": "duplicate",
                     "finished_at": meta.now(),
-                    "message": _("the same bytes were accepted as submission {id}").format(
-                        id=previous
+                    "message": every_language(
+                        lambda: _("the same bytes were accepted as submission {id}").format(
+                            id=previous
+                        )
                     ),
                 },
             )
@@ -195,15 +197,21 @@ def _submit(
         report = validate(str(landed.path), options, registry=registry)
         report_json = json.dumps(report.to_dict(), ensure_ascii=False)
         standard = registry.standards.get(source.standard)
-        verdict = acceptable(report, standard)
-        if verdict is None and not accept_volume_change:
-            verdict = volume_verdict(
-                meta.last_accepted(warehouse, source_id),
-                sum(t.rows for t in report.tasks),
-                standard.max_volume_change if standard else None,
-                replaces=source.warehouse.load_mode.value == "replace",
-                table=f"raw.{source.warehouse.table}",
-            )
+        last = meta.last_accepted(warehouse, source_id)
+
+        def rejection() -> str | None:
+            said = acceptable(report, standard)
+            if said is None and not accept_volume_change:
+                said = volume_verdict(
+                    last,
+                    sum(t.rows for t in report.tasks),
+                    standard.max_volume_change if standard else None,
+                    replaces=source.warehouse.load_mode.value == "replace",
+                    table=f"raw.{source.warehouse.table}",
+                )
+            return said
+
+        verdict = rejection()
         if verdict is not None:
             place = quarantine(landed, folder, source_id, report_json)
             meta.update(
@@ -214,7 +222,7 @@ def _submit(
                     "finished_at": meta.now(),
                     "report": report_json,
                     "rows": sum(t.rows for t in report.tasks),
-                    "message": verdict,
+                    "message": every_language(rejection),
                 },
             )
             return SubmitResult(
@@ -412,10 +420,18 @@ def _accept(
                     mode=source.warehouse.load_mode.value,
                     submission_id=submission_id,
                 )
-                drifted = drift(
-                    previous, fields, result.rows, standard.max_volume_change if standard else None
-                )
+                limit = standard.max_volume_change if standard else None
+                drifted = drift(previous, fields, result.rows, limit)
                 warnings = tolerated(report, standard) + drifted
+                remarks = every_language(
+                    lambda: (
+                        "; ".join(
+                            tolerated(report, standard)
+                            + drift(previous, fields, result.rows, limit)
+                        )
+                        or None
+                    )
+                )
                 meta.update(
                     warehouse,
                     submission_id,
@@ -428,7 +444,7 @@ def _accept(
                             {**result.reconciliation, "drift": drifted}, ensure_ascii=False
                         ),
                         "table_schema": json.dumps(fields),
-                        "message": "; ".join(warnings) or None,
+                        "message": remarks,
                     },
                 )
     except CdoError as error:
