@@ -65,16 +65,16 @@ def test_lint_json_equals_library_result(cdo, base_registry: Path) -> None:
 
 
 def test_registry_from_environment_and_config(cdo, base_registry: Path, monkeypatch) -> None:
-    # Without the option's value, the command's name is not taken for it.
-    lacking = cdo("registry", "list", "--registry")
-    assert lacking.exit_code == 2
-    assert "Invalid value for --registry: it needs a value" in lacking.output
     moved = base_registry.rename(base_registry.parent / "jinde")
     monkeypatch.setenv("CDO_REGISTRY", str(moved))
     assert cdo("registry", "lint").exit_code == 0
     monkeypatch.delenv("CDO_REGISTRY")
     assert cdo("registry", "lint").exit_code == 2
     (moved.parent / "cdo.yaml").write_text("registry: jinde\n", "utf-8")
+    assert cdo("registry", "lint").exit_code == 0
+    # From a folder of the project, cdo.yaml is found above it.
+    Path("examples").mkdir()
+    monkeypatch.chdir("examples")
     assert cdo("registry", "lint").exit_code == 0
 
 

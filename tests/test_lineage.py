@@ -148,7 +148,8 @@ def test_validation_against_a_schema_file_describes_its_types(cdo, workdir: Path
     Path("schema.json").write_text(json.dumps(schema), "utf-8")
     Path("obce.csv").write_text("kod;obyvatel;zalozeno\n563889;104261;1.1.1352\n", "utf-8")
     assert cdo("validate", "obce.csv", "--schema", "schema.json").exit_code == 0
-    complete = [e for e in read_events(EVENTS) if e["eventType"] == "COMPLETE"][-1]
+    log = workdir / ".state" / "cdo" / "lineage" / "events.jsonl"  # outside a project
+    complete = [e for e in read_events(log) if e["eventType"] == "COMPLETE"][-1]
     fields = complete["inputs"][0]["facets"]["schema"]["fields"]
     assert [(f["name"], f["type"]) for f in fields] == [
         ("kod", "string"),
@@ -566,3 +567,21 @@ def test_runs_table_says_how_long_each_run_took(cdo, base_registry: Path) -> Non
         ["submit.kratky", "FAIL", "2026-11-30 09:00:00", "0.25 s", "kratky"],
         ["submit.dlouhy", "COMPLETE", "2026-11-30 08:00:00", "2 min 5 s", "dlouhy"],
     ]
+
+
+def test_outside_a_project_lineage_goes_to_the_users_state_folder(cdo, workdir: Path) -> None:
+    # A guarantor validating a download: no warehouse/ folder appears beside the file.
+    Path("stazene").mkdir()
+    Path("stazene/obce.csv").write_text("kod,nazev\n563889,Liberec\n", "utf-8")
+    result = cdo("validate", "stazene/obce.csv")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in Path().iterdir()) == [".state", "stazene"]
+    assert list(Path("stazene").iterdir()) == [Path("stazene/obce.csv")]
+    log = workdir / ".state" / "cdo" / "lineage" / "events.jsonl"
+    assert [e["eventType"] for e in read_events(log)] == ["START", "COMPLETE"]
+    runs = cdo("lineage", "runs", "--format", "json")
+    assert [r["job"] for r in json.loads(runs.stdout)["runs"]] == ["validate.obce"]
+    # In a project (here: a registry folder), the log stays beside its warehouse.
+    Path("registry").mkdir()
+    cdo("validate", "stazene/obce.csv")
+    assert read_events(Path("warehouse/lineage/events.jsonl"))

@@ -1,8 +1,9 @@
 """Settings: command-line flags > environment (``CDO_*``) > ``cdo.yaml`` > defaults.
 
-``cdo.yaml`` is looked up in the working directory (or named by ``CDO_CONFIG``); relative
-paths in it are relative to the file's own folder, so the toolkit behaves the same from
-any working directory of the project.
+``cdo.yaml`` is looked up in the working directory and then in each folder above it, as
+git finds its repository (or named by ``CDO_CONFIG``); relative paths in it are relative to
+the file's own folder, so the toolkit behaves the same from any working directory of the
+project, ``examples/`` included.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ class Settings:
     namespace: str = "liberecky-kraj"
     lang: str | None = None
     root: Path = field(default_factory=Path.cwd)
+    """The folder that relative paths (registry, warehouse file) are resolved against."""
     lineage: dict[str, Any] | None = None
     """OpenLineage client configuration (a transport), from ``lineage:`` in cdo.yaml."""
-    """The folder that relative paths (registry, warehouse file) are resolved against."""
+    in_project: bool = True
+    """Whether a project was found or named: a ``cdo.yaml``, a ``registry/`` folder here,
+    or a registry or warehouse given. Outside one (a guarantor validating a download), no
+    ``warehouse/`` folder is made where the file lies."""
 
     @property
     def language(self) -> str:
@@ -72,10 +77,12 @@ def load_settings(
 ) -> Settings:
     """Resolve settings from flags, the environment, ``cdo.yaml`` and defaults."""
     cwd = cwd or Path.cwd()
-    config_path = Path(os.environ.get("CDO_CONFIG") or cwd / CONFIG_FILE)
+    named = os.environ.get("CDO_CONFIG")
+    config_path = Path(named) if named else _find_config(cwd)
     file_values: dict[str, Any] = {}
     root = cwd
-    if config_path.is_file():
+    found = config_path is not None and config_path.is_file()
+    if config_path is not None and found:
         file_values = _read_config_file(config_path)
         root = config_path.resolve().parent
 
@@ -105,4 +112,20 @@ def load_settings(
         lineage=file_values.get("lineage")
         if isinstance(file_values.get("lineage"), dict)
         else None,
+        in_project=bool(
+            found
+            or (cwd / "registry").is_dir()
+            or registry
+            or warehouse
+            or os.environ.get("CDO_REGISTRY")
+            or os.environ.get("CDO_WAREHOUSE")
+        ),
     )
+
+
+def _find_config(start: Path) -> Path | None:
+    for folder in (start, *start.resolve().parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+    return None

@@ -90,13 +90,10 @@ def build(
 
 
 def _graph(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    from cdo_toolkit.lineage.context import lineage_folder
     from cdo_toolkit.lineage.graph import read_graph
-    from cdo_toolkit.warehouse.url import parse_url
 
-    settings = ctx.obj.settings
-    return read_graph(
-        parse_url(settings.warehouse, settings.root).folder / "lineage" / "events.jsonl"
-    )
+    return read_graph(lineage_folder(ctx.obj.settings) / "events.jsonl")
 
 
 @app.command()

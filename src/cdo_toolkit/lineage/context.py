@@ -21,9 +21,18 @@ def emitter_for(settings: Settings) -> Emitter | None:
     """The emitter of these settings; None when OPENLINEAGE_DISABLED=true."""
     if os.getenv("OPENLINEAGE_DISABLED", "").lower().strip() == "true":
         return None
-    from cdo_toolkit.warehouse.url import parse_url
+    return Emitter(lineage_folder(settings), settings.lineage)
 
-    return Emitter(parse_url(settings.warehouse, settings.root).folder, settings.lineage)
+
+def lineage_folder(settings: Settings) -> Path:
+    """Where the local lineage log and spool live: beside the warehouse in a project,
+    else in the user's state folder (no ``warehouse/`` beside a guarantor's download)."""
+    if settings.in_project:
+        from cdo_toolkit.warehouse.url import parse_url
+
+        return parse_url(settings.warehouse, settings.root).folder / "lineage"
+    state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(state) / "cdo" / "lineage"
 
 
 def _fields(entry: SourceEntry | None) -> list[tuple[str, str]]:

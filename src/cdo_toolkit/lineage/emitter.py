@@ -77,7 +77,7 @@ class Emitter:
     """Sends events; never lets lineage break the command that produces it."""
 
     def __init__(self, folder: Path, extra_config: dict[str, Any] | None = None) -> None:
-        self.folder = folder / "lineage"
+        self.folder = folder
         self.log_path = self.folder / "events.jsonl"
         self.spool_path = self.folder / "spool.jsonl"
         self.extra_config = extra_config
