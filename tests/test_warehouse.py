@@ -370,6 +370,7 @@ warehouse:
     )
     second = cdo("--warehouse", warehouse_url, "submit", "casti", "oprava.csv")
     assert second.exit_code == 0, second.output
+    assert "by key: 2 rows replaced, 1 added" in second.output
     assert sorted(_rows(warehouse_url, "SELECT kodcobce, nazcobce, kodmomc FROM raw.casti")) == [
         (119792, "Petrov", None),
         (195901, "Želechovice nad Dřevnicí", None),

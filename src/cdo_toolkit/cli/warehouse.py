@@ -154,6 +154,24 @@ def _print_result(result: Any) -> None:
                 result.rows,
             ).format(rows=result.rows, table=result.table, id=result.submission_id)
         )
+        replaced = result.reconciliation.get("replaced_rows")
+        # More replaced than loaded only where the table held a key twice (appended before).
+        if replaced is not None and replaced <= result.rows:
+            out.print(
+                ngettext(
+                    "by key: {replaced} row replaced, {added} added",
+                    "by key: {replaced} rows replaced, {added} added",
+                    replaced,
+                ).format(replaced=replaced, added=result.rows - replaced)
+            )
+        elif replaced is not None:
+            out.print(
+                ngettext(
+                    "by key: {replaced} row of the table replaced",
+                    "by key: {replaced} rows of the table replaced",
+                    replaced,
+                ).format(replaced=replaced)
+            )
         for warning in result.warnings:
             out.print("[yellow]" + _("warning") + f":[/] {escape(warning)}")
         return

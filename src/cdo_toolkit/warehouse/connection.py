@@ -195,6 +195,15 @@ class Warehouse:
             cursor.execute(statement, list(params) if params else None)
             return list(cursor.fetchall()) if cursor.description else []
 
+    def execute_count(self, statement: str) -> int:
+        """Run one INSERT, UPDATE or DELETE; how many rows it touched."""
+        if self.kind == "duckdb":
+            # DuckDB answers such a statement with one row: the count.
+            return int(self._connection.execute(statement).fetchall()[0][0])
+        with self._connection.cursor() as cursor:
+            cursor.execute(statement)
+            return int(cursor.rowcount)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing: a failure (or a killed process) leaves the warehouse as before."""

@@ -170,6 +170,7 @@ def load(
         )
     source = warehouse.staging_table()
     names = [name for name, _type in columns]
+    replaced = None
     if mode == "upsert" and primary_key:
         keys = _null_safe_key(primary_key)
         inner = sql.select(keys, source)
@@ -179,7 +180,7 @@ def load(
                 this=exp.In(this=exp.Tuple(expressions=keys), query=exp.Subquery(this=inner))
             ),
         )
-        warehouse.execute(sql.render(delete, kind))
+        replaced = warehouse.execute_count(sql.render(delete, kind))
     insert = exp.Insert(
         this=exp.Schema(this=target, expressions=[sql.ident(n) for n in names]),
         expression=sql.select([sql.column(n) for n in names], source),
@@ -188,6 +189,8 @@ def load(
     reconciliation = _reconcile(
         warehouse, table, primary_key, staged.numeric, staged.rows, staged.sums, submission_id, mode
     )
+    if replaced is not None:
+        reconciliation["replaced_rows"] = replaced
     return LoadResult(staged.rows, f"{RAW}.{table}", reconciliation)
 
 
