@@ -79,10 +79,11 @@ def load_settings(
     cwd = cwd or Path.cwd()
     named = os.environ.get("CDO_CONFIG")
     config_path = Path(named) if named else _find_config(cwd)
+    if config_path is not None and not config_path.is_file():
+        config_path = None
     file_values: dict[str, Any] = {}
     root = cwd
-    found = config_path is not None and config_path.is_file()
-    if config_path is not None and found:
+    if config_path is not None:
         file_values = _read_config_file(config_path)
         root = config_path.resolve().parent
 
@@ -113,7 +114,7 @@ def load_settings(
         if isinstance(file_values.get("lineage"), dict)
         else None,
         in_project=bool(
-            found
+            config_path is not None
             or (cwd / "registry").is_dir()
             or registry
             or warehouse

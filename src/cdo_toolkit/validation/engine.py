@@ -642,7 +642,9 @@ class TableValidation:
         keys = {
             "primaryKey": ", ".join(self.schema.primary_key),
             "foreignKey": "; ".join(
-                f"{', '.join(k.fields)} → {k.resource or '.'}.{', '.join(k.reference_fields)}"
+                f"{', '.join(k.fields)} → "
+                + (f"{k.resource}." if k.resource else "")  # "": the table's own rows
+                + ", ".join(k.reference_fields)
                 for k in self.checked_foreign_keys
             ),
         }
