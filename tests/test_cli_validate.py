@@ -142,7 +142,7 @@ def test_limit_errors_cuts_the_listing_not_the_count(cdo, workdir: Path) -> None
     task = data["tasks"][0]
     assert len(task["errors"]) == 3
     assert task["stats"]["errors"] == 50
-    assert task["summary"] == [{"type": "type-error", "fieldName": "a", "count": 50}]
+    assert task["summary"] == [{"type": "type-error", "fieldName": "a", "count": 50, "warnings": 0}]
 
 
 def test_pick_and_skip_errors(cdo, workdir: Path) -> None:
@@ -586,3 +586,55 @@ def test_a_workbook_sheet_is_chosen_by_name_or_number(cdo, workdir: Path, shared
         refused = cdo("validate", given, "--sheet", "2")
         assert refused.exit_code == 2, refused.output
         assert f"--sheet names a sheet of a workbook, and {given} is none" in refused.output
+
+
+def _warned_source(registry: Path) -> None:
+    from tests.conftest import source_yaml
+
+    (registry / "sources" / "mesta.yaml").write_text(
+        source_yaml(
+            "mesta",
+            "Města",
+            "Města kraje.",
+            """\
+personal_data: false
+encoding: utf-8
+schema:
+  fields:
+    - {name: kod, type: string}
+    - {name: obyvatel, type: integer, constraints: {minimum: 0}}
+checks:
+  - {type: row-rule, name: velke-mesto, expression: obyvatel < 100000, severity: warning}
+warehouse: {table: mesta}
+""",
+        ),
+        "utf-8",
+    )
+
+
+def test_warnings_are_told_apart_from_errors_in_every_summary(cdo, base_registry: Path) -> None:
+    _warned_source(base_registry)
+    Path("m.csv").write_text("kod,obyvatel\n563889,104261\n563510,-1\n563502,120000\n", "utf-8")
+    args = ("validate", "m.csv", "--source", "mesta")
+    text = cdo(*args)
+    assert text.exit_code == 1
+    assert "row-constraint (warning)" in text.output
+    assert "constraint-error (" not in text.output  # an error is not marked
+    summary = json.loads(cdo(*args, "--format", "json").stdout)["tasks"][0]["summary"]
+    assert {(s["type"], s["count"], s["warnings"]) for s in summary} == {
+        ("row-constraint", 2, 2),
+        ("constraint-error", 1, 0),
+    }
+    assert "| row-constraint (warning) | – | 2 |" in cdo(*args, "--format", "markdown").stdout
+    # JUnit: only the error fails a test case; the warnings are their case's output.
+    suite = ET.fromstring(cdo(*args, "--format", "junit").stdout).find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert cases["row-constraint"].find("failure") is None
+    assert "row 2" in (cases["row-constraint"].findtext("system-out") or "")
+    assert cases["constraint-error obyvatel"].find("failure") is not None
+    # A file with warnings only passes, and so does its JUnit suite.
+    Path("m.csv").write_text("kod,obyvatel\n563889,104261\n", "utf-8")
+    assert cdo(*args).exit_code == 0
+    passing = ET.fromstring(cdo(*args, "--format", "junit").stdout)
+    assert passing.get("failures") == "0" and passing.get("tests") == "1"

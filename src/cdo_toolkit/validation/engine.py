@@ -92,6 +92,7 @@ class _Collector:
         self.error_count = 0
         self.warning_count = 0
         self.summary: dict[tuple[str, str], int] = {}
+        self.warning_summary: dict[tuple[str, str], int] = {}
 
     def count(self, error_type: str, field_name: str, n: int, *, warning: bool = False) -> bool:
         """Count ``n`` errors; whether more may still be listed."""
@@ -100,6 +101,7 @@ class _Collector:
         key = (error_type, field_name)
         self.summary[key] = self.summary.get(key, 0) + n
         if warning:
+            self.warning_summary[key] = self.warning_summary.get(key, 0) + n
             self.warning_count += n
             return len(self.warnings) < self.limits.errors
         self.error_count += n
@@ -664,10 +666,14 @@ class TableValidation:
         task.error_count = c.error_count
         task.warning_count = c.warning_count
         task.summary = c.summary
+        task.warning_summary = c.warning_summary
         row_level = {r.error_type for r in self.rules if r.row_level}
         # Table-wide errors (keys, code lists) are counted a row each: an upper bound.
+        # Warnings make no row erring.
         task.error_rows = self.error_rows + sum(
-            n for (kind, _field), n in c.summary.items() if kind not in row_level
+            n - c.warning_summary.get(key, 0)
+            for key, n in c.summary.items()
+            if key[0] not in row_level
         )
 
 

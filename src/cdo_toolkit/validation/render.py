@@ -230,6 +230,21 @@ def _counts(task: Task) -> str:
     )
 
 
+def _severity_mark(task: Task, key: tuple[str, str]) -> str:
+    """ " (warning)" after a summary's type whose count is all warnings, " (2 warnings)"
+    where errors and warnings share it; nothing for errors alone."""
+    warnings = task.warning_summary.get(key, 0)
+    if not warnings:
+        return ""
+    if warnings == task.summary.get(key, 0):
+        return " (" + _("warning") + ")"
+    return (
+        " ("
+        + ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings)
+        + ")"
+    )
+
+
 def print_text(report: Report, console: Any) -> None:
     """The rich summary: a verdict per table, errors per type and field, then the listed errors."""
     from rich.markup import escape
@@ -240,7 +255,7 @@ def print_text(report: Report, console: Any) -> None:
         console.print(f"[bold]{escape(task.place)}[/]: {verdict} — " + _counts(task))
         if task.summary:
             table = Table(box=None, padding=(0, 2), show_edge=False)
-            table.add_column(_("error type"))
+            table.add_column(_("error type"), no_wrap=True)
             table.add_column(_("field"))
             table.add_column(_("count"), justify="right")
             table.add_column(_("what to do"), style="dim")
@@ -249,7 +264,7 @@ def print_text(report: Report, console: Any) -> None:
                 task.summary.items(), key=lambda i: (-i[1], i[0])
             ):
                 table.add_row(
-                    kind,
+                    kind + _severity_mark(task, (kind, field_name)),
                     escape(field_name or "–"),
                     str(count),
                     what_to_do(kind, field_name),
@@ -308,19 +323,26 @@ def junit(report: Report) -> str:
         for error in task.errors:
             groups.setdefault((error.type, error.field_name or ""), []).append(error)
         cases = task.summary or {}
+        # A check of severity warning does not fail the file, nor its test case: its
+        # warnings are the case's output, as the exit code of cdo validate says.
+        failing = {k: n - task.warning_summary.get(k, 0) for k, n in cases.items()}
+        failures = sum(1 for n in failing.values() if n)
         what_to_do = WhatToDo(task)
         suite = ET.SubElement(
             suites,
             "testsuite",
             name=_xml_text(task.place),
             tests=str(max(len(cases), 1)),
-            failures=str(len(cases)),
+            failures=str(failures),
             time=f"{task.seconds:.3f}",
         )
         total_tests += max(len(cases), 1)
-        total_failures += len(cases)
+        total_failures += failures
         if not cases:
             ET.SubElement(suite, "testcase", classname=_xml_text(task.name), name="valid")
+        warned: dict[tuple[str, str], list[ReportError]] = {}
+        for warning in task.warnings:
+            warned.setdefault((warning.type, warning.field_name or ""), []).append(warning)
         for (kind, field_name), count in sorted(cases.items()):
             case = ET.SubElement(
                 suite,
@@ -328,6 +350,15 @@ def junit(report: Report) -> str:
                 classname=_xml_text(task.name),
                 name=_xml_text(f"{kind} {field_name}".strip()),
             )
+            if task.warning_summary.get((kind, field_name)):
+                ET.SubElement(case, "system-out").text = _xml_text(
+                    "\n".join(
+                        f"{_where(w)}: {w.message}" for w in warned.get((kind, field_name), [])
+                    )
+                )
+            count = failing[(kind, field_name)]
+            if not count:
+                continue
             listed = groups.get((kind, field_name), [])
             failure = ET.SubElement(
                 case,
@@ -418,7 +449,8 @@ def markdown(report: Report) -> str:
                 task.summary.items(), key=lambda i: (-i[1], i[0])
             ):
                 said = _md(what_to_do(kind, field_name))
-                out.append(f"| {_md(kind)} | {_md(field_name or '–')} | {count} | {said} |")
+                kind_said = _md(kind + _severity_mark(task, (kind, field_name)))
+                out.append(f"| {kind_said} | {_md(field_name or '–')} | {count} | {said} |")
             out.append("")
         if task.errors:
             heads = (_("row"), _("field"), _("type"), _("cell"), _("note"))

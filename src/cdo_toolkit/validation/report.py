@@ -99,6 +99,8 @@ class Task:
     warning_count: int = 0
     summary: dict[tuple[str, str], int] = field(default_factory=dict)
     """Errors per (type, field name); warnings are counted under their own type."""
+    warning_summary: dict[tuple[str, str], int] = field(default_factory=dict)
+    """How many of ``summary``'s counts are warnings (checks of severity warning)."""
     rows: int = 0
     fields: int = 0
     bytes: int = 0
@@ -134,7 +136,12 @@ class Task:
             "warnings": [w.to_dict() for w in self.warnings],
             "errors": [e.to_dict() for e in self.errors],
             "summary": [
-                {"type": kind, "fieldName": name, "count": count}
+                {
+                    "type": kind,
+                    "fieldName": name,
+                    "count": count,
+                    "warnings": self.warning_summary.get((kind, name), 0),
+                }
                 for (kind, name), count in sorted(self.summary.items(), key=lambda i: (-i[1], i[0]))
             ],
             "notes": self.notes,
