@@ -561,12 +561,26 @@ def test_runs_table_says_how_long_each_run_took(cdo, base_registry: Path) -> Non
         "utf-8",
     )
     lines = cdo("lineage", "runs").output.splitlines()
-    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in lines if "submit." in line]
+    header = next(line for line in lines if "started (UTC)" in line)
+    starts = [header.index(name) for name in ("job", "state", "started", "took", "run id")]
+    rows = [
+        [line[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+        for line in lines
+        if "submit." in line
+    ]
     assert rows == [
         ["submit.zabity", "unfinished", "2026-11-30 10:00:00", "", "zabity"],
         ["submit.kratky", "FAIL", "2026-11-30 09:00:00", "0.25 s", "kratky"],
         ["submit.dlouhy", "COMPLETE", "2026-11-30 08:00:00", "2 min 5 s", "dlouhy"],
     ]
+    # A narrow terminal leaves the run ids to --format json, and the names whole.
+    from typer.testing import CliRunner
+
+    from cdo_toolkit.cli.app import app
+
+    narrow = CliRunner().invoke(app, ["lineage", "runs"], env={"COLUMNS": "60"}).stdout
+    assert "run id" not in narrow and "submit.dlouhy" in narrow
+    assert max(len(line.rstrip()) for line in narrow.splitlines()) <= 60
 
 
 def test_outside_a_project_lineage_goes_to_the_users_state_folder(cdo, workdir: Path) -> None:

@@ -892,3 +892,31 @@ def test_volume_change_is_never_rounded_to_all_or_nothing(
 
     change = volume_change(before, after, 40)
     assert change is not None and change["change"] == shown
+
+
+def test_status_and_history_keep_names_whole_on_a_narrow_terminal(base_registry: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cdo_toolkit.cli.app import app
+
+    long_id = "zdravotnicka-zarizeni-kraje"
+    (base_registry / "sources" / f"{long_id}.yaml").write_text(
+        SOURCE.replace("id: mesta", f"id: {long_id}")
+        .replace("table: mesta", "table: zdravotnicka_zarizeni_kraje")
+        .replace("MODE", "replace"),
+        "utf-8",
+    )
+    Path("zarizeni-kraje-2026.csv").write_text(DATA, "utf-8")
+    url = "duckdb:///warehouse/w.duckdb"
+    runner = CliRunner()
+    submitted = runner.invoke(
+        app, ["--warehouse", url, "submit", long_id, "zarizeni-kraje-2026.csv"]
+    )
+    assert submitted.exit_code == 0, submitted.output
+    for command in (["warehouse", "status"], ["history"]):
+        result = runner.invoke(app, ["--warehouse", url, *command], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= 80
+        assert long_id in result.stdout, result.stdout
+    status = runner.invoke(app, ["--warehouse", url, "warehouse", "status"], env={"COLUMNS": "80"})
+    assert "raw.zdravotnicka_zarizeni_kraje" in status.stdout

@@ -115,11 +115,22 @@ def runs(
     if format is TableOrJson.JSON:
         print_json({"runs": rows, "damaged_lines": graph.damaged})
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=_("Runs ({count})").format(count=len(rows)), title_justify="left")
-    for name in (N_("job"), N_("state"), N_("started (UTC)"), N_("took"), N_("run id")):
-        table.add_column(_(name), overflow="fold", no_wrap=name not in ("job", "run id"))
+    out = console()
+    # A narrow terminal keeps the job names whole and leaves the run ids to --format json.
+    wide = out.width >= 110
+    table = Table(
+        title=_("Runs ({count})").format(count=len(rows)),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
+    )
+    names = [N_("job"), N_("state"), N_("started (UTC)"), N_("took")]
+    for name in [*names, N_("run id")] if wide else names:
+        table.add_column(_(name), no_wrap=True)
     for row in rows:
         finished = row["state"] not in ("START", "RUNNING")
         state = row["state"] if finished else "[yellow]" + _("unfinished") + "[/]"
@@ -128,9 +139,8 @@ def runs(
             state,
             when(row["started"], seconds=True),
             _took(row["started"], row["ended"]),
-            row["run_id"],
+            *([row["run_id"]] if wide else []),
         )
-    out = console()
     out.print(table)
     if graph.damaged:
         out.print(

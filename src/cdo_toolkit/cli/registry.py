@@ -163,6 +163,7 @@ def show(
 
 
 def _print_details(details: dict[str, Any]) -> None:
+    from rich import box
     from rich.table import Table
 
     out = console()
@@ -212,7 +213,13 @@ def _print_details(details: dict[str, Any]) -> None:
         grid.add_row(_(key), escape(str(value)))
     out.print(grid)
     fields = (details.get("schema") or {}).get("fields", [])
-    table = Table(title="Table Schema", title_justify="left")
+    table = Table(
+        title="Table Schema",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
+    )
     for column in (
         N_("field"),
         N_("type"),

@@ -219,6 +219,7 @@ def history(
     if format is TableOrJson.JSON:
         print_json(rows)
         return
+    from rich import box
     from rich.table import Table
 
     from cdo_toolkit.warehouse.meta import VALID, status_label
@@ -226,12 +227,18 @@ def history(
     out = console()
     # A narrow terminal keeps the names whole and leaves the hash to --format json.
     wide = out.width >= 100
-    table = Table(title=_("Submissions ({count})").format(count=len(rows)), title_justify="left")
+    table = Table(
+        title=_("Submissions ({count})").format(count=len(rows)),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
+    )
     names = ["id", N_("source"), N_("status"), N_("file"), N_("rows"), N_("finished (UTC)")]
     for name in [*names, "sha256"] if wide else names:
-        # Names fold where they must; numbers, times and hashes stay on one line.
-        folds = name in ("source", "file")
-        table.add_column(_(name), overflow="fold", no_wrap=not folds)
+        # A source id stays whole; a long file name folds, a time breaks between date and
+        # hour; numbers and hashes stay on one line.
+        table.add_column(_(name), overflow="fold", no_wrap=name not in ("file", "finished (UTC)"))
     reasons = []
     for row in rows:
         label = status_label(row["status"])
@@ -272,13 +279,19 @@ def status(
     if format is TableOrJson.JSON:
         print_json(data)
         return
+    from rich import box
     from rich.table import Table
 
     table = Table(
-        title=_("Warehouse {url}").format(url=escape(data["warehouse"])), title_justify="left"
+        title=_("Warehouse {url}").format(url=escape(data["warehouse"])),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
     )
     for name in (N_("source"), N_("table"), N_("rows"), N_("last accepted (UTC)"), N_("columns")):
-        table.add_column(_(name), overflow="fold", no_wrap=name != "source" and name != "table")
+        # Ids and table names stay whole; a time breaks between date and hour.
+        table.add_column(_(name), no_wrap=name != "last accepted (UTC)")
     for item in data["tables"]:
         table.add_row(
             escape(item["source"]),
