@@ -920,3 +920,67 @@ def test_status_and_history_keep_names_whole_on_a_narrow_terminal(base_registry:
         assert long_id in result.stdout, result.stdout
     status = runner.invoke(app, ["--warehouse", url, "warehouse", "status"], env={"COLUMNS": "80"})
     assert "raw.zdravotnicka_zarizeni_kraje" in status.stdout
+
+
+class _CutShort:
+    """A digest whose second chunk fails as ``failure`` does: Ctrl-C, a full disk."""
+
+    def __init__(self, failure: BaseException) -> None:
+        self.failure, self.chunks = failure, 0
+
+    def update(self, _chunk: bytes) -> None:
+        self.chunks += 1
+        if self.chunks == 2:
+            raise self.failure
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt(), OSError(28, "No space left on device")])
+def test_a_copy_cut_short_leaves_nothing_in_the_landing_zone(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.warehouse import landing
+
+    Path("velky.csv").write_bytes(b"a\n" * (3 << 20))  # three chunks of the copy
+    zone = workdir / "warehouse" / "landing" / "mesta"
+    zone.mkdir(parents=True)
+    old, fresh = zone / ".incoming-zabity", zone / ".incoming-probiha"
+    old.write_bytes(b"a killed copy")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    fresh.write_bytes(b"a copy in progress")
+    monkeypatch.setattr(landing.hashlib, "sha256", lambda: _CutShort(failure))
+    expected = KeyboardInterrupt if isinstance(failure, KeyboardInterrupt) else CdoError
+    with pytest.raises(expected) as raised:
+        landing.land(Path("velky.csv"), workdir / "warehouse", "mesta")
+    if expected is CdoError:
+        assert "No space left on device" in str(raised.value)
+    # The partial copy is gone, as is one left by a process killed an hour ago; a copy
+    # another process is writing stays.
+    assert sorted(p.name for p in zone.iterdir()) == [".incoming-probiha"]
+
+
+def test_ctrl_c_mid_validation_says_so_and_marks_the_submission(
+    cdo, base_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdo_toolkit.validation import api
+
+    _registry(base_registry)
+    Path("mesta.csv").write_text(DATA, "utf-8")
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(api, "validate", interrupted)
+        result = cdo("--warehouse", "duckdb:///w.duckdb", "submit", "mesta", "mesta.csv")
+    assert result.exit_code == 130
+    assert (
+        "error: interrupted: submission 1 was not loaded; the file stays in the landing zone, "
+        "submit it again"
+    ) in " ".join(result.output.split())
+    history = json.loads(
+        cdo("--warehouse", "duckdb:///w.duckdb", "history", "--format", "json").stdout
+    )
+    assert [(h["id"], h["status"]) for h in history] == [(1, "interrupted")]
+    again = cdo("--warehouse", "duckdb:///w.duckdb", "submit", "mesta", "mesta.csv")
+    assert again.exit_code == 0 and "accepted" in again.output

@@ -106,7 +106,12 @@ class CdoGroup(TyperGroup):
                 raise
             print_error(str(error))
             sys.exit(EXIT_UNUSABLE)
-        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+        except KeyboardInterrupt as stop:
+            # Ctrl-C: typer would end silently; say what was left (a command that knows
+            # more, as submit does, says it in the interruption).
+            print_error(str(stop) or _("interrupted"))
+            sys.exit(130)
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # usage errors and exits: typer prints and exits as usual
         except Exception as error:
             if ctx.params.get("debug"):

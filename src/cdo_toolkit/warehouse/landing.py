@@ -34,24 +34,32 @@ def _suffix(name: str) -> str:
     return Path(lowered).suffix or ".dat"
 
 
+INCOMING = ".incoming-"
+STALE_SECONDS = 3600
+"""A copy in progress writes its temporary file all the time; one untouched for an hour
+was left by a process killed mid-copy."""
+
+
 def land(file: Path, folder: Path, source: str) -> Landed:
     """Copy ``file`` into the landing zone (atomically, read-only) and return where it is."""
     target_dir = folder / "landing" / source
     digest = hashlib.sha256()
     size = 0
+    temporary: Path | None = None
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
+        _sweep_stale(target_dir)
         with (
             file.open("rb") as src,
-            tempfile.NamedTemporaryFile(dir=target_dir, prefix=".incoming-", delete=False) as tmp,
+            tempfile.NamedTemporaryFile(dir=target_dir, prefix=INCOMING, delete=False) as tmp,
         ):
+            temporary = Path(tmp.name)
             while chunk := src.read(1 << 20):
                 digest.update(chunk)
                 size += len(chunk)
                 tmp.write(chunk)
             tmp.flush()
             os.fsync(tmp.fileno())
-            temporary = Path(tmp.name)
         sha = digest.hexdigest()
         target = target_dir / f"{sha}{_suffix(file.name)}"
         if target.exists():
@@ -60,7 +68,12 @@ def land(file: Path, folder: Path, source: str) -> Landed:
             temporary.chmod(0o444)
             temporary.replace(target)
         return Landed(target, sha, size)
-    except OSError as exc:
+    except BaseException as exc:
+        # A full disk or Ctrl-C mid-copy: the partial copy would hold its space for good.
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         reason = exc.strerror or str(exc)
         raise CdoError(
             _("cannot store {file} in the landing zone {folder}: {reason}").format(
@@ -68,6 +81,19 @@ def land(file: Path, folder: Path, source: str) -> Landed:
             ),
             hint=_("nothing was loaded; free disk space or fix permissions, then submit again"),
         ) from None
+
+
+def _sweep_stale(target_dir: Path) -> None:
+    """Remove temporary copies that processes killed mid-copy left behind."""
+    import time
+
+    limit = time.time() - STALE_SECONDS
+    for leftover in target_dir.glob(INCOMING + "*"):
+        try:
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink()
+        except OSError:  # another process removed or renamed it meanwhile
+            continue
 
 
 def quarantine(landed: Landed, folder: Path, source: str, report_json: str) -> Path:

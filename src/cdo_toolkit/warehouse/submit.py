@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,8 +141,6 @@ def _submit(
     lineage: Any,
     accept_volume_change: bool = False,
 ) -> SubmitResult:
-    from cdo_toolkit.validation.api import Options, source_input, typed_frames, validate
-
     entry = registry.source(source_id)
     if guarantor is not None and guarantor not in registry.guarantors:
         raise CdoError(_("unknown guarantor {id!r}").format(id=guarantor))
@@ -188,84 +187,129 @@ def _submit(
                 duplicate_of=previous,
             )
         meta.insert(warehouse, record)
-        options = Options(
-            source=source_id,
-            references=references or {},
-            stored_keys=lambda other, fields: stored_keys(warehouse, registry, other, fields),
-            place=file.name,
-        )
-        report = validate(str(landed.path), options, registry=registry)
-        report_json = json.dumps(report.to_dict(), ensure_ascii=False)
-        standard = registry.standards.get(source.standard)
-        last = meta.last_accepted(warehouse, source_id)
-
-        def rejection() -> str | None:
-            said = acceptable(report, standard)
-            if said is None and not accept_volume_change:
-                said = volume_verdict(
-                    last,
-                    sum(t.rows for t in report.tasks),
-                    standard.max_volume_change if standard else None,
-                    replaces=source.warehouse.load_mode.value == "replace",
-                    table=f"raw.{source.warehouse.table}",
-                )
-            return said
-
-        verdict = rejection()
-        if verdict is not None:
-            place = quarantine(landed, folder, source_id, report_json)
-            meta.update(
-                warehouse,
-                submission_id,
-                {
-                    "status": "rejected",
-                    "finished_at": meta.now(),
-                    "report": report_json,
-                    "rows": sum(t.rows for t in report.tasks),
-                    "message": every_language(rejection),
-                },
-            )
-            return SubmitResult(
-                submission_id,
-                source_id,
-                "rejected",
-                landed.sha256,
-                str(landed.path),
-                rows=sum(t.rows for t in report.tasks),
-                report=report,
-                quarantine_path=str(place),
-                reason=verdict,
-            )
-        from cdo_toolkit.lineage.context import file_input, table_output
-        from cdo_toolkit.lineage.events import run
-
-        emitter = lineage.emitter if lineage is not None else None
-        namespace = lineage.namespace if lineage is not None else ""
-        with run(
-            emitter,
-            namespace,
-            f"load.{source_id}",
-            "LOAD",
-            parent=lineage,
-            inputs=[file_input(landed.path, registry, entry)],
-        ) as load_run:
-            result = _accept(
+        try:
+            return _validate_and_load(
                 warehouse,
                 registry,
                 entry,
+                file,
                 landed,
                 submission_id,
-                report,
-                report_json,
-                source_input,
-                typed_frames,
+                folder=folder,
+                references=references,
+                lineage=lineage,
+                accept_volume_change=accept_volume_change,
             )
-            if load_run is not None:
-                load_run.outputs = [
-                    table_output(url, source.warehouse.table, registry, entry, result.rows)
-                ]
-                load_run.outputs[0].bytes = landed.bytes
-            return result
+        except KeyboardInterrupt:
+            # Ctrl-C: the load's transaction was rolled back; the submission says so at
+            # once rather than at the source's next submission.
+            with contextlib.suppress(Exception):  # else the source's next submission does
+                meta.mark_interrupted(warehouse, source_id)
+            raise KeyboardInterrupt(
+                _(
+                    "interrupted: submission {id} was not loaded; the file stays in the "
+                    "landing zone, submit it again"
+                ).format(id=submission_id)
+            ) from None
+
+
+def _validate_and_load(
+    warehouse: Warehouse,
+    registry: Registry,
+    entry: Any,
+    file: Path,
+    landed: Any,
+    submission_id: int,
+    *,
+    folder: Path,
+    references: dict[str, Path] | None,
+    lineage: Any,
+    accept_volume_change: bool,
+) -> SubmitResult:
+    """Validate the landed file, then quarantine it or load it; the submission is recorded."""
+    from cdo_toolkit.validation.api import Options, source_input, typed_frames, validate
+
+    source = entry.source
+    source_id = source.id
+    url = warehouse.url
+    options = Options(
+        source=source_id,
+        references=references or {},
+        stored_keys=lambda other, fields: stored_keys(warehouse, registry, other, fields),
+        place=file.name,
+    )
+    report = validate(str(landed.path), options, registry=registry)
+    report_json = json.dumps(report.to_dict(), ensure_ascii=False)
+    standard = registry.standards.get(source.standard)
+    last = meta.last_accepted(warehouse, source_id)
+
+    def rejection() -> str | None:
+        said = acceptable(report, standard)
+        if said is None and not accept_volume_change:
+            said = volume_verdict(
+                last,
+                sum(t.rows for t in report.tasks),
+                standard.max_volume_change if standard else None,
+                replaces=source.warehouse.load_mode.value == "replace",
+                table=f"raw.{source.warehouse.table}",
+            )
+        return said
+
+    verdict = rejection()
+    if verdict is not None:
+        place = quarantine(landed, folder, source_id, report_json)
+        meta.update(
+            warehouse,
+            submission_id,
+            {
+                "status": "rejected",
+                "finished_at": meta.now(),
+                "report": report_json,
+                "rows": sum(t.rows for t in report.tasks),
+                "message": every_language(rejection),
+            },
+        )
+        return SubmitResult(
+            submission_id,
+            source_id,
+            "rejected",
+            landed.sha256,
+            str(landed.path),
+            rows=sum(t.rows for t in report.tasks),
+            report=report,
+            quarantine_path=str(place),
+            reason=verdict,
+        )
+    from cdo_toolkit.lineage.context import file_input, table_output
+    from cdo_toolkit.lineage.events import run
+
+    emitter = lineage.emitter if lineage is not None else None
+    namespace = lineage.namespace if lineage is not None else ""
+    with run(
+        emitter,
+        namespace,
+        f"load.{source_id}",
+        "LOAD",
+        parent=lineage,
+        inputs=[file_input(landed.path, registry, entry)],
+    ) as load_run:
+        result = _accept(
+            warehouse,
+            registry,
+            entry,
+            landed,
+            submission_id,
+            report,
+            report_json,
+            source_input,
+            typed_frames,
+        )
+        if load_run is not None:
+            load_run.outputs = [
+                table_output(url, source.warehouse.table, registry, entry, result.rows)
+            ]
+            load_run.outputs[0].bytes = landed.bytes
+        return result
 
 
 VALUE_ERRORS = frozenset(
