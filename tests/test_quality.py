@@ -902,3 +902,19 @@ def test_audit_for_one_guarantor(cdo, shipped_registry: Path) -> None:
     )
     assert json.loads(cdo("score", "--guarantor", "gis", "--format", "json").output) == []
     assert json.loads(cdo("audit", "--guarantor", "gis", "--format", "json").output)["scores"] == []
+
+
+def test_a_history_of_one_day_says_the_trend_is_to_come() -> None:
+    from datetime import datetime
+
+    from cdo_toolkit.quality.audit import Audit
+    from cdo_toolkit.quality.report import _figures
+
+    def history_of(*days: int) -> dict:  # type: ignore[type-arg]
+        audit = Audit("2026-12-07T00:00:00Z", "kraj", "duckdb:///w", [])
+        audit.history = {"obce": [(datetime(2026, 12, d, 9).isoformat(), 90.0 + d) for d in days]}
+        return _figures(audit)["history"]["layout"]
+
+    said = [a["text"] for a in history_of(7, 7).get("annotations", [])]
+    assert said == ["Scored on one day only: later scores will draw the trend."]
+    assert "annotations" not in history_of(1, 7)

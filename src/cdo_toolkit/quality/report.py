@@ -84,11 +84,20 @@ def _figures(audit: Audit) -> dict[str, Any]:
             if any(s is not None for _t, s in points)
         ]
     )
+    moments = [t for points in audit.history.values() for t, _s in points]
     history.update_layout(
-        title=_("Score over time"),
-        yaxis={"range": [0, 100]},
-        xaxis=_time_axis([t for points in audit.history.values() for t, _s in points]),
+        title=_("Score over time"), yaxis={"range": [0, 100]}, xaxis=_time_axis(moments)
     )
+    if _one_day(moments):
+        # The first audits of a region draw points, not lines: say why the chart is flat.
+        history.add_annotation(
+            text=_("Scored on one day only: later scores will draw the trend."),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+        )
     labels: list[str] = []
 
     def index(label: str) -> int:
@@ -246,13 +255,26 @@ def _sample_line(sample: dict[str, Any]) -> str:
     return f"{line} – {_md(said)}" if said else line
 
 
+def _moments(times: list[Any]) -> list[Any]:
+    from datetime import datetime
+
+    return [t if isinstance(t, datetime) else datetime.fromisoformat(str(t)) for t in times]
+
+
+def _one_day(times: list[Any]) -> bool:
+    from datetime import timedelta
+
+    moments = _moments(times)
+    return bool(moments) and max(moments) - min(moments) < timedelta(days=1)
+
+
 def _time_axis(times: list[Any]) -> dict[str, Any]:
     """Dates as Czech write them; scores of one day spread over a week around it, so the
     axis shows days rather than the milliseconds between scores of one run."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     axis: dict[str, Any] = {"tickformat": "%-d. %-m. %Y", "hoverformat": "%-d. %-m. %Y %H:%M"}
-    moments = [t if isinstance(t, datetime) else datetime.fromisoformat(str(t)) for t in times]
-    if moments and max(moments) - min(moments) < timedelta(days=1):
+    if _one_day(times):
+        moments = _moments(times)
         axis["range"] = [min(moments) - timedelta(days=3), max(moments) + timedelta(days=3)]
     return axis
