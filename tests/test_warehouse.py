@@ -984,3 +984,57 @@ def test_ctrl_c_mid_validation_says_so_and_marks_the_submission(
     assert [(h["id"], h["status"]) for h in history] == [(1, "interrupted")]
     again = cdo("--warehouse", "duckdb:///w.duckdb", "submit", "mesta", "mesta.csv")
     assert again.exit_code == 0 and "accepted" in again.output
+
+
+def test_an_account_that_may_only_read_scores_and_audits(
+    base_registry: Path, postgres_url: str
+) -> None:
+    """The CDO's auditing role reads the warehouse and writes nothing: the scores are shown
+    and the unstored history is said; a submission with it is refused in one line."""
+    import uuid
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from typer.testing import CliRunner
+
+    from cdo_toolkit.cli.app import app
+
+    runner = CliRunner()
+    _registry(base_registry)
+    Path("mesta.csv").write_text(DATA, "utf-8")
+    loaded = runner.invoke(app, ["--warehouse", postgres_url, "submit", "mesta", "mesta.csv"])
+    assert loaded.exit_code == 0, loaded.output
+    role = f"ctenar_{uuid.uuid4().hex[:8]}"
+    parts = urlsplit(postgres_url)
+    reader = parts._replace(netloc=f"{role}@{parts.hostname}:{parts.port}").geturl()
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{role}" LOGIN')
+        admin.execute(f'GRANT USAGE ON SCHEMA raw, cdo_meta TO "{role}"')
+        admin.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA raw, cdo_meta TO "{role}"')
+    try:
+        # Never scored: the history's table does not exist, and the reader cannot make it.
+        scored = runner.invoke(app, ["--warehouse", reader, "score", "--format", "json"])
+        assert scored.exit_code == 0, scored.output
+        assert [(s["source"], s["status"]) for s in json.loads(scored.stdout)] == [
+            ("mesta", "scored"),
+            ("obce", "not submitted"),
+            ("skoly", "not submitted"),
+        ]
+        assert "the scores were not stored" in scored.stderr
+        assert "permission denied" in scored.stderr and "Traceback" not in scored.stderr
+        # Scored once by an account that may write: the reader sees that history.
+        assert runner.invoke(app, ["--warehouse", postgres_url, "score"]).exit_code == 0
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f'GRANT SELECT ON cdo_meta.scores TO "{role}"')
+        audited = runner.invoke(app, ["--warehouse", reader, "audit", "--format", "json"])
+        assert audited.exit_code == 0, audited.output
+        assert len(json.loads(audited.stdout)["history"]["mesta"]) == 1
+        assert "permission denied for table scores" in audited.stderr
+        refused = runner.invoke(app, ["--warehouse", reader, "submit", "mesta", "mesta.csv"])
+        assert refused.exit_code == 2
+        assert "error: the warehouse refused: permission denied" in refused.output
+        assert "Traceback" not in refused.output
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f'DROP OWNED BY "{role}"')
+            admin.execute(f'DROP ROLE "{role}"')

@@ -102,6 +102,20 @@ def _warn_if_absent(url: Any) -> None:
         )
 
 
+def _warn_unstored(reason: str) -> None:
+    console(stderr=True).print(
+        "[yellow]"
+        + _("warning")
+        + ":[/] "
+        + escape(
+            _(
+                "the scores were not stored, so the history misses this run ({reason}); "
+                "an account that may write cdo_meta.scores keeps it"
+            ).format(reason=reason)
+        )
+    )
+
+
 def _exit_if_below(scores: list[Any], fail_under: float | None) -> None:
     """Exit 1 when a scored source is below ``fail_under`` (unscored ones do not count)."""
     if fail_under is not None and any(s.score is not None and s.score < fail_under for s in scores):
@@ -148,7 +162,7 @@ def score(
 
             raise CdoError(_("give sources or --guarantor, not both"))
         wanted = registry.sources_of(guarantor)
-    results = run(url, registry, wanted, policy=load_policy(policies))
+    results = run(url, registry, wanted, policy=load_policy(policies), on_unstored=_warn_unstored)
     if format is TableOrJson.JSON:
         print_json([r.to_dict() for r in results])
     else:
@@ -183,7 +197,7 @@ def audit(
 
     url, registry, policies = _context(ctx)
     _warn_if_absent(url)
-    result = run(url, registry, policies, guarantor)
+    result = run(url, registry, policies, guarantor, on_unstored=_warn_unstored)
     from cdo_toolkit.files import write_atomic
 
     if html is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -108,7 +109,11 @@ def _samples(warehouse: Any, registry: Registry, source_id: str) -> list[dict[st
 
 
 def audit(
-    url: WarehouseUrl, registry: Registry, policies: Path, guarantor: str | None = None
+    url: WarehouseUrl,
+    registry: Registry,
+    policies: Path,
+    guarantor: str | None = None,
+    on_unstored: Callable[[str], None] | None = None,
 ) -> Audit:
     """Score the sources, gather the registry's and policies' findings, and list what each
     guarantor must fix; with ``guarantor``, only that guarantor's sources, their findings
@@ -119,11 +124,14 @@ def audit(
     """
     from cdo_toolkit.quality.score import history
     from cdo_toolkit.registry.lint import lint
+    from cdo_toolkit.warehouse import meta
     from cdo_toolkit.warehouse.connection import Warehouse, absent
 
     now = datetime.now(UTC).replace(tzinfo=None)
     sources = registry.source_ids() if guarantor is None else registry.sources_of(guarantor)
-    scores = score(url, registry, sources, now=now, policy=load_policy(policies))
+    scores = score(
+        url, registry, sources, now=now, policy=load_policy(policies), on_unstored=on_unstored
+    )
     result = Audit(
         generated=now.isoformat(timespec="seconds") + "Z",
         region=registry.info.region.name if registry.info else "",
@@ -157,10 +165,12 @@ def audit(
     # An absent warehouse holds no history and no reports: nothing to read there.
     opened = Warehouse(url) if result.warehouse_exists else contextlib.nullcontext(None)
     with opened as warehouse:
+        # An account that may only read finds no history where none was ever stored.
+        has_history = warehouse is not None and meta.exists(warehouse, "scores")
         for item in scores:
             result.history[item.source] = (
                 [(t.isoformat(timespec="seconds"), s) for t, s in history(warehouse, item.source)]
-                if warehouse is not None
+                if has_history and warehouse is not None
                 else []
             )
             todo = _submission_items(item)

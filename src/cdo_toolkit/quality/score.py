@@ -10,6 +10,7 @@ come from ``cdo_meta.submissions``; metadata from the registry (``metadata.py``)
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -465,6 +466,11 @@ def _first_accepted(warehouse: Warehouse, source: str) -> Any:
 def ensure_history(warehouse: Warehouse) -> None:
     from sqlglot import exp
 
+    from cdo_toolkit.warehouse import meta
+
+    if meta.exists(warehouse, "scores"):
+        return
+
     columns = [
         ("scored_at", "TIMESTAMP"),
         ("source", "TEXT"),
@@ -518,9 +524,11 @@ def score(
     store: bool = True,
     now: datetime | None = None,
     policy: Policy = DEFAULT_POLICY,
+    on_unstored: Callable[[str], None] | None = None,
 ) -> list[SourceScore]:
     """Score ``sources`` (None: all; an empty list: none, as of a guarantor of no source),
-    store each result with its time, return them."""
+    store each result with its time, return them. Where the warehouse refuses the storing
+    (an account that may only read), ``on_unstored`` is told why."""
     from datetime import UTC
 
     from cdo_toolkit.warehouse import meta
@@ -539,25 +547,45 @@ def score(
     results = []
     with Warehouse(url) as warehouse:
         meta.ensure(warehouse)
-        ensure_history(warehouse)
+        # An account that may only read (the CDO's auditing role) scores all the same;
+        # the history it cannot write is said, not a failure.
+        denied = _unless_denied(lambda: ensure_history(warehouse))
+        has_history = meta.exists(warehouse, "scores")
         for source_id in wanted:
             result = score_source(warehouse, registry, registry.sources[source_id], now, policy)
-            result.previous = previous_score(warehouse, source_id)
+            result.previous = previous_score(warehouse, source_id) if has_history else None
             results.append(result)
-        if store:
-            with warehouse.transaction():
-                for result in results:
-                    warehouse.execute(
-                        sql.for_engine(
-                            "INSERT INTO cdo_meta.scores (scored_at, source, score, grade, result) VALUES (?, ?, ?, ?, ?)",
-                            warehouse.kind,
-                        ),
-                        [
-                            now,
-                            result.source,
-                            result.score,
-                            result.grade,
-                            json.dumps(result.to_dict(), ensure_ascii=False, default=str),
-                        ],
-                    )
+        if store and denied is None:
+            denied = _unless_denied(lambda: _store(warehouse, results, now))
+        if store and denied is not None and on_unstored is not None:
+            on_unstored(denied)
     return results
+
+
+def _unless_denied(action: Callable[[], None]) -> str | None:
+    """Run ``action``; why the warehouse refused it, or None when it ran."""
+    from cdo_toolkit.warehouse.connection import Denied
+
+    try:
+        action()
+    except Denied as refused:
+        return refused.message
+    return None
+
+
+def _store(warehouse: Warehouse, results: list[SourceScore], now: datetime) -> None:
+    with warehouse.transaction():
+        for result in results:
+            warehouse.execute(
+                sql.for_engine(
+                    "INSERT INTO cdo_meta.scores (scored_at, source, score, grade, result) VALUES (?, ?, ?, ?, ?)",
+                    warehouse.kind,
+                ),
+                [
+                    now,
+                    result.source,
+                    result.score,
+                    result.grade,
+                    json.dumps(result.to_dict(), ensure_ascii=False, default=str),
+                ],
+            )

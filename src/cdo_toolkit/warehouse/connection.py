@@ -29,6 +29,31 @@ STAGE = "incoming"
 LIMIT_MEMORY = "SET memory_limit = '512MB'"
 
 
+class Denied(CdoError):
+    """The warehouse's account lacks a right the statement needs (PostgreSQL's 42501)."""
+
+
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    """A statement the account may not run: one clear error, not a driver's traceback."""
+    try:
+        yield
+    except Exception as exc:
+        if getattr(exc, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise Denied(
+            _("the warehouse refused: {reason}").format(reason=reason),
+            hint=_(
+                "the account in --warehouse lacks that right: use an account that has it, or "
+                "ask the warehouse's administrator to grant it"
+            ),
+        ) from None
+
+
 def absent(url: WarehouseUrl) -> bool:
     """A DuckDB warehouse whose file does not exist: nothing was ever submitted to it (or
     its path is mistyped)."""
@@ -191,7 +216,7 @@ class Warehouse:
                 return list(result.fetchall())
             except Exception:  # DuckDB raises when a statement returns no result set
                 return []
-        with self._connection.cursor() as cursor:
+        with self._connection.cursor() as cursor, _refusals():
             cursor.execute(statement, list(params) if params else None)
             return list(cursor.fetchall()) if cursor.description else []
 
@@ -200,7 +225,7 @@ class Warehouse:
         if self.kind == "duckdb":
             # DuckDB answers such a statement with one row: the count.
             return int(self._connection.execute(statement).fetchall()[0][0])
-        with self._connection.cursor() as cursor:
+        with self._connection.cursor() as cursor, _refusals():
             cursor.execute(statement)
             return int(cursor.rowcount)
 

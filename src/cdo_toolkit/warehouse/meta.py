@@ -59,11 +59,26 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def exists(warehouse: Warehouse, table: str) -> bool:
+    """Whether ``cdo_meta.<table>`` exists (and this account may see it)."""
+    return bool(
+        _run(
+            warehouse,
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [SCHEMA, table],
+        )
+    )
+
+
 def ensure(warehouse: Warehouse) -> None:
-    """Create ``cdo_meta`` and its tables if missing (idempotent)."""
+    """Create ``cdo_meta`` and its tables if missing (idempotent). Where they exist, nothing
+    is run that needs more than reading: an account that may only read can score."""
     from sqlglot import exp
 
     from cdo_toolkit.warehouse import sql
+
+    if exists(warehouse, "submissions"):
+        return
 
     definitions = [exp.ColumnDef(this=sql.ident(n), kind=exp.DataType.build(t)) for n, t in COLUMNS]
     create = exp.Create(
