@@ -13,6 +13,7 @@ from cdo_toolkit.cli.output import (
     TableOrJsonOption,
     console,
     escape,
+    listing,
     print_json,
     when,
 )
@@ -115,19 +116,10 @@ def runs(
     if format is TableOrJson.JSON:
         print_json({"runs": rows, "damaged_lines": graph.damaged})
         return
-    from rich import box
-    from rich.table import Table
-
     out = console()
     # A narrow terminal keeps the job names whole and leaves the run ids to --format json.
     wide = out.width >= 110
-    table = Table(
-        title=_("Runs ({count})").format(count=len(rows)),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        collapse_padding=True,
-        pad_edge=False,
-    )
+    table = listing(_("Runs ({count})").format(count=len(rows)))
     names = [N_("job"), N_("state"), N_("started (UTC)"), N_("took")]
     for name in [*names, N_("run id")] if wide else names:
         table.add_column(_(name), no_wrap=True)

@@ -16,6 +16,7 @@ from cdo_toolkit.cli.output import (
     TextOrJsonOption,
     console,
     escape,
+    listing,
     print_findings,
     print_json,
 )
@@ -163,7 +164,6 @@ def show(
 
 
 def _print_details(details: dict[str, Any]) -> None:
-    from rich import box
     from rich.table import Table
 
     out = console()
@@ -213,13 +213,7 @@ def _print_details(details: dict[str, Any]) -> None:
         grid.add_row(_(key), escape(str(value)))
     out.print(grid)
     fields = (details.get("schema") or {}).get("fields", [])
-    table = Table(
-        title="Table Schema",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        collapse_padding=True,
-        pad_edge=False,
-    )
+    table = listing("Table Schema")
     for column in (
         N_("field"),
         N_("type"),

@@ -12,6 +12,7 @@ from cdo_toolkit.cli.output import (
     TableOrJsonOption,
     console,
     escape,
+    listing,
     print_error,
     print_json,
     when,
@@ -219,21 +220,12 @@ def history(
     if format is TableOrJson.JSON:
         print_json(rows)
         return
-    from rich import box
-    from rich.table import Table
-
     from cdo_toolkit.warehouse.meta import VALID, status_label
 
     out = console()
     # A narrow terminal keeps the names whole and leaves the hash to --format json.
     wide = out.width >= 100
-    table = Table(
-        title=_("Submissions ({count})").format(count=len(rows)),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        collapse_padding=True,
-        pad_edge=False,
-    )
+    table = listing(_("Submissions ({count})").format(count=len(rows)))
     names = ["id", N_("source"), N_("status"), N_("file"), N_("rows"), N_("finished (UTC)")]
     for name in [*names, "sha256"] if wide else names:
         # A source id stays whole; a long file name folds, a time breaks between date and
@@ -279,16 +271,7 @@ def status(
     if format is TableOrJson.JSON:
         print_json(data)
         return
-    from rich import box
-    from rich.table import Table
-
-    table = Table(
-        title=_("Warehouse {url}").format(url=escape(data["warehouse"])),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        collapse_padding=True,
-        pad_edge=False,
-    )
+    table = listing(_("Warehouse {url}").format(url=escape(data["warehouse"])))
     for name in (N_("source"), N_("table"), N_("rows"), N_("last accepted (UTC)"), N_("columns")):
         # Ids and table names stay whole; a time breaks between date and hour.
         table.add_column(_(name), no_wrap=name != "last accepted (UTC)")
