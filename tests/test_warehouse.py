@@ -1038,3 +1038,28 @@ def test_an_account_that_may_only_read_scores_and_audits(
         with psycopg.connect(postgres_url, autocommit=True) as admin:
             admin.execute(f'DROP OWNED BY "{role}"')
             admin.execute(f'DROP ROLE "{role}"')
+
+
+def test_the_stored_reconciliation_is_in_english_whoever_submitted(
+    cdo, base_registry: Path
+) -> None:
+    _registry(base_registry)
+    url = "duckdb:///warehouse/w.duckdb"
+    _submit(cdo, url, DATA)
+    source = base_registry / "sources" / "mesta.yaml"
+    source.write_text(
+        source.read_text("utf-8").replace(
+            "  primaryKey: [kod]", "    - {name: poznamka, type: string}\n  primaryKey: [kod]"
+        ),
+        "utf-8",
+    )
+    Path("nove.csv").write_text(
+        DATA.replace("zalozeno\n", "zalozeno;poznamka\n")
+        .replace("1352\n", "1352;krajské\n")
+        .replace("1866\n", "1866;\n"),
+        "utf-8",
+    )
+    czech = cdo("--lang", "cs", "--warehouse", url, "submit", "mesta", "nove.csv")
+    assert czech.exit_code == 0 and "sloupce přidané" in czech.output, czech.output
+    stored = _rows(url, "SELECT reconciliation FROM cdo_meta.submissions WHERE id = 2")[0][0]
+    assert json.loads(stored)["drift"] == ["columns added since the previous load: poznamka"]

@@ -15,10 +15,13 @@ import gettext as _gettext
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 DOMAIN = "cdo"
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("cs", "en")
+
+T = TypeVar("T")
 
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _active = "en"
@@ -79,18 +82,23 @@ def every_language(make: Callable[[], str | None]) -> str | None:
     """
     import json
 
-    before = _active
     texts: dict[str, str] = {}
+    for language in LANGUAGES:
+        text = in_language(language, make)
+        if text is None:
+            return None
+        texts[language] = text
+    return json.dumps(texts, ensure_ascii=False)
+
+
+def in_language(language: str, make: Callable[[], T]) -> T:
+    """What ``make`` returns with ``language`` active; the active language is kept."""
+    before = _active
     try:
-        for language in LANGUAGES:
-            use(language)
-            text = make()
-            if text is None:
-                return None
-            texts[language] = text
+        use(language)
+        return make()
     finally:
         use(before)
-    return json.dumps(texts, ensure_ascii=False)
 
 
 def localized(stored: str | None) -> str | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.files import require_file
-from cdo_toolkit.i18n import _, decimal, every_language
+from cdo_toolkit.i18n import _, decimal, every_language, in_language
 from cdo_toolkit.warehouse import meta
 from cdo_toolkit.warehouse.connection import Warehouse
 from cdo_toolkit.warehouse.keys import stored_keys
@@ -484,8 +484,15 @@ def _accept(
                         "finished_at": meta.now(),
                         "rows": result.rows,
                         "report": report_json,
+                        # For programs reading the record: in English, whoever submitted.
                         "reconciliation": json.dumps(
-                            {**result.reconciliation, "drift": drifted}, ensure_ascii=False
+                            {
+                                **result.reconciliation,
+                                "drift": in_language(
+                                    "en", lambda: drift(previous, fields, result.rows, limit)
+                                ),
+                            },
+                            ensure_ascii=False,
                         ),
                         "table_schema": json.dumps(fields),
                         "message": remarks,
