@@ -192,3 +192,12 @@ def test_readiness_gate_needs_valid_latest_data(
     result = cdo("--warehouse", url, "catalog", "check")
     assert result.exit_code == 0, result.output
     assert "2 of 2 public dataset(s) ready for publication" in result.output
+    # A header-only file accepted on purpose: no records to publish.
+    Path("prazdne.csv").write_text("kod_obce,nazev\n", "utf-8")
+    emptied = cdo("--warehouse", url, "submit", "obce", "prazdne.csv", "--accept-volume-change")
+    assert emptied.exit_code == 0, emptied.output
+    result = cdo("--warehouse", url, "catalog", "check", "--format", "json")
+    assert result.exit_code == 1
+    assert {item["source"]: item["gaps"] for item in json.loads(result.output)}["obce"] == [
+        "latest data: submission #4 (prazdne.csv) has no rows; submit the source's data"
+    ]

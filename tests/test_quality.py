@@ -568,6 +568,30 @@ def test_a_dropped_table_is_not_loaded_not_unsubmitted(
     ]
 
 
+def test_an_emptied_table_is_no_perfect_score(
+    cdo, base_registry: Path, scored_warehouse: str
+) -> None:
+    # A header-only file loaded on purpose (--accept-volume-change): no row is no evidence.
+    registry_file = base_registry / "sources" / "mesta.yaml"
+    registry_file.write_text(
+        registry_file.read_text("utf-8").replace("load_mode: append", "load_mode: replace"), "utf-8"
+    )
+    Path("prazdne.csv").write_text(HEADER, "utf-8")
+    emptied = cdo(
+        "--warehouse", scored_warehouse, "submit", "mesta", "prazdne.csv", "--accept-volume-change"
+    )
+    assert emptied.exit_code == 0, emptied.output
+    result = _score(scored_warehouse, base_registry)["mesta"]
+    assert (result.status, result.rows, result.score, result.grade) == ("empty", 0, None, "–")
+    assert result.passes is False
+    assert {d: v for d, v in result.dimensions.items() if v is not None} == {
+        "metadata": result.metadata["score"]
+    }
+    assert _audit_items(cdo, scored_warehouse, "mesta")[0].startswith(
+        "the accepted data has no rows (submission #4, prazdne.csv, "
+    )
+
+
 def test_history_trend_and_fail_under(cdo, scored_warehouse: str) -> None:
     first = json.loads(
         cdo("--warehouse", scored_warehouse, "score", "mesta", "--format", "json").output

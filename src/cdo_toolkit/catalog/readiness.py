@@ -49,6 +49,11 @@ def _data_gap(last: dict[str, Any] | None) -> str | None:
             file=last["file"],
             status=status_label(last["status"]),
         )
+    if last["status"] == "accepted" and last.get("rows") == 0:
+        # An accepted header-only file: a dataset of no records is nothing to publish.
+        return _(
+            "latest data: submission #{id} ({file}) has no rows; submit the source's data"
+        ).format(id=last["id"], file=last["file"])
     return None
 
 

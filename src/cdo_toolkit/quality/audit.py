@@ -345,6 +345,12 @@ def _submission_items(item: SourceScore) -> list[dict[str, Any]]:
             "submit the source again (cdo submit)"
         )
         return [{"what": what, "severity": 100}]
+    if item.status == "empty":
+        what = _(
+            "the accepted data has no rows (submission #{id}, {file}, {when}): submit the "
+            "source's data (cdo submit)"
+        )
+        return [{"what": what.format(**said), "severity": 100}]
     if item.status == "not accepted":
         what = _(
             "submission #{id} ({file}, {when}) {status}: {why}; fix the file and submit it again"

@@ -39,6 +39,7 @@ STATUS_LABELS = {
     "not submitted": N_("not submitted"),
     "not accepted": N_("not accepted"),
     "not loaded": N_("not loaded"),
+    "empty": N_("empty table"),
 }
 
 
@@ -53,7 +54,8 @@ class SourceScore:
     guarantor: str
     standard: str
     status: str
-    """scored; not accepted (submitted, but no submission accepted); or not submitted."""
+    """scored; not accepted (submitted, but no submission accepted); not submitted; not
+    loaded (its table dropped since); or empty (the accepted data has no rows)."""
     rows: int | None = None
     dimensions: dict[str, float | None] = field(default_factory=dict)
     thresholds: dict[str, float | None] = field(default_factory=dict)
@@ -372,6 +374,12 @@ def score_source(
     result.notes = measures["notes"]
     n = int(values["n"] or 0)
     result.rows = n
+    if n == 0:
+        # No row is no evidence: an emptied table is not complete, valid and unique.
+        result.status = "empty"
+        result.met = dict.fromkeys(DIMENSIONS)
+        result.met["metadata"] = _met(result.dimensions["metadata"], thresholds.get("metadata"))
+        return result
     weights = {
         name: policy.required_weight if name in measures["required"] else 1.0
         for name in measures["fields"]
