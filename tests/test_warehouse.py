@@ -1063,3 +1063,26 @@ def test_the_stored_reconciliation_is_in_english_whoever_submitted(
     assert czech.exit_code == 0 and "sloupce přidané" in czech.output, czech.output
     stored = _rows(url, "SELECT reconciliation FROM cdo_meta.submissions WHERE id = 2")[0][0]
     assert json.loads(stored)["drift"] == ["columns added since the previous load: poznamka"]
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_a_quarantined_file_is_the_landed_file_whole(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    from cdo_toolkit.warehouse import landing
+
+    Path("spatne.csv").write_bytes(b"kod;nazev\n1;x\n" * 1000)
+    landed = landing.land(Path("spatne.csv"), workdir / "warehouse", "mesta")
+    if not links:  # a file system without hard links: a copy, never a partial one
+
+        def no_link(*_args: object) -> None:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(landing.os, "link", no_link)
+    kept = landing.quarantine(landed, workdir / "warehouse", "mesta", "{}")
+    assert kept.read_bytes() == Path("spatne.csv").read_bytes()
+    assert (kept.stat().st_ino == landed.path.stat().st_ino) is links
+    assert sorted(p.name for p in kept.parent.iterdir()) == [
+        kept.name,
+        f"{landed.sha256}.report.json",
+    ]
