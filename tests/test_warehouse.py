@@ -53,6 +53,17 @@ def _registry(base: Path, mode: str = "replace") -> None:
     (base / "sources" / "mesta.yaml").write_text(SOURCE.replace("MODE", mode), "utf-8")
 
 
+def _add_a_note_field(base: Path) -> None:
+    """The schema of mesta gains a field: the next load drifts from the previous one."""
+    source = base / "sources" / "mesta.yaml"
+    source.write_text(
+        source.read_text("utf-8").replace(
+            "  primaryKey: [kod]", "    - {name: poznamka, type: string}\n  primaryKey: [kod]"
+        ),
+        "utf-8",
+    )
+
+
 def _submit(cdo, url: str, data: str, name: str = "mesta.csv", *extra: str):  # type: ignore[no-untyped-def]
     Path(name).write_text(data, "utf-8")
     result = cdo("--warehouse", url, "submit", "mesta", name, "--format", "json", *extra)
@@ -386,13 +397,7 @@ def test_volume_and_schema_drift_are_reported(cdo, base_registry: Path, warehous
     data["standards"][0]["max_volume_change"] = 20
     standards.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     _submit(cdo, warehouse_url, DATA)
-    source = base_registry / "sources" / "mesta.yaml"
-    source.write_text(
-        source.read_text("utf-8").replace(
-            "  primaryKey: [kod]", "    - {name: poznamka, type: string}\n  primaryKey: [kod]"
-        ),
-        "utf-8",
-    )
+    _add_a_note_field(base_registry)
     smaller = "kod;nazev;obyvatel;rozloha;zalozeno;poznamka\n563889;Liberec;104261;106,09;1.1.1352;krajské město\n"
     # Half the rows of the last load, beyond the standard's 20 %: held back, with the reason.
     result, out = _submit(cdo, warehouse_url, smaller, "smaller.csv")
@@ -1046,13 +1051,7 @@ def test_the_stored_reconciliation_is_in_english_whoever_submitted(
     _registry(base_registry)
     url = "duckdb:///warehouse/w.duckdb"
     _submit(cdo, url, DATA)
-    source = base_registry / "sources" / "mesta.yaml"
-    source.write_text(
-        source.read_text("utf-8").replace(
-            "  primaryKey: [kod]", "    - {name: poznamka, type: string}\n  primaryKey: [kod]"
-        ),
-        "utf-8",
-    )
+    _add_a_note_field(base_registry)
     Path("nove.csv").write_text(
         DATA.replace("zalozeno\n", "zalozeno;poznamka\n")
         .replace("1352\n", "1352;krajské\n")
