@@ -74,21 +74,32 @@ def active() -> str:
 
 
 def every_language(make: Callable[[], str | None]) -> str | None:
-    """What ``make`` says, in every language, as one text to store.
+    """What ``make`` says, in every language, as one text to store (see :func:`stored`)."""
+    return stored(in_every_language(make))
+
+
+def in_every_language(make: Callable[[], T]) -> dict[str, T]:
+    """What ``make`` returns with each language active, by language."""
+    return {language: in_language(language, make) for language in LANGUAGES}
+
+
+def stored(texts: dict[str, str | None]) -> str | None:
+    """A message in every language as one text to store; None when there is none.
 
     A submission's verdict is stored once and read by whoever looks later, in their own
     language: the CDO's English audit should not quote a Czech guarantor's rejection in
-    Czech. :func:`localized` reads it back. None when ``make`` has nothing to say.
+    Czech. :func:`localized` reads it back.
     """
     import json
 
-    texts: dict[str, str] = {}
-    for language in LANGUAGES:
-        text = in_language(language, make)
-        if text is None:
-            return None
-        texts[language] = text
+    if any(text is None for text in texts.values()):
+        return None
     return json.dumps(texts, ensure_ascii=False)
+
+
+def pick(texts: dict[str, str], language: str) -> str:
+    """The text of ``language``, else the English one, else any."""
+    return texts.get(language) or texts.get("en") or next(iter(texts.values()))
 
 
 def in_language(language: str, make: Callable[[], T]) -> T:
@@ -112,9 +123,9 @@ def localized(stored: str | None) -> str | None:
         texts = json.loads(stored)
     except ValueError:
         return stored
-    if not isinstance(texts, dict) or not texts.keys() <= set(LANGUAGES):
+    if not isinstance(texts, dict) or not texts or not texts.keys() <= set(LANGUAGES):
         return stored
-    return str(texts.get(_active) or texts.get("en") or stored)
+    return str(pick(texts, _active))
 
 
 def decimal(value: float, spec: str = ".1f") -> str:

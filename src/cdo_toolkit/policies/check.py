@@ -15,7 +15,7 @@ from typing import Any
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import Finding, Location, Severity
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, pick
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,10 @@ class Rule:
     params: dict[str, Any]
 
     def text(self, lang: str) -> str:
-        return _in_language(self.message, lang)
+        return pick(self.message, lang)
 
     def why(self, lang: str) -> str:
-        return _in_language(self.rationale, lang) if self.rationale else ""
-
-
-def _in_language(texts: dict[str, str], lang: str) -> str:
-    return texts.get(lang) or texts.get("en") or next(iter(texts.values()))
+        return pick(self.rationale, lang) if self.rationale else ""
 
 
 def _texts(value: Any) -> dict[str, str]:

@@ -9,6 +9,7 @@ of messages (Czech by the shipped cdo.yaml).
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from cdo_toolkit.i18n import N_, _, chart_separators, decimal, moment
@@ -84,7 +85,7 @@ def _figures(audit: Audit) -> dict[str, Any]:
             if any(s is not None for _t, s in points)
         ]
     )
-    moments = [t for points in audit.history.values() for t, _s in points]
+    moments = _moments([t for points in audit.history.values() for t, _s in points])
     history.update_layout(
         title=_("Score over time"), yaxis={"range": [0, 100]}, xaxis=_time_axis(moments)
     )
@@ -255,26 +256,18 @@ def _sample_line(sample: dict[str, Any]) -> str:
     return f"{line} – {_md(said)}" if said else line
 
 
-def _moments(times: list[Any]) -> list[Any]:
-    from datetime import datetime
-
+def _moments(times: list[Any]) -> list[datetime]:
     return [t if isinstance(t, datetime) else datetime.fromisoformat(str(t)) for t in times]
 
 
-def _one_day(times: list[Any]) -> bool:
-    from datetime import timedelta
-
-    moments = _moments(times)
+def _one_day(moments: list[datetime]) -> bool:
     return bool(moments) and max(moments) - min(moments) < timedelta(days=1)
 
 
-def _time_axis(times: list[Any]) -> dict[str, Any]:
+def _time_axis(moments: list[datetime]) -> dict[str, Any]:
     """Dates as Czech write them; scores of one day spread over a week around it, so the
     axis shows days rather than the milliseconds between scores of one run."""
-    from datetime import timedelta
-
     axis: dict[str, Any] = {"tickformat": "%-d. %-m. %Y", "hoverformat": "%-d. %-m. %Y %H:%M"}
-    if _one_day(times):
-        moments = _moments(times)
+    if _one_day(moments):
         axis["range"] = [min(moments) - timedelta(days=3), max(moments) + timedelta(days=3)]
     return axis

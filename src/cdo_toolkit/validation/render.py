@@ -312,6 +312,13 @@ def _xml_text(text: str) -> str:
     return _XML_INVALID.sub("\ufffd", text)
 
 
+def _by_type_and_field(items: list[ReportError]) -> dict[tuple[str, str], list[ReportError]]:
+    grouped: dict[tuple[str, str], list[ReportError]] = {}
+    for item in items:
+        grouped.setdefault((item.type, item.field_name or ""), []).append(item)
+    return grouped
+
+
 def junit(report: Report) -> str:
     """One test suite per table, one test case per error type and field (a failing one lists the errors)."""
     import xml.etree.ElementTree as ET
@@ -319,9 +326,8 @@ def junit(report: Report) -> str:
     suites = ET.Element("testsuites", name="cdo validate", tests="0", failures="0")
     total_tests = total_failures = 0
     for task in report.tasks:
-        groups: dict[tuple[str, str], list[ReportError]] = {}
-        for error in task.errors:
-            groups.setdefault((error.type, error.field_name or ""), []).append(error)
+        groups = _by_type_and_field(task.errors)
+        warned = _by_type_and_field(task.warnings)
         cases = task.summary or {}
         # A check of severity warning does not fail the file, nor its test case: its
         # warnings are the case's output, as the exit code of cdo validate says.
@@ -340,9 +346,6 @@ def junit(report: Report) -> str:
         total_failures += failures
         if not cases:
             ET.SubElement(suite, "testcase", classname=_xml_text(task.name), name="valid")
-        warned: dict[tuple[str, str], list[ReportError]] = {}
-        for warning in task.warnings:
-            warned.setdefault((warning.type, warning.field_name or ""), []).append(warning)
         for (kind, field_name), count in sorted(cases.items()):
             case = ET.SubElement(
                 suite,

@@ -108,7 +108,9 @@ def quarantine(landed: Landed, folder: Path, source: str, report_json: str) -> P
             # (a rejected 1 GB file was copied whole).
             os.link(landed.path, target)
         except OSError:  # another file system, or one without hard links: copy it whole
-            temporary = target_dir / (INCOMING + target.name)
+            handle, name = tempfile.mkstemp(dir=target_dir, prefix=INCOMING)
+            os.close(handle)
+            temporary = Path(name)
             try:
                 shutil.copyfile(landed.path, temporary)
                 temporary.chmod(0o444)

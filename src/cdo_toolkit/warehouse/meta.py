@@ -61,13 +61,9 @@ def now() -> datetime:
 
 def exists(warehouse: Warehouse, table: str) -> bool:
     """Whether ``cdo_meta.<table>`` exists (and this account may see it)."""
-    return bool(
-        _run(
-            warehouse,
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [SCHEMA, table],
-        )
-    )
+    from cdo_toolkit.warehouse.load import table_columns
+
+    return table_columns(warehouse, SCHEMA, table) is not None
 
 
 def ensure(warehouse: Warehouse) -> None:
@@ -141,18 +137,23 @@ def mark_interrupted(warehouse: Warehouse, source: str) -> int:
         [source],
     )
     for (submission_id,) in stale:
-        update(
-            warehouse,
-            int(submission_id),
-            {
-                "status": "interrupted",
-                "finished_at": now(),
-                "message": every_language(
-                    lambda: _("the process ended before the submission finished")
-                ),
-            },
-        )
+        interrupt(warehouse, int(submission_id))
     return len(stale)
+
+
+def interrupt(warehouse: Warehouse, submission_id: int) -> None:
+    """Record that the submission's process ended before it finished."""
+    update(
+        warehouse,
+        submission_id,
+        {
+            "status": "interrupted",
+            "finished_at": now(),
+            "message": every_language(
+                lambda: _("the process ended before the submission finished")
+            ),
+        },
+    )
 
 
 def accepted_with_hash(warehouse: Warehouse, source: str, sha256: str) -> int | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.files import require_file
-from cdo_toolkit.i18n import _, decimal, every_language, in_language
+from cdo_toolkit.i18n import _, active, decimal, every_language, in_every_language, stored
 from cdo_toolkit.warehouse import meta
 from cdo_toolkit.warehouse.connection import Warehouse
 from cdo_toolkit.warehouse.keys import stored_keys
@@ -201,10 +201,10 @@ def _submit(
                 accept_volume_change=accept_volume_change,
             )
         except KeyboardInterrupt:
-            # Ctrl-C: the load's transaction was rolled back; the submission says so at
-            # once rather than at the source's next submission.
+            # Ctrl-C: the load's transaction was rolled back; this submission (not another
+            # of the source running beside it) says so at once, not at the next one.
             with contextlib.suppress(Exception):  # else the source's next submission does
-                meta.mark_interrupted(warehouse, source_id)
+                meta.interrupt(warehouse, submission_id)
             raise KeyboardInterrupt(
                 _(
                     "interrupted: submission {id} was not loaded; the file stays in the "
@@ -255,7 +255,8 @@ def _validate_and_load(
             )
         return said
 
-    verdict = rejection()
+    verdicts = in_every_language(rejection)  # stored in each, said in the active one
+    verdict = verdicts[active()]
     if verdict is not None:
         place = quarantine(landed, folder, source_id, report_json)
         meta.update(
@@ -266,7 +267,7 @@ def _validate_and_load(
                 "finished_at": meta.now(),
                 "report": report_json,
                 "rows": sum(t.rows for t in report.tasks),
-                "message": every_language(rejection),
+                "message": stored(verdicts),
             },
         )
         return SubmitResult(
@@ -465,16 +466,18 @@ def _accept(
                     submission_id=submission_id,
                 )
                 limit = standard.max_volume_change if standard else None
-                drifted = drift(previous, fields, result.rows, limit)
-                warnings = tolerated(report, standard) + drifted
-                remarks = every_language(
+                said = in_every_language(
                     lambda: (
-                        "; ".join(
-                            tolerated(report, standard)
-                            + drift(previous, fields, result.rows, limit)
-                        )
-                        or None
+                        tolerated(report, standard),
+                        drift(previous, fields, result.rows, limit),
                     )
+                )
+                warnings = [*said[active()][0], *said[active()][1]]
+                remarks = stored(
+                    {
+                        lang: "; ".join(kept + drifted) or None
+                        for lang, (kept, drifted) in said.items()
+                    }
                 )
                 meta.update(
                     warehouse,
@@ -488,9 +491,7 @@ def _accept(
                         "reconciliation": json.dumps(
                             {
                                 **result.reconciliation,
-                                "drift": in_language(
-                                    "en", lambda: drift(previous, fields, result.rows, limit)
-                                ),
+                                "drift": said["en"][1],
                             },
                             ensure_ascii=False,
                         ),
