@@ -256,6 +256,54 @@ def test_shipped_builds_give_the_same_tables_on_both_engines(
     )
 
 
+def test_a_build_reads_capitalised_columns_unquoted_on_both_engines(
+    cdo, shipped_registry: Path, postgres_url: str
+) -> None:
+    """Election results name their columns in capitals (``OKRES``, ``KOLO``), which the
+    warehouse keeps. A build written for DuckDB reads them unquoted in any case; PostgreSQL
+    folded ``OKRES`` to ``okres`` and refused the build ("column okres does not exist")."""
+    from cdo_toolkit.warehouse.connection import Warehouse
+    from cdo_toolkit.warehouse.url import parse_url
+    from tests.conftest import registry_add
+
+    data = shipped_registry.parent / "volby.csv"
+    data.write_text(
+        "OKRES;OBEC;KOLO;VOL_SEZNAM;ODEVZ_OBAL\n5101;563510;1;100;60\n5101;563528;1;300;200\n"
+        "5102;563889;1;50;40\n5102;563889;2;50;30\n",
+        "utf-8",
+    )
+    registry_add(cdo, "volby", data, "government")
+    builds = shipped_registry / "builds"
+    (builds / "ucast.yaml").write_text(
+        "id: ucast\ntitle: Účast\ndescription: Volební účast v okresech.\n"
+        "sql: builds/ucast.sql\nschema: mart\ntable: ucast\nguarantor: gis\n",
+        "utf-8",
+    )
+    (builds / "ucast.sql").write_text(
+        "WITH prvni AS (SELECT OKRES, vol_seznam, v.Odevz_Obal FROM raw.volby AS v"
+        " WHERE Kolo = 1)\n"
+        "SELECT okres, sum(VOL_SEZNAM) AS volicu,"
+        " round(100.0 * sum(odevz_obal) / sum(vol_seznam), 1) AS ucast"
+        " FROM prvni GROUP BY okres ORDER BY okres",
+        "utf-8",
+    )
+    for url in ("duckdb:///warehouse/cdo.duckdb", postgres_url):
+        assert cdo("--warehouse", url, "submit", "volby", str(data)).exit_code == 0
+        result = cdo("--warehouse", url, "build", "ucast")
+        assert result.exit_code == 0, (url, result.output)
+        with Warehouse(parse_url(url, Path.cwd())) as warehouse:
+            rows = warehouse.execute("SELECT * FROM mart.ucast ORDER BY 1")
+            columns = warehouse.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'mart'"
+                " AND table_name = 'ucast' ORDER BY ordinal_position"
+            )
+        assert [tuple(float(v) for v in row) for row in rows] == [
+            (5101, 400, 65.0),
+            (5102, 50, 80.0),
+        ], url
+        assert [c[0] for c in columns] == ["OKRES", "volicu", "ucast"], url
+
+
 def test_a_failing_build_skips_what_reads_it_and_not_the_others(
     cdo, shipped_registry: Path
 ) -> None:

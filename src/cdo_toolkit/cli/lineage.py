@@ -223,7 +223,9 @@ def columns(
         _("{column} comes from:").format(column=f"[bold]{escape(node.name)}.{escape(name)}[/]")
     )
     for places, kinds in _merged_chains(sources).items():
-        out.print("  ← " + " ← ".join(escape(place) for place in places))
+        # A chain ends in a file's path: the terminal, not rich, wraps it, so it stays one
+        # piece to copy.
+        out.print("  ← " + " ← ".join(escape(place) for place in places), soft_wrap=True)
         out.print("      [dim]" + escape(", ".join(" + ".join(k) for k in kinds)) + "[/]")
 
 

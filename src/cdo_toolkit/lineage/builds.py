@@ -132,9 +132,44 @@ def render_select(query: Any, schema: dict[str, dict[str, dict[str, str]]], kind
 
     dialect = sql.DIALECTS[kind]
     tables: dict[str, Any] = dict(schema)  # MappingSchema's nesting is typed loosely
-    typed = annotate_types(query.copy(), schema=MappingSchema(tables, dialect=dialect))
+    query = query.copy()
+    if kind != "duckdb":
+        _spell_columns_as_stored(query, schema)
+    typed = annotate_types(query, schema=MappingSchema(tables, dialect=dialect))
     _round_types_through_scopes(typed, tables)
     return str(typed.sql(dialect=dialect))
+
+
+def _spell_columns_as_stored(query: Any, schema: dict[str, dict[str, dict[str, str]]]) -> None:
+    """Quote each unquoted column reference to a column stored with capitals, as stored.
+
+    A build is written for DuckDB, where ``OKRES`` and ``okres`` both name the column
+    ``"OKRES"`` of a file's header. PostgreSQL folds an unquoted name to lower case, so the
+    same SQL would look for ``okres`` and fail; quoted as stored, it runs on both, and a
+    column selected as it is keeps the stored spelling on both.
+    """
+    from sqlglot import exp
+
+    spellings: dict[str, set[str]] = {}
+    for tables in schema.values():
+        for columns in tables.values():
+            for name in columns:
+                spellings.setdefault(name.lower(), set()).add(name)
+    # A name stored in two spellings (``Okres`` in one table, ``OKRES`` in another) is
+    # left as written: the table's alias does not say which.
+    stored = {
+        lower: names.pop()
+        for lower, names in spellings.items()
+        if len(names) == 1 and lower not in names
+    }
+    if not stored:
+        return
+    for column in query.find_all(exp.Column):
+        identifier = column.this
+        if isinstance(identifier, exp.Identifier) and not identifier.quoted:
+            spelled = stored.get(identifier.name.lower())
+            if spelled is not None:
+                column.set("this", exp.to_identifier(spelled, quoted=True))
 
 
 def _round_types_through_scopes(typed: Any, tables: dict[str, Any]) -> None:
