@@ -991,6 +991,42 @@ def test_ctrl_c_mid_validation_says_so_and_marks_the_submission(
     assert again.exit_code == 0 and "accepted" in again.output
 
 
+def test_a_submission_running_in_another_session_is_not_marked_interrupted(
+    cdo, base_registry: Path, postgres_url: str
+) -> None:
+    """On PostgreSQL two guarantors may submit one source at once. The second's start
+    marked the first ``interrupted`` (a sweep meant for killed processes) while it still
+    ran; only a submission whose session has ended is so marked."""
+    from cdo_toolkit.warehouse import meta
+
+    _registry(base_registry)
+    Path("mesta.csv").write_text(DATA, "utf-8")
+    assert cdo("--warehouse", postgres_url, "submit", "mesta", "mesta.csv").exit_code == 0
+
+    def start(warehouse: Warehouse) -> int:
+        submission_id = meta.next_id(warehouse)
+        meta.insert(warehouse, {"id": submission_id, "source": "mesta", "status": "validating"})
+        return submission_id
+
+    def status(submission_id: int) -> str:
+        query = f"SELECT status FROM cdo_meta.submissions WHERE id = {submission_id}"
+        return str(_rows(postgres_url, query)[0][0])
+
+    with Warehouse(parse_url(postgres_url, Path.cwd())) as other:
+        killed = start(other)  # its process is gone: nothing holds it
+        running = meta.next_id(other) + 1  # the id start() takes: locked before its row is
+        with meta.running(other, running):
+            assert start(other) == running
+            Path("mesta2.csv").write_text(DATA.replace("Liberec", "Liberec město"), "utf-8")
+            result = cdo("--warehouse", postgres_url, "submit", "mesta", "mesta2.csv")
+            assert result.exit_code == 0, result.output
+            assert (status(killed), status(running)) == ("interrupted", "validating")
+    # Its session let go without finishing it (as a server ending the session would).
+    Path("mesta3.csv").write_text(DATA.replace("Liberec", "Liberec 1"), "utf-8")
+    assert cdo("--warehouse", postgres_url, "submit", "mesta", "mesta3.csv").exit_code == 0
+    assert status(running) == "interrupted"
+
+
 def test_an_account_that_may_only_read_scores_and_audits(
     base_registry: Path, postgres_url: str
 ) -> None:

@@ -3,12 +3,15 @@
 A submission's status moves ``validating`` → ``rejected`` | ``accepted`` | ``duplicate`` |
 ``failed``. ``accepted`` is written in the same transaction as the load, so it is true
 exactly when the data is there. A process killed mid-way leaves ``validating`` or
-``loading``; the next submission marks such rows ``interrupted``.
+``loading``; the next submission of the source marks such rows ``interrupted`` (on
+PostgreSQL only those whose session has ended, see :func:`running`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -128,16 +131,53 @@ def update(warehouse: Warehouse, submission_id: int, values: dict[str, Any]) -> 
     warehouse.execute(sql.render(statement, warehouse.kind), [*values.values(), submission_id])
 
 
+# PostgreSQL's advisory locks are keyed by two integers: this class, and a submission's id.
+_RUNNING = "hashtext('cdo submission running')"
+
+
+@contextlib.contextmanager
+def running(warehouse: Warehouse, submission_id: int) -> Iterator[None]:
+    """The span of a submission in progress, which :func:`mark_interrupted` leaves alone.
+
+    On PostgreSQL, submissions of one source may run at once in several sessions; each
+    holds a session lock on its id while it runs, which the server releases when the
+    session ends, however it ends. On DuckDB a process holds the whole warehouse while
+    it submits, so any unfinished submission another process finds has ended.
+    """
+    if warehouse.kind != "postgres":
+        yield
+        return
+    warehouse.execute(f"SELECT pg_advisory_lock({_RUNNING}, %s)", [submission_id])
+    try:
+        yield
+    finally:
+        with contextlib.suppress(*warehouse.errors):  # a lost session has released it
+            warehouse.execute(f"SELECT pg_advisory_unlock({_RUNNING}, %s)", [submission_id])
+
+
+def _ended(warehouse: Warehouse, submission_id: int) -> bool:
+    """Whether the process of an unfinished submission has ended (its lock is free)."""
+    if warehouse.kind != "postgres":
+        return True
+    taken = warehouse.execute(f"SELECT pg_try_advisory_lock({_RUNNING}, %s)", [submission_id])
+    if not taken[0][0]:
+        return False
+    warehouse.execute(f"SELECT pg_advisory_unlock({_RUNNING}, %s)", [submission_id])
+    return True
+
+
 def mark_interrupted(warehouse: Warehouse, source: str) -> int:
-    """Submissions of ``source`` left unfinished by a killed process: now ``interrupted``."""
-    stale = _run(
+    """Submissions of ``source`` left unfinished by a process that has ended: now
+    ``interrupted``. One still running in another session is left to finish."""
+    unfinished = _run(
         warehouse,
         "SELECT id FROM cdo_meta.submissions WHERE source = ? "
         "AND status NOT IN ('rejected', 'accepted', 'duplicate', 'failed', 'interrupted')",
         [source],
     )
-    for (submission_id,) in stale:
-        interrupt(warehouse, int(submission_id))
+    stale = [int(row[0]) for row in unfinished if _ended(warehouse, int(row[0]))]
+    for submission_id in stale:
+        interrupt(warehouse, submission_id)
     return len(stale)
 
 

@@ -186,31 +186,32 @@ def _submit(
                 str(landed.path),
                 duplicate_of=previous,
             )
-        meta.insert(warehouse, record)
-        try:
-            return _validate_and_load(
-                warehouse,
-                registry,
-                entry,
-                file,
-                landed,
-                submission_id,
-                folder=folder,
-                references=references,
-                lineage=lineage,
-                accept_volume_change=accept_volume_change,
-            )
-        except KeyboardInterrupt:
-            # Ctrl-C: the load's transaction was rolled back; this submission (not another
-            # of the source running beside it) says so at once, not at the next one.
-            with contextlib.suppress(Exception):  # else the source's next submission does
-                meta.interrupt(warehouse, submission_id)
-            raise KeyboardInterrupt(
-                _(
-                    "interrupted: submission {id} was not loaded; the file stays in the "
-                    "landing zone, submit it again"
-                ).format(id=submission_id)
-            ) from None
+        with meta.running(warehouse, submission_id):
+            meta.insert(warehouse, record)
+            try:
+                return _validate_and_load(
+                    warehouse,
+                    registry,
+                    entry,
+                    file,
+                    landed,
+                    submission_id,
+                    folder=folder,
+                    references=references,
+                    lineage=lineage,
+                    accept_volume_change=accept_volume_change,
+                )
+            except KeyboardInterrupt:
+                # Ctrl-C: the load's transaction was rolled back; this submission (not another
+                # of the source running beside it) says so at once, not at the next one.
+                with contextlib.suppress(Exception):  # else the source's next submission does
+                    meta.interrupt(warehouse, submission_id)
+                raise KeyboardInterrupt(
+                    _(
+                        "interrupted: submission {id} was not loaded; the file stays in the "
+                        "landing zone, submit it again"
+                    ).format(id=submission_id)
+                ) from None
 
 
 def _validate_and_load(
