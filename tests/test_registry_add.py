@@ -201,6 +201,16 @@ def test_add_needs_a_guarantor_when_there_is_no_default(cdo, base_registry: Path
     assert not (base_registry / "sources" / "nova.yaml").exists()
 
 
+def test_add_to_a_registry_without_guarantors_says_where_to_add_one(cdo, workdir: Path) -> None:
+    Path("registry").mkdir()
+    Path("x.csv").write_text("a,b\n1,2\n", "utf-8")
+    result = cdo("registry", "add", "nova", "--from", "x.csv", "--theme", "health")
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "the registry has no guarantor yet (add one to registry/guarantors.yaml first" in message
+    assert "one of: )" not in message
+
+
 def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_registry: Path) -> None:
     Path("x.csv").write_text("a,b\n1,2\n", "utf-8")
     bad_id = cdo("registry", "add", "Nova_Data", "--from", "x.csv")

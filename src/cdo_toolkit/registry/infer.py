@@ -636,10 +636,19 @@ def _refined_fields(
     return refined, notes
 
 
-def _pick(option: str | None, default: str | None, known: dict[str, Any], what: str) -> str:
+def _pick(
+    option: str | None, default: str | None, known: dict[str, Any], what: str, file: Path
+) -> str:
     value = option or default
     if value is None and len(known) == 1:
         value = next(iter(known))
+    if not known:
+        raise CdoError(
+            _("the registry has no {what} yet").format(what=what),
+            hint=_("add one to {file} first (see docs/registry.md)").format(
+                file=display_path(file)
+            ),
+        )
     if value is None:
         raise CdoError(
             _("no {what} given and the registry has no default").format(what=what),
@@ -684,10 +693,18 @@ def resolve_choices(
     """
     defaults = registry.info.defaults if registry.info else None
     guarantor_id = _pick(
-        guarantor, defaults.guarantor if defaults else None, registry.guarantors, "guarantor"
+        guarantor,
+        defaults.guarantor if defaults else None,
+        registry.guarantors,
+        "guarantor",
+        registry.root / "guarantors.yaml",
     )
     standard_id = _pick(
-        standard, defaults.standard if defaults else None, registry.standards, "standard"
+        standard,
+        defaults.standard if defaults else None,
+        registry.standards,
+        "standard",
+        registry.root / "standards.yaml",
     )
     theme_value = theme or (defaults.theme.value if defaults and defaults.theme else None)
     themes = [t.value for t in Theme]
