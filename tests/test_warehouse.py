@@ -1114,10 +1114,17 @@ def test_a_quarantined_file_is_the_landed_file_whole(
             raise OSError(1, "Operation not permitted")
 
         monkeypatch.setattr(landing.os, "link", no_link)
+    # A copy a killed process left unfinished an hour ago goes; one being written stays.
+    zone = workdir / "warehouse" / "quarantine" / "mesta"
+    zone.mkdir(parents=True)
+    for name, age in ((".incoming-stary", 2 * 3600), (".incoming-probiha", 10)):
+        (zone / name).write_bytes(b"kod;na")
+        os.utime(zone / name, (time.time() - age, time.time() - age))
     kept = landing.quarantine(landed, workdir / "warehouse", "mesta", "{}")
     assert kept.read_bytes() == Path("spatne.csv").read_bytes()
     assert (kept.stat().st_ino == landed.path.stat().st_ino) is links
     assert sorted(p.name for p in kept.parent.iterdir()) == [
+        ".incoming-probiha",
         kept.name,
         f"{landed.sha256}.report.json",
     ]

@@ -331,6 +331,7 @@ def score_source(
     now: datetime,
     policy: Policy = DEFAULT_POLICY,
 ) -> SourceScore:
+    """The score of one source, from a warehouse holding ``cdo_meta.submissions``."""
     from cdo_toolkit.quality.metadata import metadata_points
     from cdo_toolkit.registry.models import FREQUENCY_DAYS
     from cdo_toolkit.warehouse import meta
@@ -339,10 +340,10 @@ def score_source(
     source = entry.source
     standard = registry.standards.get(source.standard)
     thresholds = standard.thresholds.model_dump() if standard else {}
-    submitted = table_columns(warehouse, meta.SCHEMA, "submissions") is not None
-    # The last accepted submission: its time, size and reconciliation, in one query.
-    last = _last_accepted(warehouse, source.id) if submitted else None
-    newest = meta.history(warehouse, source.id, 1) if submitted else []
+    # The last accepted submission: its time, size and reconciliation, in one query
+    # (cdo_meta.submissions exists: score() has ensured it).
+    last = _last_accepted(warehouse, source.id)
+    newest = meta.history(warehouse, source.id, 1)
     if last is None:
         status = "not accepted" if newest else "not submitted"
     elif table_columns(warehouse, "raw", source.warehouse.table) is None:

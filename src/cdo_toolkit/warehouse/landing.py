@@ -101,6 +101,7 @@ def quarantine(landed: Landed, folder: Path, source: str, report_json: str) -> P
     """A copy of a rejected file and its report in ``quarantine/<source>/``."""
     target_dir = folder / "quarantine" / source
     target_dir.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(target_dir)  # whole copies, below, that a killed process left unfinished
     target = target_dir / landed.path.name
     if not target.exists():
         try:
