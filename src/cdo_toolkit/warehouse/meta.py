@@ -131,8 +131,10 @@ def update(warehouse: Warehouse, submission_id: int, values: dict[str, Any]) -> 
     warehouse.execute(sql.render(statement, warehouse.kind), [*values.values(), submission_id])
 
 
-# PostgreSQL's advisory locks are keyed by two integers: this class, and a submission's id.
-_RUNNING = "hashtext('cdo submission running')"
+# PostgreSQL's advisory locks are keyed by two integers: a class of ours, and a submission's id.
+_LOCK = "SELECT pg_advisory_lock(hashtext('cdo submission running'), %s)"
+_TRY_LOCK = "SELECT pg_try_advisory_lock(hashtext('cdo submission running'), %s)"
+_UNLOCK = "SELECT pg_advisory_unlock(hashtext('cdo submission running'), %s)"
 
 
 @contextlib.contextmanager
@@ -147,22 +149,22 @@ def running(warehouse: Warehouse, submission_id: int) -> Iterator[None]:
     if warehouse.kind != "postgres":
         yield
         return
-    warehouse.execute(f"SELECT pg_advisory_lock({_RUNNING}, %s)", [submission_id])
+    warehouse.execute(_LOCK, [submission_id])
     try:
         yield
     finally:
         with contextlib.suppress(*warehouse.errors):  # a lost session has released it
-            warehouse.execute(f"SELECT pg_advisory_unlock({_RUNNING}, %s)", [submission_id])
+            warehouse.execute(_UNLOCK, [submission_id])
 
 
 def _ended(warehouse: Warehouse, submission_id: int) -> bool:
     """Whether the process of an unfinished submission has ended (its lock is free)."""
     if warehouse.kind != "postgres":
         return True
-    taken = warehouse.execute(f"SELECT pg_try_advisory_lock({_RUNNING}, %s)", [submission_id])
+    taken = warehouse.execute(_TRY_LOCK, [submission_id])
     if not taken[0][0]:
         return False
-    warehouse.execute(f"SELECT pg_advisory_unlock({_RUNNING}, %s)", [submission_id])
+    warehouse.execute(_UNLOCK, [submission_id])
     return True
 
 
