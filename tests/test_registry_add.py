@@ -230,9 +230,11 @@ def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_regist
     first = cdo("registry", "add", "nova", "--from", "page.csv", "--guarantor", "gis")
     assert first.exit_code == 2 and "pass --theme" in first.output
     assert "HTML" not in first.output
-    Path("x.ods").write_bytes(b"PK\x03\x04")
-    other = cdo("registry", "add", "nova", "--from", "x.ods", "--guarantor", "gis")
-    assert other.exit_code == 2 and "only CSV, TSV, Excel and JSON files" in other.output
+    Path("x.parquet").write_bytes(b"PAR1")
+    other = cdo("registry", "add", "nova", "--from", "x.parquet", "--guarantor", "gis")
+    assert (
+        other.exit_code == 2 and "only CSV, TSV, Excel, OpenDocument and JSON files" in other.output
+    )
     assert "save the data as CSV" in other.output
 
 
@@ -296,7 +298,7 @@ def test_add_from_a_packed_file_refuses_what_is_no_table(cdo, base_registry: Pat
     Path("rozbity.csv.gz").write_bytes(b"\x1f\x8b\x08\x00broken")
     Path("stranka.csv.gz").write_bytes(gzip.compress(b"<!DOCTYPE html><html><body>x</body></html>"))
     said = {
-        "zprava.pdf.gz": "zprava.pdf.gz holds zprava.pdf: only CSV, TSV, Excel and JSON files",
+        "zprava.pdf.gz": "zprava.pdf.gz holds zprava.pdf: only CSV, TSV, Excel, OpenDocument and JSON files",
         "dva.zip": "dva.zip: the zip archive must hold exactly one table, it holds 2 files",
         "stranka.csv.gz": "stranka.csv.gz: the file is an HTML or XML page",
     }

@@ -430,10 +430,12 @@ def test_a_declared_format_that_cannot_be_read(cdo, workdir: Path) -> None:
     Path("d.csv").write_text("a,b\n1,2\n", "utf-8")
     expected = {
         "parquet": "the declared format 'parquet' cannot be read: tables are read from CSV, "
-        "TSV, XLSX, XLS, JSON and JSON lines files",
+        "TSV, XLSX, XLS, ODS, JSON and JSON lines files",
         # JSON is read, and a CSV file declared to be JSON is said not to be.
         "json": 'the file is not JSON (its first line is "a,b"), though its format is declared '
         "as json: give the JSON file, or correct the declared format",
+        "ods": "the source's files are OpenDocument spreadsheets (.ods), and this file is not "
+        "one: submit the spreadsheet, or change the source's format in the registry",
         "CSV": None,
     }
     for declared, message in expected.items():
@@ -646,9 +648,10 @@ def test_a_damaged_zip_is_named_not_an_internal_error(cdo, workdir: Path) -> Non
     assert "internal error" not in package.output + table.output
 
 
-def test_an_opendocument_spreadsheet_is_named_with_what_to_do(cdo, workdir: Path) -> None:
-    """LibreOffice's .ods is a zip archive too: it is named as a spreadsheet that is not
-    read (it was called a zip archive to rename .zip), also saved under a .csv name."""
+def test_an_opendocument_spreadsheet_is_told_by_its_bytes(cdo, workdir: Path) -> None:
+    """LibreOffice's .ods is a zip archive too: under a .csv name it is named as the
+    spreadsheet it is (it was called a zip archive to rename .zip); a damaged one is a
+    spreadsheet that cannot be opened."""
     with zipfile.ZipFile("obce.ods", "w") as archive:
         # ODF stores its mimetype first and uncompressed, so it can be told from its bytes.
         archive.writestr(
@@ -658,9 +661,11 @@ def test_an_opendocument_spreadsheet_is_named_with_what_to_do(cdo, workdir: Path
         )
         archive.writestr("content.xml", "<office:document-content/>")
     Path("obce.csv").write_bytes(Path("obce.ods").read_bytes())
-    for name in ("obce.ods", "obce.csv"):
+    expected = {
+        "obce.ods": "the workbook cannot be opened",
+        "obce.csv": "the file is an OpenDocument spreadsheet (.ods) named obce.csv: name it .ods",
+    }
+    for name, message in expected.items():
         result = _cli(cdo, name)
         assert result.exit_code == 1
-        assert "the file is an OpenDocument spreadsheet (.ods), which is not read" in " ".join(
-            result.output.split()
-        )
+        assert message in " ".join(result.output.split()), result.output

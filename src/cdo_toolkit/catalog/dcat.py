@@ -27,13 +27,21 @@ IANA = "http://www.iana.org/assignments/media-types"
 RUIAN = "https://linked.cuzk.cz/resource/ruian"
 TERMS = "https://data.gov.cz/podmínky-užití"
 
-FILE_TYPES = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xlsx": "XLSX", "xls": "XLS"}
+FILE_TYPES = {
+    "csv": "CSV",
+    "tsv": "TSV",
+    "json": "JSON",
+    "xlsx": "XLSX",
+    "xls": "XLS",
+    "ods": "ODS",
+}
 MEDIA_TYPES = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "xls": "application/vnd.ms-excel",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
 # Licence → (copyright of the content, database as a work, the maker's sui generis right).
 LICENCE_TERMS = {

@@ -12,8 +12,9 @@ from typing import Any
 
 MAX_POINTS = 405
 OPEN_LICENCES = {"CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "ODbL-1.0", "PDDL-1.0", "CC-BY-3.0-CZ"}
-MACHINE_READABLE = {"csv", "tsv", "json", "xlsx", "xls"}
-NON_PROPRIETARY = {"csv", "tsv", "json"}
+MACHINE_READABLE = {"csv", "tsv", "json", "xlsx", "xls", "ods"}
+# OpenDocument is an open standard (ISO/IEC 26300); Excel's formats belong to one vendor.
+NON_PROPRIETARY = {"csv", "tsv", "json", "ods"}
 BANDS = ((351, "excellent"), (221, "good"), (121, "sufficient"), (0, "bad"))
 
 

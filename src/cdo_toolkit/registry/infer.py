@@ -344,7 +344,7 @@ def headerless(first: list[str]) -> bool:
 
 
 def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) -> dict[str, Any]:
-    """Format and Table Schema of a sheet of an .xlsx or .xls workbook (``sheet``, a name
+    """Format and Table Schema of a sheet of an .xlsx, .xls or .ods workbook (``sheet``, a name
     or a number, or the first), or of a JSON table: files whose cells carry their own
     types (without ``types``, no fields: a schema is given). ``sheets`` names the
     workbook's sheets."""
@@ -385,7 +385,13 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
             refined: list[dict[str, Any]] = []
             notes: list[str] = []
             if types:
-                resource = describe(str(path), type="resource", **options)
+                resource = (
+                    # Frictionless's reader of .ods is not installed: it describes the
+                    # sheet's first rows as read here.
+                    describe(_head(opened, dialect), type="resource", dialect=options["dialect"])
+                    if opened.format == "ods"
+                    else describe(str(path), type="resource", **options)
+                )
                 rows = _data_rows(first, rows, layout)
                 sampled, notes = _refined_fields(
                     path, resource, rows, header=_sampled_header(dialect, layout)
@@ -410,6 +416,19 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
         "layout": layout,
         "column_notes": notes,
     }
+
+
+def _head(opened: Any, dialect: dict[str, Any]) -> list[list[Any]]:
+    """The first rows of a workbook's sheet, with their native values."""
+    from cdo_toolkit.validation.infer import INFER_ROWS
+    from cdo_toolkit.validation.reader import Dialect as TableDialect
+    from cdo_toolkit.validation.workbook import open_sheet
+
+    sheet = open_sheet(opened, TableDialect(sheet=dialect.get("sheet")))
+    try:
+        return [list(row) for row in itertools.islice(sheet.rows, INFER_ROWS)]
+    finally:
+        sheet.close()
 
 
 # Keys that belong to a field's type, dropped when the field falls back to another type.
@@ -1019,7 +1038,7 @@ def add_source(
     suffix = data_file.suffix.lower()
     if suffix not in (*DESCRIBED, *PACKED):
         raise CdoError(
-            _("{file}: only CSV, TSV, Excel and JSON files can be described").format(
+            _("{file}: only CSV, TSV, Excel, OpenDocument and JSON files can be described").format(
                 file=display_path(data_file)
             ),
             hint=_("save the data as CSV (UTF-8) and try again"),
@@ -1044,8 +1063,9 @@ def add_source(
             raise
 
 
-DESCRIBED = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
-NATIVE = (".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
+WORKBOOKS = (".xlsx", ".xls", ".ods")
+DESCRIBED = (".csv", ".tsv", ".txt", *WORKBOOKS, ".json", ".jsonl", ".ndjson")
+NATIVE = (*WORKBOOKS, ".json", ".jsonl", ".ndjson")
 """Files whose cells carry their own types."""
 PACKED = (".gz", ".zip")
 
@@ -1068,7 +1088,7 @@ def _unpacked(packed: Path, folder: Path) -> Path:
         if Path(inner).suffix.lower() not in DESCRIBED:
             raise CdoError(
                 _(
-                    "{file} holds {inner}: only CSV, TSV, Excel and JSON files can be described"
+                    "{file} holds {inner}: only CSV, TSV, Excel, OpenDocument and JSON files can be described"
                 ).format(file=display_path(packed), inner=inner),
                 hint=_("save the data as CSV (UTF-8) and try again"),
             )
@@ -1099,7 +1119,7 @@ def _describe(
     once for the several readings (openpyxl is slow)."""
     from cdo_toolkit.validation.workbook import remembered_sheets
 
-    if sheet is not None and data_file.suffix.lower() not in (".xlsx", ".xls"):
+    if sheet is not None and data_file.suffix.lower() not in WORKBOOKS:
         raise CdoError(
             _("--sheet names a sheet of a workbook, and {file} is none").format(file=name)
         )

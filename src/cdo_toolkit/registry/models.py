@@ -227,7 +227,7 @@ class Dialect(_Model):
         default=None, description="True to leave out blank rows rather than report them."
     )
     sheet: str | int | None = Field(
-        default=None, description="Sheet name or number of an .xlsx or .xls file."
+        default=None, description="Sheet name or number of an .xlsx, .xls or .ods file."
     )
 
 
@@ -272,6 +272,7 @@ class FileFormat(StrEnum):
     TSV = "tsv"
     XLSX = "xlsx"
     XLS = "xls"
+    ODS = "ods"
     JSON = "json"
 
 

@@ -318,13 +318,13 @@ def validate(
 
 
 def _refuse_sheet_of_no_workbook(path: Path) -> None:
-    from cdo_toolkit.validation.source import SourceProblem, detect
+    from cdo_toolkit.validation.source import WORKBOOK_FORMATS, SourceProblem, detect
 
     try:
         found = detect(path).format
     except SourceProblem:
         return  # validation reports what the file is not
-    if found not in ("xlsx", "xls"):
+    if found not in WORKBOOK_FORMATS:
         raise CdoError(
             _("--sheet names a sheet of a workbook, and {file} is none").format(
                 file=display_path(path)

@@ -29,6 +29,7 @@ from cdo_toolkit.validation.report import ReportError, Task
 from cdo_toolkit.validation.rules import Rule, col, described, polars_ok, schema_rules
 from cdo_toolkit.validation.source import (
     JSON_FORMATS,
+    WORKBOOK_FORMATS,
     Opened,
     SourceProblem,
     detect,
@@ -890,7 +891,7 @@ def _open(
     """Start reading the table: the encoding, delimiter and schema decided, the header read."""
     from cdo_toolkit.validation.sniff import SAMPLE_BYTES, detect_delimiter, detect_encoding
 
-    if opened.format in ("xlsx", "xls", *JSON_FORMATS):
+    if opened.format in (*WORKBOOK_FORMATS, *JSON_FORMATS):
         # Opened first: a damaged workbook gets our error, before Frictionless's inference
         # says less of it (and prints xlrd's warnings).
         schema = source.schema
@@ -904,6 +905,10 @@ def _open(
                 sheet, schema = infer_json_schema(sheet)
         else:
             sheet = open_sheet(opened, source.dialect)
+            if schema is None and opened.format == "ods":
+                from cdo_toolkit.validation.infer import infer_sheet_schema
+
+                sheet, schema = infer_sheet_schema(sheet, source.dialect)
         if schema is None:
             from cdo_toolkit.validation.infer import infer_schema
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.validation.fields import SchemaSpec, schema_spec
 from cdo_toolkit.validation.reader import Dialect
 from cdo_toolkit.validation.source import Opened, SourceProblem
+
+if TYPE_CHECKING:
+    from cdo_toolkit.validation.workbook import Sheet
 
 
 def frictionless_dialect(dialect: Dialect, delimiter: str | None) -> Any:
@@ -28,6 +32,7 @@ def frictionless_dialect(dialect: Dialect, delimiter: str | None) -> Any:
     controls: list[Any] = [formats.CsvControl(**csv)]
     if dialect.sheet is not None:
         controls.append(formats.ExcelControl(sheet=dialect.sheet))
+        controls.append(formats.OdsControl(sheet=dialect.sheet))
     options: dict[str, Any] = {
         "header_join": dialect.header_join,
         "comment_char": dialect.comment_char,
@@ -81,3 +86,33 @@ def infer_schema(
         note = getattr(error, "note", None) or str(exc)
         raise SourceProblem(kind if kind in CATALOGUE else "source-error", note) from None
     return schema_spec(descriptor)
+
+
+INFER_ROWS = 1_000
+"""Rows of a sheet given to Frictionless's inference: more than it samples (100) after
+any header and comment rows."""
+
+
+def infer_sheet_schema(sheet: Sheet, dialect: Dialect) -> tuple[Sheet, SchemaSpec]:
+    """A Table Schema for a sheet that Frictionless cannot open itself (an .ods workbook,
+    whose reader it needs is no longer maintained), inferred by Frictionless from the
+    sheet's first rows as read here, with their native values and the dialect; and the
+    sheet, its rows still all to read."""
+    from frictionless import Resource
+
+    from cdo_toolkit.validation.workbook import Sheet
+
+    try:
+        head = [list(row) for row in itertools.islice(sheet.rows, INFER_ROWS)]
+        resource = Resource(data=head, dialect=frictionless_dialect(dialect, None))
+        resource.infer()
+        descriptor = resource.schema.to_descriptor()
+    except SourceProblem:
+        sheet.close()
+        raise
+    except Exception as exc:  # Frictionless raises its own exception types
+        sheet.close()
+        error = getattr(exc, "error", None)
+        raise SourceProblem("source-error", getattr(error, "note", None) or str(exc)) from None
+    rest = Sheet(itertools.chain(head, sheet.rows), sheet.close, sheet.height, sheet.names)
+    return rest, schema_spec(descriptor)

@@ -67,6 +67,23 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> tuple[
     return Resource(path=path.name, basepath=str(path.parent.resolve()), **kwargs), notes
 
 
+def _need_ods_reader() -> None:
+    """Frictionless reads .ods only with ezodf (its ``ods`` extra, no longer maintained,
+    so not installed with the toolkit, whose own engine reads .ods with python-calamine)."""
+    import importlib.util
+
+    if importlib.util.find_spec("ezodf") is None:
+        from cdo_toolkit.errors import CdoError
+
+        raise CdoError(
+            _("--engine frictionless reads .ods files only with its ods extra, not installed"),
+            hint=_(
+                "install it (pip install 'frictionless[ods]'), or validate with the default "
+                "engine, which reads .ods"
+            ),
+        )
+
+
 def _error(error: Any) -> ReportError:
     kind = error.type if error.type in CATALOGUE else "source-error"
     return ReportError(
@@ -88,6 +105,8 @@ def frictionless_validate(
     from frictionless import Checklist
 
     started = time.perf_counter()
+    if path.name.lower().endswith(".ods"):
+        _need_ods_reader()
     resource, notes = _resource(path, options, registry)
     checklist = Checklist(
         pick_errors=sorted(options.limits.pick) if options.limits.pick else [],

@@ -51,7 +51,7 @@ class Opened:
 
     path: Path
     format: str
-    """csv, tsv, xlsx or xls."""
+    """csv, tsv, txt, json, jsonl, or a workbook's: xlsx, xls or ods."""
     compression: str | None
     """None, gzip or zip."""
     member: str | None = None
@@ -82,7 +82,7 @@ def detect(
     if parts:
         first = detect(path, declared_format=declared_format)
         rest = [detect(part, declared_format=declared_format) for part in parts]
-        if any(o.compression or o.format in ("xlsx", "xls") for o in [first, *rest]):
+        if any(o.compression or o.format in WORKBOOK_FORMATS for o in [first, *rest]):
             raise SourceProblem(
                 "scheme-error",
                 _("the parts of a multipart resource must be plain CSV or TSV files"),
@@ -110,7 +110,7 @@ def detect(
             "format-error",
             _(
                 "the declared format {format!r} cannot be read: tables are read from CSV, "
-                "TSV, XLSX, XLS, JSON and JSON lines files"
+                "TSV, XLSX, XLS, ODS, JSON and JSON lines files"
             ).format(format=declared_format),
         )
     name = path.name.lower()
@@ -123,15 +123,28 @@ def detect(
         return Opened(path, _format_of(inner, declared_format), "gzip", size=size)
     if name.endswith(".zip"):
         return _zip_member(path, declared_format, size)
-    if name.endswith((".ods", ".fods")) or (head[30:38] == b"mimetype" and _ODS in head[:100]):
+    workbook_named = name.endswith((".xls", ".xlsx", ".ods")) or declared_format in WORKBOOK_FORMATS
+    if head.startswith(b"PK\x03\x04") and _is_ods(path, head):
+        if workbook_named:
+            # Saved by LibreOffice under an Excel name, or the other way round: read as
+            # what it is, with a note.
+            note = None if name.endswith(".ods") else _renamed(path, ".ods")
+            return Opened(path, "ods", None, size=size, note=note)
         raise SourceProblem(
             "format-error",
             _(
-                "the file is an OpenDocument spreadsheet (.ods), which is not read: save its "
-                "sheet as XLSX, or as CSV in UTF-8 (in LibreOffice: File, Save As)"
+                "the file is an OpenDocument spreadsheet (.ods) named {name}: name it .ods, or "
+                "export its sheet as CSV"
+            ).format(name=path.name),
+        )
+    if name.endswith(".fods"):
+        raise SourceProblem(
+            "format-error",
+            _(
+                "the file is a flat OpenDocument spreadsheet (.fods), which is not read: save "
+                "it as .ods, or as CSV in UTF-8 (in LibreOffice: File, Save As)"
             ),
         )
-    workbook_named = name.endswith((".xls", ".xlsx")) or declared_format in ("xls", "xlsx")
     if head.startswith(OLE_MAGIC) and workbook_named:
         # An old workbook renamed .xlsx (Excel opens it): read as what it is, with a note.
         return Opened(path, "xls", None, size=size, note=_renamed(path, ".xls"))
@@ -146,6 +159,16 @@ def detect(
                 "the file is an Excel workbook (.xlsx) named {name}: name it .xlsx, or export "
                 "its sheet as CSV"
             ).format(name=path.name),
+        )
+    if name.endswith(".ods") or declared_format == "ods":
+        raise SourceProblem(
+            "format-error",
+            _("the file is named .ods but is not an OpenDocument spreadsheet")
+            if name.endswith(".ods")
+            else _(
+                "the source's files are OpenDocument spreadsheets (.ods), and this file is not "
+                "one: submit the spreadsheet, or change the source's format in the registry"
+            ),
         )
     if name.endswith(".xlsx") or declared_format == "xlsx":
         if not head.startswith(b"PK"):
@@ -167,10 +190,29 @@ _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 """The ``mimetype`` an OpenDocument spreadsheet stores first in its zip, uncompressed."""
 
 
+def _is_ods(path: Path, head: bytes) -> bool:
+    """Whether the zip archive at ``path`` is an OpenDocument spreadsheet: its ``mimetype``
+    says so, first and uncompressed as the standard asks, or, in a file named .ods,
+    anywhere in the archive."""
+    if head[30:38] == b"mimetype" and _ODS in head[:100]:
+        return True
+    if not path.name.lower().endswith(".ods"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "mimetype" in archive.namelist() and archive.read("mimetype").strip() == _ODS
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
 def _renamed(path: Path, kind: str) -> str | None:
-    """The note for a workbook of ``kind`` under a name that says the other kind."""
+    """The note for a workbook of ``kind`` under a name that says another kind."""
     if path.name.lower().endswith(kind):
         return None
+    if kind == ".ods":
+        return _("{name} is an OpenDocument spreadsheet under another name: read as one").format(
+            name=path.name
+        )
     return _(
         "{name} is an Excel workbook of the {kind} kind under another name: read as one"
     ).format(name=path.name, kind=kind)
@@ -185,7 +227,10 @@ def _is_xlsx(path: Path) -> bool:
         return False
 
 
-READABLE_FORMATS = ("csv", "tsv", "txt", "xlsx", "xls", "json", "jsonl", "ndjson")
+WORKBOOK_FORMATS = ("xlsx", "xls", "ods")
+"""Spreadsheets: sheets of cells with their own types."""
+
+READABLE_FORMATS = ("csv", "tsv", "txt", *WORKBOOK_FORMATS, "json", "jsonl", "ndjson")
 """Formats a resource or source may declare; ``txt`` is a table as a ``.txt`` file is."""
 
 JSON_FORMATS = ("json", "jsonl")
@@ -299,7 +344,7 @@ def _is_json_table(head: bytes, text: bytes, name: str, declared_format: str | N
             "format-error",
             _(
                 "the file is a JSON document, not a CSV table; tables are read from CSV, "
-                "TSV, JSON (.json, .jsonl), .csv.gz, .zip, .xlsx and .xls files: export the "
+                "TSV, JSON (.json, .jsonl), .csv.gz, .zip, .xlsx, .xls and .ods files: export the "
                 "data as CSV, or validate a data package through its datapackage.json"
             ),
         )

@@ -1,6 +1,7 @@
-"""Excel workbooks, read as Frictionless reads them: .xlsx with openpyxl in read-only mode
+"""Workbooks, read as Frictionless reads them: .xlsx with openpyxl in read-only mode
 (every row as wide as the sheet's used range), old .xls with xlrd, cells with their native
-values.
+values; OpenDocument .ods with python-calamine (Frictionless's reader, ezodf, is no longer
+maintained), its values as Frictionless's reader gives them.
 
 The engine checks text, so a native value becomes the text its field parses back to the
 same value (a date in the field's ``format``, a number with its ``decimalChar``, a boolean
@@ -142,7 +143,7 @@ def open_sheet(opened: Opened, dialect: Dialect) -> Sheet:
         if key in _REMEMBERED:
             rows, height, names = _REMEMBERED[key]
             return Sheet(iter(rows), lambda: None, height, names)
-    read = _xls_sheet if opened.format == "xls" else _xlsx_sheet
+    read = {"xls": _xls_sheet, "ods": _ods_sheet}.get(opened.format, _xlsx_sheet)
     sheet = read(opened, dialect)
     if key is None:
         return sheet
@@ -354,6 +355,46 @@ def _xls_sheet(opened: Opened, dialect: Dialect) -> Sheet:
 
     rows = ([value(cell) for cell in sheet.row(x)] for x in range(sheet.nrows))
     return Sheet(rows, book.release_resources, sheet.nrows, tuple(book.sheet_names()))
+
+
+def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
+    """The rows of an OpenDocument (.ods) sheet as python-calamine reads them, from the
+    sheet's first row and column, as wide as its used range: numbers as Frictionless reads
+    them (whole ones as ints), dates, times and booleans as such, empty cells as None."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        # From the bytes, not the path: calamine would take a spreadsheet saved under an
+        # Excel name for the Excel workbook its name says.
+        with opened.path.open("rb") as handle:
+            book = CalamineWorkbook.from_filelike(handle)
+    except (CalamineError, OSError) as exc:
+        raise _unreadable(exc) from None
+    names = tuple(book.sheet_names)
+    sheet_name = dialect.sheet
+    try:
+        if isinstance(sheet_name, str) and sheet_name:
+            sheet = book.get_sheet_by_name(sheet_name)
+        elif isinstance(sheet_name, int) and not 1 <= sheet_name <= len(names):
+            raise IndexError(sheet_name)
+        else:
+            sheet = book.get_sheet_by_index((sheet_name or 1) - 1)
+    except (CalamineError, IndexError):
+        book.close()
+        raise _no_sheet(sheet_name, names) from None
+    # Rows before the used range are given as empty; columns before it are not.
+    left = [None] * (sheet.start[1] if sheet.start else 0)
+
+    def value(cell: Any) -> Any:
+        if cell == "":
+            return None
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        return cell
+
+    rows = ([*left, *(value(cell) for cell in row)] for row in sheet.iter_rows())
+    height = sheet.end[0] + 1 if sheet.end else 0
+    return Sheet(rows, book.close, height, names)
 
 
 class _Silent:

@@ -1,0 +1,216 @@
+"""OpenDocument spreadsheets (.ods), as Czech offices save them from LibreOffice: read
+with python-calamine, held to Frictionless's own reading (its ods extra) on the same files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cdo_toolkit.validation.api import Options
+from tests.conftest import registry_add
+from tests.parity import engine_errors, frictionless_errors
+
+ezodf = pytest.importorskip("ezodf", reason="ezodf (the dev extra) writes the test spreadsheets")
+
+SCHEMA: dict[str, Any] = {
+    "fields": [
+        {"name": "ico", "type": "string", "constraints": {"pattern": "[0-9]{8}"}},
+        {"name": "nazev", "type": "string", "constraints": {"required": True}},
+        {"name": "kapacita", "type": "integer", "constraints": {"minimum": 1}},
+        {"name": "prumer", "type": "number"},
+        {"name": "zahajeni", "type": "date"},
+        {"name": "bezbarierovy", "type": "boolean"},
+    ],
+    "primaryKey": ["ico"],
+}
+
+ROWS: list[list[Any]] = [
+    ["ico", "nazev", "kapacita", "prumer", "zahajeni", "bezbarierovy"],
+    ["00241121", "ZŠ Liberec", 120, 1.5, date(2015, 9, 1), True],
+    ["70891508", "MŠ Turnov", 45, 2.0, date(2001, 9, 1), False],
+    ["7089150", None, 0, 1, "1.9.2001", "ano"],
+    [None, None, None, None, None, None],
+    ["00241121", "ZŠ Semily", 80, 2.25, datetime(2010, 9, 1, 8, 30), None],
+]
+
+
+def _spreadsheet(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """An .ods file as ezodf (Frictionless's ods reader and writer) writes one: numbers,
+    dates and booleans as typed cells, text as text."""
+    document = ezodf.newdoc(doctype="ods", filename=str(path))
+    for name, rows in sheets.items():
+        sheet = ezodf.Sheet(name, size=(len(rows), max(len(row) for row in rows)))
+        document.sheets += sheet
+        for y, row in enumerate(rows):
+            for x, value in enumerate(row):
+                if isinstance(value, date):  # datetimes too
+                    sheet[(y, x)].set_value(value.isoformat(), value_type="date")
+                elif value is not None:
+                    sheet[(y, x)].set_value(value)
+    document.save()
+    return path
+
+
+def _both(path: Path, schema: dict[str, Any] | None = None, sheet: str | None = None) -> set[Any]:
+    """Our errors, asserted equal to Frictionless's on the same spreadsheet and schema."""
+    options = Options(sheet=sheet)
+    if schema is not None:
+        schema_path = path.with_suffix(".schema.json")
+        schema_path.write_text(json.dumps(schema), "utf-8")
+        options = Options(schema=schema_path, sheet=sheet)
+    ours = engine_errors(path, options)
+    theirs = frictionless_errors(
+        path, schema=schema, dialect={"ods": {"sheet": sheet}} if sheet else None
+    )
+    assert ours == theirs, sorted(ours ^ theirs, key=str)[:10]
+    return ours
+
+
+def test_typed_cells_against_a_schema(tmp_path: Path) -> None:
+    """Numbers (stored as floats), dates and booleans are values of their fields; text
+    codes keep their leading zeros; wrong values are found where Frictionless finds them."""
+    book = _spreadsheet(tmp_path / "skoly.ods", {"skoly": ROWS})
+    assert _both(book, SCHEMA) == {
+        ("constraint-error", 4, "ico"),
+        ("constraint-error", 4, "nazev"),
+        ("constraint-error", 4, "kapacita"),
+        ("type-error", 4, "zahajeni"),
+        ("type-error", 4, "bezbarierovy"),
+        ("blank-row", 5, None),
+        ("primary-key", 5, None),  # Frictionless: a key of null cells
+        ("type-error", 6, "zahajeni"),
+        ("primary-key", 6, None),
+    }
+
+
+def test_without_a_schema_the_types_are_inferred_as_frictionless_infers_them(
+    workdir: Path, cdo
+) -> None:  # type: ignore[no-untyped-def]
+    rows = [["kod", "pocet", "podil", "den"]] + [
+        [f"{563000 + i}", i, i / 4, date(2024, 1, 1 + i % 28)] for i in range(150)
+    ]
+    rows[120][1] = "mnoho"  # row 121, past the rows types are inferred from
+    book = _spreadsheet(workdir / "obce.ods", {"obce": rows})
+    assert _both(book) == {("type-error", 121, "pocet")}
+    result = cdo("validate", str(book), "--format", "json")
+    (task,) = json.loads(result.output)["tasks"]
+    assert result.exit_code == 1 and task["stats"]["rows"] == 150
+    assert task["errors"][0]["cell"] == "mnoho"
+
+
+def test_the_dialect_names_the_sheet(workdir: Path, cdo) -> None:  # type: ignore[no-untyped-def]
+    notes = [["Počty žáků podle škol, 2024"]]
+    data = [["kod", "pocet"], ["563889", 3], ["563510", "tři"]]
+    book = _spreadsheet(workdir / "listy.ods", {"poznamky": notes, "data": data})
+    schema = {"fields": [{"name": "kod", "type": "string"}, {"name": "pocet", "type": "integer"}]}
+    assert _both(book, schema, sheet="data") == {("type-error", 3, "pocet")}
+    schema_path = workdir / "listy.schema.json"
+    for wrong in ("0", "3", "listy"):
+        result = cdo("validate", str(book), "--schema", str(schema_path), "--sheet", wrong)
+        message = " ".join(result.output.split())
+        assert result.exit_code == 1, result.output
+        expected = repr(int(wrong)) if wrong.isdigit() else repr(wrong)
+        assert f"the workbook has no sheet {expected} (its sheets: poznamky, data)" in message
+
+
+def test_a_spreadsheet_under_another_name_and_files_that_are_none(workdir: Path, cdo) -> None:  # type: ignore[no-untyped-def]
+    """LibreOffice saves .ods; one renamed .xlsx is read as what it is, with a note; one
+    named .csv is refused as the spreadsheet it is; a file named .ods that is none, a
+    damaged one and a flat .fods file are each a format-error saying what to do."""
+    book = _spreadsheet(workdir / "skoly.ods", {"skoly": ROWS[:3]})
+    renamed = shutil.copy(book, workdir / "skoly.xlsx")
+    result = cdo("validate", str(renamed), "--format", "json")
+    (task,) = json.loads(result.output)["tasks"]
+    assert result.exit_code == 0 and task["stats"]["rows"] == 2
+    assert task["notes"] == [
+        "skoly.xlsx is an OpenDocument spreadsheet under another name: read as one"
+    ]
+
+    def only_error(path: Path) -> dict[str, Any]:
+        result = cdo("validate", str(path), "--format", "json")
+        assert result.exit_code == 1, result.output
+        (error,) = json.loads(result.output)["tasks"][0]["errors"]
+        return dict(error)
+
+    error = only_error(Path(shutil.copy(book, workdir / "skoly.csv")))
+    assert error["type"] == "format-error"
+    assert "an OpenDocument spreadsheet (.ods) named skoly.csv: name it .ods" in error["note"]
+    text = workdir / "text.ods"
+    text.write_text("kod;nazev\n1;a\n", "utf-8")
+    assert (
+        only_error(text)["note"] == "the file is named .ods but is not an OpenDocument spreadsheet"
+    )
+    damaged = workdir / "damaged.ods"
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content")
+    error = only_error(damaged)
+    assert error["type"] == "format-error"
+    assert error["note"].startswith("the workbook cannot be opened: ")
+    flat = workdir / "skoly.fods"
+    flat.write_text('<?xml version="1.0"?><office:document/>', "utf-8")
+    assert (
+        "flat OpenDocument spreadsheet (.fods), which is not read: save it as .ods"
+        in (only_error(flat)["note"])
+    )
+
+
+def test_onboard_and_submit_a_spreadsheet(cdo, base_registry: Path) -> None:  # type: ignore[no-untyped-def]
+    """The whole path of a source kept in .ods: described by registry add (codes with
+    leading zeros as text), validated by its entry, loaded into the warehouse."""
+    rows = [
+        ["ico", "nazev", "kapacita", "zahajeni"],
+        ["00241121", "ZŠ Liberec", 120, date(2015, 9, 1)],
+        ["70891508", "MŠ Turnov", 45, date(2001, 9, 1)],
+        ["00012345", "ZUŠ Jilemnice", 300, date(1990, 1, 2)],
+    ]
+    book = _spreadsheet(Path("skoly.ods"), {"skoly": rows})
+    _result, entry = registry_add(cdo, "skoly-ods", book, "education")
+    assert entry["format"] == "ods"
+    types = {f["name"]: f["type"] for f in entry["schema"]["fields"]}
+    assert types == {"ico": "string", "nazev": "string", "kapacita": "integer", "zahajeni": "date"}
+    assert cdo("validate", str(book), "--source", "skoly-ods").exit_code == 0
+    result = cdo("submit", "skoly-ods", str(book))
+    assert result.exit_code == 0, result.output
+    from cdo_toolkit.warehouse.connection import Warehouse
+    from cdo_toolkit.warehouse.url import parse_url
+
+    with Warehouse(parse_url("duckdb:///warehouse/cdo.duckdb", Path.cwd())) as warehouse:
+        loaded = warehouse.execute("SELECT ico, kapacita, zahajeni FROM raw.skoly_ods ORDER BY 1")
+    assert loaded == [
+        ("00012345", 300, date(1990, 1, 2)),
+        ("00241121", 120, date(2015, 9, 1)),
+        ("70891508", 45, date(2001, 9, 1)),
+    ]
+    lint = cdo("registry", "lint")
+    assert lint.exit_code == 0, lint.output
+    catalogue = yaml.safe_load(Path("registry/sources/skoly-ods.yaml").read_text("utf-8"))
+    assert catalogue["format"] == "ods"
+
+
+def test_the_frictionless_engine_without_its_ods_reader_says_so(
+    workdir: Path, cdo, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    book = _spreadsheet(workdir / "skoly.ods", {"skoly": ROWS[:3]})
+    assert cdo("validate", str(book), "--engine", "frictionless").exit_code == 0
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "ezodf" else real_find_spec(name, *args),
+    )
+    result = cdo("validate", str(book), "--engine", "frictionless")
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "--engine frictionless reads .ods files only with its ods extra" in message
+    assert "Traceback" not in result.output
+    assert cdo("validate", str(book)).exit_code == 0
