@@ -214,3 +214,81 @@ def test_the_frictionless_engine_without_its_ods_reader_says_so(
     assert "--engine frictionless reads .ods files only with its ods extra" in message
     assert "Traceback" not in result.output
     assert cdo("validate", str(book)).exit_code == 0
+
+
+def _libreoffice_like(path: Path) -> Path:
+    """A sheet as LibreOffice saves it: every row padded to 1,024 columns and the sheet to
+    1,048,576 rows by repeated empty cells."""
+    cells = "".join(
+        f'<table:table-cell office:value-type="{kind}"{value}><text:p>{text}</text:p>'
+        "</table:table-cell>"
+        for kind, value, text in (
+            ("string", "", "kod"),
+            ("string", "", "nazev"),
+            ("string", "", "pocet"),
+        )
+    )
+    rows = [f'<table:table-row>{cells}<table:table-cell table:number-columns-repeated="1021"/>']
+    for code, name, count in (("0563889", "Liberec", "104261"), ("0563510", "Jablonec", "45830")):
+        rows.append(
+            '<table:table-row><table:table-cell office:value-type="string">'
+            f"<text:p>{code}</text:p></table:table-cell>"
+            f'<table:table-cell office:value-type="string"><text:p>{name}</text:p>'
+            f'</table:table-cell><table:table-cell office:value-type="float" office:value="{count}">'
+            f"<text:p>{count}</text:p></table:table-cell>"
+            '<table:table-cell table:number-columns-repeated="1021"/>'
+        )
+    rows = [row + "</table:table-row>" for row in rows]
+    rows.append(
+        '<table:table-row table:number-rows-repeated="1048573">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+        '<office:body><office:spreadsheet><table:table table:name="List1">'
+        '<table:table-column table:number-columns-repeated="1024"/>'
+        + "".join(rows)
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+        archive.writestr("content.xml", content)
+    return path
+
+
+def test_a_sheet_saved_by_libreoffice_is_read_to_its_used_range(workdir: Path) -> None:
+    """Where Frictionless (ezodf) keeps one padding column and one padding row of a
+    LibreOffice file, and so calls every such file invalid (a blank label, a blank row),
+    the sheet is read as far as it holds values, as an .xlsx sheet is read to its used
+    range: a known difference from Frictionless, the only one."""
+    book = _libreoffice_like(workdir / "obce.ods")
+    assert engine_errors(book) == set()
+    assert frictionless_errors(book) == {("blank-label", None, "field4"), ("blank-row", 4, None)}
+    schema = {
+        "fields": [
+            {"name": "kod", "type": "string", "constraints": {"pattern": "0[0-9]{6}"}},
+            {"name": "nazev", "type": "string"},
+            {"name": "pocet", "type": "integer"},
+        ]
+    }
+    assert engine_errors(book, Options(schema=_schema_file(workdir, schema))) == set()
+
+
+def _schema_file(folder: Path, schema: dict[str, Any]) -> Path:
+    path = folder / "schema.json"
+    path.write_text(json.dumps(schema), "utf-8")
+    return path
