@@ -294,7 +294,8 @@ def add(
         Path,
         typer.Option(
             "--from",
-            help="A data file of the source (CSV, TSV, XLSX, XLS, JSON, JSON lines; also in .gz or .zip).",
+            help="A data file of the source (CSV, TSV, XLSX, XLS, ODS, JSON, JSON lines; "
+            "also in .gz or .zip).",
         ),
     ],
     guarantor: Annotated[str | None, typer.Option("--guarantor", help="Guarantor id.")] = None,

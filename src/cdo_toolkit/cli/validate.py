@@ -138,8 +138,8 @@ def validate(
         list[str],
         typer.Argument(
             metavar="FILE",
-            help="CSV/TSV/XLSX/XLS files (also .csv.gz, .zip) or datapackage.json; each is "
-            "validated, in one report.",
+            help="CSV, TSV, XLSX, XLS, ODS or JSON files (also .csv.gz, .zip), or "
+            "datapackage.json; each is validated, in one report.",
         ),
     ],
     source: Annotated[
