@@ -194,6 +194,26 @@ def _table_contents(table: str) -> tuple[list[str], list[tuple[object, ...]]]:
         return [c[0] for c in result.description], result.fetchall()
 
 
+def _add_build(registry: Path, table: str, description: str, sql: str) -> None:
+    """A build of ``mart.<table>`` (its id the table's name) from ``sql``."""
+    builds = registry / "builds"
+    (builds / f"{table}.yaml").write_text(
+        f"id: {table}\ntitle: {table.capitalize()}\ndescription: {description}\n"
+        f"sql: builds/{table}.sql\nschema: mart\ntable: {table}\nguarantor: gis\n",
+        "utf-8",
+    )
+    (builds / f"{table}.sql").write_text(sql, "utf-8")
+
+
+def _mart_columns(warehouse: typing.Any, table: str) -> list[str]:
+    """The column names of ``mart.<table>``, in order, as the warehouse stores them."""
+    rows = warehouse.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'mart'"
+        f" AND table_name = '{table}' ORDER BY ordinal_position"
+    )
+    return [row[0] for row in rows]
+
+
 def test_shipped_builds_give_the_same_tables_on_both_engines(
     cdo, shipped_registry: Path, postgres_url: str
 ) -> None:
@@ -204,18 +224,14 @@ def test_shipped_builds_give_the_same_tables_on_both_engines(
     from cdo_toolkit.warehouse.connection import Warehouse
     from cdo_toolkit.warehouse.url import parse_url
 
-    builds = shipped_registry / "builds"
-    (builds / "okresy.yaml").write_text(
-        "id: okresy\ntitle: Okresy\ndescription: Obyvatelé okresů a jejich podíl.\n"
-        "sql: builds/okresy.sql\nschema: mart\ntable: okresy\nguarantor: gis\n",
-        "utf-8",
-    )
-    (builds / "okresy.sql").write_text(
+    _add_build(
+        shipped_registry,
+        "okresy",
+        "Obyvatelé okresů a jejich podíl.",
         'WITH po_okresech AS (SELECT kod_okresu AS "Okres", SUM(pocet_obyvatel) AS "Obyvatel"'
         " FROM raw.obce GROUP BY kod_okresu)\n"
         'SELECT "Okres", "Obyvatel", ROUND(100.0 * "Obyvatel" / SUM("Obyvatel") OVER (), 2)'
         ' AS "Podíl %" FROM po_okresech',
-        "utf-8",
     )
     tables = {}
     for url in ("duckdb:///warehouse/cdo.duckdb", postgres_url):
@@ -239,11 +255,7 @@ def test_shipped_builds_give_the_same_tables_on_both_engines(
                 ]
                 for table in ("mart.zastavky_obce", "mart.nehody_okresy", "mart.okresy")
             }
-            columns = warehouse.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'mart'"
-                " AND table_name = 'okresy' ORDER BY ordinal_position"
-            )
-            assert [c[0] for c in columns] == ["Okres", "Obyvatel", "Podíl %"], url
+            assert _mart_columns(warehouse, "okresy") == ["Okres", "Obyvatel", "Podíl %"], url
     duck, postgres = tables.values()
     assert duck == postgres
     assert len(duck["mart.zastavky_obce"]) == 40 and duck["mart.nehody_okresy"]
@@ -273,19 +285,15 @@ def test_a_build_reads_capitalised_columns_unquoted_on_both_engines(
         "utf-8",
     )
     registry_add(cdo, "volby", data, "government")
-    builds = shipped_registry / "builds"
-    (builds / "ucast.yaml").write_text(
-        "id: ucast\ntitle: Účast\ndescription: Volební účast v okresech.\n"
-        "sql: builds/ucast.sql\nschema: mart\ntable: ucast\nguarantor: gis\n",
-        "utf-8",
-    )
-    (builds / "ucast.sql").write_text(
+    _add_build(
+        shipped_registry,
+        "ucast",
+        "Volební účast v okresech.",
         "WITH prvni AS (SELECT OKRES, vol_seznam, v.Odevz_Obal FROM raw.volby AS v"
         " WHERE Kolo = 1)\n"
         "SELECT okres, sum(VOL_SEZNAM) AS volicu,"
         " round(100.0 * sum(odevz_obal) / sum(vol_seznam), 1) AS ucast"
         " FROM prvni GROUP BY okres ORDER BY okres",
-        "utf-8",
     )
     for url in ("duckdb:///warehouse/cdo.duckdb", postgres_url):
         assert cdo("--warehouse", url, "submit", "volby", str(data)).exit_code == 0
@@ -293,15 +301,12 @@ def test_a_build_reads_capitalised_columns_unquoted_on_both_engines(
         assert result.exit_code == 0, (url, result.output)
         with Warehouse(parse_url(url, Path.cwd())) as warehouse:
             rows = warehouse.execute("SELECT * FROM mart.ucast ORDER BY 1")
-            columns = warehouse.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'mart'"
-                " AND table_name = 'ucast' ORDER BY ordinal_position"
-            )
+            columns = _mart_columns(warehouse, "ucast")
         assert [tuple(float(v) for v in row) for row in rows] == [
             (5101, 400, 65.0),
             (5102, 50, 80.0),
         ], url
-        assert [c[0] for c in columns] == ["OKRES", "volicu", "ucast"], url
+        assert columns == ["OKRES", "volicu", "ucast"], url
 
 
 def test_a_failing_build_skips_what_reads_it_and_not_the_others(

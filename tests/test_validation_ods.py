@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,29 +16,9 @@ import yaml
 from cdo_toolkit.validation.api import Options
 from tests.conftest import registry_add
 from tests.parity import engine_errors, frictionless_errors
+from tests.test_validation_workbooks import SCHEMA, TYPED_ERRORS, TYPED_ROWS, both_engines
 
 ezodf = pytest.importorskip("ezodf", reason="ezodf (the dev extra) writes the test spreadsheets")
-
-SCHEMA: dict[str, Any] = {
-    "fields": [
-        {"name": "ico", "type": "string", "constraints": {"pattern": "[0-9]{8}"}},
-        {"name": "nazev", "type": "string", "constraints": {"required": True}},
-        {"name": "kapacita", "type": "integer", "constraints": {"minimum": 1}},
-        {"name": "prumer", "type": "number"},
-        {"name": "zahajeni", "type": "date"},
-        {"name": "bezbarierovy", "type": "boolean"},
-    ],
-    "primaryKey": ["ico"],
-}
-
-ROWS: list[list[Any]] = [
-    ["ico", "nazev", "kapacita", "prumer", "zahajeni", "bezbarierovy"],
-    ["00241121", "ZŠ Liberec", 120, 1.5, date(2015, 9, 1), True],
-    ["70891508", "MŠ Turnov", 45, 2.0, date(2001, 9, 1), False],
-    ["7089150", None, 0, 1, "1.9.2001", "ano"],
-    [None, None, None, None, None, None],
-    ["00241121", "ZŠ Semily", 80, 2.25, datetime(2010, 9, 1, 8, 30), None],
-]
 
 
 def _spreadsheet(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
@@ -58,36 +38,12 @@ def _spreadsheet(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
     return path
 
 
-def _both(path: Path, schema: dict[str, Any] | None = None, sheet: str | None = None) -> set[Any]:
-    """Our errors, asserted equal to Frictionless's on the same spreadsheet and schema."""
-    options = Options(sheet=sheet)
-    if schema is not None:
-        schema_path = path.with_suffix(".schema.json")
-        schema_path.write_text(json.dumps(schema), "utf-8")
-        options = Options(schema=schema_path, sheet=sheet)
-    ours = engine_errors(path, options)
-    theirs = frictionless_errors(
-        path, schema=schema, dialect={"ods": {"sheet": sheet}} if sheet else None
-    )
-    assert ours == theirs, sorted(ours ^ theirs, key=str)[:10]
-    return ours
-
-
 def test_typed_cells_against_a_schema(tmp_path: Path) -> None:
     """Numbers (stored as floats), dates and booleans are values of their fields; text
-    codes keep their leading zeros; wrong values are found where Frictionless finds them."""
-    book = _spreadsheet(tmp_path / "skoly.ods", {"skoly": ROWS})
-    assert _both(book, SCHEMA) == {
-        ("constraint-error", 4, "ico"),
-        ("constraint-error", 4, "nazev"),
-        ("constraint-error", 4, "kapacita"),
-        ("type-error", 4, "zahajeni"),
-        ("type-error", 4, "bezbarierovy"),
-        ("blank-row", 5, None),
-        ("primary-key", 5, None),  # Frictionless: a key of null cells
-        ("type-error", 6, "zahajeni"),
-        ("primary-key", 6, None),
-    }
+    codes keep their leading zeros; wrong values are found where Frictionless finds them,
+    as in an Excel workbook."""
+    book = _spreadsheet(tmp_path / "skoly.ods", {"skoly": TYPED_ROWS})
+    assert both_engines(book, SCHEMA) == TYPED_ERRORS
 
 
 def test_without_a_schema_the_types_are_inferred_as_frictionless_infers_them(
@@ -98,7 +54,7 @@ def test_without_a_schema_the_types_are_inferred_as_frictionless_infers_them(
     ]
     rows[120][1] = "mnoho"  # row 121, past the rows types are inferred from
     book = _spreadsheet(workdir / "obce.ods", {"obce": rows})
-    assert _both(book) == {("type-error", 121, "pocet")}
+    assert both_engines(book) == {("type-error", 121, "pocet")}
     result = cdo("validate", str(book), "--format", "json")
     (task,) = json.loads(result.output)["tasks"]
     assert result.exit_code == 1 and task["stats"]["rows"] == 150
@@ -110,7 +66,7 @@ def test_the_dialect_names_the_sheet(workdir: Path, cdo) -> None:  # type: ignor
     data = [["kod", "pocet"], ["563889", 3], ["563510", "tři"]]
     book = _spreadsheet(workdir / "listy.ods", {"poznamky": notes, "data": data})
     schema = {"fields": [{"name": "kod", "type": "string"}, {"name": "pocet", "type": "integer"}]}
-    assert _both(book, schema, sheet="data") == {("type-error", 3, "pocet")}
+    assert both_engines(book, schema, sheet="data") == {("type-error", 3, "pocet")}
     schema_path = workdir / "listy.schema.json"
     for wrong in ("0", "3", "listy"):
         result = cdo("validate", str(book), "--schema", str(schema_path), "--sheet", wrong)
@@ -124,7 +80,7 @@ def test_a_spreadsheet_under_another_name_and_files_that_are_none(workdir: Path,
     """LibreOffice saves .ods; one renamed .xlsx is read as what it is, with a note; one
     named .csv is refused as the spreadsheet it is; a file named .ods that is none, a
     damaged one and a flat .fods file are each a format-error saying what to do."""
-    book = _spreadsheet(workdir / "skoly.ods", {"skoly": ROWS[:3]})
+    book = _spreadsheet(workdir / "skoly.ods", {"skoly": TYPED_ROWS[:3]})
     renamed = shutil.copy(book, workdir / "skoly.xlsx")
     result = cdo("validate", str(renamed), "--format", "json")
     (task,) = json.loads(result.output)["tasks"]
@@ -200,7 +156,7 @@ def test_the_frictionless_engine_without_its_ods_reader_says_so(
 ) -> None:  # type: ignore[no-untyped-def]
     import importlib.util
 
-    book = _spreadsheet(workdir / "skoly.ods", {"skoly": ROWS[:3]})
+    book = _spreadsheet(workdir / "skoly.ods", {"skoly": TYPED_ROWS[:3]})
     assert cdo("validate", str(book), "--engine", "frictionless").exit_code == 0
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(

@@ -42,46 +42,52 @@ def _workbook(path: Path, rows: list[list[Any]], *, title: str = "skoly") -> Pat
     return path
 
 
-def _both(path: Path, schema: dict[str, Any] | None = None) -> set[Any]:
-    """Our errors, asserted equal to Frictionless's on the same workbook and schema."""
-    options = Options()
+def both_engines(
+    path: Path, schema: dict[str, Any] | None = None, sheet: str | None = None
+) -> set[Any]:
+    """Our errors, asserted equal to Frictionless's on the same workbook (of an .xlsx, .xls
+    or .ods file), schema and sheet."""
+    schema_path = None
     if schema is not None:
         schema_path = path.with_suffix(".schema.json")
         schema_path.write_text(json.dumps(schema), "utf-8")
-        options = Options(schema=schema_path)
-    ours = engine_errors(path, options)
-    theirs = frictionless_errors(path, schema=schema)
+    ours = engine_errors(path, Options(schema=schema_path, sheet=sheet))
+    control = "ods" if path.suffix == ".ods" else "excel"
+    dialect = {control: {"sheet": sheet}} if sheet else None
+    theirs = frictionless_errors(path, schema=schema, dialect=dialect)
     assert ours == theirs, sorted(ours ^ theirs, key=str)[:10]
     return ours
+
+
+TYPED_ROWS: list[list[Any]] = [
+    ["ico", "nazev", "kapacita", "prumer", "zahajeni", "bezbarierovy"],
+    ["00241121", "ZŠ Liberec", 120, 1.5, datetime(2015, 9, 1), True],
+    ["70891508", "MŠ Turnov", "120", "2,5", date(2001, 9, 1), False],
+    ["7089150", None, 0, 1, "1.9.2001", "ano"],
+    [None, None, None, None, None, None],
+    ["00241121", "ZŠ Semily", 80, 2.25, datetime(2010, 9, 1, 8, 30), None],
+]
+"""Typed cells, right and wrong, as a workbook of any kind holds them."""
+TYPED_ERRORS = {
+    ("type-error", 3, "prumer"),
+    ("constraint-error", 4, "ico"),
+    ("constraint-error", 4, "nazev"),
+    ("constraint-error", 4, "kapacita"),
+    ("type-error", 4, "zahajeni"),
+    ("type-error", 4, "bezbarierovy"),
+    ("blank-row", 5, None),
+    ("primary-key", 5, None),  # Frictionless: a key of null cells
+    ("type-error", 6, "zahajeni"),
+    ("primary-key", 6, None),
+}
+"""The errors of :data:`TYPED_ROWS` against :data:`SCHEMA`."""
 
 
 def test_typed_cells_against_a_schema(tmp_path: Path) -> None:
     """Native numbers, dates and booleans are values of their fields; text codes keep
     their leading zeros; wrong values are found where Frictionless finds them."""
-    book = _workbook(
-        tmp_path / "skoly.xlsx",
-        [
-            ["ico", "nazev", "kapacita", "prumer", "zahajeni", "bezbarierovy"],
-            ["00241121", "ZŠ Liberec", 120, 1.5, datetime(2015, 9, 1), True],
-            ["70891508", "MŠ Turnov", "120", "2,5", date(2001, 9, 1), False],
-            ["7089150", None, 0, 1, "1.9.2001", "ano"],
-            [None, None, None, None, None, None],
-            ["00241121", "ZŠ Semily", 80, 2.25, datetime(2010, 9, 1, 8, 30), None],
-        ],
-    )
-    errors = _both(book, SCHEMA)
-    assert errors == {
-        ("type-error", 3, "prumer"),
-        ("constraint-error", 4, "ico"),
-        ("constraint-error", 4, "nazev"),
-        ("constraint-error", 4, "kapacita"),
-        ("type-error", 4, "zahajeni"),
-        ("type-error", 4, "bezbarierovy"),
-        ("blank-row", 5, None),
-        ("primary-key", 5, None),  # Frictionless: a key of null cells
-        ("type-error", 6, "zahajeni"),
-        ("primary-key", 6, None),
-    }
+    book = _workbook(tmp_path / "skoly.xlsx", TYPED_ROWS)
+    assert both_engines(book, SCHEMA) == TYPED_ERRORS
 
 
 def test_blank_header_cells_of_the_sheet_width_are_blank_labels(tmp_path: Path) -> None:
@@ -91,7 +97,7 @@ def test_blank_header_cells_of_the_sheet_width_are_blank_labels(tmp_path: Path) 
         tmp_path / "siroky.xlsx",
         [["kod", "nazev", None, None], ["1", "Liberec", None, None], ["2", "Jablonec", None, "x"]],
     )
-    errors = _both(book)
+    errors = both_engines(book)
     assert ("blank-label", None, "field3") in errors
     assert ("blank-label", None, "field4") in errors
     assert not any(kind == "extra-cell" for kind, _row, _field in errors)
@@ -100,7 +106,7 @@ def test_blank_header_cells_of_the_sheet_width_are_blank_labels(tmp_path: Path) 
 def test_a_workbook_without_a_header_row_takes_the_schema_width(tmp_path: Path) -> None:
     book = _workbook(tmp_path / "data.xlsx", [["a", 1], ["b", 2], ["c", 3]])
     schema = {"fields": [{"name": "kod", "type": "string"}, {"name": "n", "type": "integer"}]}
-    errors = _both(book, schema)
+    errors = both_engines(book, schema)
     # The first row is the header, as Frictionless reads it: labels a and 1 differ from
     # the schema's names.
     assert errors == {("incorrect-label", None, "kod"), ("incorrect-label", None, "n")}
@@ -115,7 +121,7 @@ def test_a_workbook_without_a_header_row_takes_the_schema_width(tmp_path: Path) 
     ],
 )
 def test_real_workbooks_without_a_schema(name: str, shared: Path) -> None:
-    errors = _both(REAL / name)
+    errors = both_engines(REAL / name)
     assert errors, "the README lists this workbook's header defects"
 
 
@@ -136,7 +142,7 @@ def test_a_code_typed_as_a_number_is_a_type_error_in_a_text_field(tmp_path: Path
         ],
         "primaryKey": ["ico"],
     }
-    assert _both(book, schema) == {
+    assert both_engines(book, schema) == {
         ("type-error", 2, "ico"),
         ("primary-key", 2, None),
         ("type-error", 4, "ico"),
@@ -187,7 +193,7 @@ def test_native_values_meet_czech_field_options(tmp_path: Path) -> None:
             [datetime(2001, 9, 1, 8), 830, 3, 120.5, 1, 20245, date(2024, 2, 1)],
         ],
     )
-    assert _both(book, schema) == {
+    assert both_engines(book, schema) == {
         ("type-error", 4, "zahajeni"),
         ("type-error", 4, "cas"),
         ("type-error", 4, "kapacita"),
@@ -197,8 +203,8 @@ def test_native_values_meet_czech_field_options(tmp_path: Path) -> None:
 
 
 def test_an_empty_sheet_is_a_source_error_and_a_header_alone_is_valid(tmp_path: Path) -> None:
-    assert _both(_workbook(tmp_path / "empty.xlsx", [])) == {("source-error", None, None)}
-    assert _both(_workbook(tmp_path / "header.xlsx", [["kod", "nazev"]])) == set()
+    assert both_engines(_workbook(tmp_path / "empty.xlsx", [])) == {("source-error", None, None)}
+    assert both_engines(_workbook(tmp_path / "header.xlsx", [["kod", "nazev"]])) == set()
 
 
 def test_the_dialect_names_the_sheet(tmp_path: Path) -> None:
@@ -299,8 +305,8 @@ def test_old_excel_files_are_read_as_frictionless_reads_them(tmp_path: Path) -> 
             ["70891509", None, 0, 1, "1.9.2001", "ano"],
         ],
     )
-    assert _both(book) == set()  # the inferred schema: text columns where types mix
-    errors = _both(book, SCHEMA)
+    assert both_engines(book) == set()  # the inferred schema: text columns where types mix
+    errors = both_engines(book, SCHEMA)
     assert errors == {
         ("type-error", 3, "ico"),
         ("primary-key", 3, None),
@@ -435,7 +441,7 @@ def test_a_sheet_without_a_recorded_size_is_sized_without_reading_its_rows(
     opened = load_workbook(unsized, read_only=True)
     assert opened.worksheets[0].max_row is None  # no size recorded, none made up
     opened.close()
-    assert _both(unsized, SCHEMA) == set()  # as Frictionless reads it
+    assert both_engines(unsized, SCHEMA) == set()  # as Frictionless reads it
     from cdo_toolkit.validation.api import validate
 
     assert (
