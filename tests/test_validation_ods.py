@@ -248,3 +248,14 @@ def _schema_file(folder: Path, schema: dict[str, Any]) -> Path:
     path = folder / "schema.json"
     path.write_text(json.dumps(schema), "utf-8")
     return path
+
+
+def test_onboard_another_sheet_of_a_spreadsheet(cdo, base_registry: Path) -> None:  # type: ignore[no-untyped-def]
+    notes = [["Počty žáků podle škol, 2024"], ["Zdroj: odbor školství"]]
+    data = [["kod", "pocet", "podil"], ["0563889", 3, 0.5], ["0563510", 12, 1.25]]
+    book = _spreadsheet(Path("listy.ods"), {"poznamky": notes, "data": data})
+    _result, entry = registry_add(cdo, "zaci", book, "education", "--sheet", "data")
+    assert entry["dialect"]["sheet"] == "data"
+    types = {f["name"]: f["type"] for f in entry["schema"]["fields"]}
+    assert types == {"kod": "string", "pocet": "integer", "podil": "number"}
+    assert cdo("validate", str(book), "--source", "zaci").exit_code == 0

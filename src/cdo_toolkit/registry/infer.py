@@ -273,18 +273,20 @@ def infer_csv(path: Path, *, types: bool = True) -> dict[str, Any]:
             # the header row (after a preamble line) only where the dialect leaves it open.
             described = frictionless_dialect(_reader_dialect(dialect), sniffed.delimiter)
             try:
-                resource = describe(
-                    str(path),
-                    type="resource",
-                    format="csv",  # a .txt table too (Frictionless takes .txt for text)
-                    encoding=sniffed.encoding,
-                    dialect=described,
+                fields = _described_fields(
+                    describe(
+                        str(path),
+                        type="resource",
+                        format="csv",  # a .txt table too (Frictionless takes .txt for text)
+                        encoding=sniffed.encoding,
+                        dialect=described,
+                    )
                 )
             except Exception as exc:  # Frictionless raises its own exception types
                 raise _cannot_describe(path, exc) from None
             rows = _data_rows(first, rows, layout)
             refined, notes = _refined_fields(
-                path, resource, rows, header=_sampled_header(dialect, layout)
+                path, fields, rows, header=_sampled_header(dialect, layout)
             )
     return {
         "encoding": sniffed.encoding,
@@ -385,16 +387,14 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
             refined: list[dict[str, Any]] = []
             notes: list[str] = []
             if types:
-                resource = (
-                    # Frictionless's reader of .ods is not installed: it describes the
-                    # sheet's first rows as read here.
-                    describe(_head(opened, dialect), type="resource", dialect=options["dialect"])
+                fields = (
+                    _described_sheet(opened, dialect)
                     if opened.format == "ods"
-                    else describe(str(path), type="resource", **options)
+                    else _described_fields(describe(str(path), type="resource", **options))
                 )
                 rows = _data_rows(first, rows, layout)
                 sampled, notes = _refined_fields(
-                    path, resource, rows, header=_sampled_header(dialect, layout)
+                    path, fields, rows, header=_sampled_header(dialect, layout)
                 )
                 refined = _named(sampled, layout)
         finally:
@@ -418,17 +418,21 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
     }
 
 
-def _head(opened: Any, dialect: dict[str, Any]) -> list[list[Any]]:
-    """The first rows of a workbook's sheet, with their native values."""
-    from cdo_toolkit.validation.infer import INFER_ROWS
-    from cdo_toolkit.validation.reader import Dialect as TableDialect
+def _described_fields(resource: Any) -> list[dict[str, Any]]:
+    """The fields of the Table Schema Frictionless described ``resource`` with."""
+    return list(resource.schema.to_descriptor().get("fields", []))
+
+
+def _described_sheet(opened: Any, dialect: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields Frictionless infers for a sheet it cannot open itself (.ods), from its
+    rows as read here."""
+    from cdo_toolkit.validation.infer import describe_sheet
     from cdo_toolkit.validation.workbook import open_sheet
 
-    sheet = open_sheet(opened, TableDialect(sheet=dialect.get("sheet")))
-    try:
-        return [list(row) for row in itertools.islice(sheet.rows, INFER_ROWS)]
-    finally:
-        sheet.close()
+    reader = _reader_dialect(dialect)
+    sheet, descriptor = describe_sheet(open_sheet(opened, reader), reader)
+    sheet.close()
+    return list(descriptor.get("fields", []))
 
 
 # Keys that belong to a field's type, dropped when the field falls back to another type.
@@ -638,11 +642,14 @@ def _cannot_describe(path: Path, exc: Exception) -> CdoError:
 
 
 def _refined_fields(
-    path: Path, resource: Any, rows: Iterator[list[str]], *, header: bool | None = None
+    path: Path,
+    fields: list[dict[str, Any]],
+    rows: Iterator[list[str]],
+    *,
+    header: bool | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The fields Frictionless described, each corrected from its sampled values, and
     notes on columns whose values no option of their type reads."""
-    fields = resource.schema.to_descriptor().get("fields", [])
     if not fields:
         raise CdoError(_("{file}: no columns found").format(file=display_path(path)))
     samples = _column_samples(rows, len(fields), header)

@@ -94,10 +94,17 @@ any header and comment rows."""
 
 
 def infer_sheet_schema(sheet: Sheet, dialect: Dialect) -> tuple[Sheet, SchemaSpec]:
-    """A Table Schema for a sheet that Frictionless cannot open itself (an .ods workbook,
-    whose reader it needs is no longer maintained), inferred by Frictionless from the
-    sheet's first rows as read here, with their native values and the dialect; and the
-    sheet, its rows still all to read."""
+    """A Table Schema for a sheet that Frictionless cannot open itself, and the sheet,
+    its rows still all to read (see :func:`describe_sheet`)."""
+    rest, descriptor = describe_sheet(sheet, dialect)
+    return rest, schema_spec(descriptor)
+
+
+def describe_sheet(sheet: Sheet, dialect: Dialect) -> tuple[Sheet, dict[str, Any]]:
+    """The Table Schema descriptor Frictionless infers for a sheet it cannot open itself
+    (an .ods workbook: the reader it needs is no longer maintained), from the sheet's
+    first rows as read here, with their native values and the dialect; and the sheet, its
+    rows still all to read. The sheet is closed on failure."""
     from frictionless import Resource
 
     from cdo_toolkit.validation.workbook import Sheet
@@ -115,4 +122,4 @@ def infer_sheet_schema(sheet: Sheet, dialect: Dialect) -> tuple[Sheet, SchemaSpe
         error = getattr(exc, "error", None)
         raise SourceProblem("source-error", getattr(error, "note", None) or str(exc)) from None
     rest = Sheet(itertools.chain(head, sheet.rows), sheet.close, sheet.height, sheet.names)
-    return rest, schema_spec(descriptor)
+    return rest, descriptor
