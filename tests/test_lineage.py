@@ -309,6 +309,25 @@ def test_a_build_reads_capitalised_columns_unquoted_on_both_engines(
         assert columns == ["OKRES", "volicu", "ucast"], url
 
 
+def test_names_the_query_gives_are_not_taken_for_stored_columns() -> None:
+    """``sum(HLASY) AS kolo`` names a sum, though the table has a column ``KOLO``: the
+    query's own name is left as written, the stored ones quoted as stored."""
+    import sqlglot
+
+    from cdo_toolkit.lineage.builds import render_select
+
+    query = sqlglot.parse_one(
+        "SELECT okres, sum(hlasy) AS kolo FROM raw.v GROUP BY Okres ORDER BY kolo", read="duckdb"
+    )
+    schema = {"raw": {"v": {"OKRES": "INTEGER", "HLASY": "INTEGER", "KOLO": "INTEGER"}}}
+    assert render_select(query, schema, "postgres") == (
+        'SELECT "OKRES", SUM("HLASY") AS kolo FROM raw.v GROUP BY "OKRES" ORDER BY kolo'
+    )
+    assert render_select(query, schema, "duckdb") == (
+        "SELECT okres, SUM(hlasy) AS kolo FROM raw.v GROUP BY Okres ORDER BY kolo"
+    )
+
+
 def test_a_failing_build_skips_what_reads_it_and_not_the_others(
     cdo, shipped_registry: Path
 ) -> None:

@@ -162,6 +162,12 @@ def _spell_columns_as_stored(query: Any, schema: dict[str, dict[str, dict[str, s
         for lower, names in spellings.items()
         if len(names) == 1 and lower not in names
     }
+    # A name the query gives to something else (``sum(x) AS okres``) names that, not the
+    # stored column: references to it are left as written.
+    for alias in query.find_all(exp.Alias):
+        given = alias.alias.lower()
+        if not (isinstance(alias.this, exp.Column) and alias.this.name.lower() == given):
+            stored.pop(given, None)
     if not stored:
         return
     for column in query.find_all(exp.Column):
