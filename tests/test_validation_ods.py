@@ -172,42 +172,61 @@ def test_the_frictionless_engine_without_its_ods_reader_says_so(
     assert cdo("validate", str(book)).exit_code == 0
 
 
-def _libreoffice_like(path: Path) -> Path:
-    """A sheet as LibreOffice saves it: every row padded to 1,024 columns and the sheet to
-    1,048,576 rows by repeated empty cells."""
-    cells = "".join(
-        f'<table:table-cell office:value-type="{kind}"{value}><text:p>{text}</text:p>'
-        "</table:table-cell>"
-        for kind, value, text in (
-            ("string", "", "kod"),
-            ("string", "", "nazev"),
-            ("string", "", "pocet"),
+class Failed(str):
+    """A formula's error, as LibreOffice shows it in the cell (``#DIV/0!``)."""
+
+
+def _cell(value: Any, repeated: int = 1) -> str:
+    attributes = f' table:number-columns-repeated="{repeated}"' if repeated > 1 else ""
+    if value is None:
+        return f"<table:table-cell{attributes}/>"
+    if isinstance(value, Failed):  # ODF has no error type: LibreOffice marks an empty string
+        kind = (
+            'table:formula="of:=1/0" office:value-type="string" office:string-value="" '
+            'calcext:value-type="error"'
         )
-    )
-    rows = [f'<table:table-row>{cells}<table:table-cell table:number-columns-repeated="1021"/>']
-    for code, name, count in (("0563889", "Liberec", "104261"), ("0563510", "Jablonec", "45830")):
-        rows.append(
-            '<table:table-row><table:table-cell office:value-type="string">'
-            f"<text:p>{code}</text:p></table:table-cell>"
-            f'<table:table-cell office:value-type="string"><text:p>{name}</text:p>'
-            f'</table:table-cell><table:table-cell office:value-type="float" office:value="{count}">'
-            f"<text:p>{count}</text:p></table:table-cell>"
-            '<table:table-cell table:number-columns-repeated="1021"/>'
+    elif isinstance(value, int | float):
+        kind = f'office:value-type="float" office:value="{value}" calcext:value-type="float"'
+    else:
+        kind = 'office:value-type="string" calcext:value-type="string"'
+    return f"<table:table-cell{attributes} {kind}><text:p>{value}</text:p></table:table-cell>"
+
+
+def _as_libreoffice_saves(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """An .ods file as LibreOffice saves one: each sheet padded to 1,024 columns and
+    1,048,576 rows by repeated empty cells, a row repeated where it repeats the one
+    before, and a failed formula an empty string marked as an error."""
+    tables = []
+    for name, rows in sheets.items():
+        xml = ['<table:table-column table:number-columns-repeated="1024"/>']
+        for index, row in enumerate(rows):
+            if index and row == rows[index - 1]:
+                continue
+            repeats = 1
+            while index + repeats < len(rows) and rows[index + repeats] == row:
+                repeats += 1
+            attribute = f' table:number-rows-repeated="{repeats}"' if repeats > 1 else ""
+            cells = "".join(_cell(value) for value in row) + _cell(None, 1024 - len(row))
+            xml.append(f"<table:table-row{attribute}>{cells}</table:table-row>")
+        xml.append(
+            f'<table:table-row table:number-rows-repeated="{1048576 - len(rows)}">'
+            f"{_cell(None, 1024)}</table:table-row>"
         )
-    rows = [row + "</table:table-row>" for row in rows]
-    rows.append(
-        '<table:table-row table:number-rows-repeated="1048573">'
-        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+        tables.append(f'<table:table table:name="{name}">{"".join(xml)}</table:table>')
+    namespaces = " ".join(
+        f'xmlns:{prefix}="{uri}"'
+        for prefix, uri in (
+            ("office", "urn:oasis:names:tc:opendocument:xmlns:office:1.0"),
+            ("table", "urn:oasis:names:tc:opendocument:xmlns:table:1.0"),
+            ("text", "urn:oasis:names:tc:opendocument:xmlns:text:1.0"),
+            ("calcext", "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"),
+        )
     )
     content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
-        '<office:body><office:spreadsheet><table:table table:name="List1">'
-        '<table:table-column table:number-columns-repeated="1024"/>'
-        + "".join(rows)
-        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {namespaces} '
+        'office:version="1.3"><office:body><office:spreadsheet>'
+        + "".join(tables)
+        + "</office:spreadsheet></office:body></office:document-content>"
     )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -231,7 +250,12 @@ def test_a_sheet_saved_by_libreoffice_is_read_to_its_used_range(workdir: Path) -
     LibreOffice file, and so calls every such file invalid (a blank label, a blank row),
     the sheet is read as far as it holds values, as an .xlsx sheet is read to its used
     range: a known difference from Frictionless, the only one."""
-    book = _libreoffice_like(workdir / "obce.ods")
+    rows = [
+        ["kod", "nazev", "pocet"],
+        ["0563889", "Liberec", 104261],
+        ["0563510", "Jablonec", 45830],
+    ]
+    book = _as_libreoffice_saves(workdir / "obce.ods", {"List1": rows})
     assert engine_errors(book) == set()
     assert frictionless_errors(book) == {("blank-label", None, "field4"), ("blank-row", 4, None)}
     schema = {
@@ -259,3 +283,27 @@ def test_onboard_another_sheet_of_a_spreadsheet(cdo, base_registry: Path) -> Non
     types = {f["name"]: f["type"] for f in entry["schema"]["fields"]}
     assert types == {"kod": "string", "pocet": "integer", "podil": "number"}
     assert cdo("validate", str(book), "--source", "zaci").exit_code == 0
+
+
+def test_a_failed_formula_is_its_error_text_as_frictionless_reads_it(workdir: Path) -> None:
+    """calamine reads a cell holding a formula's error as empty (its issue 720), so a column
+    of #DIV/0! would pass as empty cells; the error's text is read instead, as Frictionless
+    reads it: a type error in a number field, in the sheet asked for, also in a repeated
+    row."""
+    schema = {"fields": [{"name": "kod", "type": "string"}, {"name": "podil", "type": "number"}]}
+    data = [
+        ["kod", "podil"],
+        ["1", 0.25],
+        ["2", Failed("#DIV/0!")],
+        ["3", Failed("#DIV/0!")],
+        ["3", Failed("#DIV/0!")],
+        ["4", Failed("Err:502")],
+    ]
+    other = [["kod", "podil"], ["9", Failed("#N/A")]]
+    book = _as_libreoffice_saves(workdir / "podily.ods", {"jine": other, "data": data})
+    ours = engine_errors(book, Options(schema=_schema_file(workdir, schema), sheet="data"))
+    expected = {("type-error", row, "podil") for row in (3, 4, 5, 6)}
+    assert ours == expected
+    theirs = frictionless_errors(book, schema=schema, dialect={"ods": {"sheet": "data"}})
+    # Frictionless's padding row and column of a LibreOffice file aside, the same errors.
+    assert theirs - {("blank-row", 7, None), ("extra-label", None, None)} == expected, theirs

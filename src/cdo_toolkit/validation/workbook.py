@@ -382,6 +382,10 @@ def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     except (CalamineError, IndexError):
         book.close()
         raise _no_sheet(sheet_name, names) from None
+    from cdo_toolkit.validation.ods import error_cells
+
+    index = names.index(sheet.name) if sheet.name in names else 0
+    failed = error_cells(opened.path, index)
     # Rows before the used range are given as empty; columns before it are not.
     left = [None] * (sheet.start[1] if sheet.start else 0)
 
@@ -392,9 +396,17 @@ def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
             return int(cell)
         return cell
 
-    rows = ([*left, *(value(cell) for cell in row)] for row in sheet.iter_rows())
+    def rows() -> Rows:
+        for y, row in enumerate(sheet.iter_rows()):
+            cells = [*left, *(value(cell) for cell in row)]
+            # A formula's error reads as an empty cell; its text, as Frictionless reads it.
+            for x, text in failed.get(y, {}).items():
+                if x < len(cells):
+                    cells[x] = text
+            yield cells
+
     height = sheet.end[0] + 1 if sheet.end else 0
-    return Sheet(rows, book.close, height, names)
+    return Sheet(rows(), book.close, height, names)
 
 
 class _Silent:
