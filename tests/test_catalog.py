@@ -101,6 +101,33 @@ def test_shipped_registry_exports_valid_records(
     assert terms["autorské_dílo"] == "https://creativecommons.org/licenses/by/4.0/"
 
 
+@pytest.mark.parametrize(
+    ("file_format", "file_type", "media_type"),
+    [
+        ("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("ods", "ODS", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("json", "JSON", "application/json"),
+    ],
+)
+def test_a_distribution_of_each_format_is_valid(
+    shared: Path,
+    shipped_registry: Path,
+    cdo: Callable[..., Any],
+    file_format: str,
+    file_type: str,
+    media_type: str,
+) -> None:
+    _edit_source(shipped_registry, "zastavky", format=file_format)
+    result = cdo("catalog", "export", "--out", "catalog")
+    assert result.exit_code == 0, result.output
+    record = json.loads(Path("catalog/datove-sady/zastavky.jsonld").read_text("utf-8"))
+    assert dcat_errors(record, "datova-sada") == []
+    (distribution,) = record["distribuce"]
+    assert distribution["formát"].endswith(f"/file-type/{file_type}")
+    assert distribution["typ_média"].endswith(f"/media-types/{media_type}")
+    assert distribution["soubor_ke_stažení"].endswith(f"/zastavky.{file_format}")
+
+
 def _with_catalog(registry: Path) -> None:
     info = yaml.safe_load((registry / "registry.yaml").read_text("utf-8"))
     info["region"]["iri"] = REGION_IRI
