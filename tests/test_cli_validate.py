@@ -280,6 +280,28 @@ def test_github_annotations_say_what_to_do(cdo, workdir: Path) -> None:
     assert missing.endswith("(the field is required: fill in the empty cells)")
 
 
+def test_github_shows_each_kind_of_error_within_its_ten_annotations(cdo, workdir: Path) -> None:
+    """GitHub shows 10 error annotations of a step: a pattern broken in 20 rows and a
+    minimum broken in the last one are both among the first 10 lines; every error is still
+    written (the log keeps them), each kind in its rows' order."""
+    schema = {
+        "fields": [
+            {"name": "kod", "type": "string", "constraints": {"pattern": r"\d{3}"}},
+            {"name": "pocet", "type": "integer", "constraints": {"minimum": 0}},
+        ]
+    }
+    Path("s.json").write_text(json.dumps(schema), "utf-8")
+    rows = [f"{i},1" for i in range(20)] + ["100,-1"]
+    Path("d.csv").write_text("kod,pocet\n" + "\n".join(rows) + "\n", "utf-8")
+    lines = cdo("validate", "d.csv", "--schema", "s.json", "--format", "github").stdout.splitlines()
+    assert len(lines) == 21
+    titles = [line.partition("title=")[2].partition("::")[0] for line in lines]
+    assert titles[:2] == ["constraint-error kod", "constraint-error pocet"]
+    assert [line.partition("line=")[2].partition(",")[0] for line in lines[2:]] == [
+        str(row) for row in range(3, 22)
+    ]
+
+
 def test_junit_failures_say_what_to_do(cdo, workdir: Path) -> None:
     _broken_constraints()
     root = ET.fromstring(cdo("validate", "d.csv", "--schema", "s.json", "--format", "junit").stdout)

@@ -393,25 +393,26 @@ def _gh_property(text: str) -> str:
 
 
 def github(report: Report) -> str:
-    """GitHub Actions workflow commands: an annotation per listed error, at the file and line."""
-    lines = []
+    """GitHub Actions workflow commands: an annotation per listed error, at the file and line.
+
+    GitHub shows 10 error and 10 warning annotations of a step and drops the rest from
+    the pull request (the log keeps them all): the first error of each kind and field
+    comes first, so that those 10 show as many different problems as there are."""
+    first: list[str] = [f"::error::{_gh_data(error.message)}" for error in report.errors]
+    rest: list[str] = []
+    notices: list[str] = []
     for task in report.tasks:
+        place = _gh_property(task.place)
         for level, items in (("error", task.errors), ("warning", task.warnings)):
+            seen: set[tuple[str, str | None]] = set()
             for error in items:
-                props = [f"file={_gh_property(task.place)}"]
-                if error.row_number is not None:
-                    props.append(f"line={error.row_number}")
-                if error.field_number:
-                    props.append(f"col={error.field_number}")
-                title = f"{error.type} {error.field_name or ''}".strip()
-                props.append(f"title={_gh_property(title)}")
-                # An annotation stands alone beside the diff: it says what to do, too.
-                said = with_hint(explained(error), advice(error.type, error.note))
-                lines.append(f"::{level} {','.join(props)}::{_gh_data(said)}")
+                kind = (error.type, error.field_name)
+                (rest if kind in seen else first).append(_annotation(level, place, error))
+                seen.add(kind)
         unlisted = task.error_count - len(task.errors)
         if unlisted > 0:
-            lines.append(
-                f"::notice file={_gh_property(task.place)}::"
+            notices.append(
+                f"::notice file={place}::"
                 + _gh_data(
                     ngettext(
                         "{count} more error not listed", "{count} more errors not listed", unlisted
@@ -420,13 +421,24 @@ def github(report: Report) -> str:
             )
         # A note says what was not checked or why many cells fail: a job summary shows it.
         for note in task.notes:
-            title = _gh_property(_("note"))
-            lines.append(
-                f"::notice file={_gh_property(task.place)},title={title}::{_gh_data(note)}"
+            notices.append(
+                f"::notice file={place},title={_gh_property(_('note'))}::{_gh_data(note)}"
             )
-    for error in report.errors:
-        lines.append(f"::error::{_gh_data(error.message)}")
+    lines = first + rest + notices
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _annotation(level: str, place: str, error: ReportError) -> str:
+    props = [f"file={place}"]
+    if error.row_number is not None:
+        props.append(f"line={error.row_number}")
+    if error.field_number:
+        props.append(f"col={error.field_number}")
+    title = f"{error.type} {error.field_name or ''}".strip()
+    props.append(f"title={_gh_property(title)}")
+    # An annotation stands alone beside the diff: it says what to do, too.
+    said = with_hint(explained(error), advice(error.type, error.note))
+    return f"::{level} {','.join(props)}::{_gh_data(said)}"
 
 
 def _md(text: Any) -> str:
