@@ -325,6 +325,73 @@ def test_a_row_rule_comparing_text_with_a_number_is_refused(
         assert "Traceback" not in result.output
 
 
+def test_a_row_rule_naming_no_field_is_refused_by_score_too(
+    cdo, scored_warehouse: str, base_registry: Path
+) -> None:
+    """Scoring loads the registry without lint's slower checks; a rule naming a field the
+    schema lacks ended the score in an internal error. It is said, as validate says it."""
+    (base_registry / "sources" / "mesta.yaml").write_text(
+        SOURCE.replace(
+            "warehouse:",
+            "checks:\n  - {type: row-rule, name: hustota, expression: obyvatelu > 0}\nwarehouse:",
+        ),
+        "utf-8",
+    )
+    said = {
+        # validate loads the registry as lint does
+        "validate": "the row rule names unknown fields: obyvatelu",
+        "score": 'the row rule "hustota" (obyvatelu > 0) cannot be used: unknown field '
+        "'obyvatelu' (cdo registry lint shows where it is)",
+    }
+    for command in (["validate", "mesta.csv", "--source", "mesta"], ["score", "mesta"]):
+        result = cdo("--warehouse", scored_warehouse, *command)
+        assert result.exit_code == 2, result.output
+        assert said[command[0]] in " ".join(result.output.split()), result.output
+
+
+def test_a_row_rule_names_fields_in_any_case_as_sql_does(
+    cdo, scored_warehouse: str, base_registry: Path
+) -> None:
+    """Election results name their columns in capitals (``VOL_SEZNAM``); a row rule
+    written ``odevz_obal <= vol_seznam`` names them as SQL reads names: lint passes it, and
+    the file and the warehouse (where the columns keep their capitals) count the same."""
+    from cdo_toolkit.validation.api import Options, validate
+
+    (base_registry / "sources" / "volby.yaml").write_text(
+        source_yaml(
+            "volby",
+            "Volby",
+            "Výsledky voleb v okrscích.",
+            """\
+personal_data: false
+dialect: {delimiter: ";"}
+schema:
+  fields:
+    - {name: OKRSEK, type: integer}
+    - {name: VOL_SEZNAM, type: integer}
+    - {name: ODEVZ_OBAL, type: integer}
+  primaryKey: [OKRSEK]
+checks:
+  - {type: row-rule, name: obalky, expression: "odevz_obal <= vol_seznam"}
+warehouse: {table: volby}
+""",
+        ),
+        "utf-8",
+    )
+    Path("volby.csv").write_text(
+        "OKRSEK;VOL_SEZNAM;ODEVZ_OBAL\n1;100;60\n2;50;51\n3;80;80\n", "utf-8"
+    )
+    lint = cdo("registry", "lint")
+    assert lint.exit_code == 0, lint.output
+    submitted = cdo("--warehouse", scored_warehouse, "submit", "volby", "volby.csv")
+    assert submitted.exit_code == 0, submitted.output
+    report = validate("volby.csv", Options(source="volby"), registry=load_valid(base_registry))
+    by_file = {a["rule"]: a["failures"] for a in report.tasks[0].assertions if "rule" in a}
+    scored = _score(scored_warehouse, base_registry)["volby"]
+    in_sql = {c["rule"]: c["rows"] for c in scored.failing_checks if c["check"] == "row-rule"}
+    assert by_file == in_sql == {"obalky": 1}
+
+
 @pytest.mark.parametrize(
     ("check", "rows", "english", "czech"),
     [

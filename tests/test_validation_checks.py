@@ -9,7 +9,12 @@ import pytest
 from cdo_toolkit.registry.models import Source
 from cdo_toolkit.validation.checks import registry_rules
 from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
-from cdo_toolkit.validation.expressions import ExpressionError, columns_of, parse_condition
+from cdo_toolkit.validation.expressions import (
+    ExpressionError,
+    columns_of,
+    parse_condition,
+    unknown_columns,
+)
 from cdo_toolkit.validation.fields import schema_spec
 from cdo_toolkit.validation.reader import Dialect
 
@@ -117,13 +122,18 @@ def test_null_share(tmp_path: Path) -> None:
 
 
 def test_row_rule_expressions() -> None:
-    assert columns_of("a + b * 2 >= c AND d IS NOT NULL") == {"a", "b", "c", "d"}
+    assert columns_of("a + b * 2 >= c AND d IS NOT NULL", "abcd") == {"a", "b", "c", "d"}
+    # Names are read as SQL reads them: in any case, where one field is so named.
+    assert columns_of("A >= b", ["a", "B", "c"]) == {"a", "B"}
+    with pytest.raises(ExpressionError, match="unknown field 'e'"):
+        columns_of("a >= e", "abcd")
+    assert unknown_columns("Okres > 0 AND okres < obec", ["OKRES", "okres"]) == ["Okres", "obec"]
     with pytest.raises(ExpressionError):
         parse_condition("a >= (SELECT max(b) FROM t)")
     with pytest.raises(ExpressionError):
         parse_condition("a >=")
     # Of casts, only dates and times written as text: a field is not cast.
-    assert columns_of("a >= DATE '2024-01-31' AND b < TIME '08:30'") == {"a", "b"}
+    assert columns_of("a >= DATE '2024-01-31' AND b < TIME '08:30'", "ab") == {"a", "b"}
     with pytest.raises(ExpressionError, match="only a date, time or timestamp written as text"):
         parse_condition("CAST(a AS DATE) > DATE '2024-01-01'")
     with pytest.raises(ExpressionError, match="is not a valid date or time"):

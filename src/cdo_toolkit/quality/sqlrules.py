@@ -171,9 +171,9 @@ def condition(rule: Rule, code_list_table: Any = None) -> Any | None:
     from sqlglot import exp
 
     if rule.kind == "row-rule":
-        from cdo_toolkit.validation.expressions import parse_condition
+        from cdo_toolkit.validation.expressions import resolved
 
-        parsed = parse_condition(rule.params["expression"])
+        parsed = resolved(rule.params["expression"], rule.params["columns"])
         for column in parsed.find_all(exp.Column):
             column.set("this", sql.ident(column.name))
         return parsed

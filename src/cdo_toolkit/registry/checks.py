@@ -184,12 +184,12 @@ def _source_checks(registry: Registry, entry: SourceEntry, names: set[str]) -> I
         if check.type == "row-rule" and registry.thorough:
             from cdo_toolkit.validation.expressions import (
                 ExpressionError,
-                columns_of,
                 mistyped,
+                unknown_columns,
             )
 
             try:
-                unknown = sorted(columns_of(check.expression) - names)
+                unknown = unknown_columns(check.expression, names)
             except ExpressionError as error:
                 yield finding("REG035", str(error), entry.document, (*here, "expression"))
                 continue

@@ -114,11 +114,17 @@ def registry_rules(
 
 
 def _refuse_if_mistyped(check: Any, schema: SchemaSpec) -> None:
-    """A row rule comparing text with a number cannot run on a file (polars refuses it) nor
-    in the warehouse (SQL does): refused here, before either, as `cdo registry lint` does."""
+    """A row rule comparing text with a number, or naming a field the schema lacks, cannot
+    run on a file nor in the warehouse: refused here, before either, as `cdo registry lint`
+    does (which scoring, loading the registry quickly, does not run)."""
     from cdo_toolkit.errors import CdoError
-    from cdo_toolkit.validation.expressions import mistyped
+    from cdo_toolkit.validation.expressions import ExpressionError, mistyped
 
-    said = mistyped(check.name, check.expression, {f.name: f.type for f in schema.fields})
+    try:
+        said = mistyped(check.name, check.expression, {f.name: f.type for f in schema.fields})
+    except ExpressionError as error:  # a field the schema lacks, or no usable SQL
+        said = _('the row rule "{name}" ({expression}) cannot be used: {reason}').format(
+            name=check.name, expression=check.expression, reason=error
+        )
     if said:
         raise CdoError(said, hint=_("cdo registry lint shows where it is"))

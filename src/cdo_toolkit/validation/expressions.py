@@ -9,7 +9,7 @@ missing value does not fail the row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -39,16 +39,68 @@ def parse_condition(text: str) -> Any:
     return parsed
 
 
-def columns_of(text: str) -> set[str]:
+def columns_of(text: str, names: Iterable[str]) -> set[str]:
+    """The fields of ``names`` the condition names (see :func:`field_named`).
+
+    Raises:
+        ExpressionError: the condition is no usable SQL, or names a field not among them.
+    """
     from sqlglot import exp
 
-    return {column.name for column in parse_condition(text).find_all(exp.Column)}
+    names = list(names)
+    return {_field(column.name, names) for column in parse_condition(text).find_all(exp.Column)}
+
+
+def unknown_columns(text: str, names: Iterable[str]) -> list[str]:
+    """The names in the condition that name none of the fields ``names``, as written."""
+    from sqlglot import exp
+
+    names = list(names)
+    return sorted(
+        {
+            column.name
+            for column in parse_condition(text).find_all(exp.Column)
+            if field_named(column.name, names) is None
+        }
+    )
+
+
+def field_named(name: str, names: Iterable[str]) -> str | None:
+    """The field ``name`` names: the one so spelled, else the only one spelled so in
+    another case, as SQL reads a name (``odevz_obal`` is the field ``ODEVZ_OBAL``)."""
+    names = list(names)
+    if name in names:
+        return name
+    alike = [known for known in names if known.lower() == name.lower()]
+    return alike[0] if len(alike) == 1 else None
+
+
+def _field(name: str, names: list[str]) -> str:
+    found = field_named(name, names)
+    if found is None:
+        raise ExpressionError(_("unknown field {name!r}").format(name=name))
+    return found
+
+
+def resolved(text: str, names: Iterable[str]) -> Any:
+    """The condition parsed, each of its names replaced by the field it names.
+
+    Raises:
+        ExpressionError: the condition is no usable SQL, or names a field not among them.
+    """
+    from sqlglot import exp
+
+    names = list(names)
+    parsed = parse_condition(text)
+    for column in parsed.find_all(exp.Column):
+        column.set("this", exp.to_identifier(_field(column.name, names)))
+    return parsed
 
 
 def to_polars(text: str, columns: dict[str, str], dates: frozenset[str] = frozenset()) -> pl.Expr:
     """The condition as a polars expression; ``columns`` maps field names to frame columns,
     ``dates`` names the date fields (their arithmetic counts days, as SQL's does)."""
-    expression: pl.Expr = _polars(parse_condition(text), columns, dates)
+    expression: pl.Expr = _polars(resolved(text, columns), columns, dates)
     return expression
 
 

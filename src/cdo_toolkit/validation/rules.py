@@ -74,7 +74,7 @@ class Rule:
             return set()
         from cdo_toolkit.validation.expressions import columns_of
 
-        return columns_of(self.params["expression"])
+        return columns_of(self.params["expression"], self.params["columns"])
 
 
 def col(prefix: str, spec: FieldSpec) -> str:
