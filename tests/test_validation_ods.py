@@ -324,3 +324,33 @@ def test_a_time_cell_is_a_time(workdir: Path) -> None:
     assert {("type-error", 2, "odjezd"), ("type-error", 3, "odjezd")} <= frictionless_errors(
         book, schema=schema
     )
+
+
+def test_a_spreadsheet_too_large_for_memory_or_a_bomb_is_refused_before_reading(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, cdo
+) -> None:  # type: ignore[no-untyped-def]
+    """calamine holds a workbook in memory: an .ods expanding as a decompression bomb, or
+    beyond what is read in memory, is refused from its zip directory, before it is read."""
+    from cdo_toolkit.validation import workbook
+
+    bomb = workdir / "bomb.ods"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        with archive.open("content.xml", "w") as content:
+            for _ in range(70):
+                content.write(b" " * 1024**2)
+    ((kind, _row, _field),) = engine_errors(bomb)
+    assert kind == "compression-error"
+    rows = [["kod", "pocet"]] + [[f"{i:06d}", i] for i in range(6000)]
+    book = _spreadsheet(workdir / "velky.ods", {"data": rows})
+    monkeypatch.setattr(workbook, "ODS_MAX_CONTENT", 1024**2)
+    result = cdo("validate", str(book), "--format", "json")
+    assert result.exit_code == 1
+    (error,) = json.loads(result.output)["tasks"][0]["errors"]
+    assert error["type"] == "source-error"
+    assert (
+        "more than the 1 MB an .ods file is read in memory up to: save its sheet as CSV"
+        in (error["note"])
+    )
