@@ -410,9 +410,9 @@ def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     return Sheet(rows(), book.close, height, names)
 
 
-ODS_MAX_CONTENT = 512 * 1024**2
+ODS_MAX_CONTENT = 256 * 1024**2
 """The most XML an .ods sheet may expand to: calamine holds a workbook's cells in memory,
-about twice the size of its XML."""
+about 1.6 times the size of its XML (a peak of some 550 MiB at this limit)."""
 
 
 def _refuse_oversized(opened: Opened) -> None:
