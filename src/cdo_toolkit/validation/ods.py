@@ -24,16 +24,17 @@ ErrorCells = dict[int, dict[int, str]]
 """The text of each error cell, by row, then column, from 0 at the sheet's first cell."""
 
 
-def error_cells(path: Path, sheet: int) -> ErrorCells:
-    """The error cells of the ``sheet``-th sheet (from 0) of the spreadsheet at ``path``;
-    empty where the file marks none, or cannot be read (calamine says what is wrong)."""
+def error_cells(path: Path, sheet: int, height: int) -> ErrorCells:
+    """The error cells of the ``sheet``-th sheet (from 0) of the spreadsheet at ``path``,
+    in its first ``height`` rows; empty where the file marks none, or cannot be read
+    (calamine says what is wrong)."""
     try:
         with zipfile.ZipFile(path) as archive:
             if not _marked(archive):
                 return {}
             with archive.open("content.xml") as content:
-                return _cells_of(content, sheet)
-    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError):
+                return _cells_of(content, sheet, height)
+    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError):
         return {}
 
 
@@ -47,7 +48,7 @@ def _marked(archive: zipfile.ZipFile) -> bool:
     return False
 
 
-def _cells_of(content: IO[bytes], wanted: int) -> ErrorCells:
+def _cells_of(content: IO[bytes], wanted: int, height: int) -> ErrorCells:
     from xml.etree.ElementTree import iterparse
 
     found: ErrorCells = {}
@@ -83,7 +84,7 @@ def _cells_of(content: IO[bytes], wanted: int) -> ErrorCells:
         elif tag == f"{_TABLE}table-row":
             repeated = int(element.get(f"{_TABLE}number-rows-repeated", "1"))
             if in_row:
-                for copy in range(repeated):
+                for copy in range(min(repeated, max(height - row, 0))):
                     found[row + copy] = in_row
             row += repeated
             in_row, column = {}, 0

@@ -386,7 +386,8 @@ def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     from cdo_toolkit.validation.ods import error_cells
 
     index = names.index(sheet.name) if sheet.name in names else 0
-    failed = error_cells(opened.path, index)
+    height = sheet.end[0] + 1 if sheet.end else 0
+    failed = error_cells(opened.path, index, height)
     # Rows before the used range are given as empty; columns before it are not.
     left = [None] * (sheet.start[1] if sheet.start else 0)
 
@@ -406,7 +407,6 @@ def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
                     cells[x] = text
             yield cells
 
-    height = sheet.end[0] + 1 if sheet.end else 0
     return Sheet(rows(), book.close, height, names)
 
 
