@@ -405,6 +405,11 @@ def test_frictionless_engine_agrees_on_the_samples(cdo, shipped_registry: Path) 
             ).output
         )
         assert _frictionless_kinds(fast) == _frictionless_kinds(reference), source
+        # The same rows counted; each task's time said (the reference's task said 0 s).
+        ours, theirs = fast["tasks"][0]["stats"], reference["tasks"][0]["stats"]
+        assert ours["rows"] == theirs["rows"] > 0
+        assert 0 < theirs["seconds"] <= reference["stats"]["seconds"]
+        assert 0 < ours["seconds"] <= fast["stats"]["seconds"]
 
 
 def _frictionless_kinds(report: dict) -> list[tuple]:  # type: ignore[type-arg]

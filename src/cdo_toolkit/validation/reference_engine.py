@@ -133,6 +133,7 @@ def frictionless_validate(
         task.rows = item.stats.get("rows") or 0
         task.fields = item.stats.get("fields") or 0
         task.bytes = item.stats.get("bytes") or 0
+        task.seconds = item.stats.get("seconds") or 0.0
         task.notes.extend(notes)
         if options.source and registry is not None:
             checks = sorted({c.type for c in registry.sources[options.source].source.checks})
