@@ -116,6 +116,21 @@ def test_no_note_without_a_shared_cause(
     assert _notes(workdir, field, values) == []
 
 
+def test_a_formula_error_exported_from_a_spreadsheet_is_named(workdir: Path) -> None:
+    """Excel exports a failed formula as its error's text: not a value written wrong, but a
+    formula to correct; one cell is enough to say so (Excel's and LibreOffice's forms)."""
+    notes = _notes(workdir, {"name": "podil", "type": "number"}, ["0.25", "#DIV/0!", "Err:502"])
+    assert notes == [
+        "podil: 2 listed cells hold a formula's error (#DIV/0!), not a value: correct the "
+        "formulas in the spreadsheet (or put their values in their place) and save the file "
+        "again"
+    ]
+    assert _notes(workdir, {"name": "kod", "type": "integer"}, ["#N/A"]) == [
+        "kod: 1 listed cell holds a formula's error (#N/A), not a value: correct the formula "
+        "in the spreadsheet (or put its value in its place) and save the file again"
+    ]
+
+
 SCHEMA = {
     "fields": [
         {"name": "kod", "type": "string"},

@@ -825,6 +825,7 @@ def _validate(
     hints.blank_last_columns(task, text)
     hints.rows_under_the_table(task, text)
     hints.repeated_header(task)
+    hints.formula_errors(task)
     if source.schema is None:
         hints.guessed_types(task, schema)
     else:

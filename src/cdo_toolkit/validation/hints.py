@@ -397,6 +397,33 @@ def _typographic_minus(spec: FieldSpec, cells: list[str]) -> str | None:
     ).format(field=spec.name, count=len(signed), sign=signed[0][0], example=signed[0])
 
 
+# What Excel and LibreOffice show in a cell whose formula failed (LibreOffice's own codes
+# are Err:502 and the like).
+_FORMULA_ERROR = re.compile(
+    r"#(DIV/0!|N/A|REF!|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!)|Err:\d{3}"
+)
+
+
+def formula_errors(task: Task) -> None:
+    """For each field whose listed type errors include a failed formula's text
+    (``#DIV/0!``, ``Err:502``), say so: it is not a value written wrong, but a formula to
+    correct in the spreadsheet the file came from. One such cell is enough."""
+    for field, cells in _failing_cells(task).items():
+        failed = [cell for cell in cells if _FORMULA_ERROR.fullmatch(cell)]
+        if failed:
+            task.notes.append(
+                ngettext(
+                    "{field}: {count} listed cell holds a formula's error ({example}), not a "
+                    "value: correct the formula in the spreadsheet (or put its value in its "
+                    "place) and save the file again",
+                    "{field}: {count} listed cells hold a formula's error ({example}), not a "
+                    "value: correct the formulas in the spreadsheet (or put their values in "
+                    "their place) and save the file again",
+                    len(failed),
+                ).format(field=field, count=len(failed), example=failed[0])
+            )
+
+
 def _failing_cells(task: Task) -> dict[str, list[str]]:
     """The listed type errors' cells (stripped, blank ones left out), by field."""
     failing: dict[str, list[str]] = {}
