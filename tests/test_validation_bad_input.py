@@ -669,3 +669,33 @@ def test_an_opendocument_spreadsheet_is_told_by_its_bytes(cdo, workdir: Path) ->
         result = _cli(cdo, name)
         assert result.exit_code == 1
         assert message in " ".join(result.output.split()), result.output
+
+
+def test_a_spreadsheet_inside_an_archive_is_said_to_be_unpacked(cdo, base_registry: Path) -> None:
+    """A workbook in a .zip or .gz was read as text and failed as an encoding error (while
+    registry add described it); both now say to unpack it."""
+    import gzip
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["kod", "pocet"])
+    sheet.append(["563889", 3])
+    book.save("data.xlsx")
+    with zipfile.ZipFile("data.zip", "w") as archive:
+        archive.write("data.xlsx")
+    Path("data.xlsx.gz").write_bytes(gzip.compress(Path("data.xlsx").read_bytes()))
+    said = (
+        "the archive holds a spreadsheet, data.xlsx, which is read only as a file of its own: "
+        "unpack it and validate or submit the spreadsheet itself (it is compressed already)"
+    )
+    for packed in ("data.zip", "data.xlsx.gz"):
+        assert _errors(packed) == [("format-error", said)]
+        assert _cli(cdo, packed).exit_code == 1
+    added = cdo(
+        "registry", "add", "data", "--from", "data.zip", "--guarantor", "gis", "--theme", "health"
+    )
+    assert added.exit_code == 2
+    assert said in " ".join(added.output.split())

@@ -120,6 +120,7 @@ def detect(
         if not head.startswith(b"\x1f\x8b"):
             raise SourceProblem("compression-error", _("the file is named .gz but is not gzip"))
         inner = name[:-3]
+        _refuse_packed_workbook(inner)
         return Opened(path, _format_of(inner, declared_format), "gzip", size=size)
     if name.endswith(".zip"):
         return _zip_member(path, declared_format, size)
@@ -368,9 +369,28 @@ def _zip_member(path: Path, declared_format: str | None, size: int) -> Opened:
                 ),
             )
         info = members[0]
+        _refuse_packed_workbook(info.filename)
         check_expansion(info.file_size, info.compress_size or 1)
         return Opened(
             path, _format_of(info.filename.lower(), declared_format), "zip", info.filename, size
+        )
+
+
+def _refuse_packed_workbook(name: str) -> None:
+    """A workbook inside a .zip or .gz is not read (it was read as text, and failed as an
+    encoding error): said, with what to do.
+
+    Raises:
+        SourceProblem: ``format-error``.
+    """
+    if name.lower().endswith((".xlsx", ".xls", ".ods")):
+        raise SourceProblem(
+            "format-error",
+            _(
+                "the archive holds a spreadsheet, {name}, which is read only as a file of its "
+                "own: unpack it and validate or submit the spreadsheet itself (it is "
+                "compressed already)"
+            ).format(name=Path(name).name),
         )
 
 
