@@ -331,7 +331,7 @@ def test_a_spreadsheet_too_large_for_memory_or_a_bomb_is_refused_before_reading(
 ) -> None:  # type: ignore[no-untyped-def]
     """calamine holds a workbook in memory: an .ods expanding as a decompression bomb, or
     beyond what is read in memory, is refused from its zip directory, before it is read."""
-    from cdo_toolkit.validation import workbook
+    from cdo_toolkit.validation import ods
 
     bomb = workdir / "bomb.ods"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -345,7 +345,7 @@ def test_a_spreadsheet_too_large_for_memory_or_a_bomb_is_refused_before_reading(
     assert kind == "compression-error"
     rows = [["kod", "pocet"]] + [[f"{i:06d}", i] for i in range(6000)]
     book = _spreadsheet(workdir / "velky.ods", {"data": rows})
-    monkeypatch.setattr(workbook, "ODS_MAX_CONTENT", 1024**2)
+    monkeypatch.setattr(ods, "MAX_CONTENT", 1024**2)
     result = cdo("validate", str(book), "--format", "json")
     assert result.exit_code == 1
     (error,) = json.loads(result.output)["tasks"][0]["errors"]

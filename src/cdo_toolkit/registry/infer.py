@@ -44,6 +44,7 @@ from cdo_toolkit.registry.loader import load
 from cdo_toolkit.registry.models import ID_PATTERN, Frequency, Theme
 from cdo_toolkit.registry.registry import Registry
 from cdo_toolkit.validation.layout import Layout, report_layout
+from cdo_toolkit.validation.source import WORKBOOK_FORMATS
 
 SAMPLE_ROWS = 5000
 SCAN_ROWS = 1_000_000
@@ -1070,7 +1071,7 @@ def add_source(
             raise
 
 
-WORKBOOKS = (".xlsx", ".xls", ".ods")
+WORKBOOKS = tuple(f".{name}" for name in WORKBOOK_FORMATS)
 DESCRIBED = (".csv", ".tsv", ".txt", *WORKBOOKS, ".json", ".jsonl", ".ndjson")
 NATIVE = (*WORKBOOKS, ".json", ".jsonl", ".ndjson")
 """Files whose cells carry their own types."""

@@ -1,4 +1,5 @@
-"""The cells of an OpenDocument sheet that hold a formula's error (``#DIV/0!``).
+"""What an OpenDocument spreadsheet's zip says before and beside calamine's reading: how
+far its content expands, and which cells hold a formula's error (``#DIV/0!``).
 
 python-calamine reads such a cell as an empty string (calamine issue 720): a column of
 failed formulas would pass as empty cells, where Frictionless reads the error's text and
@@ -19,6 +20,38 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 _MARK = b'value-type="error"'
 _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+
+MAX_CONTENT = 256 * 1024**2
+"""The most XML an .ods sheet may expand to: calamine holds a workbook's cells in memory,
+about 1.6 times the size of its XML (a peak of some 550 MiB at this limit)."""
+
+
+def refuse_oversized(path: Path) -> None:
+    """Refuse an .ods whose content would not fit the memory it is read in, or expands as
+    a decompression bomb does, before calamine unpacks it (an archive that cannot be read
+    is left to calamine, which says what is wrong).
+
+    Raises:
+        SourceProblem: ``compression-error`` or ``source-error``.
+    """
+    from cdo_toolkit.i18n import _
+    from cdo_toolkit.validation.source import SourceProblem, check_expansion
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            content = archive.getinfo("content.xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return
+    check_expansion(content.file_size, content.compress_size or 1)
+    if content.file_size > MAX_CONTENT:
+        raise SourceProblem(
+            "source-error",
+            _(
+                "the spreadsheet holds {size} MB of cells, more than the {limit} MB an .ods "
+                "file is read in memory up to: save its sheet as CSV (UTF-8)"
+            ).format(size=content.file_size // 1024**2, limit=MAX_CONTENT // 1024**2),
+        )
+
 
 ErrorCells = dict[int, dict[int, str]]
 """The text of each error cell, by row, then column, from 0 at the sheet's first cell."""

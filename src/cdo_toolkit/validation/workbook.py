@@ -363,7 +363,9 @@ def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     them (whole ones as ints), dates, times and booleans as such, empty cells as None."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    _refuse_oversized(opened)
+    from cdo_toolkit.validation.ods import error_cells, refuse_oversized
+
+    refuse_oversized(opened.path)
     try:
         # From the bytes, not the path: calamine would take a spreadsheet saved under an
         # Excel name for the Excel workbook its name says.
@@ -383,8 +385,6 @@ def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     except (CalamineError, IndexError):
         book.close()
         raise _no_sheet(sheet_name, names) from None
-    from cdo_toolkit.validation.ods import error_cells
-
     index = names.index(sheet.name) if sheet.name in names else 0
     height = sheet.end[0] + 1 if sheet.end else 0
     failed = error_cells(opened.path, index, height)
@@ -408,38 +408,6 @@ def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
             yield cells
 
     return Sheet(rows(), book.close, height, names)
-
-
-ODS_MAX_CONTENT = 256 * 1024**2
-"""The most XML an .ods sheet may expand to: calamine holds a workbook's cells in memory,
-about 1.6 times the size of its XML (a peak of some 550 MiB at this limit)."""
-
-
-def _refuse_oversized(opened: Opened) -> None:
-    """Refuse an .ods whose content would not fit the memory it is read in, or expands as
-    a decompression bomb does, before calamine unpacks it.
-
-    Raises:
-        SourceProblem: ``compression-error`` or ``source-error``.
-    """
-    import zipfile
-
-    from cdo_toolkit.validation.source import check_expansion
-
-    try:
-        with zipfile.ZipFile(opened.path) as archive:
-            content = archive.getinfo("content.xml")
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise _unreadable(exc) from None
-    check_expansion(content.file_size, content.compress_size or 1)
-    if content.file_size > ODS_MAX_CONTENT:
-        raise SourceProblem(
-            "source-error",
-            _(
-                "the spreadsheet holds {size} MB of cells, more than the {limit} MB an .ods "
-                "file is read in memory up to: save its sheet as CSV (UTF-8)"
-            ).format(size=content.file_size // 1024**2, limit=ODS_MAX_CONTENT // 1024**2),
-        )
 
 
 class _Silent:
