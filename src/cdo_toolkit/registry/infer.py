@@ -1202,8 +1202,9 @@ def _describe_read(
     elif "primaryKey" not in inferred["schema"]:
         warnings.append(
             _(
-                "no column, nor two or three identifier and date columns together, is filled "
-                "and unique in every row, so the entry has no primary key and its uniqueness "
+                "no column, nor two or three together (an identifier with dates or with "
+                "what a row is of, such as a measured element), is filled and unique in "
+                "every row, so the entry has no primary key and its uniqueness "
                 "will not be scored: list the columns that identify a row under schema: "
                 "primaryKey"
             )

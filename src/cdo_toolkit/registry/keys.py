@@ -10,6 +10,7 @@ guarantor is told of) or, in a file without codes, its leading names are propose
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -83,8 +84,10 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
     ``foreign`` (columns the registry refers to another source's codes by, such as
     ``kod_obce``) rank last: a source of one row per municipality is keyed by them, a
     source of companies only seems to be when its file is small. A key of several
-    columns is made of identifier columns and of the columns that say when (a date, a
-    year, ``rok``, ``mesic``): a station's measurements per day, a budget's items per year.
+    columns is made of identifier columns, of the columns that say when (a date, a year,
+    ``rok``, ``mesic``) and of text columns of a few repeated values that say what a row
+    is of: a station's measurements per day, a budget's items per year, ČHMÚ's stations
+    per start of measuring and element.
 
     When no key passes every row, the one failing the fewest rows, at most
     ``DEFECTS_ALLOWED`` of them, among keys of identifiers named so (an item code with
@@ -124,6 +127,10 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
         if spec.type in _MOMENT_TYPES or _MOMENT_NAME.fullmatch(spec.name)
     ]
     parts = list(dict.fromkeys([*singles, *moments]))[:_MOST_KEY_PARTS]
+    # Text columns that may say what a row measures (a station's element T_N or SRA_N, a
+    # statistic's indicator): which of them are is seen from the data, below.
+    kinds = [spec.name for spec in specs if spec.type == "string" and spec.name not in parts]
+    kinds = kinds[:_MOST_KIND_CANDIDATES]
     leading = list(itertools.takewhile(lambda spec: spec.type == "string", specs))
     texts = [spec.name for spec in leading[:_MOST_NAME_PARTS]]
 
@@ -141,17 +148,21 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
 
     best: Key | None = None
     # Most files have a key of one column: the other columns are read only if none is.
-    for pool, sizes in ((singles, (1,)), (parts, (2, 3))):
+    for pool, sizes, maybe in ((singles, (1,), []), (parts, (2, 3), kinds)):
         if not singles:  # every key has an identifier: without one, only names are left
             break
-        columns = read(pool)
+        columns = read([*pool, *maybe])
         allowed = int(columns.height * DEFECTS_ALLOWED)
-        nulls = {name: columns[name].null_count() for name in pool}
+        nulls = {name: columns[name].null_count() for name in columns.columns}
+        pool = [*pool, *_kinds_of(columns, maybe, nulls)]
+        distinct: dict[str, int] = {}
         for size in sizes:
             for combination in itertools.combinations(pool, size):
                 key = sorted(combination, key=names.index)  # in the file's order
                 if size > 1 and not any(n in singles for n in key):
                     continue  # two dates are no key: some identifier takes part
+                if size > 1 and _combinations(columns, key, distinct) < columns.height - allowed:
+                    continue  # too few pairs of values to tell the rows apart: no need to sort
                 exact = all(nulls[n] == 0 for n in key)
                 may_fail = any(n in named for n in key) and sum(nulls[n] for n in key) <= allowed
                 if not exact and not may_fail:
@@ -171,6 +182,27 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
             if found.failing == 0:
                 return Key(found.columns, of_names=True, ragged=found.ragged)
     return None
+
+
+def _combinations(columns: pl.DataFrame, key: list[str], distinct: dict[str, int]) -> int:
+    """How many different keys the columns' values could make at most."""
+    for name in key:
+        if name not in distinct:
+            distinct[name] = columns[name].n_unique()
+    return math.prod(distinct[name] for name in key)
+
+
+def _kinds_of(columns: pl.DataFrame, candidates: list[str], nulls: dict[str, int]) -> list[str]:
+    """The text columns among ``candidates`` that say what a row is of: filled in every
+    row, with few values each repeated in many rows (at most ``_MOST_KIND_VALUES``, each
+    in 10 rows on average), such as ČHMÚ's measured element beside a station and a date.
+    A name or a note has too many values; the two of them most repeated are kept."""
+    found = []
+    for name in candidates:
+        values = columns[name].n_unique()
+        if nulls[name] == 0 and values <= _MOST_KIND_VALUES and values * 10 <= columns.height:
+            found.append((values, name))
+    return [name for _values, name in sorted(found)[:_MOST_KINDS]]
 
 
 def _failing(columns: pl.DataFrame, key: list[str], ragged: int = 0) -> Key:
@@ -196,5 +228,11 @@ _MOMENT_NAME = re.compile(
 )
 _MOST_KEY_PARTS = 8
 """Columns tried in keys of several columns (at most 8 + 28 + 56 combinations)."""
+_MOST_KIND_CANDIDATES = 8
+"""Text columns read to see whether they say what a row is of."""
+_MOST_KINDS = 2
+"""Such columns tried in keys of several columns, besides the identifiers and moments."""
+_MOST_KIND_VALUES = 100
+"""Values a column saying what a row is of may have: an element, an indicator, a sex."""
 _MOST_NAME_PARTS = 3
 """Leading text columns tried as a key of names."""
