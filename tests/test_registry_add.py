@@ -890,6 +890,27 @@ def test_add_says_the_key_was_not_looked_at_on_rows_with_missing_or_extra_cells(
     assert {e["type"] for e in checked["tasks"][0]["errors"]} == {"missing-cell", "extra-cell"}
 
 
+def test_add_from_a_file_of_no_whole_row_proposes_no_key(cdo, base_registry: Path) -> None:
+    """Every row with cells missing: nothing to tell a key by, and the entry is written."""
+    _result, entry = _keyed(cdo, "poradi;nazev;pocet", ["1;Obec 1", "2"])
+    assert "primaryKey" not in entry["schema"]
+    assert [f["name"] for f in entry["schema"]["fields"]] == ["poradi", "nazev", "pocet"]
+
+
+def test_add_from_a_file_of_only_a_header_says_nothing_was_inferred(
+    cdo, base_registry: Path
+) -> None:
+    """No data (a blank line after the header, from which Frictionless would infer
+    yearmonth): every field is any, which the guarantor is told to mend; no key is asked
+    for, since there was nothing to look for one in."""
+    for rows in ([], ["", ";"]):
+        result, entry = _keyed(cdo, "poradi;nazev", rows)
+        assert [f["type"] for f in entry["schema"]["fields"]] == ["any", "any"]
+        said = " ".join(result.stderr.split())
+        assert "zarizeni.csv has no data, only its header, so no field's type" in said
+        assert "no primary key" not in said
+
+
 def _budget(rows: int, spoiled: dict[int, str]) -> list[str]:
     """A code list of budget items, ``rows`` long, some of whose codes are spoiled."""
     return [f"{spoiled.get(n, str(5000 + n))};Položka {n}" for n in range(rows)]

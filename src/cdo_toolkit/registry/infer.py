@@ -67,7 +67,9 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
     """Correct one inferred field from its sampled raw values (see the module docstring)."""
     present = [v for v in values if v.strip() != ""]
     if not present:
-        return field
+        # No value to type it by: any, whatever Frictionless made of blank rows (from a
+        # header and a blank line it infers yearmonth).
+        return {k: v for k, v in field.items() if k not in _TYPE_KEYS} | {"type": "any"}
     refined = {k: v for k, v in field.items() if k not in ("type", "format")}
     kind = field.get("type", "string")
     if kind == "any":
@@ -1159,10 +1161,20 @@ def _describe_read(
         if data_file.suffix.lower() in NATIVE
         else infer_csv(data_file, types=given is None)
     )
+    # A field is any only when no value of it was seen: all of them, and there is no data.
+    empty = given is None and all(f.get("type") == "any" for f in inferred["schema"]["fields"])
     if given is None:
         inferred["schema"], warnings = fit_schema(data_file, inferred)
     else:
         warnings = _take_given(inferred, given, data_file, name, source_id)
+    if empty:
+        warnings.append(
+            _(
+                "{file} has no data, only its header, so no field's type could be inferred: "
+                "each is any (every value passes); give each field its type in the entry, or "
+                "onboard the source from a file with data"
+            ).format(file=name)
+        )
     warnings += inferred.pop("column_notes", [])
     sheets = inferred.pop("sheets", [])
     layout: Layout | None = inferred.pop("layout", None)
@@ -1199,7 +1211,7 @@ def _describe_read(
             if field["name"] in key.columns:
                 field.setdefault("constraints", {})["required"] = True
         warnings.extend(_key_warnings(key, name))
-    elif "primaryKey" not in inferred["schema"]:
+    elif "primaryKey" not in inferred["schema"] and not empty:
         warnings.append(
             _(
                 "no column, nor two or three together (an identifier with dates or with "

@@ -139,12 +139,11 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
     def read(wanted: list[str]) -> pl.DataFrame:
         # A blank row is an error of its own (blank-row), not a row without a key.
         ragged.clear()
-        return pl.concat(
-            [
-                frame.filter(~pl.all_horizontal(pl.all().is_null())).select(wanted)
-                for frame in typed_frames(table, ragged)
-            ]
-        )
+        frames = [
+            frame.filter(~pl.all_horizontal(pl.all().is_null())).select(wanted)
+            for frame in typed_frames(table, ragged)
+        ]
+        return pl.concat(frames) if frames else pl.DataFrame(schema=wanted)
 
     best: Key | None = None
     # Most files have a key of one column: the other columns are read only if none is.
@@ -152,6 +151,8 @@ def propose_key(table: TableInput, foreign: frozenset[str] = frozenset()) -> Key
         if not singles:  # every key has an identifier: without one, only names are left
             break
         columns = read([*pool, *maybe])
+        if columns.is_empty():
+            return None  # no row to tell a key by (every one missing or extra cells)
         allowed = int(columns.height * DEFECTS_ALLOWED)
         nulls = {name: columns[name].null_count() for name in columns.columns}
         pool = [*pool, *_kinds_of(columns, maybe, nulls)]
