@@ -98,6 +98,56 @@ def _score(url: str, base: Path):  # type: ignore[no-untyped-def]
     return {s.source: s for s in score(parse_url(url, Path.cwd()), registry, store=False)}
 
 
+@pytest.mark.parametrize(
+    ("frequency", "days", "timeliness", "overdue"),
+    [
+        ("ANNUAL", 300, 100.0, None),  # within its period of 366 days
+        ("ANNUAL", 366 + 183, 50.0, 183.0),  # half a period late: half the points
+        ("MONTHLY", 31 + 31 * 3, 0.0, 93.0),  # beyond twice its period: none
+        ("IRREG", 5000, 100.0, None),  # no update expected, so never late
+        ("UNKNOWN", 1, None, None),  # nothing to measure the age against: said
+    ],
+)
+def test_timeliness_by_hand(
+    scored_warehouse: str,
+    base_registry: Path,
+    frequency: str,
+    days: int,
+    timeliness: float | None,
+    overdue: float | None,
+) -> None:
+    """The last accepted submission's age against the source's update frequency: 100
+    within the period, then down to 0 at twice the period."""
+    from datetime import datetime, timedelta
+
+    entry = base_registry / "sources" / "mesta.yaml"
+    text = entry.read_text("utf-8").replace(
+        "update_frequency: ANNUAL", f"update_frequency: {frequency}"
+    )
+    entry.write_text(text, "utf-8")
+    registry = load_valid(base_registry)
+    warehouse = parse_url(scored_warehouse, Path.cwd())
+    (now,) = score(warehouse, registry, ["mesta"], store=False)
+    assert now.last_accepted is not None
+    then = datetime.fromisoformat(now.last_accepted.removesuffix("Z")) + timedelta(days=days)
+    (later,) = score(warehouse, registry, ["mesta"], now=then, store=False)
+    assert later.dimensions["timeliness"] == timeliness
+    assert later.overdue_days == overdue
+    unmeasured = [note for note in later.notes if "timeliness is not measured" in note]
+    if timeliness is None:
+        assert later.met["timeliness"] is None  # neither met nor failed
+        assert unmeasured == [
+            "timeliness is not measured: the update frequency is UNKNOWN; set "
+            "update_frequency in the entry"
+        ]
+        # The score is the mean of the other dimensions alone (the weights are equal).
+        scored = [value for value in later.dimensions.values() if value is not None]
+        assert len(scored) == 5 and later.score == round(sum(scored) / 5, 1)
+    else:
+        assert later.met["timeliness"] == (timeliness >= later.thresholds["timeliness"])
+        assert not unmeasured
+
+
 def test_dimensions_by_hand(scored_warehouse: str, base_registry: Path) -> None:
     result = _score(scored_warehouse, base_registry)["mesta"]
     assert result.status == "scored" and result.rows == 6

@@ -393,7 +393,15 @@ def score_source(
     result.dimensions["uniqueness"] = (
         _pct(n - int(values.get("dup") or 0), n) if measures["has_key"] else None
     )
-    if period is None:
+    if source.update_frequency == "UNKNOWN":
+        # No period to measure the data's age against: said, not scored as on time.
+        result.notes.append(
+            _(
+                "timeliness is not measured: the update frequency is UNKNOWN; set "
+                "update_frequency in the entry"
+            )
+        )
+    elif period is None:  # IRREG, NEVER: no update is expected, so none is late
         result.dimensions["timeliness"] = 100.0
     else:
         late = max(0.0, age - period)
