@@ -69,6 +69,7 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python bench/load.py
 	$(BENCH_VENV)/bin/python bench/score.py
 	$(BENCH_VENV)/bin/python bench/registry.py
+	$(BENCH_VENV)/bin/python bench/workbook.py
 
 # The load soak (6 minutes): 1,000 small and 20 large submissions into one warehouse.
 bench-soak: $(BENCH_STAMP)

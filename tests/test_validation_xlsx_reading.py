@@ -1,0 +1,246 @@
+""".xlsx sheets read by python-calamine exactly as openpyxl reads them (which Frictionless
+reads): the same rows, as wide and as many, the same values of the same types; and sheets
+calamine would read otherwise left to openpyxl (validation/xlsx.py)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdo_toolkit.validation.reader import Dialect
+from cdo_toolkit.validation.source import detect
+from cdo_toolkit.validation.workbook import open_sheet
+from cdo_toolkit.validation.xlsx import calamine_layout
+from tests.conftest import SHARED
+
+Writer = Callable[[Path, list[list[Any]]], None]
+
+
+def _openpyxl_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
+    """The rows as Frictionless's reader gets them from openpyxl (read-only, values)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        chosen = book[sheet] if sheet else book.worksheets[0]
+        return [list(row) for row in chosen.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _our_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
+    read = open_sheet(detect(path), Dialect(sheet=sheet))
+    try:
+        return [list(row) for row in read.rows]
+    finally:
+        read.close()
+
+
+def _same_rows(path: Path, sheet: str | None = None) -> None:
+    theirs, ours = _openpyxl_rows(path, sheet), _our_rows(path, sheet)
+    assert ours == theirs
+    # Equal is not enough: 1 == 1.0 == True, and a datetime is not a date to Frictionless.
+    kinds = [[type(v) for v in row] for row in ours]
+    assert kinds == [[type(v) for v in row] for row in theirs]
+
+
+def _by_openpyxl(path: Path, rows: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    # Formatted cells under the data and beside it: rows and columns of the sheet's size.
+    sheet.cell(row=len(rows) + 2, column=len(rows[0]) + 1).font = Font(bold=True)
+    book.save(path)
+
+
+def _by_xlsxwriter(path: Path, rows: list[list[Any]]) -> None:
+    """As Excel and pandas' exporters write: shared strings, dates as styled numbers."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("data")
+    day = book.add_format({"num_format": "d.m.yyyy"})
+    moment = book.add_format({"num_format": "d.m.yyyy hh:mm:ss"})
+    clock = book.add_format({"num_format": "hh:mm"})
+    for y, row in enumerate(rows):
+        for x, value in enumerate(row):
+            if isinstance(value, datetime):
+                sheet.write_datetime(y, x, value, moment)
+            elif isinstance(value, date):
+                sheet.write_datetime(y, x, datetime(value.year, value.month, value.day), day)
+            elif isinstance(value, time):
+                sheet.write_datetime(y, x, value, clock)
+            elif value is not None:
+                sheet.write(y, x, value)
+    sheet.write_blank(len(rows) + 1, len(rows[0]), None, book.add_format({"bold": True}))
+    book.close()
+
+
+WRITERS = pytest.mark.parametrize("write", [_by_openpyxl, _by_xlsxwriter])
+
+ROWS: list[list[Any]] = [
+    ["ico", "nazev", "kapacita", "prumer", "zahajeni", "cas", "bezbarierovy"],
+    ["00241121", "ZŠ Liberec", 120, 1.5, date(2015, 9, 1), time(8, 30), True],
+    ["70891508", " MŠ Turnov ", -3, 0.125, datetime(2001, 9, 1, 7, 5, 9), time(0, 0), False],
+    [None, "", 123456789012345, -2.5, date(1900, 1, 1), None, None],
+    ["x" * 300, "a\nb", 0, 1e-7, date(2100, 12, 31), time(23, 59), "ano"],
+]
+
+
+@WRITERS
+def test_a_sheet_is_read_by_calamine_as_openpyxl_reads_it(tmp_path: Path, write: Writer) -> None:
+    path = tmp_path / "skoly.xlsx"
+    write(path, ROWS)
+    layout = calamine_layout(path, None)
+    assert layout is not None  # read by calamine: nothing in it that calamine reads otherwise
+    # The formatted cell a row under the data and a column beside it counts, as in openpyxl.
+    assert (layout.width, layout.height) == (8, len(ROWS) + 2)
+    _same_rows(path)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        datetime(1352, 1, 1),  # before 1900: a negative number, a time to calamine
+        10**20,  # written with an exponent: a float to openpyxl
+        2**53,  # more digits than a float holds exactly: an int to openpyxl
+        "#DIV/0!",  # openpyxl writes it as an error cell, which calamine reads as empty
+        "=1/0",  # a formula without a cached value
+        time(23, 59, 59, 999_999),  # a hair short of a day: 1 January 1900 to openpyxl
+    ],
+)
+def test_a_sheet_calamine_would_read_otherwise_is_read_by_openpyxl(
+    tmp_path: Path, cell: Any
+) -> None:
+    path = tmp_path / "zvlastni.xlsx"
+    _by_openpyxl(path, [["a", "b"], [1, cell]])
+    if cell != "=1/0":
+        assert calamine_layout(path, None) is None
+    _same_rows(path)
+
+
+def test_leading_empty_rows_and_columns_and_a_second_sheet(tmp_path: Path) -> None:
+    """Rows and columns before the data are read, as openpyxl reads from A1."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "poznamky"
+    first["A1"] = "Zdroj: ČSÚ"
+    data = book.create_sheet("data")
+    data["C3"], data["D3"], data["C4"], data["D5"] = "kod", "nazev", 563889, "Liberec"
+    path = tmp_path / "listy.xlsx"
+    book.save(path)
+    assert calamine_layout(path, "data") is not None
+    _same_rows(path, "data")
+    _same_rows(path, "poznamky")
+
+
+def test_a_workbook_written_without_a_size_is_read_by_openpyxl(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("data")
+    for row in ROWS:
+        sheet.append(row)
+    path = tmp_path / "bez-rozmeru.xlsx"
+    book.save(path)
+    assert calamine_layout(path, None) is None
+    _same_rows(path, "data")
+
+
+@pytest.mark.parametrize("seed", range(12))
+@WRITERS
+def test_random_sheets_are_read_alike(tmp_path: Path, write: Writer, seed: int) -> None:
+    """Cells of every kind in random places, some rows shorter than the header."""
+    chance = random.Random(seed)
+    kinds: list[Callable[[], Any]] = [
+        lambda: None,
+        lambda: chance.randint(-(10**6), 10**6),
+        lambda: round(chance.uniform(-1e6, 1e6), chance.randrange(6)),
+        lambda: chance.choice(["Liberec", " mezera ", "0123", "TRUE", "1.5.2024", "N/A"]),
+        lambda: chance.choice([True, False]),
+        lambda: date(chance.randint(1900, 2100), chance.randint(1, 12), chance.randint(1, 28)),
+        lambda: datetime(2024, chance.randint(1, 12), 3, chance.randrange(24), 59, 1),
+        lambda: time(chance.randrange(24), chance.randrange(60)),
+        lambda: chance.randint(0, 99_999_999),
+    ]
+    width = chance.randint(1, 7)
+    rows = [[f"c{x}" for x in range(width)]] + [
+        [chance.choice(kinds)() for _ in range(chance.choice([width, width, max(width - 1, 1)]))]
+        for _ in range(chance.randint(0, 25))
+    ]
+    path = tmp_path / f"nahodny-{seed}.xlsx"
+    write(path, rows)
+    assert calamine_layout(path, None) is not None
+    _same_rows(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet"),
+    [
+        ("rud-mf-2026/projekce_RUD_2026.xlsx", "obce"),
+        ("rud-mf-2026/projekce_RUD_2026.xlsx", "kraje"),
+        ("nehody-pcr-praha-2020/polozky-formulare-hlavicky-souboru.xlsx", "POLOŽKY"),
+    ],
+)
+def test_real_workbooks_saved_by_excel_are_read_alike(name: str, sheet: str) -> None:
+    path = SHARED / "data" / "real" / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared/ is absent in a user's clone)")
+    assert calamine_layout(path, sheet) is not None
+    _same_rows(path, sheet)
+
+
+def test_chart_sheets_and_1904_dates_leave_the_workbook_to_openpyxl(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [["a", "b"], [1, 2], [3, 4]]:
+        sheet.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    book.create_chartsheet("graf", 0).add_chart(chart)
+    charted = tmp_path / "graf.xlsx"
+    book.save(charted)
+    assert calamine_layout(charted, None) is None
+    _same_rows(charted)
+
+    book = Workbook()
+    book.epoch = datetime(1904, 1, 1)  # as Excel for Mac saved workbooks
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["den"])
+    sheet.append([datetime(2024, 1, 31)])
+    old_mac = tmp_path / "mac.xlsx"
+    book.save(old_mac)
+    assert calamine_layout(old_mac, None) is None
+    _same_rows(old_mac)
+
+
+def test_time_and_duration_cells(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "casy.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["zacatek", "trvani"])
+    sheet.write_datetime(1, 0, time(12, 30), book.add_format({"num_format": "hh:mm"}))
+    sheet.write_datetime(1, 1, timedelta(hours=30), book.add_format({"num_format": "[h]:mm"}))
+    book.close()
+    assert calamine_layout(path, None) is not None
+    _same_rows(path)
