@@ -72,12 +72,10 @@ def open_workbook(
     table.head = head
     renders = [native_render(spec) for spec in fields or []]
 
-    def text_of(index: int, value: Any) -> str:
+    def text_of(value: Any, render: Render) -> str:
         if isinstance(value, str):
             return value
-        if value is None:
-            return ""
-        return renders[index](value) if index < len(renders) else excel_text(value)
+        return "" if value is None else render(value)
 
     def batches() -> Iterator[pl.DataFrame]:
         buffer: list[list[str]] = []
@@ -87,7 +85,11 @@ def open_workbook(
             if dialect.skips_rows and dialect.passes_over(row_number, row):
                 table.passed_over.append(row_number)
                 continue
-            cells = [text_of(index, value) for index, value in enumerate(row)]
+            # Text and empty cells, most of a sheet, are taken as they are without a call.
+            cells = [
+                value if value.__class__ is str else "" if value is None else text_of(value, render)
+                for value, render in zip(row, itertools.chain(renders, _EXCEL_TEXT), strict=False)
+            ]
             if sheet_rows:
                 while len(cells) > table.width and cells[-1] == "":
                     cells.pop()
@@ -518,16 +520,28 @@ def native_render(spec: FieldSpec) -> Render:
             return value.strftime(fmt) if custom else value.isoformat()
 
         return as_moment
-    if kind in ("number", "integer"):
+    if kind == "integer":
+
+        def as_integer(value: Any) -> str:
+            if value.__class__ is int:  # the common case first: a bool is an int too
+                return str(value)
+            if isinstance(value, bool) or not isinstance(value, _NUMBERS):
+                return refused(value)
+            if isinstance(value, float) and not value.is_integer():
+                return refused(value)
+            return str(int(value))
+
+        return as_integer
+    if kind == "number":
+        decimal = spec.decimal_char
 
         def as_number(value: Any) -> str:
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            if value.__class__ is not float and (
+                isinstance(value, bool) or not isinstance(value, _NUMBERS)
+            ):
                 return refused(value)
-            if kind == "integer":
-                if isinstance(value, float) and not value.is_integer():
-                    return refused(value)
-                return str(int(value))
-            return repr(value).replace(".", spec.decimal_char)
+            text = repr(value)
+            return text if decimal == "." else text.replace(".", decimal)
 
         return as_number
     if kind == "boolean":
@@ -567,6 +581,11 @@ def excel_text(value: Any) -> str:
 
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+_EXCEL_TEXT = itertools.repeat(excel_text)
+"""How a cell past the schema's fields is written (zipped with each row's cells)."""
+_NUMBERS = (int, float)
 
 
 def _frame(rows: list[list[str]], width: int) -> pl.DataFrame:
