@@ -90,6 +90,16 @@ def test_typed_cells_against_a_schema(tmp_path: Path) -> None:
     assert both_engines(book, SCHEMA) == TYPED_ERRORS
 
 
+def test_typed_cells_without_a_schema_are_inferred_as_frictionless_infers(
+    tmp_path: Path,
+) -> None:
+    """The schema inferred from the sheet's rows as read here, as Frictionless infers it
+    opening the workbook itself: the same errors of the same fields."""
+    rows = [*TYPED_ROWS, *([f"0{n:07d}", f"Škola {n}", n, n / 4, datetime(2020, 1, n % 28 + 1), n % 2 == 0] for n in range(1, 60))]  # fmt: skip
+    errors = both_engines(_workbook(tmp_path / "skoly.xlsx", rows))
+    assert ("type-error", 3, "prumer") in errors  # "2,5", text in a column of numbers
+
+
 def test_blank_header_cells_of_the_sheet_width_are_blank_labels(tmp_path: Path) -> None:
     """A sheet whose used range is wider than its header: the empty header cells are
     blank labels, as in Frictionless, and not extra cells in every row."""

@@ -359,7 +359,12 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
     from cdo_toolkit.validation.jsontable import open_json_table
     from cdo_toolkit.validation.reader import Dialect as TableDialect
     from cdo_toolkit.validation.source import SourceProblem, detect
-    from cdo_toolkit.validation.workbook import excel_text, open_sheet, open_sheet_named
+    from cdo_toolkit.validation.workbook import (
+        SHEETS_READ_HERE,
+        excel_text,
+        open_sheet,
+        open_sheet_named,
+    )
 
     dialect: dict[str, Any] = {}
     try:
@@ -392,7 +397,7 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
             if types:
                 fields = (
                     _described_sheet(opened, dialect)
-                    if opened.format == "ods"
+                    if opened.format in SHEETS_READ_HERE
                     else _described_fields(describe(str(path), type="resource", **options))
                 )
                 rows = _data_rows(first, rows, layout)
@@ -427,8 +432,8 @@ def _described_fields(resource: Any) -> list[dict[str, Any]]:
 
 
 def _described_sheet(opened: Any, dialect: dict[str, Any]) -> list[dict[str, Any]]:
-    """The fields Frictionless infers for a sheet it cannot open itself (.ods), from its
-    rows as read here."""
+    """The fields Frictionless infers for a sheet of .ods or .xlsx, from its rows as read
+    here (``SHEETS_READ_HERE``)."""
     from cdo_toolkit.validation.infer import describe_sheet
     from cdo_toolkit.validation.workbook import open_sheet
 

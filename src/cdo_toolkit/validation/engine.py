@@ -35,7 +35,12 @@ from cdo_toolkit.validation.source import (
     detect,
     open_binary,
 )
-from cdo_toolkit.validation.workbook import NATIVE_MARK, open_sheet, open_workbook
+from cdo_toolkit.validation.workbook import (
+    NATIVE_MARK,
+    SHEETS_READ_HERE,
+    open_sheet,
+    open_workbook,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -906,7 +911,7 @@ def _open(
                 sheet, schema = infer_json_schema(sheet)
         else:
             sheet = open_sheet(opened, source.dialect)
-            if schema is None and opened.format == "ods":
+            if schema is None and opened.format in SHEETS_READ_HERE:
                 from cdo_toolkit.validation.infer import infer_sheet_schema
 
                 sheet, schema = infer_sheet_schema(sheet, source.dialect)

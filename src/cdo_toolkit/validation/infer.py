@@ -94,16 +94,17 @@ any header and comment rows."""
 
 
 def infer_sheet_schema(sheet: Sheet, dialect: Dialect) -> tuple[Sheet, SchemaSpec]:
-    """A Table Schema for a sheet that Frictionless cannot open itself, and the sheet,
-    its rows still all to read (see :func:`describe_sheet`)."""
+    """A Table Schema for a sheet read here (``SHEETS_READ_HERE``), and the sheet, its
+    rows still all to read (see :func:`describe_sheet`)."""
     rest, descriptor = describe_sheet(sheet, dialect)
     return rest, schema_spec(descriptor)
 
 
 def describe_sheet(sheet: Sheet, dialect: Dialect) -> tuple[Sheet, dict[str, Any]]:
-    """The Table Schema descriptor Frictionless infers for a sheet it cannot open itself
-    (an .ods workbook: the reader it needs is no longer maintained), from the sheet's
-    first rows as read here, with their native values and the dialect; and the sheet, its
+    """The Table Schema descriptor Frictionless infers for a sheet from its first rows as
+    read here, with their native values (those Frictionless's own reader gives) and the
+    dialect: an .ods workbook, whose reader Frictionless needs is unmaintained, or an
+    .xlsx, whose whole string table openpyxl would load for a sample; and the sheet, its
     rows still all to read. The sheet is closed on failure."""
     from frictionless import Resource
 

@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 
 BATCH_ROWS = 50_000
 
+SHEETS_READ_HERE = ("ods", "xlsx")
+"""Workbook formats whose schema is inferred from the rows as read here, not by
+Frictionless opening the file: it needs an unmaintained reader for .ods, and for .xlsx
+openpyxl loads the workbook's whole string table (4 s for 100,000 rows) for a sample."""
+
 NATIVE_MARK = "\x00"
 """Starts the text of a workbook cell whose native value its field refuses, such as an
 IČO held as a number (it has lost its leading zeros) in a string field. XML forbids the
@@ -348,7 +353,9 @@ def _calamine_xlsx_sheet(book: Any, index: int, width: int, height: int) -> Shee
     def rows() -> Rows:
         read = 0
         for row in itertools.islice(sheet.iter_rows(), height):
-            cells = [*left, *(value(cell) for cell in row)][:width]
+            # Text, most of a sheet, is taken as it is without a call.
+            cells = left + [c if c.__class__ is str and c else value(c) for c in row]
+            del cells[width:]
             yield cells + [None] * (width - len(cells))
             read += 1
         # Rows under the values holding only formatting: blank rows, as openpyxl gives them.
