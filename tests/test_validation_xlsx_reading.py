@@ -244,3 +244,26 @@ def test_time_and_duration_cells(tmp_path: Path) -> None:
     book.close()
     assert calamine_layout(path, None) is not None
     _same_rows(path)
+
+
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+def test_a_sheet_or_strings_expanding_as_a_bomb_are_refused(tmp_path: Path, member: str) -> None:
+    """Both readers hold a sheet's strings in memory, calamine its cells too: a part of the
+    workbook expanding 200-fold past 64 MiB is refused from the zip's directory."""
+    import zipfile
+
+    from tests.parity import engine_errors
+
+    plain = tmp_path / "maly.xlsx"
+    _by_xlsxwriter(plain, [["kod", "nazev"], [1, "Liberec"]])
+    bomb = tmp_path / "bomba.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == member:  # whitespace before the end tag: still valid XML
+                end = data.rindex(b"</")
+                data = data[:end] + b" " * (70 * 1024**2) + data[end:]
+            target.writestr(info.filename, data, zipfile.ZIP_DEFLATED, compresslevel=9)
+    assert bomb.stat().st_size < 1024**2
+    ((kind, _row, _field),) = engine_errors(bomb)
+    assert kind == "compression-error"

@@ -85,17 +85,26 @@ def calamine_layout(path: Path, sheet: str | int | None) -> Layout | None:
 def sheet_part(path: Path, sheet: str | int | None) -> Part | None:
     """The sheet ``sheet`` names, from the workbook's directory alone; None where openpyxl
     is to read it: a workbook of chart sheets or of dates from 1904, a sheet too large to
-    hold in memory, or one that is not there (openpyxl says so in its words)."""
+    hold in memory, or one that is not there (openpyxl says so in its words).
+
+    Raises:
+        SourceProblem: ``compression-error``, the sheet or the workbook's strings (which
+            either reader holds in memory) expanding as a decompression bomb does.
+    """
+    from cdo_toolkit.validation.source import check_expansion
+
     try:
         with zipfile.ZipFile(path) as archive:
+            listed = {info.filename: info for info in archive.infolist()}
             sheets = _worksheets(archive)
-            index = None if sheets is None else _chosen(list(sheets), sheet)
-            if sheets is None or index is None:
-                return None
-            member = list(sheets.values())[index]
-            if archive.getinfo(member).file_size > MAX_SHEET:
-                return None
     except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError):
+        return None
+    index = None if sheets is None else _chosen(list(sheets), sheet)
+    member = None if sheets is None or index is None else list(sheets.values())[index]
+    for name in (member, "xl/sharedStrings.xml"):
+        if name in listed:
+            check_expansion(listed[name].file_size, listed[name].compress_size or 1)
+    if index is None or member not in listed or listed[member].file_size > MAX_SHEET:
         return None
     return Part(index, member)
 
