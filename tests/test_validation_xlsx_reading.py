@@ -267,3 +267,26 @@ def test_a_sheet_or_strings_expanding_as_a_bomb_are_refused(tmp_path: Path, memb
     assert bomb.stat().st_size < 1024**2
     ((kind, _row, _field),) = engine_errors(bomb)
     assert kind == "compression-error"
+
+
+def test_a_sheet_larger_than_its_zip_entry_says_is_a_format_error(tmp_path: Path) -> None:
+    """A sheet whose zip entry understates its size (to pass the size checks) is caught
+    by both readers as they unpack it, not read on past what it declares."""
+    import struct
+    import zipfile
+
+    from tests.parity import engine_errors
+
+    path = tmp_path / "podvrh.xlsx"
+    _by_xlsxwriter(path, [["kod"], *([n] for n in range(50_000))])
+    with zipfile.ZipFile(path) as archive:
+        entry = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, entry.header_offset + 22, 1000)  # the local header's size
+    central = data.find(b"PK\x01\x02")  # the central directory's entries, in turn
+    while data[central + 46 : central + 46 + len(entry.filename)] != entry.filename.encode():
+        central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 24, 1000)  # and the central directory's
+    path.write_bytes(bytes(data))
+    ((kind, _row, _field),) = engine_errors(path)
+    assert kind == "format-error"
