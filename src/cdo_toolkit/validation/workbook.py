@@ -478,7 +478,8 @@ def _ods_sheet(opened: Opened, dialect: Dialect) -> Sheet:
 
     def rows() -> Rows:
         for y, row in enumerate(sheet.iter_rows()):
-            cells = [*left, *(value(cell) for cell in row)]
+            # Text, most of a sheet, is taken as it is without a call.
+            cells = left + [c if c.__class__ is str and c else value(c) for c in row]
             # A formula's error reads as an empty cell; its text, as Frictionless reads it.
             for x, text in failed.get(y, {}).items():
                 if x < len(cells):
