@@ -355,7 +355,7 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
     workbook's sheets."""
     from frictionless import describe
 
-    from cdo_toolkit.validation.infer import frictionless_dialect
+    from cdo_toolkit.validation.infer import INFER_ROWS, frictionless_dialect
     from cdo_toolkit.validation.jsontable import open_json_table
     from cdo_toolkit.validation.reader import Dialect as TableDialect
     from cdo_toolkit.validation.source import SourceProblem, detect
@@ -377,7 +377,12 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
         else:
             table = open_sheet(opened, TableDialect())
         try:
-            rows: Iterator[list[str]] = ([excel_text(v) for v in row] for row in table.rows)
+            # The first rows with their native values, for Frictionless to infer types from
+            # where the sheet is read here: not read (or parsed) a second time.
+            head = list(itertools.islice(table.rows, INFER_ROWS))
+            rows: Iterator[list[str]] = (
+                [excel_text(v) for v in row] for row in itertools.chain(head, table.rows)
+            )
             first = next(rows, [])
             layout = None
             if not json_table:  # a JSON table's first row is its keys
@@ -396,7 +401,7 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
             notes: list[str] = []
             if types:
                 fields = (
-                    _described_sheet(opened, dialect)
+                    _described_rows(head, dialect)
                     if opened.format in SHEETS_READ_HERE
                     else _described_fields(describe(str(path), type="resource", **options))
                 )
@@ -431,15 +436,15 @@ def _described_fields(resource: Any) -> list[dict[str, Any]]:
     return list(resource.schema.to_descriptor().get("fields", []))
 
 
-def _described_sheet(opened: Any, dialect: dict[str, Any]) -> list[dict[str, Any]]:
-    """The fields Frictionless infers for a sheet of .ods or .xlsx, from its rows as read
-    here (``SHEETS_READ_HERE``)."""
+def _described_rows(head: list[Any], dialect: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields Frictionless infers for a sheet of .ods or .xlsx (``SHEETS_READ_HERE``)
+    from its first rows as read here, with their native values."""
     from cdo_toolkit.validation.infer import describe_sheet
-    from cdo_toolkit.validation.workbook import open_sheet
+    from cdo_toolkit.validation.workbook import Sheet
 
-    reader = _reader_dialect(dialect)
-    sheet, descriptor = describe_sheet(open_sheet(opened, reader), reader)
-    sheet.close()
+    _rest, descriptor = describe_sheet(
+        Sheet(iter(head), lambda: None, None), _reader_dialect(dialect)
+    )
     return list(descriptor.get("fields", []))
 
 
