@@ -175,3 +175,23 @@ def test_a_stored_message_is_read_in_the_active_language() -> None:
     # Records written before, and a driver's own words, are shown as they were written.
     for plain in (None, "", "OperationalError: disk full", '{"row": 5}', "{not json"):
         assert i18n.localized(plain) == plain
+
+
+def test_what_to_do_about_a_length_takes_the_plural_of_its_count() -> None:
+    from cdo_toolkit.validation.render import advice
+
+    said = {}
+    for language in ("cs", "en"):
+        i18n.use(language)
+        said[language] = [
+            advice("constraint-error", f'constraint "{name}" is "{n}"')
+            for name, n in (("minLength", 1), ("minLength", 3), ("maxLength", 5))
+        ]
+    i18n.use("en")
+    assert said["cs"] == [
+        "hodnota musí mít alespoň 1 znak: opravte ji",
+        "hodnota musí mít alespoň 3 znaky: opravte ji",
+        "hodnota smí mít nejvýše 5 znaků: opravte ji",
+    ]
+    assert said["en"][0] == "the value must have at least 1 character: correct it"
+    assert said["en"][2] == "the value must have at most 5 characters: correct it"

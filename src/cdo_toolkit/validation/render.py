@@ -65,8 +65,6 @@ CONSTRAINT_HINTS = {
     "maximum": N_("the value must be at most {value}: correct it"),
     "exclusiveMinimum": N_("the value must be greater than {value}: correct it"),
     "exclusiveMaximum": N_("the value must be less than {value}: correct it"),
-    "minLength": N_("the value must have at least {value} characters: correct it"),
-    "maxLength": N_("the value must have at most {value} characters: correct it"),
     "pattern": N_("write the value as the pattern {value} says (a code with its leading zeros)"),
     "enum": N_("use one of the allowed values: {value}"),
 }
@@ -106,12 +104,32 @@ def advice(kind: str, note: str) -> str | None:
     """What to do about one error of ``kind`` with Frictionless's ``note``, where the note
     tells more than the type: the constraint broken, the type and format expected."""
     match = CONSTRAINT_NOTE.match(note) if kind == "constraint-error" else None
+    if match and match["name"] in ("minLength", "maxLength") and match["value"].isdigit():
+        return _length_hint(match["name"], int(match["value"]))
     if match and match["name"] in CONSTRAINT_HINTS:
         return _(CONSTRAINT_HINTS[match["name"]]).format(value=_listed(match["value"]))
     if kind == "type-error" and (match := TYPE_NOTE.match(note)):
         field_type, _slash, written = match["type"].partition("/")
         return _type_hint(field_type, written)
     return None
+
+
+def _length_hint(name: str, length: int) -> str:
+    """What to do about a value too short or too long, its count of characters said in the
+    plural the count takes (2 znaky, 5 znaků)."""
+    if name == "minLength":
+        text = ngettext(
+            "the value must have at least {value} character: correct it",
+            "the value must have at least {value} characters: correct it",
+            length,
+        )
+    else:
+        text = ngettext(
+            "the value must have at most {value} character: correct it",
+            "the value must have at most {value} characters: correct it",
+            length,
+        )
+    return text.format(value=length)
 
 
 def _hint(kind: str) -> str:
