@@ -218,7 +218,7 @@ def test_readiness_gate_needs_valid_latest_data(
     assert cdo("--warehouse", url, "submit", "skoly", "skoly.csv").exit_code == 0
     result = cdo("--warehouse", url, "catalog", "check")
     assert result.exit_code == 0, result.output
-    assert "2 of 2 public dataset(s) ready for publication" in result.output
+    assert "2 of 2 public datasets ready for publication" in result.output
     # A header-only file accepted on purpose: no records to publish.
     Path("prazdne.csv").write_text("kod_obce,nazev\n", "utf-8")
     emptied = cdo("--warehouse", url, "submit", "obce", "prazdne.csv", "--accept-volume-change")

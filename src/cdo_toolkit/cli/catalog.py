@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cdo_toolkit.cli.output import TextOrJson, TextOrJsonOption, console, escape, print_json
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import _, ngettext
 
 app = typer.Typer(
     help="The region's open-data catalogue in DCAT-AP-CZ (2024-05-28).", no_args_is_help=True
@@ -38,8 +38,14 @@ def export(
             "[yellow]" + _("left out") + f"[/] {escape(source_id)}: {escape('; '.join(gaps))}"
         )
     out_console.print(
-        _("{count} dataset(s) and the catalogue written to {folder} ({files} files)").format(
-            count=len(result.datasets), folder=escape(display_path(out)), files=len(written)
+        _("{datasets} and the catalogue written to {folder} ({files})").format(
+            datasets=ngettext("{count} dataset", "{count} datasets", len(result.datasets)).format(
+                count=len(result.datasets)
+            ),
+            folder=escape(display_path(out)),
+            files=ngettext("{count} file", "{count} files", len(written)).format(
+                count=len(written)
+            ),
         )
     )
     raise typer.Exit(1 if result.gaps else 0)
@@ -81,8 +87,10 @@ def check(
             out.print(gaps)
         ready = sum(r.ready for r in results)
         out.print(
-            _("{ready} of {total} public dataset(s) ready for publication").format(
-                ready=ready, total=len(results)
-            )
+            ngettext(
+                "{ready} of {total} public dataset ready for publication",
+                "{ready} of {total} public datasets ready for publication",
+                len(results),
+            ).format(ready=ready, total=len(results))
         )
     raise typer.Exit(0 if all(r.ready for r in results) else 1)

@@ -21,7 +21,7 @@ from cdo_toolkit.cli.output import (
     print_json,
 )
 from cdo_toolkit.findings import display_path
-from cdo_toolkit.i18n import N_, _
+from cdo_toolkit.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from cdo_toolkit.registry import LintResult
@@ -73,9 +73,11 @@ def _print_lint(result: LintResult) -> None:
             )
         )
     else:
-        message = _("{registry}: {sources} sources, no findings").format(
-            registry=escape(result.registry), sources=result.sources
-        )
+        message = ngettext(
+            "{registry}: {sources} source, no findings",
+            "{registry}: {sources} sources, no findings",
+            result.sources,
+        ).format(registry=escape(result.registry), sources=result.sources)
         out.print(f"[green]{message}[/]")
 
 
