@@ -290,3 +290,28 @@ def test_a_sheet_larger_than_its_zip_entry_says_is_a_format_error(tmp_path: Path
     path.write_bytes(bytes(data))
     ((kind, _row, _field),) = engine_errors(path)
     assert kind == "format-error"
+
+
+def test_rows_out_of_order_or_unnumbered_are_read_as_openpyxl_reads_them(tmp_path: Path) -> None:
+    """openpyxl skips a row numbered below the one before, and counts rows without a
+    number by their order: such a sheet is left to it."""
+    import re
+    import zipfile
+
+    plain = tmp_path / "rady.xlsx"
+    _by_openpyxl(plain, [["kod"], [1], [2], [3]])
+    for name, change in (
+        ("prehozene.xlsx", lambda xml: re.sub(rb'(<row r="3".*?</row>)(<row r="4".*?</row>)', rb"\2\1", xml)),
+        ("bez-cisel.xlsx", lambda xml: re.sub(rb'<row r="\d+"', b"<row", xml)),
+    ):  # fmt: skip
+        path = tmp_path / name
+        with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    changed = change(data)
+                    assert changed != data
+                    data = changed
+                target.writestr(info, data)
+        assert calamine_layout(path, None) is None
+        _same_rows(path)

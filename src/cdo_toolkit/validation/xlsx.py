@@ -15,7 +15,7 @@ is there that calamine reads otherwise:
   calamine);
 * in a cell shown as a date, a number before 1900 (negative: a time to calamine), past
   the year 4637, or a hair short of a day (which openpyxl rounds to 1 January 1900);
-* a row without its number, or tags with a namespace prefix.
+* a row without its number, or out of order; tags with a namespace prefix.
 
 A sheet with any of those, or with no recorded size, or too large to hold in memory, is
 left to openpyxl, as are workbooks with chart sheets (openpyxl does not count them among
@@ -44,8 +44,7 @@ _WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 # a namespace prefix (<x:row>) is left to openpyxl.
 _DIMENSION = re.compile(rb'<dimension\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"')
 _DATA = re.compile(rb"<(\w+:)?sheetData[\s>/]")
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
-_ROW_UNNUMBERED = re.compile(rb"<row(?![^>]*\br=)[\s>/]")
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 # A cell calamine reads otherwise: a formula's error, or a date written as ISO text.
 _TYPES_OTHERWISE = (b' t="e"', b' t="d"')
 # A number of more digits than a float holds (an int to openpyxl), or whole and written
@@ -208,17 +207,18 @@ def _scan(xml: IO[bytes], dates: frozenset[bytes]) -> tuple[int, int] | None:
         if (
             any(kind in text for kind in _TYPES_OTHERWISE)
             or _NUMBER_OTHERWISE.search(text)
-            or _ROW_UNNUMBERED.search(text)  # rows counted by their order: openpyxl's way
             or (odd_dates is not None and odd_dates.search(text))
         ):
             return None
-        # Rows come in order, inside sheetData (after it, <rowBreaks>): the chunk's last
-        # there is the furthest yet.
-        data_end = text.find(b"</sheetData>")
-        row = text.rfind(b"<row", 0, data_end if data_end >= 0 else len(text))
-        if row >= 0:
-            number = _ROW_NUMBER.search(text, row, text.find(b">", row))
-            last = int(number.group(1)) if number else last
+        # Every row numbered, the number first, in order: openpyxl counts rows without a
+        # number by their order, and skips one numbered below the row before.
+        numbers = _ROW_NUMBER.findall(text)
+        if len(numbers) != text.count(b"<row") - text.count(b"<rowBreaks"):
+            return None
+        for number in map(int, numbers):
+            if number <= last:
+                return None
+            last = number
     if size is None:
         return None
     width, max_row = size
