@@ -7,7 +7,6 @@ benchmark's DuckDB reference, measured in the same run. Target: submit ≤ 2.5×
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import statistics
@@ -17,11 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT.parent / "shared" / "bench" / "schema.json"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from validate import DUCKDB_REFERENCE  # noqa: E402
+from common import SCHEMA, dataset, options, require_schema
+from validate import DUCKDB_REFERENCE
 
 CTAS = r"""
 import duckdb, sys
@@ -81,26 +79,12 @@ def timed(command: list[str], cwd: Path) -> tuple[float, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = options(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args()
-    if not SCHEMA.is_file():
-        sys.exit(
-            f"error: {SCHEMA} not found: the benchmark's Table Schema lives in ../shared/bench"
-        )
+    require_schema()
     python = sys.executable
-    data = args.out / f"schools-{args.rows}-clean.csv"
-    if not data.exists():
-        args.out.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [python, "-m", "cdo_toolkit.synth.bench", str(data), "--rows", str(args.rows)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    data = dataset(args.out, args.rows)
     submits, ctas, checks = [], [], []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="cdo-bench-") as folder:

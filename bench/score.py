@@ -11,7 +11,6 @@ the same query as a scan that reads every column (a reference, not the target).
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -22,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import SCHEMA, registry  # noqa: E402
+from common import options, require_schema  # noqa: E402
+from load import registry  # noqa: E402
 
 MAKE = """
 CREATE SCHEMA IF NOT EXISTS raw;
@@ -52,16 +52,10 @@ WITH_STATISTICS = "RESET disabled_optimizers"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = options(__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    if not SCHEMA.is_file():
-        sys.exit(
-            f"error: {SCHEMA} not found: the benchmark's Table Schema lives in ../shared/bench"
-        )
+    require_schema()
     sys.path.insert(0, str(ROOT / "src"))
     import duckdb
 

@@ -23,7 +23,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,9 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import SCHEMA, registry, timed
+from common import ROOT, dataset, require_schema
+from load import registry, timed
 
-ROOT = Path(__file__).resolve().parent.parent
 SMALL_SOURCE = """\
 id: mereni
 title: Měření (soak)
@@ -114,25 +113,8 @@ def main() -> None:
     parser.add_argument("--warehouse", help="a warehouse URL (default: a new DuckDB file)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args()
-    if not SCHEMA.is_file():
-        sys.exit(
-            f"error: {SCHEMA} not found: the benchmark's Table Schema lives in ../shared/bench"
-        )
-    data = args.out / f"schools-{args.large_rows}-clean.csv"
-    if args.large and not data.exists():
-        args.out.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "cdo_toolkit.synth.bench",
-                str(data),
-                "--rows",
-                f"{args.large_rows}",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    require_schema()
+    data = dataset(args.out, args.large_rows) if args.large else None
 
     from cdo_toolkit.lineage.emitter import Emitter
     from cdo_toolkit.registry import load_valid
@@ -186,7 +168,7 @@ def main() -> None:
             )
             print(f"{'#':>3} {'seconds':>8} {'peak RSS MiB':>13} {'RSS after MiB':>14}")
         large: list[tuple[float, float]] = []
-        header, _, body = data.read_bytes().partition(b"\n") if args.large else (b"", b"", b"")
+        header, _, body = data.read_bytes().partition(b"\n") if data else (b"", b"", b"")
         for number in range(args.large):
             copy = work / f"large-{number}.csv"
             # One cell of the first row changed: a new file, not a duplicate of the last.

@@ -18,7 +18,6 @@ to cdo, and whether each found exactly the injected errors.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -27,8 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT.parent / "shared" / "bench" / "schema.json"
+from common import ROOT, SCHEMA, dataset, options, require_schema
 
 DUCKDB_REFERENCE = r"""
 import duckdb, json, sys
@@ -109,21 +107,14 @@ def found_errors(report_json: str) -> set[tuple[str, int, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = options(__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 5_000_000])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument(
         "--frictionless-5m", action="store_true", help="run Frictionless beyond 1M rows too"
     )
     parser.add_argument("--skip-frictionless", action="store_true")
     args = parser.parse_args()
-    if not SCHEMA.is_file():
-        sys.exit(
-            f"error: {SCHEMA} not found: the benchmark's Table Schema lives in ../shared/bench"
-        )
+    require_schema()
     args.out.mkdir(parents=True, exist_ok=True)
     python = sys.executable
     cdo = [python, "-m", "cdo_toolkit"]
@@ -133,23 +124,7 @@ def main() -> None:
     )
     for size in args.sizes:
         for share, variant in ((0.0, "clean"), (0.001, "dirty")):
-            data = args.out / f"schools-{size}-{variant}.csv"
-            if not data.exists():
-                # In its own process: a child inherits the peak memory of its parent.
-                subprocess.run(
-                    [
-                        python,
-                        "-m",
-                        "cdo_toolkit.synth.bench",
-                        str(data),
-                        "--rows",
-                        str(size),
-                        "--errors",
-                        str(share),
-                    ],
-                    check=True,
-                    stdout=subprocess.DEVNULL,
-                )
+            data = dataset(args.out, size, share)
             manifest = data.with_name(data.name + ".manifest.csv") if share else None
             expected = expected_errors(manifest)
             results: dict[str, tuple[float, float, bool | str]] = {}

@@ -20,17 +20,16 @@ same errors.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import statistics
-import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from validate import ROOT, SCHEMA, found_errors, run
+from common import ROOT, SCHEMA, dataset, options, require_schema
+from validate import found_errors, run
 
 
 def write_workbook(source: Path, target: Path, rows: int, schema: dict[str, Any]) -> None:
@@ -72,32 +71,12 @@ def _write(sheet: Any, y: int, x: int, text: str, kind: str, day: Any, moment: A
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = options(__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args()
-    if not SCHEMA.is_file():
-        sys.exit(
-            f"error: {SCHEMA} not found: the benchmark's Table Schema lives in ../shared/bench"
-        )
-    args.out.mkdir(parents=True, exist_ok=True)
+    require_schema()
     python = sys.executable
-    source = args.out / "schools-1000000-dirty.csv"
-    if not source.exists():
-        subprocess.run(
-            [
-                *(python, "-m", "cdo_toolkit.synth.bench", str(source)),
-                "--rows",
-                "1000000",
-                "--errors",
-                "0.001",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    source = dataset(args.out, 1_000_000, 0.001)
     schema = json.loads(SCHEMA.read_text("utf-8"))
     workbook = args.out / f"schools-{args.rows}-dirty.xlsx"
     if not workbook.exists():
