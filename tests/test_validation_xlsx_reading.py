@@ -315,3 +315,24 @@ def test_rows_out_of_order_or_unnumbered_are_read_as_openpyxl_reads_them(tmp_pat
                 target.writestr(info, data)
         assert calamine_layout(path, None) is None
         _same_rows(path)
+
+
+def test_a_sheet_damaged_midway_is_a_format_error(tmp_path: Path) -> None:
+    """Bytes spoilt in the middle of a sheet's compressed XML: the workbook opens, its
+    reading fails midway, and that is a format-error, not the reader's exception."""
+    import struct
+    import zipfile
+
+    from tests.parity import engine_errors
+
+    path = tmp_path / "poskozeny.xlsx"
+    _by_xlsxwriter(path, [["kod", "nazev"], *([n, f"obec {n}"] for n in range(50_000))])
+    with zipfile.ZipFile(path) as archive:
+        entry = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    name, extra = struct.unpack("<HH", data[entry.header_offset + 26 : entry.header_offset + 30])
+    middle = entry.header_offset + 30 + name + extra + entry.compress_size // 2
+    data[middle : middle + 200] = bytes(b ^ 0x5A for b in data[middle : middle + 200])
+    path.write_bytes(bytes(data))
+    ((kind, _row, _field),) = engine_errors(path)
+    assert kind == "format-error"

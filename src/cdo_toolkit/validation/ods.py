@@ -12,6 +12,7 @@ costs a scan of its bytes.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -40,7 +41,7 @@ def refuse_oversized(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             content = archive.getinfo("content.xml")
-    except (zipfile.BadZipFile, KeyError, OSError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError):
         return
     check_expansion(content.file_size, content.compress_size or 1)
     if content.file_size > MAX_CONTENT:
@@ -67,7 +68,7 @@ def error_cells(path: Path, sheet: int, height: int) -> ErrorCells:
                 return {}
             with archive.open("content.xml") as content:
                 return _cells_of(content, sheet, height)
-    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, SyntaxError, ValueError):
         return {}
 
 

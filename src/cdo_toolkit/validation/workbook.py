@@ -152,10 +152,22 @@ def open_sheet(opened: Opened, dialect: Dialect) -> Sheet:
             return Sheet(iter(rows), lambda: None, height, names)
     read = {"xls": _xls_sheet, "ods": _ods_sheet}.get(opened.format, _xlsx_sheet)
     sheet = read(opened, dialect)
+    sheet.rows = _guarded(sheet.rows)
     if key is None:
         return sheet
     recording = _Recording(key, sheet)
     return Sheet(recording, recording.close, sheet.height, sheet.names)
+
+
+def _guarded(rows: Rows) -> Rows:
+    """The rows, a workbook damaged past its opening (a sheet's XML that stops making
+    sense midway) a format-error rather than the reader's own exception."""
+    try:
+        yield from rows
+    except SourceProblem:
+        raise
+    except Exception as exc:  # each reader raises its own types (XML, zip, xlrd)
+        raise _unreadable(exc) from None
 
 
 REMEMBERED_CELLS = 3_000_000

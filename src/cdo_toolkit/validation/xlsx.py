@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -51,6 +52,9 @@ _TYPES_OTHERWISE = (b' t="e"', b' t="d"')
 # with a decimal point or a positive exponent (a float to openpyxl: 3.0, 1E+20; a negative
 # exponent, 9.1E-005, is a fraction as writers normalise it).
 _NUMBER_OTHERWISE = re.compile(rb"<v>-?(?:\d{16}|\d*\.0*<|[\d.]*[eE]\+?\d)")
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+"""What a damaged archive raises as it is read: openpyxl then reads it, and says what is
+wrong in its words."""
 _MOST_HEAD = 1 << 24
 """Bytes of a sheet's properties before its data looked through for its size."""
 
@@ -96,7 +100,7 @@ def sheet_part(path: Path, sheet: str | int | None) -> Part | None:
         with zipfile.ZipFile(path) as archive:
             listed = {info.filename: info for info in archive.infolist()}
             sheets = _worksheets(archive)
-    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError):
+    except (*_DAMAGED, KeyError, SyntaxError, ValueError):
         return None
     index = None if sheets is None else _chosen(list(sheets), sheet)
     member = None if sheets is None or index is None else list(sheets.values())[index]
@@ -114,7 +118,7 @@ def sheet_size(path: Path, part: Part) -> tuple[int, int] | None:
     try:
         with zipfile.ZipFile(path) as archive, archive.open(part.member) as xml:
             return _scan(xml, _date_styles(archive))
-    except (zipfile.BadZipFile, KeyError, OSError, SyntaxError, ValueError):
+    except (*_DAMAGED, KeyError, SyntaxError, ValueError):
         return None
 
 
