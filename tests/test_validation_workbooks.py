@@ -527,3 +527,31 @@ def test_registry_add_parses_a_workbook_once_for_its_readings(
         assert read(sample=3) == rows[:3] and len(parsed) == 5
         assert read() == rows and len(parsed) == 6
         assert read() == rows and len(parsed) == 6
+
+
+def test_a_macro_enabled_workbook_is_read_as_the_xlsx_it_is(
+    tmp_path: Path, base_registry: Path, cdo
+) -> None:  # type: ignore[no-untyped-def]
+    """.xlsm is an .xlsx whose macros are not run: read, by both engines alike (Frictionless
+    told its format, as it would take it for a plain file), and onboarded as format xlsx."""
+    import shutil
+
+    from tests.conftest import registry_add
+
+    book = _workbook(tmp_path / "skoly.xlsx", TYPED_ROWS)
+    macro = tmp_path / "skoly.xlsm"
+    shutil.copy(book, macro)
+    schema = tmp_path / "skoly.schema.json"
+    schema.write_text(json.dumps(SCHEMA), "utf-8")
+    found = {}
+    for engine in ("fast", "frictionless"):
+        result = cdo("--lang", "en", "validate", str(macro), "--schema", str(schema), "--engine", engine, "--format", "json")  # fmt: skip
+        task = json.loads(result.output)["tasks"][0]
+        assert not any("another name" in note for note in task.get("notes", []))
+        found[engine] = {
+            (e["type"], e.get("rowNumber"), e.get("fieldName")) for e in task["errors"]
+        }
+    assert found["fast"] == found["frictionless"] == TYPED_ERRORS
+    _result, entry = registry_add(cdo, "makra", macro, "education")
+    assert entry["format"] == "xlsx"
+    assert "dialect" not in entry  # its first sheet, from its first row: nothing to say

@@ -44,7 +44,7 @@ from cdo_toolkit.registry.loader import load
 from cdo_toolkit.registry.models import ID_PATTERN, Frequency, Theme
 from cdo_toolkit.registry.registry import Registry
 from cdo_toolkit.validation.layout import Layout, report_layout
-from cdo_toolkit.validation.source import WORKBOOK_FORMATS
+from cdo_toolkit.validation.source import WORKBOOK_SUFFIXES
 
 SAMPLE_ROWS = 5000
 SCAN_ROWS = 1_000_000
@@ -795,7 +795,8 @@ def build_entry(
         "personal_data": _personal_data(inferred["schema"]),
         "format": inferred.get("format", "csv"),
         **({"encoding": inferred["encoding"]} if "encoding" in inferred else {}),
-        "dialect": inferred["dialect"],
+        # A workbook read from its first sheet and row says nothing: no empty dialect.
+        **({"dialect": inferred["dialect"]} if inferred["dialect"] else {}),
         "schema": inferred["schema"],
         **({"checks": checks} if (checks := proposed_checks(registry, inferred["schema"])) else {}),
         "warehouse": {"table": table, "load_mode": "replace"},
@@ -1083,7 +1084,7 @@ def add_source(
             raise
 
 
-WORKBOOKS = tuple(f".{name}" for name in WORKBOOK_FORMATS)
+WORKBOOKS = WORKBOOK_SUFFIXES
 DESCRIBED = (".csv", ".tsv", ".txt", *WORKBOOKS, ".json", ".jsonl", ".ndjson")
 NATIVE = (*WORKBOOKS, ".json", ".jsonl", ".ndjson")
 """Files whose cells carry their own types."""

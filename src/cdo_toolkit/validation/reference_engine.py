@@ -64,6 +64,8 @@ def _resource(path: Path, options: Options, registry: Registry | None) -> tuple[
         kwargs.update(format="json", datatype="table")
     elif path.name.lower().endswith((".jsonl", ".ndjson")):
         kwargs.update(format="jsonl", datatype="table")
+    elif path.name.lower().endswith(".xlsm"):  # Frictionless would take it for a plain file
+        kwargs.update(format="xlsx")
     return Resource(path=path.name, basepath=str(path.parent.resolve()), **kwargs), notes
 
 

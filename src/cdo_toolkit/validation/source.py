@@ -124,7 +124,7 @@ def detect(
         return Opened(path, _format_of(inner, declared_format), "gzip", size=size)
     if name.endswith(".zip"):
         return _zip_member(path, declared_format, size)
-    workbook_named = name.endswith((".xls", ".xlsx", ".ods")) or declared_format in WORKBOOK_FORMATS
+    workbook_named = name.endswith(WORKBOOK_SUFFIXES) or declared_format in WORKBOOK_FORMATS
     if head.startswith(b"PK\x03\x04") and _is_ods(path, head):
         if workbook_named:
             # Saved by LibreOffice under an Excel name, or the other way round: read as
@@ -208,7 +208,9 @@ def _is_ods(path: Path, head: bytes) -> bool:
 
 def _renamed(path: Path, kind: str) -> str | None:
     """The note for a workbook of ``kind`` under a name that says another kind."""
-    if path.name.lower().endswith(kind):
+    if path.name.lower().endswith(kind) or (
+        kind == ".xlsx" and path.name.lower().endswith(".xlsm")
+    ):
         return None
     if kind == ".ods":
         return _("{name} is an OpenDocument spreadsheet under another name: read as one").format(
@@ -230,6 +232,9 @@ def _is_xlsx(path: Path) -> bool:
 
 WORKBOOK_FORMATS = ("xlsx", "xls", "ods")
 """Spreadsheets: sheets of cells with their own types."""
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+"""Names of spreadsheet files: a macro-enabled workbook (.xlsm) is an .xlsx whose macros
+are not run (its saved values are read)."""
 
 READABLE_FORMATS = ("csv", "tsv", "txt", *WORKBOOK_FORMATS, "json", "jsonl", "ndjson")
 """Formats a resource or source may declare; ``txt`` is a table as a ``.txt`` file is."""
@@ -383,7 +388,7 @@ def _refuse_packed_workbook(name: str) -> None:
     Raises:
         SourceProblem: ``format-error``.
     """
-    if name.lower().endswith((".xlsx", ".xls", ".ods")):
+    if name.lower().endswith(WORKBOOK_SUFFIXES):
         raise SourceProblem(
             "format-error",
             _(
