@@ -122,13 +122,24 @@ def test_accepted_file_is_loaded_typed_and_recorded(
 
 
 def test_a_workbook_is_loaded_with_its_native_values(
-    cdo, base_registry: Path, warehouse_url: str
+    cdo, base_registry: Path, warehouse_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same rows as a workbook, numbers and dates typed natively in Excel, codes as
-    text: loaded as the CSV is."""
+    text: loaded as the CSV is; the workbook parsed once, for validation and load."""
     from datetime import datetime
 
     from openpyxl import Workbook
+
+    from cdo_toolkit.validation import workbook
+
+    parsed: list[str] = []
+    real = workbook._xlsx_sheet
+
+    def counting(opened: Any, dialect: Any) -> Any:
+        parsed.append(opened.path.name)
+        return real(opened, dialect)
+
+    monkeypatch.setattr(workbook, "_xlsx_sheet", counting)
 
     _registry(base_registry)
     book = Workbook()
@@ -139,6 +150,7 @@ def test_a_workbook_is_loaded_with_its_native_values(
     sheet.append(["563510", "Jablonec", 45830, 31.38, "2.3.1866"])
     book.save("mesta.xlsx")
     assert _loaded(cdo, warehouse_url, "mesta.xlsx") == LOADED
+    assert len(parsed) == 1
 
 
 # The two towns as they are loaded from every format of the source's files.

@@ -227,7 +227,38 @@ def _validate_and_load(
     lineage: Any,
     accept_volume_change: bool,
 ) -> SubmitResult:
-    """Validate the landed file, then quarantine it or load it; the submission is recorded."""
+    """Validate the landed file, then quarantine it or load it; the submission is recorded.
+    A workbook is parsed once for both (kept in memory up to ``REMEMBERED_CELLS``)."""
+    from cdo_toolkit.validation.workbook import remembered_sheets
+
+    with remembered_sheets():
+        return _validated_and_loaded(
+            warehouse,
+            registry,
+            entry,
+            file,
+            landed,
+            submission_id,
+            folder=folder,
+            references=references,
+            lineage=lineage,
+            accept_volume_change=accept_volume_change,
+        )
+
+
+def _validated_and_loaded(
+    warehouse: Warehouse,
+    registry: Registry,
+    entry: Any,
+    file: Path,
+    landed: Any,
+    submission_id: int,
+    *,
+    folder: Path,
+    references: dict[str, Path] | None,
+    lineage: Any,
+    accept_volume_change: bool,
+) -> SubmitResult:
     from cdo_toolkit.validation.api import Options, source_input, typed_frames, validate
 
     source = entry.source
