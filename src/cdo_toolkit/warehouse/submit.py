@@ -141,6 +141,8 @@ def _submit(
     lineage: Any,
     accept_volume_change: bool = False,
 ) -> SubmitResult:
+    from cdo_toolkit.validation.workbook import remembered_sheets
+
     entry = registry.source(source_id)
     if guarantor is not None and guarantor not in registry.guarantors:
         raise CdoError(_("unknown guarantor {id!r}").format(id=guarantor))
@@ -189,18 +191,21 @@ def _submit(
         with meta.running(warehouse, submission_id):
             meta.insert(warehouse, record)
             try:
-                return _validate_and_load(
-                    warehouse,
-                    registry,
-                    entry,
-                    file,
-                    landed,
-                    submission_id,
-                    folder=folder,
-                    references=references,
-                    lineage=lineage,
-                    accept_volume_change=accept_volume_change,
-                )
+                # A workbook is parsed once, for validation and load (kept in memory up to
+                # REMEMBERED_CELLS).
+                with remembered_sheets():
+                    return _validate_and_load(
+                        warehouse,
+                        registry,
+                        entry,
+                        file,
+                        landed,
+                        submission_id,
+                        folder=folder,
+                        references=references,
+                        lineage=lineage,
+                        accept_volume_change=accept_volume_change,
+                    )
             except KeyboardInterrupt:
                 # Ctrl-C: the load's transaction was rolled back; this submission (not another
                 # of the source running beside it) says so at once, not at the next one.
@@ -227,38 +232,7 @@ def _validate_and_load(
     lineage: Any,
     accept_volume_change: bool,
 ) -> SubmitResult:
-    """Validate the landed file, then quarantine it or load it; the submission is recorded.
-    A workbook is parsed once for both (kept in memory up to ``REMEMBERED_CELLS``)."""
-    from cdo_toolkit.validation.workbook import remembered_sheets
-
-    with remembered_sheets():
-        return _validated_and_loaded(
-            warehouse,
-            registry,
-            entry,
-            file,
-            landed,
-            submission_id,
-            folder=folder,
-            references=references,
-            lineage=lineage,
-            accept_volume_change=accept_volume_change,
-        )
-
-
-def _validated_and_loaded(
-    warehouse: Warehouse,
-    registry: Registry,
-    entry: Any,
-    file: Path,
-    landed: Any,
-    submission_id: int,
-    *,
-    folder: Path,
-    references: dict[str, Path] | None,
-    lineage: Any,
-    accept_volume_change: bool,
-) -> SubmitResult:
+    """Validate the landed file, then quarantine it or load it; the submission is recorded."""
     from cdo_toolkit.validation.api import Options, source_input, typed_frames, validate
 
     source = entry.source
