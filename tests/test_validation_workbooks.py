@@ -42,6 +42,19 @@ def _workbook(path: Path, rows: list[list[Any]], *, title: str = "skoly") -> Pat
     return path
 
 
+def unsized_workbook(path: Path, rows: list[list[Any]], title: str) -> Path:
+    """A workbook whose sheet records no size, as openpyxl's write-only mode and some
+    exporters write one."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
 def both_engines(
     path: Path, schema: dict[str, Any] | None = None, sheet: str | None = None
 ) -> set[Any]:
@@ -436,18 +449,14 @@ def test_a_sheet_without_a_recorded_size_is_sized_without_reading_its_rows(
     its size is then looked for only before the rows, which are not parsed for it (a
     sheet's rows broken after the start of its data show that), and the sheet is read
     whole all the same."""
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
     from cdo_toolkit.validation.workbook import quick_dimensions
 
     quick_dimensions()
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("skoly")
-    sheet.append(["ico", "nazev", "kapacita", "prumer", "zahajeni", "bezbarierovy"])
-    for n in range(1, 301):
-        sheet.append([f"{n:08d}", f"Škola {n}", n, 1.5, date(2020, 1, 1), True])
-    unsized = tmp_path / "unsized.xlsx"
-    book.save(unsized)
+    rows = [[f"{n:08d}", f"Škola {n}", n, 1.5, date(2020, 1, 1), True] for n in range(1, 301)]
+    header = ["ico", "nazev", "kapacita", "prumer", "zahajeni", "bezbarierovy"]
+    unsized = unsized_workbook(tmp_path / "unsized.xlsx", [header, *rows], "skoly")
     opened = load_workbook(unsized, read_only=True)
     assert opened.worksheets[0].max_row is None  # no size recorded, none made up
     opened.close()
@@ -514,14 +523,7 @@ def test_registry_add_parses_a_workbook_once_for_its_readings(
     assert read() == rows and len(parsed) == 4  # outside: nothing kept
     # A sheet that records no size is not read to its end after a sample (it might be too
     # large to keep); read whole, it is kept.
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("skoly")
-    for row in rows:
-        sheet.append(row)
-    path = tmp_path / "bez-rozmeru.xlsx"
-    book.save(path)
+    path = unsized_workbook(tmp_path / "bez-rozmeru.xlsx", rows, "skoly")
     monkeypatch.setattr(workbook, "REMEMBERED_CELLS", 1000)
     with workbook.remembered_sheets():
         assert read(sample=3) == rows[:3] and len(parsed) == 5

@@ -15,8 +15,9 @@ import pytest
 from cdo_toolkit.validation.reader import Dialect
 from cdo_toolkit.validation.source import detect
 from cdo_toolkit.validation.workbook import open_sheet
-from cdo_toolkit.validation.xlsx import calamine_layout
+from cdo_toolkit.validation.xlsx import sheet_part, sheet_size
 from tests.conftest import SHARED
+from tests.test_validation_workbooks import unsized_workbook
 
 Writer = Callable[[Path, list[list[Any]]], None]
 
@@ -39,6 +40,12 @@ def _our_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
         return [list(row) for row in read.rows]
     finally:
         read.close()
+
+
+def calamine_layout(path: Path, sheet: str | None) -> tuple[int, int] | None:
+    """The width and height calamine reads the sheet with; None where openpyxl reads it."""
+    part = sheet_part(path, sheet)
+    return None if part is None else sheet_size(path, part)
 
 
 def _same_rows(path: Path, sheet: str | None = None) -> None:
@@ -104,7 +111,7 @@ def test_a_sheet_is_read_by_calamine_as_openpyxl_reads_it(tmp_path: Path, write:
     layout = calamine_layout(path, None)
     assert layout is not None  # read by calamine: nothing in it that calamine reads otherwise
     # The formatted cell a row under the data and a column beside it counts, as in openpyxl.
-    assert (layout.width, layout.height) == (8, len(ROWS) + 2)
+    assert layout == (8, len(ROWS) + 2)
     _same_rows(path)
 
 
@@ -148,14 +155,7 @@ def test_leading_empty_rows_and_columns_and_a_second_sheet(tmp_path: Path) -> No
 
 
 def test_a_workbook_written_without_a_size_is_read_by_openpyxl(tmp_path: Path) -> None:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("data")
-    for row in ROWS:
-        sheet.append(row)
-    path = tmp_path / "bez-rozmeru.xlsx"
-    book.save(path)
+    path = unsized_workbook(tmp_path / "bez-rozmeru.xlsx", ROWS, "data")
     assert calamine_layout(path, None) is None
     _same_rows(path, "data")
 

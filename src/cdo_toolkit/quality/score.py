@@ -333,7 +333,7 @@ def score_source(
 ) -> SourceScore:
     """The score of one source, from a warehouse holding ``cdo_meta.submissions``."""
     from cdo_toolkit.quality.metadata import metadata_points
-    from cdo_toolkit.registry.models import FREQUENCY_DAYS
+    from cdo_toolkit.registry.models import FREQUENCY_DAYS, Frequency
     from cdo_toolkit.warehouse import meta
     from cdo_toolkit.warehouse.load import table_columns
 
@@ -393,7 +393,7 @@ def score_source(
     result.dimensions["uniqueness"] = (
         _pct(n - int(values.get("dup") or 0), n) if measures["has_key"] else None
     )
-    if source.update_frequency == "UNKNOWN":
+    if source.update_frequency is Frequency.UNKNOWN:
         # No period to measure the data's age against: said, not scored as on time.
         result.notes.append(
             _(

@@ -167,7 +167,9 @@ def _guarded(rows: Rows) -> Rows:
     except SourceProblem:
         raise
     except Exception as exc:  # each reader raises its own types (XML, zip, xlrd)
-        raise _unreadable(exc) from None
+        raise SourceProblem(
+            "format-error", _("the workbook is damaged past its start: {reason}").format(reason=exc)
+        ) from None
 
 
 REMEMBERED_CELLS = 3_000_000

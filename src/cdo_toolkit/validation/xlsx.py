@@ -68,23 +68,6 @@ class Part:
     member: str
 
 
-@dataclass(frozen=True)
-class Layout:
-    """How openpyxl would read a sheet: its position, and the size of its rows."""
-
-    index: int
-    width: int
-    height: int
-
-
-def calamine_layout(path: Path, sheet: str | int | None) -> Layout | None:
-    """The layout of the sheet ``sheet`` names (a name, a number from 1, or the first), if
-    calamine can read it as openpyxl does; None where it is to be left to openpyxl."""
-    part = sheet_part(path, sheet)
-    size = None if part is None else sheet_size(path, part)
-    return None if part is None or size is None else Layout(part.index, *size)
-
-
 def sheet_part(path: Path, sheet: str | int | None) -> Part | None:
     """The sheet ``sheet`` names, from the workbook's directory alone; None where openpyxl
     is to read it: a workbook of chart sheets or of dates from 1904, a sheet too large to
@@ -216,13 +199,13 @@ def _scan(xml: IO[bytes], dates: frozenset[bytes]) -> tuple[int, int] | None:
             return None
         # Every row numbered, the number first, in order: openpyxl counts rows without a
         # number by their order, and skips one numbered below the row before.
-        numbers = _ROW_NUMBER.findall(text)
+        numbers = [*map(int, _ROW_NUMBER.findall(text))]
         if len(numbers) != text.count(b"<row") - text.count(b"<rowBreaks"):
             return None
-        for number in map(int, numbers):
-            if number <= last:
+        if numbers:
+            if numbers[0] <= last or numbers != sorted(set(numbers)):
                 return None
-            last = number
+            last = numbers[-1]
     if size is None:
         return None
     width, max_row = size
