@@ -15,7 +15,7 @@ import pytest
 from cdo_toolkit.validation.reader import Dialect
 from cdo_toolkit.validation.source import detect
 from cdo_toolkit.validation.workbook import open_sheet
-from cdo_toolkit.validation.xlsx import sheet_part, sheet_size
+from cdo_toolkit.validation.xlsx import sheet_part, sheet_size, sheet_within
 from tests.conftest import SHARED
 from tests.test_validation_workbooks import unsized_workbook
 
@@ -45,7 +45,21 @@ def _our_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
 def calamine_layout(path: Path, sheet: str | None) -> tuple[int, int] | None:
     """The width and height calamine reads the sheet with; None where openpyxl reads it."""
     part = sheet_part(path, sheet)
-    return None if part is None else sheet_size(path, part)
+    return None if part is None or not sheet_within(path, part) else sheet_size(path, part)
+
+
+def _rewritten(plain: Path, path: Path, change: Callable[[bytes], bytes]) -> None:
+    """``plain`` written to ``path`` with its first sheet's XML changed by ``change``."""
+    import zipfile
+
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                changed = change(data)
+                assert changed != data
+                data = changed
+            target.writestr(info, data)
 
 
 def _same_rows(path: Path, sheet: str | None = None) -> None:
@@ -296,7 +310,6 @@ def test_rows_out_of_order_or_unnumbered_are_read_as_openpyxl_reads_them(tmp_pat
     """openpyxl skips a row numbered below the one before, and counts rows without a
     number by their order: such a sheet is left to it."""
     import re
-    import zipfile
 
     plain = tmp_path / "rady.xlsx"
     _by_openpyxl(plain, [["kod"], [1], [2], [3]])
@@ -305,16 +318,61 @@ def test_rows_out_of_order_or_unnumbered_are_read_as_openpyxl_reads_them(tmp_pat
         ("bez-cisel.xlsx", lambda xml: re.sub(rb'<row r="\d+"', b"<row", xml)),
     ):  # fmt: skip
         path = tmp_path / name
-        with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
-            for info in source.infolist():
-                data = source.read(info)
-                if info.filename == "xl/worksheets/sheet1.xml":
-                    changed = change(data)
-                    assert changed != data
-                    data = changed
-                target.writestr(info, data)
+        _rewritten(plain, path, change)
         assert calamine_layout(path, None) is None
         _same_rows(path)
+
+
+@pytest.mark.parametrize(
+    ("cell", "moved"),
+    [
+        (b'r="A2"', b'r="A99999999999"'),  # far right of Excel's last column: calamine aborts
+        (b'r="B3"', b'r="XFD1048576"'),  # Excel's last cell, out of the recorded size
+        (b'r="B3"', b'r="B30"'),  # below the recorded size: openpyxl leaves it out
+        (b'<c r="A2"', b"<c"),  # no reference: placed by counting
+        (b'<c r="A2"', b'<c s="0" r="A2"'),  # the reference not first
+    ],
+)
+def test_cells_out_of_the_recorded_size_are_read_by_openpyxl(
+    tmp_path: Path, cell: bytes, moved: bytes
+) -> None:
+    """calamine lays cells out in a grid from the first to the last, wherever they lie;
+    one far away asks for more memory than there is, which ends the process (calamine
+    issue 693). openpyxl, reading within the recorded size, leaves it out."""
+    plain = tmp_path / "obce.xlsx"
+    _by_openpyxl(plain, [["kod", "nazev"], [1, "Liberec"], [2, "Turnov"]])
+    path = tmp_path / "posunute.xlsx"
+    _rewritten(plain, path, lambda xml: xml.replace(cell, moved, 1))
+    assert calamine_layout(path, None) is None
+    _same_rows(path)
+
+
+def test_a_recorded_size_too_large_for_calamine_is_read_by_openpyxl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdo_toolkit.validation import xlsx
+
+    path = tmp_path / "obce.xlsx"
+    _by_openpyxl(path, [["kod", "nazev"], [1, "Liberec"], [2, "Turnov"]])
+    assert calamine_layout(path, None) == (3, 5)
+    monkeypatch.setattr(xlsx, "MAX_GRID", 3 * 5 - 1)
+    assert calamine_layout(path, None) is None
+    _same_rows(path)
+
+
+@pytest.mark.parametrize("most", [1, 9, 10, 26, 27, 99, 100, 702, 703, 16384, 100_001, 1_048_576])
+def test_patterns_of_references_within_a_size(most: int) -> None:
+    import re
+
+    from cdo_toolkit.validation.xlsx import _letters, _letters_up_to, _numbers_up_to
+
+    numbers = re.compile(_numbers_up_to(most) + rb"\Z")
+    letters = re.compile(_letters_up_to(most) + rb"\Z")
+    tried = {*range(1, 2000), *range(most - 1000, most + 1000)} - {0, *range(-1000, 0)}
+    for number in sorted(tried):
+        assert bool(numbers.match(str(number).encode())) == (number <= most), number
+        assert bool(letters.match(_letters(number).encode())) == (number <= most), number
+    assert not numbers.match(b"0") and not numbers.match(b"01")
 
 
 def test_a_sheet_damaged_midway_is_a_format_error(tmp_path: Path) -> None:

@@ -4,9 +4,12 @@ calamine (ten times openpyxl's speed) reads the sheet as Frictionless does with 
 openpyxl's read-only rows, which Frictionless reads, run from the first row and column to
 the size the sheet records (``<dimension ref="A1:L25"/>``), every row as wide as it, and
 end at the sheet's last ``<row>`` element, also one holding only formatting (a blank row
-to Frictionless). calamine knows only the cells holding values. One pass over the sheet's
-XML, without parsing it, finds the recorded size and the last row, and whether anything
-is there that calamine reads otherwise:
+to Frictionless). calamine knows only the cells holding values, which it lays out in a
+grid from the first to the last, wherever they are. Two passes over the sheet's XML,
+without parsing it, find first whether every cell lies where the recorded size says, in a
+grid calamine can hold (else openpyxl reads the sheet, as it streams: a stray cell far away
+is no reason to end the process), then, while calamine reads it, the last row, and whether
+anything is there that calamine reads otherwise:
 
 * a formula's error (``t="e"``), which calamine reads as an empty cell (python-calamine
   issue 105), or a date written as text (``t="d"``);
@@ -24,9 +27,11 @@ the sheets) or dates counted from 1904.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -35,6 +40,12 @@ from xml.etree.ElementTree import fromstring
 MAX_SHEET = 256 * 1024**2
 """The most XML an .xlsx sheet read by calamine may expand to: calamine holds its cells in
 memory, about 1.7 times the size of their XML. Larger sheets are streamed by openpyxl."""
+
+MAX_GRID = 1 << 25
+"""The most cells an .xlsx sheet read by calamine may span: calamine lays the cells out in
+a grid from the first to the last holding a value, 32 bytes a cell (1 GiB here), and a
+grid too large for memory ends the process, past any error handling (calamine issue 693:
+a cell in A1 and one in XFD1048576 ask for 550 GB)."""
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -93,6 +104,16 @@ def sheet_part(path: Path, sheet: str | int | None) -> Part | None:
     if index is None or member not in listed or listed[member].file_size > MAX_SHEET:
         return None
     return Part(index, member)
+
+
+def sheet_within(path: Path, part: Part) -> bool:
+    """Whether calamine may read the sheet: every cell where the sheet's recorded size says,
+    and that size at most ``MAX_GRID`` cells. To be known before calamine reads it."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part.member) as xml:
+            return _within(xml)
+    except (*_DAMAGED, KeyError):
+        return False
 
 
 def sheet_size(path: Path, part: Part) -> tuple[int, int] | None:
@@ -167,30 +188,65 @@ def _odd_dates(styles: frozenset[bytes]) -> re.Pattern[bytes] | None:
     )
 
 
-def _scan(xml: IO[bytes], dates: frozenset[bytes]) -> tuple[int, int] | None:
-    odd_dates = _odd_dates(dates)
-    size: tuple[int, int] | None = None
-    last = 0
+def _whole_tags(xml: IO[bytes]) -> Iterator[bytes]:
+    """The XML in chunks of whole tags: what follows a chunk's last ">" waits for the next."""
     pending = b""
     while chunk := xml.read(1 << 22):
-        # Whole tags only: what follows the chunk's last ">" waits for the next chunk.
         text = pending + chunk
         cut = text.rfind(b">") + 1
         text, pending = text[:cut], text[cut:]
-        if size is None:
-            data = _DATA.search(text)
-            if data is None:
-                pending = text + pending  # the sheet's properties, before its data
-                if len(pending) > _MOST_HEAD:
-                    return None
-                continue
-            dimension = _DIMENSION.search(text, 0, data.start())
-            if data.group(1) or dimension is None:
-                return None  # prefixed tags; or no size recorded: openpyxl counts the cells
-            size = (
-                _column(dimension.group(3) or dimension.group(1)),
-                int(dimension.group(4) or dimension.group(2)),
-            )
+        if text:
+            yield text
+
+
+def _data(xml: IO[bytes]) -> tuple[tuple[int, int], Iterator[bytes]] | None:
+    """The size the sheet records (columns, rows), and its XML from the start of its data;
+    None for a sheet recording no size (openpyxl counts its cells) or with prefixed tags."""
+    chunks = _whole_tags(xml)
+    head = b""
+    for text in chunks:
+        head += text
+        data = _DATA.search(head)
+        if data is None:
+            if len(head) > _MOST_HEAD:
+                return None
+            continue  # the sheet's properties, before its data
+        dimension = _DIMENSION.search(head, 0, data.start())
+        if data.group(1) or dimension is None:
+            return None
+        size = (
+            _column(dimension.group(3) or dimension.group(1)),
+            int(dimension.group(4) or dimension.group(2)),
+        )
+        return size, itertools.chain([head[data.start() :]], chunks)
+    return None
+
+
+def _within(xml: IO[bytes]) -> bool:
+    """Whether calamine can hold the sheet: every cell inside the size the sheet records,
+    which is at most ``MAX_GRID`` cells."""
+    found = _data(xml)
+    if found is None:
+        return False
+    (width, rows), chunks = found
+    if width * rows > MAX_GRID:
+        return False
+    # A cell without its reference first, or out of the recorded size (which openpyxl,
+    # reading up to that size, leaves out).
+    outside = re.compile(
+        rb'<c(?:>|\s(?!r="' + _letters_up_to(width) + _numbers_up_to(rows) + rb'"))'
+    )
+    return not any(outside.search(text) for text in chunks)
+
+
+def _scan(xml: IO[bytes], dates: frozenset[bytes]) -> tuple[int, int] | None:
+    odd_dates = _odd_dates(dates)
+    found = _data(xml)
+    if found is None:
+        return None
+    (width, max_row), chunks = found
+    last = 0
+    for text in chunks:
         if (
             any(kind in text for kind in _TYPES_OTHERWISE)
             or _NUMBER_OTHERWISE.search(text)
@@ -206,10 +262,42 @@ def _scan(xml: IO[bytes], dates: frozenset[bytes]) -> tuple[int, int] | None:
             if numbers[0] <= last or numbers != sorted(set(numbers)):
                 return None
             last = numbers[-1]
-    if size is None:
-        return None
-    width, max_row = size
     return width, min(last, max_row)
+
+
+def _numbers_up_to(most: int) -> bytes:
+    """A pattern of the numbers 1 to ``most``, written without leading zeros."""
+    digits = str(most)
+    choices = [rb"[1-9]\d{0,%d}" % (len(digits) - 2)] if len(digits) > 1 else []
+    for at, digit in enumerate(digits):
+        low = 0 if at else 1
+        if int(digit) > low:
+            rest = len(digits) - at - 1
+            choices.append(b"%s[%d-%d]\\d{%d}" % (digits[:at].encode(), low, int(digit) - 1, rest))
+    choices.append(digits.encode())
+    return b"(?:" + b"|".join(choices) + b")"
+
+
+def _letters_up_to(most: int) -> bytes:
+    """A pattern of the columns A to the ``most``-th, as letters."""
+    letters = _letters(most)
+    choices = [rb"[A-Z]{1,%d}" % (len(letters) - 1)] if len(letters) > 1 else []
+    for at, letter in enumerate(letters):
+        if letter > "A":
+            rest = len(letters) - at - 1
+            choices.append(
+                b"%s[A-%s][A-Z]{%d}" % (letters[:at].encode(), chr(ord(letter) - 1).encode(), rest)
+            )
+    choices.append(letters.encode())
+    return b"(?:" + b"|".join(choices) + b")"
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _column(letters: bytes) -> int:
