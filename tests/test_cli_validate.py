@@ -665,3 +665,24 @@ def test_warnings_are_told_apart_from_errors_in_every_summary(cdo, base_registry
     assert cdo(*args).exit_code == 0
     passing = ET.fromstring(cdo(*args, "--format", "junit").stdout)
     assert passing.get("failures") == "0" and passing.get("tests") == "1"
+
+
+def test_a_summary_of_many_fields_counts_the_rest_per_error_type(cdo, workdir: Path) -> None:
+    """40 columns without a label: the summary gives 25 fields in their order, then counts
+    the other 15 in one row, in the text and in Markdown; JSON keeps every one."""
+    from cdo_toolkit.validation.render import SUMMARY_ROWS
+
+    Path("d.csv").write_text("kod" + "," * 40 + "\n1" + "," * 40 + "\n", "utf-8")
+    text = cdo("validate", "d.csv", "--format", "text")
+    assert text.exit_code == 1
+    lines = [line.split() for line in text.output.splitlines()]
+    summary = [words for words in lines if words[:1] == ["blank-label"] and len(words) > 2]
+    assert len(summary) == SUMMARY_ROWS + 1
+    assert [words[1] for words in summary[:3]] == ["field2", "field3", "field4"]
+    assert summary[-1] == ["blank-label", "15", "more", "fields", "15", "name", "the", "column"]
+    markdown = cdo("validate", "d.csv", "--format", "markdown")
+    assert "| blank-label | 15 more fields | 15 | name the column |" in markdown.output
+    rows = [line for line in markdown.output.splitlines() if line.startswith("| blank-label |")]
+    assert len(rows) == SUMMARY_ROWS + 1
+    report = json.loads(cdo("validate", "d.csv", "--format", "json").output)
+    assert report["stats"]["errors"] == 40

@@ -207,6 +207,17 @@ class TableValidation:
         self.row_rules = [r for r in self.rules if r.row_level]
         self.rules_by_id = {r.id: r for r in self.rules}
         self.fallback_fields = [f for f in self.fields_present if not f.native]
+        self.fallback_constraints: dict[int, list[str]] = {
+            f.number: [] for f in self.fallback_fields
+        }
+        """Per field read by Frictionless's reader: the constraints it tells broken."""
+        fallback = {f.number: f for f in self.fallback_fields}
+        for rule in self.rules:
+            spec = rule.field
+            if spec is None or rule.kind in ("type", "required"):
+                continue
+            if fallback.get(spec.number) is spec:
+                self.fallback_constraints[spec.number].append(rule.kind)
         self.kept: list[pl.DataFrame] = []
         """Per batch: row index, blank flag and the typed key, unique and statistics columns."""
         self.kept_columns = self._kept_columns()
@@ -335,23 +346,30 @@ class TableValidation:
         """Columns of the fields that Frictionless's reader parses, per distinct value."""
         import polars as pl
 
-        from cdo_toolkit.validation.fallback import fallback_columns
+        from cdo_toolkit.validation.fallback import fallback_columns, fallback_dtype
 
+        added: list[pl.Series | pl.Expr] = []
         for spec in self.fallback_fields:
             raw = frame.get_column(f"c{spec.number - 1}")
             missing = raw.is_null() | raw.is_in(list(spec.missing_values))
-            names = [
-                r.kind for r in self.rules if r.field is spec and r.kind not in ("type", "required")
-            ]
+            names = self.fallback_constraints[spec.number]
+            added += [raw.alias(col("r", spec)), missing.alias(col("m", spec))]
+            if missing.all():  # nothing to read: a blank column (a sheet's formatted width)
+                added += [
+                    pl.lit(None, dtype=fallback_dtype(spec)).alias(col("v", spec)),
+                    pl.lit(False).alias(col("p", spec)),
+                    *[pl.lit(None, pl.Boolean).alias(f"k{spec.number}:{name}") for name in names],
+                ]
+                continue
             columns = fallback_columns(spec, raw, names)
-            frame = frame.with_columns(
-                raw.alias(col("r", spec)),
-                missing.alias(col("m", spec)),
+            added += [
                 pl.when(~missing).then(columns["v"]).alias(col("v", spec)),
                 columns["p"].fill_null(False).alias(col("p", spec)),
                 *[columns[f"k:{name}"].alias(f"k{spec.number}:{name}") for name in names],
-            )
-        return frame
+            ]
+        # At once: a frame widened column by column is copied as often (a sheet of
+        # thousands of blank columns, all of type any).
+        return frame.with_columns(added) if added else frame
 
     def _residuals(self, prepared: pl.DataFrame) -> pl.DataFrame:
         """Parse again, fully, the cells the fast path refused."""

@@ -82,6 +82,11 @@ def canonical_text(kind: str, value: Any, write: Any) -> str:
     return str(write(value))
 
 
+def fallback_dtype(spec: FieldSpec) -> pl.DataType:
+    """The type of the values :func:`fallback_columns` gives for the field."""
+    return _value_series(spec.type, []).dtype
+
+
 def _value_series(kind: str, values: list[Any]) -> pl.Series:
     """Dates, datetimes or times as the native parse types them (a datetime with an offset
     in UTC without its zone, one without as written); any other value as its text."""

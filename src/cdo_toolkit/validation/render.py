@@ -248,19 +248,57 @@ def _counts(task: Task) -> str:
     )
 
 
-def _severity_mark(task: Task, key: tuple[str, str]) -> str:
+def _severity_mark(warnings: int, count: int) -> str:
     """ " (warning)" after a summary's type whose count is all warnings, " (2 warnings)"
     where errors and warnings share it; nothing for errors alone."""
-    warnings = task.warning_summary.get(key, 0)
     if not warnings:
         return ""
-    if warnings == task.summary.get(key, 0):
+    if warnings == count:
         return " (" + _("warning") + ")"
     return (
         " ("
         + ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings)
         + ")"
     )
+
+
+SUMMARY_ROWS = 25
+"""Rows of a summary given one by one; the rest are counted per error type."""
+
+
+def _summary(task: Task) -> list[tuple[str, str, int, str]]:
+    """The summary's rows, most frequent first, then by type and the field's place: error
+    type (and severity), field, count, what to do. Past ``SUMMARY_ROWS``, one row per error type counts the further fields (a
+    sheet of thousands of columns without a label is no thousands of lines to read)."""
+    what_to_do = WhatToDo(task)
+    names = [name for name, _type in task.schema_fields] or task.labels
+    position = {name: at for at, name in reversed(list(enumerate(names)))}
+    ordered = sorted(
+        task.summary.items(),
+        key=lambda i: (-i[1], i[0][0], position.get(i[0][1], len(names)), i[0][1]),
+    )
+    if len(ordered) > SUMMARY_ROWS + 1:
+        ordered, further = ordered[:SUMMARY_ROWS], ordered[SUMMARY_ROWS:]
+    else:
+        further = []
+    rows = [
+        (
+            kind + _severity_mark(task.warning_summary.get((kind, name), 0), count),
+            name or "–",
+            count,
+            what_to_do(kind, name),
+        )
+        for (kind, name), count in ordered
+    ]
+    grouped: dict[str, tuple[int, int, int]] = {}
+    for (kind, name), count in further:
+        fields, total, warnings = grouped.get(kind, (0, 0, 0))
+        warned = task.warning_summary.get((kind, name), 0)
+        grouped[kind] = (fields + 1, total + count, warnings + warned)
+    for kind, (fields, total, warnings) in grouped.items():
+        more = ngettext("{count} more field", "{count} more fields", fields).format(count=fields)
+        rows.append((kind + _severity_mark(warnings, total), more, total, what_to_do(kind, "")))
+    return rows
 
 
 def print_text(report: Report, console: Any) -> None:
@@ -277,16 +315,8 @@ def print_text(report: Report, console: Any) -> None:
             table.add_column(_("field"))
             table.add_column(_("count"), justify="right")
             table.add_column(_("what to do"), style="dim")
-            what_to_do = WhatToDo(task)
-            for (kind, field_name), count in sorted(
-                task.summary.items(), key=lambda i: (-i[1], i[0])
-            ):
-                table.add_row(
-                    kind + _severity_mark(task, (kind, field_name)),
-                    escape(field_name or "–"),
-                    str(count),
-                    what_to_do(kind, field_name),
-                )
+            for kind, field_name, count, what_to_do in _summary(task):
+                table.add_row(kind, escape(field_name), str(count), what_to_do)
             console.print(table)
         for label, items in ((_("errors"), task.errors), (_("warnings"), task.warnings)):
             if not items:
@@ -477,13 +507,8 @@ def markdown(report: Report) -> str:
         if task.summary:
             summary = (_("error type"), _("field"), _("count"), _("what to do"))
             out += ["| " + " | ".join(summary) + " |", "|---|---|---:|---|"]
-            what_to_do = WhatToDo(task)
-            for (kind, field_name), count in sorted(
-                task.summary.items(), key=lambda i: (-i[1], i[0])
-            ):
-                said = _md(what_to_do(kind, field_name))
-                kind_said = _md(kind + _severity_mark(task, (kind, field_name)))
-                out.append(f"| {kind_said} | {_md(field_name or '–')} | {count} | {said} |")
+            for kind, field_name, count, what_to_do in _summary(task):
+                out.append(f"| {_md(kind)} | {_md(field_name)} | {count} | {_md(what_to_do)} |")
             out.append("")
         if task.errors:
             heads = (_("row"), _("field"), _("type"), _("cell"), _("note"))
