@@ -296,6 +296,38 @@ def test_internal_error_is_one_line_without_traceback(
     )
 
 
+def test_a_panic_of_a_rust_library_is_an_internal_error(
+    cdo, base_registry: Path, monkeypatch
+) -> None:
+    """polars and calamine raise a panic as pyo3's PanicException, a BaseException: one
+    line too, while Ctrl-C and exits keep their ways."""
+    import cdo_toolkit.registry.lint
+
+    class PanicException(BaseException):  # as pyo3_runtime names it
+        pass
+
+    def panicking(root: Path) -> None:
+        raise PanicException("index out of bounds: the len is 0 but the index is 0")
+
+    monkeypatch.setattr(cdo_toolkit.registry.lint, "lint", panicking)
+    result = cdo("registry", "lint")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "error: internal error: PanicException: index out of bounds: the len is 0 but the "
+        "index is 0 (run again with --debug for the details and report it)"
+    )
+
+    class Other(BaseException):
+        pass
+
+    def other(root: Path) -> None:
+        raise Other("not ours to swallow")
+
+    monkeypatch.setattr(cdo_toolkit.registry.lint, "lint", other)
+    with pytest.raises(Other):
+        cdo("registry", "lint")
+
+
 def test_usage_errors_keep_typer_messages(cdo, base_registry: Path) -> None:
     result = cdo("registry", "list", "--format", "xml")
     assert result.exit_code == 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -121,11 +121,22 @@ class CdoGroup(TyperGroup):
                     traceback.print_exc()
                     sys.exit(EXIT_UNUSABLE)
                 raise
-            print_error(
-                f"internal error: {type(error).__name__}: {error} "
-                "(run again with --debug for the details and report it)"
-            )
-            sys.exit(EXIT_UNUSABLE)
+            _internal_error(error)
+        except BaseException as error:
+            # A panic of a library written in Rust (polars, calamine) is raised as pyo3's
+            # PanicException, which derives from BaseException so as to pass ``except
+            # Exception``: an internal error all the same.
+            if type(error).__name__ != "PanicException" or ctx.params.get("debug"):
+                raise
+            _internal_error(error)
+
+
+def _internal_error(error: BaseException) -> NoReturn:
+    print_error(
+        f"internal error: {type(error).__name__}: {error} "
+        "(run again with --debug for the details and report it)"
+    )
+    sys.exit(EXIT_UNUSABLE)
 
 
 app = typer.Typer(
