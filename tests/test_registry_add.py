@@ -708,6 +708,39 @@ def test_add_warns_of_a_header_no_file_can_pass(cdo, base_registry: Path) -> Non
     assert quiet.exit_code == 0 and "warning" not in quiet.output
 
 
+def test_add_says_which_empty_columns_of_a_sheet_to_delete(cdo, base_registry: Path) -> None:
+    """A sheet formatted far right of its table: its blank labels close the header over
+    columns without values, and the warning says to delete them, not the generic advice."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["kod", "nazev"], [563889, "Liberec"], [577626, "Semily"]):
+        sheet.append(row)
+    sheet.cell(row=1, column=40).font = Font(bold=True)
+    book.save("obce.xlsx")
+    result = cdo(
+        "registry",
+        "add",
+        "obce-2",
+        "--from",
+        "obce.xlsx",
+        "--guarantor",
+        "gis",
+        "--theme",
+        "economy",
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert (
+        "warning: the header ends in 38 columns without a label or values, as a spreadsheet "
+        "exports columns that once held something: delete them, and describe the file again"
+    ) in text
+    assert "the row taken for the header" not in text
+
+
 def test_add_reads_a_file_without_a_header_row(cdo, base_registry: Path, shared: Path) -> None:
     """The police's accident file has no header row: its first record is data (an
     accident's id, numbers, a date, blank cells). The entry says header: false, names the

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 
@@ -45,6 +45,9 @@ from cdo_toolkit.registry.models import ID_PATTERN, Frequency, Theme
 from cdo_toolkit.registry.registry import Registry
 from cdo_toolkit.validation.layout import Layout, report_layout
 from cdo_toolkit.validation.source import WORKBOOK_SUFFIXES
+
+if TYPE_CHECKING:
+    from cdo_toolkit.validation.report import Task
 
 SAMPLE_ROWS = 5000
 SCAN_ROWS = 1_000_000
@@ -482,7 +485,7 @@ def fit_schema(path: Path, inferred: dict[str, Any]) -> tuple[dict[str, Any], li
         for error in task.errors:
             if error.type in unreadable:  # a NUL byte deep inside: no schema fits the file
                 raise CdoError(f"{display_path(path)}: {error.note}")
-        warnings = _header_warnings(task.summary, len(schema["fields"]))
+        warnings = _header_warnings(task, len(schema["fields"]))
         cells: dict[tuple[str, str], set[str]] = {}
         for error in task.errors:
             if error.type in labels:
@@ -587,12 +590,17 @@ def _reader_dialect(dialect: dict[str, Any]) -> Any:
     return reader_dialect(RegistryDialect.model_validate(dialect))
 
 
-def _header_warnings(summary: dict[tuple[str, str], int], width: int) -> list[str]:
+def _header_warnings(task: Task, width: int) -> list[str]:
     """What no schema fixes: blank or repeated labels in the row taken for the header."""
-    blank = sum(n for (kind, _f), n in summary.items() if kind == "blank-label")
-    repeated = sum(n for (kind, _f), n in summary.items() if kind == "duplicate-label")
+    from cdo_toolkit.validation.hints import blank_columns_note
+
+    blank = sum(n for (kind, _f), n in task.summary.items() if kind == "blank-label")
+    repeated = sum(n for (kind, _f), n in task.summary.items() if kind == "duplicate-label")
     if not blank and not repeated:
         return []
+    if not repeated and blank_columns_note(blank) in task.notes:
+        # Every blank label closes the header over empty columns: a spreadsheet's.
+        return [blank_columns_note(blank) + _(", and describe the file again")]
     return [
         _(
             "the row taken for the header has {blank} blank and {repeated} repeated labels of "

@@ -131,14 +131,19 @@ def blank_last_columns(task: Task, text: TableText) -> None:
             "lines (or the empty column, in the program that exports the file)"
         ).format(delimiter=_named(text.delimiter))
     else:
-        note = ngettext(
-            "the header ends in {count} column without a label or values, as a spreadsheet "
-            "exports a column that once held something: delete it",
-            "the header ends in {count} columns without a label or values, as a spreadsheet "
-            "exports columns that once held something: delete them",
-            count,
-        ).format(count=count)
+        note = blank_columns_note(count)
     task.notes.append(note)
+
+
+def blank_columns_note(count: int) -> str:
+    """The note of ``count`` columns closing the header without a label or values."""
+    return ngettext(
+        "the header ends in {count} column without a label or values, as a spreadsheet "
+        "exports a column that once held something: delete it",
+        "the header ends in {count} columns without a label or values, as a spreadsheet "
+        "exports columns that once held something: delete them",
+        count,
+    ).format(count=count)
 
 
 FOOTER_ROWS = 20
