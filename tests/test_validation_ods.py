@@ -216,6 +216,11 @@ def _as_libreoffice_saves(path: Path, sheets: dict[str, list[list[Any]]]) -> Pat
             f"{_cell(None, 1024)}</table:table-row>"
         )
         tables.append(f'<table:table table:name="{name}">{"".join(xml)}</table:table>')
+    return _ods_file(path, "".join(tables))
+
+
+def _ods_file(path: Path, tables: str) -> Path:
+    """An .ods file of the sheets ``tables`` (their XML), as LibreOffice writes one."""
     namespaces = " ".join(
         f'xmlns:{prefix}="{uri}"'
         for prefix, uri in (
@@ -228,7 +233,7 @@ def _as_libreoffice_saves(path: Path, sheets: dict[str, list[list[Any]]]) -> Pat
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {namespaces} '
         'office:version="1.3"><office:body><office:spreadsheet>'
-        + "".join(tables)
+        + tables
         + "</office:spreadsheet></office:body></office:document-content>"
     )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -354,3 +359,48 @@ def test_a_spreadsheet_too_large_for_memory_or_a_bomb_is_refused_before_reading(
         "more than the 1 MB an .ods file is read in memory up to: save its sheet as CSV"
         in (error["note"])
     )
+
+
+HEADER = (
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>kod</text:p>'
+    "</table:table-cell></table:table-row>"
+)
+VALUE = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+ACROSS = VALUE.replace(  # XML's other quotes, and spaces around "=", hide nothing
+    "<table:table-cell ", "<table:table-cell table:number-columns-repeated = '100' ", 1
+)
+EMPTY_TAIL = (  # LibreOffice closes a sheet with its unused rows and columns, repeated
+    '<table:table-row table:number-rows-repeated="1048573">'
+    '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "grid"),
+    [
+        # The unused rows and columns closing a sheet are no part of it.
+        (HEADER + f'<table:table-row>{VALUE}<table:table-cell table:number-columns-repeated="1023"/></table:table-row>' + EMPTY_TAIL, (2, 1)),
+        # A value repeated down a million rows and across a hundred columns: a kilobyte.
+        (HEADER + f'<table:table-row table:number-rows-repeated="1000000">{ACROSS}</table:table-row>', (1_000_001, 100)),
+        # One value far from the table: below a million empty rows, right of 200 empty cells.
+        (HEADER + '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
+         + f'<table:table-row><table:table-cell table:number-columns-repeated="200"/>{VALUE}</table:table-row>' + EMPTY_TAIL, (1_000_002, 201)),
+    ],
+)  # fmt: skip
+def test_the_grid_calamine_lays_a_sheet_out_in(
+    workdir: Path, rows: str, grid: tuple[int, int]
+) -> None:
+    """calamine lays a sheet's cells out in a grid to the last holding a value, repeated
+    cells counted as often: from a kilobyte, a grid of a hundred million cells, which the
+    process cannot hold. Such a sheet is refused before calamine reads it."""
+    from cdo_toolkit.validation.ods import grids
+    from cdo_toolkit.validation.xlsx import MAX_GRID
+
+    path = _ods_file(workdir / "list.ods", f'<table:table table:name="List1">{rows}</table:table>')
+    with zipfile.ZipFile(path) as archive:
+        assert list(grids(archive.read("content.xml"))) == [grid]
+    report = engine_errors(path)
+    if grid[0] * grid[1] <= MAX_GRID:
+        assert report == set()
+    else:
+        assert report == {("source-error", None, None)}

@@ -11,10 +11,15 @@ costs a scan of its bytes.
 
 from __future__ import annotations
 
+import itertools
+import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+from cdo_toolkit.validation.xlsx import MAX_GRID
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -29,8 +34,11 @@ about 1.6 times the size of its XML (a peak of some 550 MiB at this limit)."""
 
 def refuse_oversized(path: Path) -> None:
     """Refuse an .ods whose content would not fit the memory it is read in, or expands as
-    a decompression bomb does, before calamine unpacks it (an archive that cannot be read
-    is left to calamine, which says what is wrong).
+    a decompression bomb does, or whose cells, repeated (a kilobyte of XML may repeat a
+    cell a billion times) or far apart, span a grid too large for calamine, which lays
+    them out in one (as for ``.xlsx``: ``validation/xlsx.py``), all before calamine
+    unpacks it (an archive that cannot be read is left to calamine, which says what is
+    wrong).
 
     Raises:
         SourceProblem: ``compression-error`` or ``source-error``.
@@ -52,6 +60,73 @@ def refuse_oversized(path: Path) -> None:
                 "file is read in memory up to: save its sheet as CSV (UTF-8)"
             ).format(size=content.file_size // 1024**2, limit=MAX_CONTENT // 1024**2),
         )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read("content.xml")
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError):
+        return
+    for number, (rows, columns) in enumerate(grids(xml), start=1):
+        if rows * columns > MAX_GRID:
+            raise SourceProblem(
+                "source-error",
+                _(
+                    "sheet {number} of the spreadsheet spans {rows} rows by {columns} columns "
+                    "from its first cell to its last holding a value, more than the {limit} "
+                    "cells an .ods file is read up to: delete what lies far from the table "
+                    "(or cells repeated down or across the sheet), or save the table as CSV "
+                    "(UTF-8)"
+                ).format(number=number, rows=rows, columns=columns, limit=MAX_GRID),
+            )
+
+
+_SHEET = re.compile(rb"<table:table[\s>]")
+_ROW = re.compile(rb"<table:table-row\b([^>]*?)(/?)>")
+_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*)>")
+_ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)")
+_COLUMNS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)")
+
+
+def grids(xml: bytes) -> Iterator[tuple[int, int]]:
+    """Per sheet, the rows and columns of the grid calamine lays its cells out in: from the
+    first row and column to the last row and column holding a value, rows and cells
+    repeated (``number-rows-repeated``) counted as often. A file written with other
+    prefixes than ``table:`` gives no grid (calamine's reading is then not bounded here)."""
+    starts = [match.start() for match in _SHEET.finditer(xml)] + [len(xml)]
+    for start, end in itertools.pairwise(starts):
+        row = last_row = width = 0
+        rows = list(_ROW.finditer(xml, start, end))
+        # A row's cells lie before the next row: no search for where each row closes.
+        bounds = [match.start() for match in rows[1:]] + [end]
+        for match, bound in zip(rows, bounds, strict=True):
+            attributes, closed = match.groups()
+            repeated = _repeats(_ROWS_REPEATED, attributes)
+            if not closed:
+                inside = match.end()
+                value = max(
+                    xml.rfind(b"value-type=", inside, bound), xml.rfind(b"<text:p", inside, bound)
+                )
+                if value >= 0:
+                    width = max(width, _columns_to(xml, inside, xml.find(b">", value) + 1))
+                    last_row = row + repeated
+            row += repeated
+        yield last_row, width
+
+
+def _columns_to(xml: bytes, start: int, end: int) -> int:
+    """Columns of a row's cells between ``start`` and ``end``, repeated ones as often (at
+    least: any other element of the table's namespace there counts as one too)."""
+    if xml.find(b"repeated", start, end) < 0:  # most rows: one column a cell
+        return xml.count(b"<table:", start, end)
+    return sum(
+        _repeats(_COLUMNS_REPEATED, match.group(1)) for match in _CELL.finditer(xml, start, end)
+    )
+
+
+def _repeats(pattern: re.Pattern[bytes], attributes: bytes) -> int:
+    if b"repeated" not in attributes:
+        return 1
+    found = pattern.search(attributes)
+    return int(found.group(1)) if found else 1
 
 
 ErrorCells = dict[int, dict[int, str]]
