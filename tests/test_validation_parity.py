@@ -104,3 +104,27 @@ def test_case_file(case_file: Path, tmp_path: Path) -> None:
         data, schema=case["schema"], dialect=dialect, encoding=case.get("encoding")
     )
     assert reference == expected, "the case's expectation disagrees with Frictionless"
+
+
+REAL = SHARED / "data" / "real"
+INFERRED = sorted(
+    {f"frictionless-fixtures/{name}" for name, _schema in FRICTIONLESS_CASES if ".csv" in name}
+    | {str(path.relative_to(REAL)) for path in REAL.glob("*/*.csv") if REAL.is_dir()}
+)
+
+
+@pytest.mark.parametrize("name", INFERRED)
+def test_inference_takes_frictionless_s_steps_to_its_schema(name: str, shared: Path) -> None:
+    """The schema inferred by the steps ``Resource.infer()`` takes up to it (without the
+    checks of the header and the row stream after them) is the one it infers: on
+    Frictionless's fixtures and the real Czech files (windows-1250, UTF-16, semicolons)."""
+    from frictionless import Resource
+
+    from cdo_toolkit.validation.infer import _described
+
+    def resource() -> Resource:
+        return Resource(path=name, basepath=str(REAL), format="csv")
+
+    inferred = resource()
+    inferred.infer()
+    assert _described(resource()) == inferred.schema.to_descriptor()

@@ -208,7 +208,10 @@ def _detected_type(name: str, values: list[str]) -> str:
     """The Table Schema type Frictionless infers from ``values`` of one column."""
     from frictionless import Detector
 
-    schema = Detector().detect_schema([[v] for v in values], labels=[name])
+    from cdo_toolkit.validation.infer import cell_readers_kept
+
+    with cell_readers_kept():
+        schema = Detector().detect_schema([[v] for v in values], labels=[name])
     return str(schema.fields[0].type)
 
 

@@ -60,6 +60,7 @@ def infer_json_schema(sheet: Sheet) -> tuple[Sheet, SchemaSpec]:
     from frictionless import Detector
 
     from cdo_toolkit.validation.fields import schema_spec
+    from cdo_toolkit.validation.infer import cell_readers_kept
 
     try:
         head = list(itertools.islice(sheet.rows, SAMPLE_ROWS + 1))
@@ -70,7 +71,8 @@ def infer_json_schema(sheet: Sheet) -> tuple[Sheet, SchemaSpec]:
         sheet.close()
         raise SourceProblem("source-error", _("the JSON array holds no rows"))
     labels = [str(label) for label in head[0]]
-    detected = Detector().detect_schema([list(row) for row in head[1:]], labels=labels)
+    with cell_readers_kept():
+        detected = Detector().detect_schema([list(row) for row in head[1:]], labels=labels)
     rest = Sheet(itertools.chain(head, sheet.rows), sheet.close, sheet.height)
     return rest, schema_spec(detected.to_descriptor())
 
