@@ -279,43 +279,36 @@ def test_python_dash_m_entry_point(repo: Path) -> None:
     assert result.stdout.strip() == f"cdo {__version__}"
 
 
+class PanicException(BaseException):
+    """As pyo3 names the panic of a library written in Rust (polars, calamine)."""
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RuntimeError("disk on fire"), PanicException("index out of bounds: the len is 0")],
+    ids=["exception", "rust-panic"],
+)
 def test_internal_error_is_one_line_without_traceback(
-    cdo, base_registry: Path, monkeypatch
+    cdo, base_registry: Path, monkeypatch, error: BaseException
 ) -> None:
+    """Also a panic, which pyo3 raises as a BaseException so as to pass ``except
+    Exception``; Ctrl-C and exits keep their ways."""
     import cdo_toolkit.registry.lint
 
     def broken(root: Path) -> None:
-        raise RuntimeError("disk on fire")
+        raise error
 
     monkeypatch.setattr(cdo_toolkit.registry.lint, "lint", broken)
     result = cdo("registry", "lint")
     assert result.exit_code == 2
     assert result.output.strip() == (
-        "error: internal error: RuntimeError: disk on fire "
+        f"error: internal error: {type(error).__name__}: {error} "
         "(run again with --debug for the details and report it)"
     )
 
 
-def test_a_panic_of_a_rust_library_is_an_internal_error(
-    cdo, base_registry: Path, monkeypatch
-) -> None:
-    """polars and calamine raise a panic as pyo3's PanicException, a BaseException: one
-    line too, while Ctrl-C and exits keep their ways."""
+def test_other_base_exceptions_are_not_swallowed(cdo, base_registry: Path, monkeypatch) -> None:
     import cdo_toolkit.registry.lint
-
-    class PanicException(BaseException):  # as pyo3_runtime names it
-        pass
-
-    def panicking(root: Path) -> None:
-        raise PanicException("index out of bounds: the len is 0 but the index is 0")
-
-    monkeypatch.setattr(cdo_toolkit.registry.lint, "lint", panicking)
-    result = cdo("registry", "lint")
-    assert result.exit_code == 2
-    assert result.output.strip() == (
-        "error: internal error: PanicException: index out of bounds: the len is 0 but the "
-        "index is 0 (run again with --debug for the details and report it)"
-    )
 
     class Other(BaseException):
         pass
