@@ -393,14 +393,13 @@ def test_the_grid_calamine_lays_a_sheet_out_in(
     """calamine lays a sheet's cells out in a grid to the last holding a value, repeated
     cells counted as often: from a kilobyte, a grid of a hundred million cells, which the
     process cannot hold. Such a sheet is refused before calamine reads it."""
-    from cdo_toolkit.validation.ods import grids
-    from cdo_toolkit.validation.xlsx import MAX_GRID
+    from cdo_toolkit.validation.ods import MAX_CELLS, grids
 
     path = _ods_file(workdir / "list.ods", f'<table:table table:name="List1">{rows}</table:table>')
     with zipfile.ZipFile(path) as archive:
         assert list(grids(archive.read("content.xml"))) == [grid]
     report = engine_errors(path)
-    if grid[0] * grid[1] <= MAX_GRID:
+    if grid[0] * grid[1] <= MAX_CELLS:
         assert report == set()
     else:
         assert report == {("source-error", None, None)}

@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from cdo_toolkit.validation.xlsx import MAX_GRID
-
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
@@ -30,6 +28,12 @@ _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
 MAX_CONTENT = 256 * 1024**2
 """The most XML an .ods sheet may expand to: calamine holds a workbook's cells in memory,
 about 1.6 times the size of its XML (a peak of some 550 MiB at this limit)."""
+
+MAX_CELLS = 1 << 23
+"""The most cells an .ods sheet may span, from its first cell to its last holding a value
+(its empty cells among them): calamine lays them out in a grid, and each is then a Python
+value in the rows read (30 million cells took 3.5 GiB and 25 s). As many as a file within
+``MAX_CONTENT`` holds, with room to spare."""
 
 
 def refuse_oversized(path: Path) -> None:
@@ -66,7 +70,7 @@ def refuse_oversized(path: Path) -> None:
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError):
         return
     for number, (rows, columns) in enumerate(grids(xml), start=1):
-        if rows * columns > MAX_GRID:
+        if rows * columns > MAX_CELLS:
             raise SourceProblem(
                 "source-error",
                 _(
@@ -75,7 +79,7 @@ def refuse_oversized(path: Path) -> None:
                     "cells an .ods file is read up to: delete what lies far from the table "
                     "(or cells repeated down or across the sheet), or save the table as CSV "
                     "(UTF-8)"
-                ).format(number=number, rows=rows, columns=columns, limit=MAX_GRID),
+                ).format(number=number, rows=rows, columns=columns, limit=MAX_CELLS),
             )
 
 
