@@ -394,3 +394,61 @@ def test_a_sheet_damaged_midway_is_a_format_error(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     ((kind, _row, _field),) = engine_errors(path)
     assert kind == "format-error"
+
+
+def _with_a_stray_cell(path: Path, row: int, column: int) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for values in (["kod", "nazev"], [1, "Liberec"], [2, "Turnov"]):
+        sheet.append(values)
+    sheet.cell(row=row, column=column).value = "x"
+    book.save(path)
+    return path
+
+
+def test_a_stray_cell_in_excel_s_last_cell_is_said_not_read_for_hours(tmp_path: Path) -> None:
+    """A value typed in XFD1048576: openpyxl (and Frictionless with it) would give a million
+    rows 16,384 cells wide, 17 billion cells. The sheet holds values in under a hundredth
+    of its recorded size: said at once, with how to find the cell."""
+    from cdo_toolkit.validation.api import validate
+
+    path = _with_a_stray_cell(tmp_path / "obce.xlsx", 1_048_576, 16_384)
+    (task,) = validate(str(path)).tasks
+    (error,) = task.errors
+    assert error.type == "source-error"
+    assert "spans 1048576 rows by 16384 columns" in error.note
+    assert "Ctrl+End" in error.note
+
+
+def test_a_sheet_mostly_written_is_read_however_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a sheet that writes under a hundredth of its size is refused: a full one is
+    read, as large as it is (the limit made small here)."""
+    from cdo_toolkit.validation import xlsx
+
+    monkeypatch.setattr(xlsx, "MOST_PADDING", 4)
+    monkeypatch.setattr(xlsx, "MAX_GRID", 4)  # so that calamine leaves it to openpyxl
+    full = tmp_path / "obce.xlsx"
+    _by_openpyxl(full, [["kod", "nazev"], [1, "Liberec"], [2, "Turnov"]])
+    part = sheet_part(full, None)
+    assert part is not None and xlsx.sheet_padding(full, part) is None
+    _same_rows(full)
+    sparse = _with_a_stray_cell(tmp_path / "ridky.xlsx", 300, 40)
+    part = sheet_part(sparse, None)
+    assert part is not None and xlsx.sheet_padding(sparse, part) == (300, 40)
+
+
+def test_a_cell_far_below_the_table_is_told_where_to_look(tmp_path: Path) -> None:
+    """A value 3,000 rows below a table of two: 2,996 blank rows, each an error as
+    Frictionless reports it, and one note saying why and what to do."""
+    from cdo_toolkit.validation.api import validate
+
+    path = _with_a_stray_cell(tmp_path / "obce.xlsx", 3000, 2)
+    (task,) = validate(str(path)).tasks
+    assert task.summary[("blank-row", "")] == 2996
+    assert any(note.startswith("2996 of the 2999 rows are blank") for note in task.notes)
+    assert any("Ctrl+End" in note for note in task.notes)

@@ -847,6 +847,7 @@ def _validate(
         return  # the header and the cells were read from the wrong rows: nothing else applies
     hints.blank_last_columns(task, text)
     hints.rows_under_the_table(task, text)
+    hints.mostly_blank(task)
     hints.repeated_header(task)
     hints.formula_errors(task)
     if source.schema is None:

@@ -177,6 +177,27 @@ def rows_under_the_table(task: Task, text: TableText) -> None:
     )
 
 
+MOSTLY_BLANK = 1000
+"""Blank rows, more than half the table's, that a note takes for a sheet's rows down to a
+cell far below the table."""
+
+
+def mostly_blank(task: Task) -> None:
+    """More blank rows than rows of data: a spreadsheet gives the rows down to its last
+    cell, and a cell far below the table (a value or a format left there) makes a million
+    blank rows. Said once, with how to find the cell."""
+    blank = task.summary.get(("blank-row", ""), 0)
+    if blank < MOSTLY_BLANK or blank * 2 < task.rows:
+        return
+    task.notes.append(
+        _(
+            "{blank} of the {rows} rows are blank: the sheet reaches far below its table, to "
+            "a cell that holds something (in Excel, Ctrl+End goes to it); delete the rows "
+            "below the table and save the file again"
+        ).format(blank=blank, rows=task.rows)
+    )
+
+
 def repeated_header(task: Task) -> None:
     """Rows whose failing cells are the labels of their columns: the header again, where
     exports were joined one after another (a month's file under the last). Said once."""

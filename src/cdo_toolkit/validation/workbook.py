@@ -264,6 +264,18 @@ def _unreadable(exc: Exception) -> SourceProblem:
     )
 
 
+def _far_apart(rows: int, columns: int) -> SourceProblem:
+    return SourceProblem(
+        "source-error",
+        _(
+            "the sheet spans {rows} rows by {columns} columns, as it records its size, and "
+            "holds values in under a hundredth of them: something lies far from the table (in Excel, "
+            "Ctrl+End goes to the last cell); delete the rows and columns beyond the table "
+            "and save the workbook, or save the table as CSV (UTF-8)"
+        ).format(rows=rows, columns=columns),
+    )
+
+
 def _no_sheet(sheet: str | int | None, names: Sequence[str]) -> SourceProblem:
     return SourceProblem(
         "source-error",
@@ -312,7 +324,7 @@ def _xlsx_sheet(opened: Opened, dialect: Dialect) -> Sheet:
     alike (``validation/xlsx.py``), else by openpyxl itself."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from cdo_toolkit.validation.xlsx import sheet_part, sheet_size, sheet_within
+    from cdo_toolkit.validation.xlsx import sheet_padding, sheet_part, sheet_size, sheet_within
 
     part = sheet_part(opened.path, dialect.sheet)
     if part is None:
@@ -323,6 +335,9 @@ def _xlsx_sheet(opened: Opened, dialect: Dialect) -> Sheet:
         if book is None or not within.result():
             if book is not None:
                 book.close()
+            padding = sheet_padding(opened.path, part)
+            if padding is not None:
+                raise _far_apart(*padding)
             return _openpyxl_sheet(opened, dialect)
         # The sheet's XML is scanned while calamine parses it, outside Python's lock: the
         # two take 0.8 s together on a sheet of 100,000 rows, 1.5 s one after the other.

@@ -116,6 +116,36 @@ def sheet_within(path: Path, part: Part) -> bool:
         return False
 
 
+MOST_PADDING = 1 << 26
+"""The most cells an .xlsx sheet read by openpyxl may span where it writes almost none
+(under 1 %): openpyxl gives every row as wide as the recorded size, and the rows between
+the written ones, so a stray cell in ``XFD1048576`` makes 17 billion cells to read."""
+
+
+def sheet_padding(path: Path, part: Part) -> tuple[int, int] | None:
+    """The rows and columns openpyxl would give of the sheet (its recorded size, to its
+    last row), where they are more than ``MOST_PADDING`` cells and the sheet writes under
+    1 % of them; None otherwise, or if the XML cannot be read (openpyxl then says why)."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part.member) as xml:
+            found = _data(xml)
+            if found is None:
+                return None
+            (width, max_row), chunks = found
+            if width * max_row <= MOST_PADDING:
+                return None
+            written = last = 0
+            for text in chunks:
+                written += text.count(b"<c ") + text.count(b"<c>")
+                numbers = _ROW_NUMBER.findall(text)
+                last = max(last, *map(int, numbers)) if numbers else last
+    except (*_DAMAGED, KeyError, ValueError):
+        return None
+    rows = min(last, max_row)
+    cells = width * rows
+    return (rows, width) if cells > MOST_PADDING and written * 100 < cells else None
+
+
 def sheet_size(path: Path, part: Part) -> tuple[int, int] | None:
     """The width and height of the sheet's rows as openpyxl gives them, from one pass over
     its XML; None where there is something calamine reads otherwise (see the module)."""
