@@ -699,3 +699,23 @@ def test_a_spreadsheet_inside_an_archive_is_said_to_be_unpacked(cdo, base_regist
     )
     assert added.exit_code == 2
     assert said in " ".join(added.output.split())
+
+
+def test_a_file_saved_with_two_byte_order_marks(cdo, base_registry: Path) -> None:
+    """A UTF-8 file saved again by a tool that adds a BOM to one that had it: decoding
+    takes the first, the second is no part of the first label, nor of the first field's
+    name, inferred or onboarded: the file is valid, as Frictionless finds it."""
+    from tests.parity import frictionless_errors
+
+    data = Path("obce.csv")
+    data.write_bytes("\ufeff\ufeffkod,nazev\n563889,Liberec\n".encode())
+    report = validate(str(data))
+    assert report.valid and report.tasks[0].labels == ["kod", "nazev"]
+    assert frictionless_errors(data) == set()
+    added = cdo(
+        "registry", "add", "obce-2", "--from", str(data), "--guarantor", "gis", "--theme", "economy"
+    )
+    assert added.exit_code == 0, added.output
+    entry = Path(added.output.split()[0]).read_text("utf-8")
+    assert "name: kod" in entry and "\\uFEFF" not in entry
+    assert cdo("validate", str(data), "--source", "obce-2").exit_code == 0

@@ -439,7 +439,9 @@ def infer_native(path: Path, sheet: str | None = None, *, types: bool = True) ->
 
 def _described_fields(resource: Any) -> list[dict[str, Any]]:
     """The fields of the Table Schema Frictionless described ``resource`` with."""
-    return list(resource.schema.to_descriptor().get("fields", []))
+    from cdo_toolkit.validation.infer import without_bom
+
+    return without_bom(list(resource.schema.to_descriptor().get("fields", [])))
 
 
 def _described_rows(head: list[Any], dialect: dict[str, Any]) -> list[dict[str, Any]]:

@@ -48,6 +48,15 @@ def frictionless_dialect(dialect: Dialect, delimiter: str | None) -> Any:
     return FDialect(controls=controls, **options)
 
 
+def without_bom(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``fields`` as Frictionless inferred them, the first field's name without the byte
+    order mark a file saved with one twice still holds after decoding: no part of the
+    first label, as the reader reads it (else the label and the name differ)."""
+    if fields and str(fields[0].get("name", "")).startswith("\ufeff"):
+        fields[0]["name"] = fields[0]["name"].removeprefix("\ufeff")
+    return fields
+
+
 @contextmanager
 def cell_readers_kept() -> Iterator[None]:
     """Frictionless's inference reads every sampled cell with every candidate type through
@@ -103,6 +112,7 @@ def infer_schema(
             options["extrapaths"] = [str(f.relative_to(base)) for f in opened.parts]
         resource = Resource(path=str(path.relative_to(base)), basepath=str(base), **options)
         descriptor = _described(resource)
+        without_bom(descriptor.get("fields") or [])
     except Exception as exc:  # Frictionless raises its own exception types for unreadable files
         error = getattr(exc, "error", None)
         kind = getattr(error, "type", "source-error")
