@@ -719,3 +719,21 @@ def test_a_file_saved_with_two_byte_order_marks(cdo, base_registry: Path) -> Non
     entry = Path(added.output.split()[0]).read_text("utf-8")
     assert "name: kod" in entry and "\\uFEFF" not in entry
     assert cdo("validate", str(data), "--source", "obce-2").exit_code == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_byte_order_mark_is_read(workdir: Path, encoding: str) -> None:
+    """Some Windows tools save "Unicode" text as UTF-16 without the mark: read as such
+    (Frictionless stops at an encoding-error), where it was refused as a binary file for
+    its NUL bytes; a binary file still is."""
+    text = "kód;název obce;počet\n1;Česká Lípa;37000\n2;Žďár;21000\n"
+    data = Path("obce.csv")
+    data.write_bytes(text.encode(encoding))
+    report = validate(str(data))
+    assert report.valid, report.to_dict()
+    assert report.tasks[0].labels == ["kód", "název obce", "počet"]
+    assert report.tasks[0].rows == 2
+    binary = Path("data.csv")
+    binary.write_bytes(bytes(range(256)) * 8)
+    (error,) = validate(str(binary)).tasks[0].errors
+    assert error.type == "format-error"

@@ -40,6 +40,25 @@ _ASCII = frozenset(map(chr, range(128)))
 _CZECH = frozenset("áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽäöüÄÖÜß„“”‚‘’–—…°§×÷«»·€\u00a0")
 
 
+def utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text written in UTF-16 without its byte order
+    mark (as some Windows tools save "Unicode" text): a NUL byte beside most characters,
+    on the same side, and the text read so holding no control characters; else None."""
+    sample = head[: 4096 - 4096 % 2]
+    if len(sample) < 8:
+        return None
+    half = len(sample) // 2
+    for encoding, nul_side, other in (("utf-16-le", 1, 0), ("utf-16-be", 0, 1)):
+        if sample[nul_side::2].count(0) >= 0.6 * half and sample[other::2].count(0) == 0:
+            try:
+                text = sample.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if not any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+                return encoding
+    return None
+
+
 @dataclass(frozen=True)
 class Sniffed:
     encoding: str
@@ -66,6 +85,8 @@ def detect_encoding(
                     for bom, name in _BOMS:
                         if chunk.startswith(bom):
                             return name
+                    if unmarked := utf16_without_bom(chunk):
+                        return unmarked
                     first = False
                 if len(sample) < SAMPLE_BYTES:
                     sample += chunk[: SAMPLE_BYTES - len(sample)]

@@ -280,7 +280,9 @@ def _refuse_non_text(head: bytes, name: str, declared_format: str | None = None)
         )
     if _is_json_table(head, text, name, declared_format):
         return
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    from cdo_toolkit.validation.sniff import utf16_without_bom
+
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head) is not None
     first = -1 if utf16 else head.find(b"\x00")
     if first == -1:
         return
