@@ -737,3 +737,29 @@ def test_utf16_without_its_byte_order_mark_is_read(workdir: Path, encoding: str)
     binary.write_bytes(bytes(range(256)) * 8)
     (error,) = validate(str(binary)).tasks[0].errors
     assert error.type == "format-error"
+
+
+def test_a_dos_end_of_file_mark_is_told_for_what_it_is(workdir: Path) -> None:
+    """Old DOS programs end a file with Ctrl+Z, which a CSV reader reads as one more row,
+    missing its cells (as Frictionless reads it too, its delimiter guessed right): the
+    error stands, and a note says what the row is."""
+    data = Path("obce.csv")
+    data.write_bytes("kod;nazev\r\n1;Liberec\r\n2;Turnov\r\n\x1a".encode("cp852"))
+    (task,) = validate(str(data), Options(encoding="cp852")).tasks
+    assert [(e.type, e.row_number) for e in task.errors] == [("missing-cell", 4)]
+    assert any(note.startswith("row 4 is the end-of-file mark of DOS") for note in task.notes)
+
+
+def test_blank_lines_above_the_header_are_said(workdir: Path) -> None:
+    """Two blank lines above the header: the first is taken for the header (as
+    Frictionless takes it), so the errors puzzle; a note says where the header is."""
+    data = Path("obce.csv")
+    data.write_text("\n\nkod,nazev\n563889,Liberec\n", "utf-8")
+    (task,) = validate(str(data)).tasks
+    assert not task.valid
+    assert any(
+        note.startswith(
+            "the file has rows above its header (a title, blank lines): its header is row 3"
+        )
+        for note in task.notes
+    )

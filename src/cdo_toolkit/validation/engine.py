@@ -848,6 +848,7 @@ def _validate(
     hints.blank_last_columns(task, text)
     hints.rows_under_the_table(task, text)
     hints.mostly_blank(task)
+    hints.end_of_file_mark(task)
     hints.repeated_header(task)
     hints.formula_errors(task)
     if source.schema is None:

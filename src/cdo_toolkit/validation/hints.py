@@ -79,7 +79,8 @@ def report_layout(task: Task, text: TableText, dialect: Dialect) -> bool:
     the columns): say where the header and the data are, and what reads such a file."""
     if dialect.header is False or dialect.header_rows or dialect.comment_rows:
         return False
-    if not any(kind == "blank-label" for kind, _name in task.summary):
+    blank_header = not any(label.strip() for label in text.labels)  # blank lines above it
+    if not blank_header and not any(kind == "blank-label" for kind, _name in task.summary):
         return False
     from cdo_toolkit.validation.layout import report_layout as found_layout
 
@@ -97,7 +98,7 @@ def report_layout(task: Task, text: TableText, dialect: Dialect) -> bool:
         )
     else:
         said = _(
-            "the file has rows above its header (a title): its header is row {first} and the "
+            "the file has rows above its header (a title, blank lines): its header is row {first} and the "
             "data start in row {data}; declare the header's row in the dialect (header_rows: "
             "[{first}], in a Data Package headerRows), or describe the file with cdo registry "
             "add, which finds it"
@@ -195,6 +196,20 @@ def mostly_blank(task: Task) -> None:
             "a cell that holds something (in Excel, Ctrl+End goes to it); delete the rows "
             "below the table and save the file again"
         ).format(blank=blank, rows=task.rows)
+    )
+
+
+def end_of_file_mark(task: Task) -> None:
+    """The last row is a lone Ctrl+Z: the end-of-file mark of DOS programs (and of some
+    exports for them), which a CSV reader reads as one more row, missing its cells."""
+    last = [e for e in task.errors if e.row_number is not None and e.cells == ["\x1a"]]
+    if not last or max(e.row_number or 0 for e in task.errors) != last[0].row_number:
+        return
+    task.notes.append(
+        _(
+            "row {row} is the end-of-file mark of DOS programs (Ctrl+Z), not data: have the "
+            "export leave it out, or delete it (the file's last character)"
+        ).format(row=last[0].row_number)
     )
 
 
