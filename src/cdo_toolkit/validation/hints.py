@@ -98,10 +98,10 @@ def report_layout(task: Task, text: TableText, dialect: Dialect) -> bool:
         )
     else:
         said = _(
-            "the file has rows above its header (a title, blank lines): its header is row {first} and the "
-            "data start in row {data}; declare the header's row in the dialect (header_rows: "
-            "[{first}], in a Data Package headerRows), or describe the file with cdo registry "
-            "add, which finds it"
+            "the file has rows above its header (a title, blank lines): its header is row "
+            "{first} and the data start in row {data}; declare the header's row in the dialect "
+            "(header_rows: [{first}], in a Data Package headerRows), or describe the file with "
+            "cdo registry add, which finds it"
         )
     task.notes.append(
         said.format(
