@@ -733,6 +733,10 @@ def test_utf16_without_its_byte_order_mark_is_read(workdir: Path, encoding: str)
     assert report.valid, report.to_dict()
     assert report.tasks[0].labels == ["kód", "název obce", "počet"]
     assert report.tasks[0].rows == 2
+    from cdo_toolkit.validation.sniff import utf16_without_bom
+
+    # A head cut in the middle of a character (a stream's first chunk) tells it too.
+    assert utf16_without_bom(text.encode(encoding)[:-1]) == encoding
     binary = Path("data.csv")
     binary.write_bytes(bytes(range(256)) * 8)
     (error,) = validate(str(binary)).tasks[0].errors

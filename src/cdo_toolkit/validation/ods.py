@@ -53,20 +53,16 @@ def refuse_oversized(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             content = archive.getinfo("content.xml")
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError):
-        return
-    check_expansion(content.file_size, content.compress_size or 1)
-    if content.file_size > MAX_CONTENT:
-        raise SourceProblem(
-            "source-error",
-            _(
-                "the spreadsheet holds {size} MB of cells, more than the {limit} MB an .ods "
-                "file is read in memory up to: save its sheet as CSV (UTF-8)"
-            ).format(size=content.file_size // 1024**2, limit=MAX_CONTENT // 1024**2),
-        )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            xml = archive.read("content.xml")
+            check_expansion(content.file_size, content.compress_size or 1)
+            if content.file_size > MAX_CONTENT:
+                raise SourceProblem(
+                    "source-error",
+                    _(
+                        "the spreadsheet holds {size} MB of cells, more than the {limit} MB an "
+                        ".ods file is read in memory up to: save its sheet as CSV (UTF-8)"
+                    ).format(size=content.file_size // 1024**2, limit=MAX_CONTENT // 1024**2),
+                )
+            xml = archive.read(content)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError):
         return
     for number, (rows, columns) in enumerate(grids(xml), start=1):

@@ -268,11 +268,14 @@ SUMMARY_ROWS = 25
 
 def _summary(task: Task) -> list[tuple[str, str, int, str]]:
     """The summary's rows, most frequent first, then by type and the field's place: error
-    type (and severity), field, count, what to do. Past ``SUMMARY_ROWS``, one row per error type counts the further fields (a
-    sheet of thousands of columns without a label is no thousands of lines to read)."""
+    type (and severity), field, count, what to do. Past ``SUMMARY_ROWS``, one row per
+    error type counts the further fields (a sheet of thousands of columns without a label
+    is no thousands of lines to read)."""
     what_to_do = WhatToDo(task)
     names = [name for name, _type in task.schema_fields] or task.labels
-    position = {name: at for at, name in reversed(list(enumerate(names)))}
+    position: dict[str, int] = {}
+    for at, name in enumerate(names):
+        position.setdefault(name, at)  # a repeated label sorts at its first place
     ordered = sorted(
         task.summary.items(),
         key=lambda i: (-i[1], i[0][0], position.get(i[0][1], len(names)), i[0][1]),

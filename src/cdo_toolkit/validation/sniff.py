@@ -44,7 +44,8 @@ def utf16_without_bom(head: bytes) -> str | None:
     """``utf-16-le`` or ``utf-16-be`` for text written in UTF-16 without its byte order
     mark (as some Windows tools save "Unicode" text): a NUL byte beside most characters,
     on the same side, and the text read so holding no control characters; else None."""
-    sample = head[: 4096 - 4096 % 2]
+    sample = head[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]  # whole characters of two bytes
     if len(sample) < 8:
         return None
     half = len(sample) // 2

@@ -77,11 +77,6 @@ def open_workbook(
     table.head = head
     renders = [native_render(spec) for spec in fields or []]
 
-    def text_of(value: Any, render: Render) -> str:
-        if isinstance(value, str):
-            return value
-        return "" if value is None else render(value)
-
     def batches() -> Iterator[pl.DataFrame]:
         buffer: list[list[str]] = []
         row_number = header_records
@@ -92,7 +87,7 @@ def open_workbook(
                 continue
             # Text and empty cells, most of a sheet, are taken as they are without a call.
             cells = [
-                value if value.__class__ is str else "" if value is None else text_of(value, render)
+                value if value.__class__ is str else "" if value is None else render(value)
                 for value, render in zip(row, itertools.chain(renders, _EXCEL_TEXT), strict=False)
             ]
             if sheet_rows:
@@ -269,9 +264,9 @@ def _far_apart(rows: int, columns: int) -> SourceProblem:
         "source-error",
         _(
             "the sheet spans {rows} rows by {columns} columns, as it records its size, and "
-            "holds values in under a hundredth of them: something lies far from the table (in Excel, "
-            "Ctrl+End goes to the last cell); delete the rows and columns beyond the table "
-            "and save the workbook, or save the table as CSV (UTF-8)"
+            "holds values in under a hundredth of them: something lies far from the table "
+            "(in Excel, Ctrl+End goes to the last cell); delete the rows and columns beyond "
+            "the table and save the workbook, or save the table as CSV (UTF-8)"
         ).format(rows=rows, columns=columns),
     )
 
