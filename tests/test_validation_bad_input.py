@@ -425,6 +425,23 @@ def test_package_descriptor_without_a_resources_list(cdo, workdir: Path) -> None
     assert result.exit_code == 0 and "lists no resources" in result.output
 
 
+def test_a_yaml_package_with_an_alias_chain_is_refused_before_expansion(cdo, workdir: Path) -> None:
+    """Nine levels of nine aliases (a "billion laughs") would be 387 million strings when
+    Frictionless walks the descriptor; the alias is refused where it stands."""
+    Path("d.csv").write_text("a;b\n1;2\n", "utf-8")
+    levels = ["x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"] + [
+        f"x{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)
+    ]
+    Path("datapackage.yaml").write_text(
+        "\n".join(["name: bomb", *levels, "resources:", "  - {name: d, path: d.csv}", ""]),
+        "utf-8",
+    )
+    result = _cli(cdo, "datapackage.yaml")
+    assert result.exit_code == 2, result.output
+    assert "datapackage.yaml:3:10: YAML aliases (*name) are not allowed" in result.output
+    assert "registry" not in result.output
+
+
 def test_a_declared_format_that_cannot_be_read(cdo, workdir: Path) -> None:
     """A resource declaring Parquet (or JSON) is not read as CSV behind the user's back."""
     Path("d.csv").write_text("a,b\n1,2\n", "utf-8")

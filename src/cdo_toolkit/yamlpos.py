@@ -185,7 +185,7 @@ def _parse_pure(text: str, file: str) -> Document:
     except _AliasFound as alias:
         raise YamlProblem(
             "REG004",
-            _("aliases (*name) are not allowed in the registry"),
+            _("YAML aliases (*name) are not allowed"),
             file,
             _mark(alias.mark),
             _("write the value out in full"),
@@ -227,7 +227,7 @@ def _convert(
     if node.tag not in _STANDARD_TAGS:
         raise YamlProblem(
             "REG004",
-            _("the tag {tag!r} is not allowed in the registry").format(tag=node.tag),
+            _("the YAML tag {tag!r} is not allowed").format(tag=node.tag),
             document.file,
             _mark(node.start_mark),
             _("remove the tag; the registry holds plain values only"),
