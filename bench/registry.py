@@ -5,8 +5,10 @@ with its own Table Schema file), then prints in one run:
 
 * the time to compose every file's YAML/JSON with libyaml (what ``cdo`` uses) and with
   PyYAML's own parser (the reference), and their ratio;
-* the median wall time of ``cdo registry list``, ``cdo registry show`` and
-  ``cdo registry lint`` over that registry (each a process, as users run them).
+* the median wall time of ``cdo registry list``, ``cdo registry show``,
+  ``cdo registry lint`` and ``cdo validate --source`` (a sample file) over that registry
+  and over the shipped one (the reference), each a process as users run them, and their
+  ratio: what the registry's size costs each command.
 
     python bench/registry.py [--sources 500] [--runs 3]
 """
@@ -87,13 +89,22 @@ def main() -> None:
         pure = min(compose_seconds(files, yaml.SafeLoader) for _ in range(args.runs))
         print(f"compose, libyaml:         {fast:.2f} s")
         print(f"compose, PyYAML's parser: {pure:.2f} s  (ratio {pure / fast:.1f})")
+        warehouse = f"duckdb:///{Path(folder) / 'warehouse' / 'cdo.duckdb'}"
+        sample = str(ROOT / "examples" / "skoly.csv")
+        print(f"{'':36s} {'large':>7s} {'shipped':>8s} {'ratio':>6s}")
         for command in (
             ["registry", "list"],
-            ["registry", "show", "skoly-7"],
+            ["registry", "show", "skoly"],
             ["registry", "lint"],
+            ["--warehouse", warehouse, "validate", sample, "--source", "skoly"],
         ):
-            times = [cdo_seconds(registry, command) for _ in range(args.runs)]
-            print(f"cdo {' '.join(command):22s} {statistics.median(times):.2f} s")
+            large, shipped = [], []
+            for _ in range(args.runs):  # interleaved, so that the machine's drift hits both
+                large.append(cdo_seconds(registry, command))
+                shipped.append(cdo_seconds(ROOT / "registry", command))
+            name = " ".join(c for c in command if c not in ("--warehouse", warehouse, sample))
+            big, small = statistics.median(large), statistics.median(shipped)
+            print(f"cdo {name:32s} {big:6.2f}s {small:7.2f}s {big / small:6.2f}")
 
 
 if __name__ == "__main__":

@@ -49,6 +49,59 @@ def test_lint_warnings_pass_unless_strict(cdo, base_registry: Path) -> None:
     assert cdo("registry", "lint", "--strict").exit_code == 1
 
 
+def _add_source_with_heavy_findings(registry: Path) -> None:
+    """A third source whose mistakes only Frictionless (missingValues not a list) and
+    sqlglot (a row rule that does not parse) find."""
+    skoly = (registry / "sources" / "skoly.yaml").read_text("utf-8")
+    hriste = skoly.replace("id: skoly", "id: hriste").replace("table: skoly", "table: hriste")
+    hriste = hriste.replace("  primaryKey: [ico]", '  primaryKey: [ico]\n  missingValues: "NA"')
+    hriste = hriste.replace(
+        "warehouse:", "checks:\n  - {type: row-rule, name: r, expression: 'ico >'}\nwarehouse:"
+    )
+    (registry / "sources" / "hriste.yaml").write_text(hriste, "utf-8")
+
+
+def test_a_source_is_judged_with_what_it_refers_to_not_the_whole_registry(
+    cdo, base_registry: Path
+) -> None:
+    """Validating or submitting a source has Frictionless and sqlglot judge the entries it
+    uses (its own and those its keys refer to), not each of hundreds of sources; lint
+    judges all."""
+    from cdo_toolkit.registry import load
+
+    _add_source_with_heavy_findings(base_registry)
+    everything = {(f.code, f.location.file) for f in load(base_registry).errors}
+    assert everything == {
+        ("REG031", "registry/sources/hriste.yaml"),
+        ("REG035", "registry/sources/hriste.yaml"),
+    }
+    assert load(base_registry, thorough=frozenset({"skoly"})).errors == []
+    assert load(base_registry, thorough=False).errors == []
+    focused = {
+        (f.code, f.location.file)
+        for f in load(base_registry, thorough=frozenset({"hriste"})).errors
+    }
+    assert focused == everything
+
+    # skoly's foreign key refers to obce: a mistake in obce's schema file stops skoly.
+    obce = base_registry / "schemas" / "obce.json"
+    descriptor = json.loads(obce.read_text("utf-8"))
+    obce.write_text(json.dumps({**descriptor, "missingValues": "NA"}), "utf-8")
+    judged = load(base_registry, thorough=frozenset({"skoly"}))
+    assert [(f.code, f.location.file) for f in judged.errors] == [
+        ("REG031", "registry/schemas/obce.json")
+    ]
+    assert judged.judged("obce") and not judged.judged("hriste")
+
+    obce.write_text(json.dumps(descriptor), "utf-8")
+    Path("skoly.csv").write_text("ico;nazev;kod_obce\n12345678;ZŠ;563889\n", "windows-1250")
+    result = cdo("validate", "skoly.csv", "--source", "skoly")
+    assert result.exit_code == 0, result.output
+    result = cdo("validate", "skoly.csv", "--source", "hriste")
+    assert result.exit_code == 2 and "invalid Table Schema" in result.output, result.output
+    assert cdo("registry", "lint").exit_code == 1
+
+
 def test_lint_missing_registry_exits_2_with_one_line(cdo, workdir: Path) -> None:
     result = cdo("--registry", "nowhere", "registry", "lint")
     assert result.exit_code == 2
@@ -267,6 +320,23 @@ def test_help_and_list_do_not_import_heavy_libraries(repo: Path, shipped_registr
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert result.stderr.strip().splitlines()[-1] == "[]", (args, result.stderr)
+
+
+def test_a_command_runs_full_collections_less_often(monkeypatch) -> None:
+    """Full garbage collections cost a command over a large registry a quarter of a second
+    (docs/performance.md): the entry point defers them; the young generations keep theirs."""
+    import gc
+
+    from cdo_toolkit.cli.app import main
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(sys, "argv", ["cdo", "--version"])
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert gc.get_threshold() == (*before[:2], 100)
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_python_dash_m_entry_point(repo: Path) -> None:

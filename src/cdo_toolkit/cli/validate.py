@@ -222,7 +222,7 @@ def validate(
     if source:
         from cdo_toolkit.registry import load_valid
 
-        registry = load_valid(Path(ctx.obj.settings.registry))
+        registry = load_valid(Path(ctx.obj.settings.registry), thorough=frozenset({source}))
     from cdo_toolkit.validation.report import Report
     from cdo_toolkit.validation.source import is_remote
 

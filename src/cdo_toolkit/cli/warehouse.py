@@ -72,7 +72,7 @@ def submit(
     from cdo_toolkit.registry import load_valid
     from cdo_toolkit.warehouse.submit import submit as run
 
-    registry = load_valid(Path(ctx.obj.settings.registry))
+    registry = load_valid(Path(ctx.obj.settings.registry), thorough=frozenset({source}))
     registry.source(source)  # an unknown id stops here, with the id probably meant
     # A mistyped name among several is unusable input, said before anything is submitted.
     for file in files:

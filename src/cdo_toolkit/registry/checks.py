@@ -181,7 +181,7 @@ def _source_checks(registry: Registry, entry: SourceEntry, names: set[str]) -> I
                     entry.document,
                     (*here, "source_field"),
                 )
-        if check.type == "row-rule" and registry.thorough:
+        if check.type == "row-rule" and registry.judged(entry.id):
             from cdo_toolkit.validation.expressions import (
                 ExpressionError,
                 mistyped,

@@ -249,8 +249,8 @@ def _note_broken(registry: Registry, kind: str, entry_id: object) -> None:
         registry.broken.setdefault(kind, set()).add(entry_id)
 
 
-def _load_sources(registry: Registry, *, thorough: bool) -> None:
-    from cdo_toolkit.registry.tableschema import resolve_schema
+def _load_sources(registry: Registry) -> None:
+    from cdo_toolkit.registry.tableschema import Resolved, frictionless_findings, resolve_schema
 
     folder = registry.root / "sources"
     if not folder.is_dir():
@@ -278,6 +278,7 @@ def _load_sources(registry: Registry, *, thorough: bool) -> None:
             )
     # Of two files with one id, the one named after it keeps it.
     parsed.sort(key=lambda item: (item[0].stem != item[2].id, item[0].name))
+    unjudged: dict[str, Resolved] = {}
     for path, document, source in parsed:
         if source.id in registry.sources:
             other = registry.sources[source.id].document.file
@@ -304,11 +305,25 @@ def _load_sources(registry: Registry, *, thorough: bool) -> None:
                     hint=_("rename the file to {name}").format(name=f"{source.id}{path.suffix}"),
                 )
             )
-        schema, schema_file, schema_findings = resolve_schema(
-            source, document, registry.root, thorough=thorough
+        resolved = resolve_schema(
+            source, document, registry.root, thorough=registry.thorough is True
         )
-        registry.findings.extend(schema_findings)
-        registry.sources[source.id] = SourceEntry(source, document, schema, schema_file)
+        registry.findings.extend(resolved.findings)
+        if not resolved.findings and resolved.place is not None:
+            unjudged[source.id] = resolved
+        registry.sources[source.id] = SourceEntry(
+            source, document, resolved.descriptor, resolved.file
+        )
+    if isinstance(registry.thorough, frozenset):
+        # A source is judged with the sources its keys and code lists refer to.
+        focus = {i for i in registry.thorough if i in registry.sources}
+        registry.thorough = frozenset(
+            focus | {ref for i in focus for _f, ref, _r in registry.sources[i].code_references()}
+        )
+        for source_id in sorted(registry.thorough & unjudged.keys()):
+            resolved = unjudged[source_id]
+            assert resolved.descriptor is not None and resolved.place is not None
+            registry.findings.extend(frictionless_findings(resolved.descriptor, *resolved.place))
 
 
 RESERVED_SCHEMAS = {
@@ -401,11 +416,13 @@ def _load_builds(registry: Registry) -> None:
         registry.builds[build.id] = BuildEntry(build, document, text)
 
 
-def load(root: Path, *, thorough: bool = True) -> Registry:
+def load(root: Path, *, thorough: bool | frozenset[str] = True) -> Registry:
     """Read every file of the registry at ``root``, collecting findings instead of stopping.
 
-    ``thorough`` has Frictionless judge each Table Schema too; listing commands skip it
-    to stay fast, lint and validation keep it.
+    ``thorough`` has Frictionless judge each Table Schema too (and sqlglot each row
+    rule), or only those of the source ids it holds and of the sources they refer to:
+    lint judges every entry, validating and submitting a source judge the entries they
+    use, listing commands none, to stay fast.
 
     Raises:
         CdoError: ``root`` is not a folder.
@@ -422,7 +439,7 @@ def load(root: Path, *, thorough: bool = True) -> Registry:
     registry.organisations = _load_list_file(registry, "organisations", models.Organisation)
     registry.guarantors = _load_list_file(registry, "guarantors", models.Guarantor)
     registry.standards = _load_list_file(registry, "standards", models.Standard)
-    _load_sources(registry, thorough=thorough)
+    _load_sources(registry)
     _load_builds(registry)
     registry.findings.extend(check_references(registry))
     registry.findings.sort(
@@ -431,7 +448,7 @@ def load(root: Path, *, thorough: bool = True) -> Registry:
     return registry
 
 
-def load_valid(root: Path, *, thorough: bool = True) -> Registry:
+def load_valid(root: Path, *, thorough: bool | frozenset[str] = True) -> Registry:
     """Load the registry and insist that it has no errors.
 
     Raises:

@@ -105,9 +105,16 @@ class Registry:
     unreadable: set[str] = field(default_factory=set)
     """Kinds whose file could not be read at all: nothing can be said of references to them."""
     documents: dict[str, Document] = field(default_factory=dict)
-    thorough: bool = True
-    """Whether the checks that need heavy libraries (Frictionless, sqlglot) ran."""
     """The parsed registry.yaml and list files, by name, for placing findings."""
+    thorough: bool | frozenset[str] = True
+    """Whose entries the checks that need heavy libraries (Frictionless, sqlglot) judged:
+    every source's, none, or those of the ids held."""
+
+    def judged(self, source_id: str) -> bool:
+        """Whether the heavy checks judge the entry of ``source_id``."""
+        return self.thorough is True or (
+            isinstance(self.thorough, frozenset) and source_id in self.thorough
+        )
 
     def source(self, source_id: str) -> SourceEntry:
         """The entry of ``source_id``.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cdo_toolkit.findings import Finding
 from cdo_toolkit.i18n import _
@@ -28,22 +28,31 @@ FIELD_TYPES = frozenset(
 SCHEMA_SUFFIXES = (".json", ".yaml", ".yml")
 
 
+class Resolved(NamedTuple):
+    """A source's Table Schema as found and checked."""
+
+    descriptor: dict[str, Any] | None
+    """None when it cannot be read."""
+    file: Path | None
+    """None when inline."""
+    findings: list[Finding]
+    place: tuple[Document, Path_] | None = None
+    """Where the descriptor stands, for Frictionless's verdict given later."""
+
+
 def resolve_schema(
     source: Source, document: Document, root: Path, *, thorough: bool = True
-) -> tuple[dict[str, Any] | None, Path | None, list[Finding]]:
-    """Find and check the Table Schema of ``source``.
-
-    Returns the descriptor (None if it cannot be read), the file it came from (None if
-    inline) and the findings. ``thorough`` adds Frictionless's own verdict, which costs
-    importing Frictionless.
-    """
+) -> Resolved:
+    """Find and check the Table Schema of ``source``. ``thorough`` adds Frictionless's own
+    verdict (:func:`frictionless_findings`), which costs importing Frictionless."""
     value = source.table_schema
     if isinstance(value, dict):
-        return value, None, check_schema(value, document, ("schema",), thorough=thorough)
+        checked = check_schema(value, document, ("schema",), thorough=thorough)
+        return Resolved(value, None, checked, (document, ("schema",)))
     root_resolved = root.resolve()
     path = (root / value).resolve()
     if not path.is_relative_to(root_resolved):
-        return (
+        return Resolved(
             None,
             None,
             [
@@ -59,7 +68,7 @@ def resolve_schema(
             ],
         )
     if path.suffix not in SCHEMA_SUFFIXES or not path.is_file():
-        return (
+        return Resolved(
             None,
             None,
             [
@@ -76,15 +85,16 @@ def resolve_schema(
         # JSON is YAML, so JSON schemas get positions too.
         schema_document = load_yaml(path)
     except YamlProblem as problem:
-        return None, path, [problem_finding(problem)]
+        return Resolved(None, path, [problem_finding(problem)])
     schema = schema_document.data
     if not isinstance(schema, dict):
-        return (
+        return Resolved(
             None,
             path,
             [finding("REG031", _("a Table Schema must be a JSON object"), schema_document, ())],
         )
-    return schema, path, check_schema(schema, schema_document, (), thorough=thorough)
+    checked = check_schema(schema, schema_document, (), thorough=thorough)
+    return Resolved(schema, path, checked, (schema_document, ()))
 
 
 def check_schema(
@@ -175,7 +185,7 @@ def check_schema(
                 )
     findings.extend(_check_keys(schema, names, document, at))
     if thorough and not findings:
-        findings.extend(_frictionless_findings(schema, document, at))
+        findings.extend(frictionless_findings(schema, document, at))
     return findings
 
 
@@ -232,7 +242,7 @@ def _check_keys(
     return findings
 
 
-def _frictionless_findings(schema: dict[str, Any], document: Document, at: Path_) -> list[Finding]:
+def frictionless_findings(schema: dict[str, Any], document: Document, at: Path_) -> list[Finding]:
     """Frictionless's own verdict on the descriptor, for what our checks do not cover."""
     from frictionless import Schema
 
