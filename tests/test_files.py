@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,26 @@ def test_a_new_file_never_replaces_one_and_is_whole_or_absent(
     with pytest.raises(CdoError, match="File exists"):
         write_atomic(other, "id: jine\n", new=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hriste.yaml", "skoly.yaml"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="POSIX permissions")
+def test_written_files_get_the_permissions_others_need_to_read_them(tmp_path: Path) -> None:
+    """A report or catalogue written through a temporary file is readable as any new file
+    is under the umask (a temporary file alone would be its owner's only), and a file
+    replaced keeps its own permissions (shared with a group, say)."""
+    previous = os.umask(0o022)
+    try:
+        report = tmp_path / "report.html"
+        write_atomic(report, "<p>zpráva</p>")
+        assert stat.S_IMODE(report.stat().st_mode) == 0o644
+        os.umask(0o027)
+        record = tmp_path / "katalog.jsonld"
+        write_atomic(record, "{}", new=True)
+        assert stat.S_IMODE(record.stat().st_mode) == 0o640
+        report.chmod(0o664)
+        write_atomic(report, "<p>nová</p>", durable=True)
+        assert stat.S_IMODE(report.stat().st_mode) == 0o664
+        assert report.read_text("utf-8") == "<p>nová</p>"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["katalog.jsonld", "report.html"]
+    finally:
+        os.umask(previous)

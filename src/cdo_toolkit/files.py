@@ -3,8 +3,10 @@ new one, never a half-written file left by a crash or a full disk."""
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -49,9 +51,7 @@ def write_atomic(path: Path, text: str, *, durable: bool = False, new: bool = Fa
     temporary: str | None = None
     try:
         make_folder(path.parent)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
+        handle, temporary = _beside(path)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             if durable:
@@ -76,6 +76,36 @@ def write_atomic(path: Path, text: str, *, durable: bool = False, new: bool = Fa
                 _("cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
             ) from None
         raise
+
+
+def _beside(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, open for writing, with the permissions the
+    written file is to have: those of the file it replaces, or those any new file gets
+    (``0666`` less the umask, applied by the system as it creates the file).
+
+    ``tempfile.mkstemp`` makes its files readable by their owner only, which the rename
+    would carry over to a report or catalogue meant for others to read.
+    """
+    try:
+        keep: int | None = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        keep = None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            handle = os.open(name, flags, 0o666)
+        except FileExistsError:
+            continue
+        if keep is not None and hasattr(os, "fchmod"):  # elsewhere, the system's default
+            try:
+                os.fchmod(handle, keep)
+            except BaseException:
+                os.close(handle)
+                Path(name).unlink(missing_ok=True)
+                raise
+        return handle, name
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
 
 
 def make_folder(path: Path) -> None:
