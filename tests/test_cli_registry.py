@@ -349,6 +349,39 @@ def test_python_dash_m_entry_point(repo: Path) -> None:
     assert result.stdout.strip() == f"cdo {__version__}"
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "cp1250"])
+def test_output_in_a_narrower_encoding_than_unicode(shipped_registry: Path, encoding: str) -> None:
+    """Redirected output on Czech Windows is cp1250, which has no ✓; some systems still
+    write ASCII. What the stream cannot hold shows as "?" (no encoding error, exit as
+    usual); JSON escapes it, so that it stays whole."""
+    import os
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "cdo_toolkit", "--lang", "cs", *args],
+            capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+            check=False,
+        )
+
+    shown = run("registry", "show", "skoly")
+    assert shown.returncode == 0, shown.stderr
+    text = shown.stdout.decode(encoding)
+    assert "skoly" in text and "internal error" not in text
+    scored = run("--warehouse", "duckdb:///w/cdo.duckdb", "score")
+    assert scored.returncode == 0, scored.stderr
+    assert "✓" not in scored.stdout.decode(encoding) and "?" in scored.stdout.decode(encoding)
+    listed = run("registry", "list", "--format", "json")
+    assert listed.returncode == 0 and listed.stdout.isascii()
+    assert {s["title"] for s in json.loads(listed.stdout)} >= {
+        "Školy a školská zařízení Libereckého kraje"
+    }
+    checked = run("validate", "examples/skoly.csv", "--source", "skoly", "--format", "json")
+    assert checked.returncode == 1 and checked.stdout.isascii(), checked.stderr
+    cells = [e.get("cell") for t in json.loads(checked.stdout)["tasks"] for e in t["errors"]]
+    assert "0004912" in cells
+
+
 class PanicException(BaseException):
     """As pyo3 names the panic of a library written in Rust (polars, calamine)."""
 

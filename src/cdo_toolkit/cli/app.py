@@ -24,7 +24,7 @@ from cdo_toolkit.cli import quality as quality_cli
 from cdo_toolkit.cli import registry as registry_cli
 from cdo_toolkit.cli import validate as validate_cli
 from cdo_toolkit.cli import warehouse as warehouse_cli
-from cdo_toolkit.cli.output import print_error
+from cdo_toolkit.cli.output import print_error, tolerate_narrow_streams
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import LANGUAGES, _, locale_language, use
 
@@ -224,4 +224,5 @@ def main() -> None:
     # over the shipped one (docs/performance.md). Full collections wait 10 times longer
     # here; the young generations are collected as usual.
     gc.set_threshold(*gc.get_threshold()[:2], 100)
+    tolerate_narrow_streams()
     app(prog_name="cdo")

@@ -63,8 +63,31 @@ def listing(title: str) -> Table:
 
 
 def print_json(data: Any) -> None:
-    """Write ``data`` as indented UTF-8 JSON to stdout (Czech letters kept as they are)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Write ``data`` as indented JSON to stdout: Czech letters as they are, or escaped
+    where stdout cannot hold them."""
+    text = json.dumps(data, ensure_ascii=not holds_unicode(sys.stdout), indent=2, default=str)
+    sys.stdout.write(text + "\n")
+
+
+def holds_unicode(stream: Any) -> bool:
+    """Whether ``stream`` writes in an encoding of all of Unicode (a UTF)."""
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name.startswith("utf")
+    except LookupError:
+        return False
+
+
+def tolerate_narrow_streams() -> None:
+    """Let stdout and stderr in a narrower encoding than Unicode (ASCII, or cp1250 for a
+    redirected output on Czech Windows) show what they cannot hold as "?", rather than end
+    the command with an encoding error; JSON written to them escapes it instead."""
+    import io
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and not holds_unicode(stream):
+            stream.reconfigure(errors="replace")
 
 
 def when(iso: str | None, *, seconds: bool = False) -> str:

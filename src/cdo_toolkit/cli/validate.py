@@ -315,7 +315,11 @@ def _emit(report: Report, fmt: Format, output: Path | None) -> None:
         print_text(report, Console(file=buffer, width=120, no_color=True, highlight=False))
         text = buffer.getvalue()
     else:
-        text = render(report, fmt.value)
+        from cdo_toolkit.cli.output import holds_unicode
+
+        text = render(
+            report, fmt.value, ascii_only=output is None and not holds_unicode(sys.stdout)
+        )
     if output is None:
         sys.stdout.write(text)
     else:

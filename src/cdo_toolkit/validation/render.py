@@ -223,9 +223,10 @@ def _where(error: ReportError) -> str:
     return ", ".join(parts) or _("file")
 
 
-def render(report: Report, fmt: str, *, place: str = "") -> str:
+def render(report: Report, fmt: str, *, place: str = "", ascii_only: bool = False) -> str:
+    """``report`` in ``fmt``; ``ascii_only`` escapes the JSON's other characters."""
     if fmt == "json":
-        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(report.to_dict(), ensure_ascii=ascii_only, indent=2) + "\n"
     if fmt == "junit":
         return junit(report)
     if fmt == "github":
