@@ -54,7 +54,9 @@ def test_add_infers_czech_types_and_passes_lint(cdo, base_registry: Path) -> Non
     assert fields["ico"]["type"] == "string"
     # The key's cells must be filled: required, as Table Schema implies of a key.
     assert fields["ico"]["constraints"] == {"pattern": r"\d{8}", "required": True}
-    assert fields["kod_obce"]["type"] == "integer"  # no leading zero: a number is a fair guess
+    # No leading zero, but the code list it refers to (obce.kod_obce) holds its codes as
+    # text: so does the new source, or a build joining the two would need a cast.
+    assert fields["kod_obce"] == {"name": "kod_obce", "type": "string"}
     assert fields["castka"] == {
         "name": "castka",
         "type": "number",
@@ -84,6 +86,39 @@ def test_add_infers_czech_types_and_passes_lint(cdo, base_registry: Path) -> Non
     ]
     assert lint(base_registry).findings == []
     assert cdo("validate", str(data), "--source", "podniky").exit_code == 0
+
+
+def test_a_column_named_as_a_code_list_takes_its_type(cdo, base_registry: Path) -> None:
+    """Digits without leading zeros read as integers; where the registry's code list of
+    that name holds text, the new column is text too, keeping only the constraints text
+    can have; a code list of integers leaves it an integer. On PostgreSQL a build joining
+    an integer column to a text one fails (``operator does not exist: bigint = text``)."""
+    from cdo_toolkit.registry import load_valid
+    from cdo_toolkit.registry.infer import typed_as_code_lists
+
+    registry = load_valid(base_registry)
+    schema = {
+        "fields": [
+            {
+                "name": "kod_obce",
+                "type": "integer",
+                "constraints": {"required": True, "minimum": 0},
+            },
+            {"name": "pocet", "type": "integer"},
+            {"name": "nazev", "type": "string"},
+        ]
+    }
+    assert typed_as_code_lists(registry, schema)["fields"] == [
+        {"name": "kod_obce", "type": "string", "constraints": {"required": True}},
+        {"name": "pocet", "type": "integer"},
+        {"name": "nazev", "type": "string"},
+    ]
+    obce = base_registry / "schemas" / "obce.json"
+    descriptor = json.loads(obce.read_text("utf-8"))
+    descriptor["fields"][0] = {"name": "kod_obce", "type": "integer"}
+    obce.write_text(json.dumps(descriptor), "utf-8")
+    registry = load_valid(base_registry)
+    assert typed_as_code_lists(registry, schema) == schema
 
 
 def test_add_from_a_workbook_then_validate_it(cdo, base_registry: Path) -> None:

@@ -810,8 +810,8 @@ def build_entry(
         **({"encoding": inferred["encoding"]} if "encoding" in inferred else {}),
         # A workbook read from its first sheet and row says nothing: no empty dialect.
         **({"dialect": inferred["dialect"]} if inferred["dialect"] else {}),
-        "schema": inferred["schema"],
-        **({"checks": checks} if (checks := proposed_checks(registry, inferred["schema"])) else {}),
+        "schema": (schema := typed_as_code_lists(registry, inferred["schema"])),
+        **({"checks": checks} if (checks := proposed_checks(registry, schema)) else {}),
         "warehouse": {"table": table, "load_mode": "replace"},
     }
     return entry
@@ -867,6 +867,44 @@ def proposed_checks(registry: Registry, schema: dict[str, Any]) -> list[dict[str
                 }
             )
     return checks
+
+
+def typed_as_code_lists(registry: Registry, schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each column named as a code list's (``kod_obce`` → ``obce.kod_obce``,
+    see :func:`proposed_checks`) that this file's digits made integers typed as text where
+    the code list's column is text: one code, one type in every table of the warehouse, so
+    that a build's join needs no cast (PostgreSQL refuses ``integer = text``) and a later
+    file's leading zeros stay."""
+    keys = _code_list_columns(registry)
+    fields = []
+    for field in schema.get("fields", []):
+        target = keys.get(field["name"])
+        if target is not None and field.get("type") == "integer":
+            source, source_field = target
+            theirs = registry.sources[source].schema or {}
+            kinds = [
+                f.get("type", "string")
+                for f in theirs.get("fields", [])
+                if f.get("name") == source_field
+            ]
+            if kinds == ["string"]:
+                constraints = {
+                    k: v
+                    for k, v in field.get("constraints", {}).items()
+                    if k in ("required", "unique")
+                }
+                field = {
+                    k: v
+                    for k, v in field.items()
+                    if k not in ("constraints", "bareNumber", "groupChar")
+                }
+                field = {
+                    **field,
+                    "type": "string",
+                    **({"constraints": constraints} if constraints else {}),
+                }
+        fields.append(field)
+    return {**schema, "fields": fields}
 
 
 def _code_list_columns(registry: Registry) -> dict[str, tuple[str, str]]:
