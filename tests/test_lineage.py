@@ -382,6 +382,43 @@ def test_builds_refuse_cycles_and_unknown_tables_before_running(
     assert not EVENTS.exists()
 
 
+def test_a_build_sql_file_in_another_encoding_or_that_does_not_parse(
+    cdo, shipped_registry: Path
+) -> None:
+    """A build's SQL saved in windows-1250 (as a Czech editor may) is a finding at its
+    first such byte, for lint and for every command, not an internal error; SQL that does
+    not parse is found by lint where it is wrong, and the audit goes on, saying so."""
+    sql = shipped_registry / "builds" / "zastavky_obce.sql"
+    good = sql.read_text("utf-8")
+    sql.write_bytes("-- Zastávky obcí\nSELECT 1 AS x\n".encode("cp1250"))
+    where = "registry/builds/zastavky_obce.sql:1:8: error REG002 the file is not UTF-8 (byte 0xE1)"
+    result = cdo("registry", "lint")
+    assert result.exit_code == 1 and where in result.output, result.output
+    result = cdo("build")
+    assert result.exit_code == 2 and where in result.output, result.output
+    assert "internal error" not in result.output
+
+    sql.write_text(good.replace("GROUP BY", "GROUP BYY"), "utf-8")
+    line = good.splitlines().index(next(x for x in good.splitlines() if x.startswith("GROUP BY")))
+    result = cdo("registry", "lint")
+    assert result.exit_code == 1, result.output
+    assert f"zastavky_obce.sql:{line + 1}:1: error REG037 the SQL does not parse" in result.output
+    result = cdo(
+        "--warehouse",
+        "duckdb:///w/cdo.duckdb",
+        "audit",
+        "--markdown",
+        "audit.md",
+        "--html",
+        "audit.html",
+    )
+    assert result.exit_code == 0, result.output
+    assert '<span class="fail">(the SQL does not parse' in Path("audit.html").read_text("utf-8")
+    report = Path("audit.md").read_text("utf-8")
+    assert "- `mart.zastavky_obce` (the SQL does not parse" in report
+    assert "- `mart.nehody_okresy` ← `raw.dopravni_nehody`, `raw.obce`" in report
+
+
 class _Receiver(http.server.BaseHTTPRequestHandler):
     mode = "ok"
     received: typing.ClassVar[list[dict]] = []  # type: ignore[type-arg]

@@ -129,6 +129,15 @@ def load_yaml(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> Document:
         YamlProblem: the file is missing, too large, not UTF-8, not valid YAML, or uses
             aliases, non-standard tags or duplicate keys.
     """
+    return parse_yaml(read_text(path, max_bytes=max_bytes), display_path(path))
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> str:
+    """The UTF-8 text of a registry file (a byte order mark dropped).
+
+    Raises:
+        YamlProblem: the file is missing, too large, not UTF-8 or holds a NUL byte.
+    """
     file = display_path(path)
     try:
         size = path.stat().st_size
@@ -150,7 +159,7 @@ def load_yaml(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> Document:
             file,
             Mark(1, 1),
         ) from None
-    return parse_yaml(_decode(raw, file), file)
+    return _decode(raw, file)
 
 
 def parse_yaml(text: str, file: str) -> Document:

@@ -43,6 +43,32 @@ def parse_select(sql: str, dialect: str = "duckdb") -> Any:
     Raises:
         CdoError: not one SELECT statement.
     """
+    query, problem = _parse(sql, dialect)
+    if problem is not None:
+        raise CdoError(problem.message, hint=problem.hint)
+    return query
+
+
+def select_problem(sql: str, dialect: str = "duckdb") -> SqlProblem | None:
+    """What makes ``sql`` no single SELECT, and where; None if it is one."""
+    return _parse(sql, dialect)[1]
+
+
+@dataclass(frozen=True)
+class SqlProblem:
+    """Why a build's SQL is no single SELECT."""
+
+    message: str
+    """With the place in words, for a message about the build."""
+    reason: str
+    """Without it, for a finding that has the place."""
+    line: int = 1
+    """1-based, as ``column``."""
+    column: int = 1
+    hint: str | None = None
+
+
+def _parse(sql: str, dialect: str) -> tuple[Any, SqlProblem | None]:
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ParseError
@@ -50,15 +76,23 @@ def parse_select(sql: str, dialect: str = "duckdb") -> Any:
     try:
         statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
     except ParseError as error:
-        raise CdoError(
-            _("the SQL does not parse: {reason}").format(reason=str(error).splitlines()[0])
-        ) from None
-    if len(statements) != 1 or not isinstance(statements[0], exp.Query):
-        raise CdoError(
-            _("a build's SQL must be exactly one SELECT"),
-            hint=_("the toolkit writes the table itself; give the query only"),
+        first = error.errors[0] if error.errors else {}
+        reason = _("the SQL does not parse: {reason}")
+        column = int(first.get("col") or 1)
+        token = first.get("highlight") or ""
+        if "\n" not in token:  # sqlglot places the token's end; an editor wants its start
+            column = max(1, column - len(token) + 1)
+        return None, SqlProblem(
+            reason.format(reason=str(error).splitlines()[0]),
+            reason.format(reason=first.get("description") or str(error).splitlines()[0]),
+            int(first.get("line") or 1),
+            column,
         )
-    return statements[0]
+    if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+        message = _("a build's SQL must be exactly one SELECT")
+        hint = _("the toolkit writes the table itself; give the query only")
+        return None, SqlProblem(message, message, hint=hint)
+    return statements[0], None
 
 
 def source_tables(query: Any) -> set[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import NN_, _, decimal, moment, ngettext
 from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.policy import load_policy
@@ -221,13 +222,18 @@ def audit(
     for build in registry.builds.values():
         if guarantor is not None and build.build.guarantor != guarantor:
             continue
-        inputs = sorted(source_tables(parse_select(build.sql))) if build.sql else []
+        problem = None
+        try:
+            inputs = sorted(source_tables(parse_select(build.sql))) if build.sql else []
+        except CdoError as error:  # lint reports it too; the audit goes on without it
+            inputs, problem = [], error.message
         result.builds.append(
             {
                 "id": build.id,
                 "title": build.build.title,
                 "inputs": inputs,
                 "table": f"{build.build.schema_name}.{build.build.table}",
+                **({"problem": problem} if problem else {}),
             }
         )
     return result

@@ -234,7 +234,10 @@ def markdown(audit: Audit) -> str:
     if audit.builds:
         out += ["## " + _("Lineage of derived datasets"), ""]
         out += [
-            f"- `{b['table']}` ← {', '.join(f'`{t}`' for t in b['inputs'])}" for b in audit.builds
+            f"- `{b['table']}` ({_md(b['problem'])})"
+            if "problem" in b
+            else f"- `{b['table']}` ← {', '.join(f'`{t}`' for t in b['inputs'])}"
+            for b in audit.builds
         ]
     return "\n".join(out) + "\n"
 

@@ -26,12 +26,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cdo_toolkit.errors import CdoError
-from cdo_toolkit.findings import Finding, display_path
+from cdo_toolkit.findings import Finding, Location, Severity, display_path
 from cdo_toolkit.i18n import N_, _, ngettext
 from cdo_toolkit.registry import models
 from cdo_toolkit.registry.placed import finding, problem_finding
 from cdo_toolkit.registry.registry import Registry, SourceEntry
-from cdo_toolkit.yamlpos import Document, Path_, YamlProblem, load_yaml
+from cdo_toolkit.yamlpos import Document, Path_, YamlProblem, load_yaml, read_text
 
 LIST_FILES: dict[str, type[BaseModel]] = {
     "organisations": models.Organisation,
@@ -412,8 +412,33 @@ def _load_builds(registry: Registry) -> None:
                 )
             )
         else:
-            text = sql_path.read_text("utf-8")
+            try:
+                text = read_text(sql_path)
+            except YamlProblem as problem:
+                registry.findings.append(problem_finding(problem))
+            else:
+                if registry.thorough is True:
+                    registry.findings.extend(_sql_findings(text, sql_path))
         registry.builds[build.id] = BuildEntry(build, document, text)
+
+
+def _sql_findings(text: str, path: Path) -> list[Finding]:
+    """A build's SQL that is no single SELECT, found where it is wrong (as ``cdo build``
+    would find it only when it runs)."""
+    from cdo_toolkit.lineage.sql import select_problem
+
+    problem = select_problem(text)
+    if problem is None:
+        return []
+    return [
+        Finding(
+            "REG037",
+            Severity.ERROR,
+            problem.reason,
+            Location(display_path(path), problem.line, problem.column),
+            problem.hint or _("a build is one SELECT in DuckDB's dialect of SQL"),
+        )
+    ]
 
 
 def load(root: Path, *, thorough: bool | frozenset[str] = True) -> Registry:
