@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _
-from cdo_toolkit.lineage.sql import Edge, column_lineage, parse_select, source_tables
+from cdo_toolkit.lineage.sql import (
+    Edge,
+    column_lineage,
+    source_tables,
+    try_parse_select,
+)
 
 if TYPE_CHECKING:
     from cdo_toolkit.lineage.emitter import Emitter
@@ -70,13 +76,17 @@ def plan(
                 _("build {id!r} has no readable SQL file").format(id=entry.id),
                 hint=_("run 'cdo registry lint'"),
             )
-        try:
-            query = parse_select(entry.sql)
-        except CdoError as error:
+        query, problem = try_parse_select(entry.sql)
+        if problem is not None:
+            place = (
+                f"{display_path(registry.root / entry.build.sql)}:{problem.line}:{problem.column}"
+            )
             raise CdoError(
-                _("build {id!r}: {reason}").format(id=entry.id, reason=error.message),
-                hint=error.hint,
-            ) from None
+                _("build {id!r}: {place}: {reason}").format(
+                    id=entry.id, place=place, reason=problem.reason
+                ),
+                hint=problem.hint,
+            )
         tables = source_tables(query)
         unknown = sorted(t for t in tables if t not in provided and t not in outputs)
         if unknown:
@@ -325,7 +335,6 @@ def _build(
     """
     from sqlglot import exp
 
-    from cdo_toolkit.findings import display_path
     from cdo_toolkit.lineage.context import table_output
     from cdo_toolkit.lineage.events import Dataset, run
     from cdo_toolkit.lineage.naming import table_dataset

@@ -43,7 +43,7 @@ def parse_select(sql: str, dialect: str = "duckdb") -> Any:
     Raises:
         CdoError: not one SELECT statement.
     """
-    query, problem = _parse(sql, dialect)
+    query, problem = try_parse_select(sql, dialect)
     if problem is not None:
         raise CdoError(problem.message, hint=problem.hint)
     return query
@@ -51,7 +51,7 @@ def parse_select(sql: str, dialect: str = "duckdb") -> Any:
 
 def select_problem(sql: str, dialect: str = "duckdb") -> SqlProblem | None:
     """What makes ``sql`` no single SELECT, and where; None if it is one."""
-    return _parse(sql, dialect)[1]
+    return try_parse_select(sql, dialect)[1]
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,8 @@ class SqlProblem:
     hint: str | None = None
 
 
-def _parse(sql: str, dialect: str) -> tuple[Any, SqlProblem | None]:
+def try_parse_select(sql: str, dialect: str = "duckdb") -> tuple[Any, SqlProblem | None]:
+    """The one SELECT of ``sql``, or None and why not."""
     import sqlglot
     from sqlglot import exp
     from sqlglot.errors import ParseError

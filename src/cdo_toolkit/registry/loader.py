@@ -444,10 +444,10 @@ def _sql_findings(text: str, path: Path) -> list[Finding]:
 def load(root: Path, *, thorough: bool | frozenset[str] = True) -> Registry:
     """Read every file of the registry at ``root``, collecting findings instead of stopping.
 
-    ``thorough`` has Frictionless judge each Table Schema too (and sqlglot each row
-    rule), or only those of the source ids it holds and of the sources they refer to:
-    lint judges every entry, validating and submitting a source judge the entries they
-    use, listing commands none, to stay fast.
+    ``thorough`` has Frictionless judge each Table Schema too (and sqlglot each row rule
+    and, when True, each build's SQL), or only those of the source ids it holds and of the
+    sources they refer to: lint judges every entry, validating and submitting a source
+    judge the entries they use, listing commands none, to stay fast.
 
     Raises:
         CdoError: ``root`` is not a folder.
