@@ -380,6 +380,8 @@ def test_output_in_a_narrower_encoding_than_unicode(shipped_registry: Path, enco
     assert checked.returncode == 1 and checked.stdout.isascii(), checked.stderr
     cells = [e.get("cell") for t in json.loads(checked.stdout)["tasks"] for e in t["errors"]]
     assert "0004912" in cells
+    listed = run("validate", "examples/skoly.csv", "--source", "skoly", "--format", "csv")
+    assert listed.stdout.startswith(b"file;row;field;"), listed.stdout[:40]  # no mark of UTF-8
 
 
 class PanicException(BaseException):

@@ -301,7 +301,7 @@ def _validate_file(
 
 
 def _emit(report: Report, fmt: Format, output: Path | None) -> None:
-    from cdo_toolkit.validation.render import print_text, render
+    from cdo_toolkit.validation.render import BOM, print_text, render
 
     if fmt is Format.TEXT:
         if output is None:
@@ -317,9 +317,10 @@ def _emit(report: Report, fmt: Format, output: Path | None) -> None:
     else:
         from cdo_toolkit.cli.output import holds_unicode
 
-        text = render(
-            report, fmt.value, ascii_only=output is None and not holds_unicode(sys.stdout)
-        )
+        narrow = output is None and not holds_unicode(sys.stdout)
+        text = render(report, fmt.value, ascii_only=narrow)
+        if narrow:  # a byte order mark says UTF-8, which this output is not
+            text = text.removeprefix(BOM)
     if output is None:
         sys.stdout.write(text)
     else:
