@@ -200,12 +200,7 @@ def _parse_pure(text: str, file: str) -> Document:
             _("write the value out in full"),
         ) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = _mark(mark) if mark is not None else Mark(1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(
-            "REG001", _("YAML syntax error: {problem}").format(problem=problem), file, where
-        ) from None
+        raise _syntax_problem(exc, file) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(
             "REG001", _("YAML syntax error: {problem}").format(problem=exc), file, Mark(1, 1)
@@ -217,6 +212,38 @@ def _parse_pure(text: str, file: str) -> Document:
     finally:
         loader.dispose()
     return document
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> YamlProblem:
+    """PyYAML's syntax error, placed where the person who wrote the file can mend it, with
+    what to do for the mistakes hand-written YAML usually has."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    hint = None
+    context = exc.context or ""
+    unclosed = ("quoted scalar" in context and "end of stream" in problem) or (
+        "flow" in context and problem.startswith("expected ','")
+    )
+    if exc.context_mark is not None and unclosed:
+        # The file ended inside quotes, or a line went on inside brackets: the mistake is
+        # where they opened.
+        mark = exc.context_mark
+        hint = (
+            _("close the quote opened here")
+            if "quoted" in context
+            else _("close the list or mapping opened here")
+        )
+    elif "'\\t'" in problem:
+        hint = _("indent with spaces: YAML does not allow tabs")
+    elif "mapping values are not allowed" in problem:
+        hint = _(
+            "put a value holding ': ' in quotes (title: \"Obce: seznam\"), and indent a key "
+            "as far as the keys beside it"
+        )
+    where = _mark(mark) if mark is not None else Mark(1, 1)
+    return YamlProblem(
+        "REG001", _("YAML syntax error: {problem}").format(problem=problem), file, where, hint
+    )
 
 
 def _convert(
