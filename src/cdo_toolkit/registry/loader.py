@@ -343,6 +343,7 @@ def reserved_schema(name: str) -> bool:
 def _load_builds(registry: Registry) -> None:
     """``builds/<id>.yaml``: derived datasets and their SQL (an optional folder)."""
     from cdo_toolkit.registry.registry import BuildEntry
+    from cdo_toolkit.registry.tableschema import slash_hint
 
     folder = registry.root / "builds"
     if not folder.is_dir():
@@ -409,6 +410,7 @@ def _load_builds(registry: Registry) -> None:
                     _("SQL file {path!r} not found in the registry").format(path=build.sql),
                     document,
                     ("sql",),
+                    hint=slash_hint(build.sql),
                 )
             )
         else:

@@ -77,7 +77,8 @@ def resolve_schema(
                     _("schema file {path!r} not found").format(path=value),
                     document,
                     ("schema",),
-                    hint=_("the path is relative to the registry folder; a .json or .yaml file"),
+                    hint=slash_hint(value)
+                    or _("the path is relative to the registry folder; a .json or .yaml file"),
                 )
             ],
         )
@@ -95,6 +96,14 @@ def resolve_schema(
         )
     checked = check_schema(schema, schema_document, (), thorough=thorough)
     return Resolved(schema, path, checked, (schema_document, ()))
+
+
+def slash_hint(path: str) -> str | None:
+    """What to do with a path written with Windows's backslashes, which the registry's
+    paths do not use (they are the same on every system)."""
+    if "\\" not in path:
+        return None
+    return _("write the path with '/': {path}").format(path=path.replace("\\", "/"))
 
 
 def check_schema(
