@@ -876,35 +876,27 @@ def typed_as_code_lists(registry: Registry, schema: dict[str, Any]) -> dict[str,
     that a build's join needs no cast (PostgreSQL refuses ``integer = text``) and a later
     file's leading zeros stay."""
     keys = _code_list_columns(registry)
-    fields = []
-    for field in schema.get("fields", []):
-        target = keys.get(field["name"])
-        if target is not None and field.get("type") == "integer":
-            source, source_field = target
-            theirs = registry.sources[source].schema or {}
-            kinds = [
-                f.get("type", "string")
-                for f in theirs.get("fields", [])
-                if f.get("name") == source_field
-            ]
-            if kinds == ["string"]:
-                constraints = {
-                    k: v
-                    for k, v in field.get("constraints", {}).items()
-                    if k in ("required", "unique")
-                }
-                field = {
-                    k: v
-                    for k, v in field.items()
-                    if k not in ("constraints", "bareNumber", "groupChar")
-                }
-                field = {
-                    **field,
-                    "type": "string",
-                    **({"constraints": constraints} if constraints else {}),
-                }
-        fields.append(field)
+    fields = [
+        _as_text(field)
+        if field["name"] in keys
+        and field.get("type") == "integer"
+        and _field_type(registry, *keys[field["name"]]) == "string"
+        else field
+        for field in schema.get("fields", [])
+    ]
     return {**schema, "fields": fields}
+
+
+def _field_type(registry: Registry, source: str, name: str) -> str | None:
+    fields = (registry.sources[source].schema or {}).get("fields", [])
+    return next((f.get("type", "string") for f in fields if f.get("name") == name), None)
+
+
+def _as_text(field: dict[str, Any]) -> dict[str, Any]:
+    """An integer field as a text one, with the constraints text can have."""
+    kept = {k: v for k, v in field.get("constraints", {}).items() if k in ("required", "unique")}
+    plain = {k: v for k, v in field.items() if k not in ("constraints", "bareNumber", "groupChar")}
+    return {**plain, "type": "string", **({"constraints": kept} if kept else {})}
 
 
 def _code_list_columns(registry: Registry) -> dict[str, tuple[str, str]]:
