@@ -95,25 +95,76 @@ def test_unknown_kind_names_file_and_rule(workdir: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "parameters",
+    ("kind", "parameters"),
     [
-        'table_pattern: "^[a-z"',
-        'ico_fields: "(ico"',
-        'references: [{fields: "*obce", source: obce, field: kod_obce}]',
+        ("naming", 'table_pattern: "^[a-z"'),
+        ("identifiers", 'ico_fields: "(ico"'),
+        ("identifiers", 'references: [{fields: "*obce", source: obce, field: kod_obce}]'),
     ],
 )
-def test_a_broken_regular_expression_names_file_and_rule(workdir: Path, parameters: str) -> None:
+def test_a_broken_regular_expression_names_file_and_rule(
+    workdir: Path, kind: str, parameters: str
+) -> None:
     """Said when the rules are read, not as an internal error halfway through the check."""
     folder = workdir / "policies"
     folder.mkdir()
     (folder / "x.yaml").write_text(
-        f"rules:\n  - {{id: a, kind: identifiers, severity: error, message: {{en: A}}, {parameters}}}\n",
+        f"rules:\n  - {{id: a, kind: {kind}, severity: error, message: {{en: A}}, {parameters}}}\n",
         encoding="utf-8",
     )
     with pytest.raises(CdoError) as error:
         load_rules(folder)
     assert "x.yaml: rule 1: " in str(error.value)
     assert "is no regular expression" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("rule", "said", "hint"),
+    [
+        (
+            "kind: guarantor-contact, domain: [kraj-lbc.cz]",
+            "a rule of kind guarantor-contact has no parameter 'domain'",
+            "did you mean 'domains'?",
+        ),
+        (
+            "kind: guarantor-contact, domains: 5",
+            "domains is a list of names, not 5",
+            "domains: [5]",
+        ),
+        (
+            "kind: guarantor-contact, domains: kraj-lbc.cz",
+            "domains is a list of names, not 'kraj-lbc.cz'",
+            "domains: [kraj-lbc.cz]",
+        ),
+        (
+            "kind: required-fields, fields: [standard, guarantr]",
+            "fields names 'guarantr', which no source has",
+            "did you mean 'guarantor'?",
+        ),
+        (
+            "kind: personal-data, require: [legal_bases]",
+            "require names 'legal_bases', which no source has",
+            "did you mean 'legal_basis'?",
+        ),
+        ("kind: primary-key, fields: [id]", "a rule of kind primary-key has no parameter", None),
+    ],
+)
+def test_a_rules_parameters_are_checked_when_read(
+    workdir: Path, rule: str, said: str, hint: str | None
+) -> None:
+    """A misspelt parameter, one name where a list belongs (a string would be searched
+    letter by letter), or a key no source has would check less than meant, or nothing,
+    without a word (every source "lacks" guarantr): refused, with the key meant."""
+    folder = workdir / "policies"
+    folder.mkdir()
+    (folder / "x.yaml").write_text(
+        f"rules:\n  - {{id: a, severity: error, message: {{en: A}}, {rule}}}\n", "utf-8"
+    )
+    with pytest.raises(CdoError) as error:
+        load_rules(folder)
+    assert f"x.yaml: rule 1: {said}" in error.value.message
+    if hint is not None:
+        assert error.value.hint == hint
 
 
 def test_an_identifiers_rule_names_what_it_lacks(workdir: Path, base_registry: Path) -> None:

@@ -98,7 +98,6 @@ def load_rules(folder: Path) -> list[Rule]:
                             keys=", ".join(sorted(SELECTORS))
                         ),
                     )
-                known = {"id", "kind", "severity", "message", "rationale", "applies_to"}
                 _check_parameters(item, path, index)
                 rules.append(
                     Rule(
@@ -108,7 +107,7 @@ def load_rules(folder: Path) -> list[Rule]:
                         _texts(item["message"]),
                         _texts(item.get("rationale")),
                         selector,
-                        {k: v for k, v in item.items() if k not in known},
+                        {k: v for k, v in item.items() if k not in RULE_KEYS},
                     )
                 )
             except (KeyError, TypeError, ValueError) as exc:
@@ -126,7 +125,63 @@ def load_rules(folder: Path) -> list[Rule]:
 PATTERNS = ("table_pattern", "build_schema_pattern", "ico_fields")
 
 
+PARAMETERS: dict[str, dict[str, str]] = {
+    "guarantor-contact": {"domains": "names"},
+    "required-fields": {"fields": "source keys"},
+    "personal-data": {"require": "personal-data keys", "forbidden_access": "names"},
+    "open-data": {"licences": "names", "formats": "names"},
+    "frequency": {"allowed": "names"},
+    "naming": {"table_pattern": "pattern", "build_schema_pattern": "pattern"},
+    "identifiers": {"ico_fields": "pattern", "references": "references"},
+    "primary-key": {},
+    "build-sql": {"forbidden_functions": "names"},
+}
+"""The parameters of each kind and what each holds. A rule with a key of another name
+(``domain:`` for ``domains:``), a value of another shape (one name where a list belongs)
+or a key of a source that does not exist would check less than its author meant, or
+nothing, without a word: it is refused when the rules are read."""
+
+RULE_KEYS = frozenset({"id", "kind", "severity", "message", "rationale", "applies_to"})
+
+
 def _check_parameters(item: dict[str, Any], path: Path, index: int) -> None:
+    from cdo_toolkit.errors import closest
+
+    kind = item["kind"]
+    known = PARAMETERS[kind]
+    for key, value in item.items():
+        if key in RULE_KEYS:
+            continue
+        if key not in known:
+            raise CdoError(
+                _("{file}: rule {n}: a rule of kind {kind} has no parameter {key!r}").format(
+                    file=path, n=index + 1, kind=kind, key=key
+                ),
+                hint=closest(str(key), [*known, *RULE_KEYS])
+                or _("its parameters: {names}").format(names=", ".join(known) or "–"),
+            )
+        holds = known[key]
+        if holds in ("names", "source keys", "personal-data keys") and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            raise CdoError(
+                _("{file}: rule {n}: {key} is a list of names, not {value!r}").format(
+                    file=path, n=index + 1, key=key, value=value
+                ),
+                hint=f"{key}: [{value}]" if isinstance(value, str | int) else None,
+            )
+        if holds in ("source keys", "personal-data keys"):
+            from cdo_toolkit.registry.models import PersonalData, Source
+
+            model = Source if holds == "source keys" else PersonalData
+            for name in value:
+                if name not in model.model_fields:
+                    raise CdoError(
+                        _("{file}: rule {n}: {key} names {name!r}, which no source has").format(
+                            file=path, n=index + 1, key=key, name=name
+                        ),
+                        hint=closest(name, model.model_fields),
+                    )
     references = item.get("references") or []
     for reference in references:
         if not isinstance(reference, dict) or not all(
