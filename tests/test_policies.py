@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from cdo_toolkit.errors import CdoError
-from cdo_toolkit.policies.check import KINDS, check, load_rules
+from cdo_toolkit.policies.check import KINDS, PARAMETERS, check, load_rules
 from cdo_toolkit.registry import load_valid
 from tests.conftest import REPO, case_files, write_files
 
@@ -68,6 +68,7 @@ def test_every_kind_has_a_case() -> None:
         for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]
     }
     assert covered == set(KINDS)
+    assert set(PARAMETERS) == set(KINDS)  # every kind says which parameters it reads
 
 
 def test_shipped_registry_meets_shipped_policies(shipped_registry: Path) -> None:
