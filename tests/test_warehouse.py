@@ -506,6 +506,11 @@ def test_a_warehouse_url_naming_another_file_is_refused(cdo, base_registry: Path
     # A bare path to anything else is still not a warehouse.
     other = cdo("--warehouse", "w.db", "history")
     assert other.exit_code == 2 and "unsupported warehouse URL 'w.db'" in other.output
+    # A URL a slash short is no bare path to a file under ./duckdb:/ to be created.
+    for short in ("duckdb:/w.duckdb", "duckdb:w.duckdb"):
+        result = cdo("--warehouse", short, "submit", "mesta", "mesta.csv")
+        assert result.exit_code == 2 and f"invalid DuckDB URL '{short}'" in result.output
+    assert not Path("duckdb:").exists()
 
 
 def test_busy_duckdb_warehouse_waits_then_fails_clearly(cdo, base_registry: Path) -> None:

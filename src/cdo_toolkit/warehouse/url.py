@@ -42,10 +42,11 @@ def parse_url(url: str, root: Path) -> WarehouseUrl:
     A bare path to a ``.duckdb`` file is taken for its ``duckdb://`` URL: it is what people
     type for a file, and it can mean nothing else.
     """
-    if "://" not in url and url.endswith(".duckdb"):
+    if "://" not in url and url.endswith(".duckdb") and not url.startswith("duckdb:"):
         url = "duckdb:///" + Path(url).expanduser().as_posix()
-    if url.startswith("duckdb://"):
-        rest = url[len("duckdb://") :]
+    if url.startswith("duckdb:"):
+        # duckdb:/x.duckdb, a slash short, would otherwise be a file under ./duckdb:/
+        rest = url[len("duckdb://") :] if url.startswith("duckdb://") else ""
         if not rest.startswith("/") or rest == "/":
             raise CdoError(
                 _("invalid DuckDB URL {url!r}").format(url=url),
