@@ -109,6 +109,26 @@ def test_lint_missing_registry_exits_2_with_one_line(cdo, workdir: Path) -> None
     assert "Traceback" not in result.output
 
 
+def test_another_folder_named_as_the_registry_is_said_with_the_one_meant(
+    cdo, base_registry: Path
+) -> None:
+    """--registry at the registry's sources/ or at a folder of data: one line naming the
+    folder probably meant, not five findings of missing files. An empty folder is still a
+    registry to be written, whose findings say what it lacks."""
+    Path("data").mkdir()
+    Path("data/obce.csv").write_text("kod\n1\n", "utf-8")
+    for folder in ("registry/sources", "data"):
+        result = cdo("--registry", folder, "registry", "lint")
+        assert result.exit_code == 2, result.output
+        assert result.output.strip() == (
+            f"error: {folder} holds no registry (no registry.yaml, guarantors.yaml or "
+            "sources/) (did you mean registry?)"
+        )
+    Path("nova").mkdir()
+    result = cdo("--registry", "nova", "registry", "lint")
+    assert result.exit_code == 1 and "the registry has no guarantors.yaml" in result.output
+
+
 def test_lint_json_equals_library_result(cdo, base_registry: Path) -> None:
     (base_registry / "sources" / "obce.yaml").write_text("id: obce\n", "utf-8")
     result = cdo("registry", "lint", "--format", "json")

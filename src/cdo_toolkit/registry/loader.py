@@ -443,6 +443,19 @@ def _sql_findings(text: str, path: Path) -> list[Finding]:
     ]
 
 
+REGISTRY_MARKS = (
+    "registry.yaml",
+    "guarantors.yaml",
+    "organisations.yaml",
+    "standards.yaml",
+    "sources",
+)
+
+
+def _looks_like_a_registry(folder: Path) -> bool:
+    return folder.is_dir() and any((folder / name).exists() for name in REGISTRY_MARKS)
+
+
 def load(root: Path, *, thorough: bool | frozenset[str] = True) -> Registry:
     """Read every file of the registry at ``root``, collecting findings instead of stopping.
 
@@ -452,12 +465,25 @@ def load(root: Path, *, thorough: bool | frozenset[str] = True) -> Registry:
     judge the entries they use, listing commands none, to stay fast.
 
     Raises:
-        CdoError: ``root`` is not a folder.
+        CdoError: ``root`` is not a folder, or one holding none of a registry's files.
     """
     if not root.is_dir():
         raise CdoError(
             _("registry folder {path} not found").format(path=display_path(root)),
             hint=_("pass --registry PATH or set CDO_REGISTRY"),
+        )
+    if not _looks_like_a_registry(root) and any(root.iterdir()):
+        # Another folder named (its sources/, the examples): five findings of missing files
+        # would hide that one mistake. An empty folder is a registry yet to be written.
+        candidates = (root.parent, root / "registry", root.parent / "registry")
+        near = next((p for p in candidates if _looks_like_a_registry(p)), None)
+        raise CdoError(
+            _("{path} holds no registry (no registry.yaml, guarantors.yaml or sources/)").format(
+                path=display_path(root)
+            ),
+            hint=_("did you mean {path}?").format(path=display_path(near))
+            if near is not None
+            else _("pass --registry PATH or set CDO_REGISTRY"),
         )
     from cdo_toolkit.registry.checks import check_references
 
