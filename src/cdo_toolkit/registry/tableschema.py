@@ -17,7 +17,7 @@ from cdo_toolkit.i18n import _
 from cdo_toolkit.registry.models import Source
 from cdo_toolkit.registry.placed import finding, problem_finding
 from cdo_toolkit.validation.hints import as_strptime, no_directive
-from cdo_toolkit.yamlpos import Document, Path_, YamlProblem, load_yaml
+from cdo_toolkit.yamlpos import Document, Path_, YamlProblem, load_json_or_yaml
 
 FIELD_TYPES = frozenset(
     {
@@ -83,8 +83,8 @@ def resolve_schema(
             ],
         )
     try:
-        # JSON is YAML, so JSON schemas get positions too.
-        schema_document = load_yaml(path)
+        # JSON is YAML, so JSON schemas get positions too (when a finding needs one).
+        schema_document = load_json_or_yaml(path)
     except YamlProblem as problem:
         return Resolved(None, path, [problem_finding(problem)])
     schema = schema_document.data
