@@ -13,7 +13,6 @@ plain Python values ourselves, so that:
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,8 +87,7 @@ class Document:
 @dataclass
 class _JsonDocument(Document):
     """A JSON file read by ``json``; where its values stand is found when a finding first
-    asks, by reading the text as YAML, which JSON is (a surrogate pair's escapes, which
-    PyYAML refuses, are read as two others of the same length, for their places)."""
+    asks, by reading the text as YAML, which JSON is."""
 
     text: str = ""
     placed: bool = False
@@ -107,13 +105,10 @@ class _JsonDocument(Document):
             return
         self.placed = True
         try:
-            parsed = parse_yaml(_SURROGATE_PAIR.sub(r"\\u0020\\u0020", self.text), self.file)
+            parsed = parse_yaml(self.text, self.file)
         except YamlProblem:  # what json reads and YAML does not: the file's start
             return
         self.value_marks, self.key_marks = parsed.value_marks, parsed.key_marks
-
-
-_SURROGATE_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
 class _DuplicateKey(ValueError):
