@@ -328,7 +328,7 @@ def _convert(
             _("the YAML tag {tag!r} is not allowed").format(tag=node.tag),
             document.file,
             _mark(node.start_mark),
-            _("remove the tag; the registry holds plain values only"),
+            _("remove the tag: these files hold plain values only"),
         )
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}

@@ -301,7 +301,7 @@ def _validate_file(
 
 
 def _emit(report: Report, fmt: Format, output: Path | None) -> None:
-    from cdo_toolkit.validation.render import BOM, print_text, render
+    from cdo_toolkit.validation.render import print_text, render
 
     if fmt is Format.TEXT:
         if output is None:
@@ -317,10 +317,7 @@ def _emit(report: Report, fmt: Format, output: Path | None) -> None:
     else:
         from cdo_toolkit.cli.output import holds_unicode
 
-        narrow = output is None and not holds_unicode(sys.stdout)
-        text = render(report, fmt.value, ascii_only=narrow)
-        if narrow:  # a byte order mark says UTF-8, which this output is not
-            text = text.removeprefix(BOM)
+        text = render(report, fmt.value, unicode=output is not None or holds_unicode(sys.stdout))
     if output is None:
         sys.stdout.write(text)
     else:

@@ -49,11 +49,6 @@ def parse_select(sql: str, dialect: str = "duckdb") -> Any:
     return query
 
 
-def select_problem(sql: str, dialect: str = "duckdb") -> SqlProblem | None:
-    """What makes ``sql`` no single SELECT, and where; None if it is one."""
-    return try_parse_select(sql, dialect)[1]
-
-
 @dataclass(frozen=True)
 class SqlProblem:
     """Why a build's SQL is no single SELECT."""

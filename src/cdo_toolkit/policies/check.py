@@ -120,11 +120,6 @@ def load_rules(folder: Path) -> list[Rule]:
     return rules
 
 
-# Parameters that are regular expressions: a broken one is the policy file's error, said
-# when the rules are read, not a failure halfway through a check.
-PATTERNS = ("table_pattern", "build_schema_pattern", "ico_fields")
-
-
 PARAMETERS: dict[str, dict[str, str]] = {
     "guarantor-contact": {"domains": "names"},
     "required-fields": {"fields": "source keys"},
@@ -193,7 +188,9 @@ def _check_parameters(item: dict[str, Any], path: Path, index: int) -> None:
                 ),
                 hint='{fields: "kod_obce|.*_kod_obce", source: obce, field: kod_obce}',
             )
-    written = [item.get(name) for name in PATTERNS] + [
+    # Regular expressions: a broken one is the policy file's error, said when the rules are
+    # read, not a failure halfway through a check.
+    written = [value for key, value in item.items() if known.get(key) == "pattern"] + [
         r.get("fields") if isinstance(r, dict) else r for r in references
     ]
     for pattern in written:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cdo_toolkit.errors import CdoError
 from cdo_toolkit.i18n import NN_, _, decimal, moment, ngettext
 from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.policy import load_policy
@@ -217,23 +216,21 @@ def audit(
             result.to_fix.setdefault(item.guarantor, []).append(entry)
     for entries in result.to_fix.values():
         entries.sort(key=lambda e: (e["score"] is not None, e["score"] or 0))
-    from cdo_toolkit.lineage.sql import parse_select, source_tables
+    from cdo_toolkit.lineage.sql import source_tables, try_parse_select
 
     for build in registry.builds.values():
         if guarantor is not None and build.build.guarantor != guarantor:
             continue
-        problem = None
-        try:
-            inputs = sorted(source_tables(parse_select(build.sql))) if build.sql else []
-        except CdoError as error:  # lint reports it too; the audit goes on without it
-            inputs, problem = [], error.message
+        # A build whose SQL does not parse (lint reports it) is listed with why, not fatal.
+        query, problem = try_parse_select(build.sql or "")
+        inputs = sorted(source_tables(query)) if query is not None else []
         result.builds.append(
             {
                 "id": build.id,
                 "title": build.build.title,
                 "inputs": inputs,
                 "table": f"{build.build.schema_name}.{build.build.table}",
-                **({"problem": problem} if problem else {}),
+                **({"problem": problem.message} if problem else {}),
             }
         )
     return result

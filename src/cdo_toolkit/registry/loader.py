@@ -427,9 +427,9 @@ def _load_builds(registry: Registry) -> None:
 def _sql_findings(text: str, path: Path) -> list[Finding]:
     """A build's SQL that is no single SELECT, found where it is wrong (as ``cdo build``
     would find it only when it runs)."""
-    from cdo_toolkit.lineage.sql import select_problem
+    from cdo_toolkit.lineage.sql import try_parse_select
 
-    problem = select_problem(text)
+    problem = try_parse_select(text)[1]
     if problem is None:
         return []
     return [

@@ -223,13 +223,12 @@ def _where(error: ReportError) -> str:
     return ", ".join(parts) or _("file")
 
 
-BOM = "\ufeff"
-
-
-def render(report: Report, fmt: str, *, place: str = "", ascii_only: bool = False) -> str:
-    """``report`` in ``fmt``; ``ascii_only`` escapes the JSON's other characters."""
+def render(report: Report, fmt: str, *, place: str = "", unicode: bool = True) -> str:
+    """``report`` in ``fmt``, for an output that holds all of Unicode or, without
+    ``unicode``, one that may not (JSON escapes what is not ASCII; CSV has no byte order
+    mark saying UTF-8)."""
     if fmt == "json":
-        return json.dumps(report.to_dict(), ensure_ascii=ascii_only, indent=2) + "\n"
+        return json.dumps(report.to_dict(), ensure_ascii=not unicode, indent=2) + "\n"
     if fmt == "junit":
         return junit(report)
     if fmt == "github":
@@ -237,7 +236,7 @@ def render(report: Report, fmt: str, *, place: str = "", ascii_only: bool = Fals
     if fmt == "markdown":
         return markdown(report)
     if fmt == "csv":
-        return errors_csv(report)
+        return errors_csv(report, mark=unicode)
     raise ValueError(fmt)
 
 
@@ -537,14 +536,14 @@ def _spreadsheet_safe(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def errors_csv(report: Report) -> str:
+def errors_csv(report: Report, *, mark: bool = True) -> str:
     """The listed errors as CSV, safe to open in a spreadsheet, each with what to do.
 
     Written as Czech Excel opens a CSV file it is given: cells parted by ``;`` (the list
-    separator of the Czech locale; with ``,`` each row would fill one cell) and a byte
-    order mark first (without one, Excel reads the file as windows-1250)."""
+    separator of the Czech locale; with ``,`` each row would fill one cell) and, with
+    ``mark``, a byte order mark first (without one, Excel reads the file as windows-1250)."""
     buffer = io.StringIO()
-    buffer.write(BOM)
+    buffer.write("\ufeff" if mark else "")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(["file", "row", "field", "column", "type", "cell", "message", "what_to_do"])
     said: dict[tuple[str, str], str] = {}  # errors repeat their notes: each read once
