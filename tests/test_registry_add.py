@@ -246,6 +246,24 @@ def test_add_to_a_registry_without_guarantors_says_where_to_add_one(cdo, workdir
     assert "one of: )" not in message
 
 
+def test_add_names_the_error_of_a_standards_file_that_does_not_read(
+    cdo, base_registry: Path
+) -> None:
+    """A standards.yaml with an error was 'no standard yet', as if the file were empty."""
+    standards = base_registry / "standards.yaml"
+    standards.write_text(standards.read_text("utf-8").replace("validity:", "validty:"), "utf-8")
+    Path("x.csv").write_text("a,b\n1,2\n", "utf-8")
+    result = cdo(
+        "registry", "add", "nova", "--from", "x.csv", "--theme", "health", "--guarantor", "gis"
+    )
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "no standard yet" not in message
+    assert "no standard could be read: registry/standards.yaml:" in message
+    assert "missing key 'validity'" in message and "cdo registry lint" in message
+    assert not (base_registry / "sources" / "nova.yaml").exists()
+
+
 def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_registry: Path) -> None:
     Path("x.csv").write_text("a,b\n1,2\n", "utf-8")
     bad_id = cdo("registry", "add", "Nova_Data", "--from", "x.csv")

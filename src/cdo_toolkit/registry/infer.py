@@ -688,16 +688,23 @@ def _refined_fields(
     return refined, notes
 
 
-def _pick(
-    option: str | None, default: str | None, known: dict[str, Any], what: str, file: Path
-) -> str:
+def _pick(registry: Registry, option: str | None, default: str | None, what: str) -> str:
+    known: dict[str, Any] = getattr(registry, what + "s")
+    file = registry.root / f"{what}s.yaml"
     value = option or default
     if value is None and len(known) == 1:
         value = next(iter(known))
     if not known:
+        # A file that does not read is not a registry without any: its first error says why.
+        broken = [f for f in registry.errors if Path(f.location.file).resolve() == file.resolve()]
+        if broken and file.exists():
+            raise CdoError(
+                _("no {what} could be read: {first}").format(what=what, first=broken[0].render()),
+                hint=_("run 'cdo registry lint' to see them all"),
+            )
         raise CdoError(
             _("the registry has no {what} yet").format(what=what),
-            hint=_("add one to {file} first (see docs/registry.md)").format(
+            hint=_("add one to {file} first, as docs/registry.md shows").format(
                 file=display_path(file)
             ),
         )
@@ -744,20 +751,8 @@ def resolve_choices(
         CdoError: a value the registry does not know, or no theme at all.
     """
     defaults = registry.info.defaults if registry.info else None
-    guarantor_id = _pick(
-        guarantor,
-        defaults.guarantor if defaults else None,
-        registry.guarantors,
-        "guarantor",
-        registry.root / "guarantors.yaml",
-    )
-    standard_id = _pick(
-        standard,
-        defaults.standard if defaults else None,
-        registry.standards,
-        "standard",
-        registry.root / "standards.yaml",
-    )
+    guarantor_id = _pick(registry, guarantor, defaults.guarantor if defaults else None, "guarantor")
+    standard_id = _pick(registry, standard, defaults.standard if defaults else None, "standard")
     theme_value = theme or (defaults.theme.value if defaults and defaults.theme else None)
     themes = [t.value for t in Theme]
     if theme_value not in themes:
