@@ -179,6 +179,37 @@ def test_list_table_and_filters(cdo, shipped_registry: Path) -> None:
     assert none.exit_code == 0 and json.loads(none.output) == []
 
 
+@pytest.mark.parametrize(
+    ("columns", "headers"),
+    [
+        (120, ["id", "title", "theme", "guarantor", "standard", "frequency"]),
+        (80, ["id", "title", "standard"]),
+        (60, ["id", "title"]),
+    ],
+)
+def test_list_leaves_out_columns_rather_than_cut_them(
+    shipped_registry: Path, columns: int, headers: list[str]
+) -> None:
+    """An id of thirty letters cut the standards to 'st' at 80 columns."""
+    from typer.testing import CliRunner
+
+    from cdo_toolkit.cli.app import app
+
+    long_id = "cernosice-00241121-budget-2016"
+    entry = (shipped_registry / "sources" / "skoly.yaml").read_text("utf-8")
+    (shipped_registry / "sources" / f"{long_id}.yaml").write_text(
+        entry.replace("id: skoly", f"id: {long_id}").replace("table: skoly", "table: rozpocet_c"),
+        "utf-8",
+    )
+    result = CliRunner().invoke(app, ["registry", "list"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "…" not in result.stdout and max(len(line.rstrip()) for line in lines) <= columns
+    assert lines[2].split() == headers
+    row = next(line for line in lines if line.strip().startswith(long_id))
+    assert ("zlaty" in row.split()) == ("standard" in headers)
+
+
 def test_list_json_equals_library_result(cdo, shipped_registry: Path) -> None:
     result = cdo("registry", "list", "--format", "json")
     assert json.loads(result.output) == list_sources(load_valid(shipped_registry))

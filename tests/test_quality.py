@@ -590,7 +590,7 @@ def test_a_warehouse_that_does_not_exist_is_said_and_not_created(cdo, base_regis
     [
         (200, "Completeness", "not submitted"),  # every dimension, whole names
         (130, "Compl.", "not submitted"),  # every dimension, names cut to fit
-        (80, "below the standard", "–"),  # the verdicts; the status among them
+        (80, "standard", "–"),  # the verdicts; under the table what is below the standard
     ],
 )
 def test_scorecard_fits_the_terminal(
@@ -607,7 +607,38 @@ def test_scorecard_fits_the_terminal(
     obce = next(line for line in lines if line.strip().startswith("obce "))
     assert obce.split()[1] == never.split()[0]
     if columns == 80:
-        assert "not submitted" in obce
+        assert "Compl" not in result.stdout
+        assert "obce does not meet the standard zakladni: not submitted" in result.stdout
+
+
+def test_scorecard_keeps_long_ids_and_verdicts_whole_on_a_narrow_terminal(
+    base_registry: Path,
+) -> None:
+    """Ids of thirty letters left the verdicts a column of six, cut to 'not accep…'."""
+    from cdo_toolkit.cli.app import app
+
+    long_id = "cernosice-00241121-budget-2016"
+    obce = (base_registry / "sources" / "obce.yaml").read_text("utf-8")
+    (base_registry / "sources" / f"{long_id}.yaml").write_text(
+        obce.replace("id: obce", f"id: {long_id}").replace("table: obce", "table: rozpocet"),
+        "utf-8",
+    )
+    result = CliRunner().invoke(app, ["score"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= 80
+    said = " ".join(result.stdout.split())
+    assert f"{long_id} does not meet the standard zakladni: not submitted" in said
+
+
+def test_output_without_a_terminal_is_not_cut_to_80_columns(base_registry: Path) -> None:
+    """A CI log or a file has no width: rich's 80 columns left out the dimensions."""
+    from cdo_toolkit.cli.app import app
+
+    result = CliRunner().invoke(app, ["score"], env={"COLUMNS": None})
+    assert result.exit_code == 0, result.output
+    assert "Completeness" in result.stdout and "Consistency" in result.stdout
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines()) > 80
 
 
 def _audit_items(cdo, url: str, source: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -925,7 +925,7 @@ def test_status_and_history_keep_names_whole_on_a_narrow_terminal(base_registry:
     long_id = "zdravotnicka-zarizeni-kraje"
     (base_registry / "sources" / f"{long_id}.yaml").write_text(
         SOURCE.replace("id: mesta", f"id: {long_id}")
-        .replace("table: mesta", "table: zdravotnicka_zarizeni_kraje")
+        .replace("table: mesta", "table: zdravotnicka_zarizeni_kraje_lk")
         .replace("MODE", "replace"),
         "utf-8",
     )
@@ -941,8 +941,16 @@ def test_status_and_history_keep_names_whole_on_a_narrow_terminal(base_registry:
         assert result.exit_code == 0, result.output
         assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= 80
         assert long_id in result.stdout, result.stdout
+        assert "…" not in result.stdout, result.stdout  # no cell cut short
     status = runner.invoke(app, ["--warehouse", url, "warehouse", "status"], env={"COLUMNS": "80"})
-    assert "raw.zdravotnicka_zarizeni_kraje" in status.stdout
+    row = next(line for line in status.stdout.splitlines() if long_id in line)
+    # The rows whole; the table's name and the count of columns left to wider terminals.
+    assert row.split()[1] == "2", row
+    wide = runner.invoke(app, ["--warehouse", url, "warehouse", "status"], env={"COLUMNS": "120"})
+    row = next(line for line in wide.stdout.splitlines() if long_id in line)
+    assert row.split()[1:3] == ["raw.zdravotnicka_zarizeni_kraje_lk", "2"], row
+    # The file's columns and the submission's id.
+    assert row.split()[-1] == str(len(DATA.splitlines()[0].split(";")) + 1), row
 
 
 class _CutShort:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,12 +13,16 @@ from cdo_toolkit.cli.output import (
     TableOrJsonOption,
     console,
     escape,
+    fitting,
     listing,
     print_json,
     when,
 )
 from cdo_toolkit.errors import with_hint
 from cdo_toolkit.i18n import N_, _, decimal, ngettext
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 app = typer.Typer(
     help="Lineage recorded as OpenLineage events.", no_args_is_help=True, rich_markup_mode=None
@@ -97,6 +101,24 @@ def _graph(ctx: typer.Context):  # type: ignore[no-untyped-def]
     return read_graph(lineage_folder(ctx.obj.settings) / "events.jsonl")
 
 
+def _runs_table(rows: list[dict[str, Any]], with_ids: bool) -> Table:
+    table = listing(_("Runs ({count})").format(count=len(rows)))
+    names = [N_("job"), N_("state"), N_("started (UTC)"), N_("took")]
+    for name in [*names, N_("run id")] if with_ids else names:
+        table.add_column(_(name), no_wrap=True)
+    for row in rows:
+        finished = row["state"] not in ("START", "RUNNING")
+        state = row["state"] if finished else "[yellow]" + _("unfinished") + "[/]"
+        table.add_row(
+            escape(row["job"] or ""),
+            state,
+            when(row["started"], seconds=True),
+            _took(row["started"], row["ended"]),
+            *([row["run_id"]] if with_ids else []),
+        )
+    return table
+
+
 @app.command()
 def runs(
     ctx: typer.Context,
@@ -118,21 +140,7 @@ def runs(
         return
     out = console()
     # A narrow terminal keeps the job names whole and leaves the run ids to --format json.
-    wide = out.width >= 110
-    table = listing(_("Runs ({count})").format(count=len(rows)))
-    names = [N_("job"), N_("state"), N_("started (UTC)"), N_("took")]
-    for name in [*names, N_("run id")] if wide else names:
-        table.add_column(_(name), no_wrap=True)
-    for row in rows:
-        finished = row["state"] not in ("START", "RUNNING")
-        state = row["state"] if finished else "[yellow]" + _("unfinished") + "[/]"
-        table.add_row(
-            escape(row["job"] or ""),
-            state,
-            when(row["started"], seconds=True),
-            _took(row["started"], row["ended"]),
-            *([row["run_id"]] if wide else []),
-        )
+    _layout, table = fitting(out, lambda with_ids: _runs_table(rows, with_ids), (True, False))
     out.print(table)
     if graph.damaged:
         out.print(

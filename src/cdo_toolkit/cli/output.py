@@ -6,9 +6,11 @@ rich is imported only when something is rendered, to keep ``cdo --help`` fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -41,10 +43,59 @@ FindingsFormatOption = Annotated[FindingsFormat, typer.Option("--format", help="
 """The --format option of the commands that print findings (text, JSON, GitHub annotations)."""
 
 
+UNBOUNDED = 10_000
+"""The width of output that no terminal shows: a CI log, a file, a pipe without a terminal."""
+
+Layout = TypeVar("Layout")
+
+
 def console(*, stderr: bool = False) -> Console:
+    """A console as wide as the terminal (or ``COLUMNS``); without any terminal, one that
+    never cuts a line, since a CI log or a file has no width to fit (rich assumes 80)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    width = None if _has_width() else UNBOUNDED
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def _has_width() -> bool:
+    """Whether a terminal (on any standard stream, as rich looks) or ``COLUMNS`` sets a width."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return True
+    for descriptor in (0, 1, 2):
+        try:
+            os.get_terminal_size(descriptor)
+        except (OSError, ValueError):
+            continue
+        return True
+    return False
+
+
+def fitting(
+    out: Console, build: Callable[[Layout], Table], layouts: Sequence[Layout]
+) -> tuple[Layout, Table]:
+    """The first of ``layouts`` (fullest first) whose table has all its cells whole in the
+    console's width, wrapping what may wrap, and that table; else the last."""
+    for layout in layouts[:-1]:
+        table = build(layout)
+        if _narrowest(out, table) <= out.width:
+            return layout, table
+    return layouts[-1], build(layouts[-1])
+
+
+def _narrowest(out: Console, table: Table) -> int:
+    """The least width ``table`` takes with no cell cut: rich's own minimum lets every
+    column wrap at spaces, also those kept on one line (``no_wrap``)."""
+    from rich.measure import Measurement
+
+    # Measured without the console's bound, which the measurement would be clipped to.
+    options = out.options.update_width(UNBOUNDED)
+    least = Measurement.get(out, options, table).minimum
+    for column in table.columns:
+        if column.no_wrap:
+            cells = [Measurement.get(out, options, cell) for cell in [column.header, *column.cells]]
+            least += max(m.maximum for m in cells) - max(m.minimum for m in cells)
+    return least
 
 
 def listing(title: str) -> Table:

@@ -7,7 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from cdo_toolkit.cli.output import TableOrJson, TableOrJsonOption, console, escape, print_json
+from cdo_toolkit.cli.output import (
+    TableOrJson,
+    TableOrJsonOption,
+    console,
+    escape,
+    fitting,
+    print_json,
+)
 from cdo_toolkit.i18n import _, decimal, ngettext
 
 
@@ -21,19 +28,27 @@ def _context(ctx: typer.Context) -> tuple[Any, Any, Path]:
 
 
 def _scorecard(scores: list[Any]) -> None:
-    from rich.measure import Measurement
+    from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
 
     out = console()
     # Every dimension with its whole name where that fits, else with names cut; a narrow
-    # terminal gets the verdicts only, and never submitted sources say so in them.
-    for layout in ("full", "short"):
-        table = _score_table(scores, layout)
-        # Measured without the terminal's bound, which the measurement would be clipped to.
-        if Measurement.get(out, out.options.update_width(10_000), table).maximum <= out.width:
-            break
-    else:
-        table = _score_table(scores, "narrow")
+    # terminal gets the verdicts, and under the table what is below the standard.
+    layout, table = fitting(
+        out, lambda layout: _score_table(scores, layout), ("full", "short", "narrow")
+    )
     out.print(table)
+    if layout != "narrow":
+        return
+    for s in scores:
+        below = [_(DIMENSION_LABELS[k]) for k, met in s.met.items() if met is False]
+        if s.score is None:
+            below.insert(0, status_label(s.status))
+        if below:
+            out.print(
+                _("{source} does not meet the standard {standard}: {what}").format(
+                    source=escape(s.source), standard=escape(s.standard), what=", ".join(below)
+                )
+            )
 
 
 def _score_table(scores: list[Any], layout: str) -> Any:
@@ -51,9 +66,7 @@ def _score_table(scores: list[Any], layout: str) -> Any:
     table.add_column(_("grade"), justify="center")
     table.add_column(_("trend"), justify="right")
     table.add_column(_("standard"), no_wrap=True)
-    if narrow:
-        table.add_column(_("below the standard"))
-    else:
+    if not narrow:
         for label in DIMENSION_LABELS.values():
             name = _(label)
             cut = layout == "short" and len(name) > 6
@@ -70,12 +83,7 @@ def _score_table(scores: list[Any], layout: str) -> Any:
             "" if s.trend is None else decimal(s.trend, "+.1f"),
             f"[green]{escape(s.standard)} ✓[/]" if s.passes else f"[red]{escape(s.standard)} ✗[/]",
         ]
-        if narrow:
-            below = [_(DIMENSION_LABELS[k]) for k, met in s.met.items() if met is False]
-            if s.score is None:
-                below.insert(0, f"[dim]{status_label(s.status)}[/]")
-            cells.append(", ".join(below))
-        else:
+        if not narrow:
             for key in DIMENSION_LABELS:
                 value = s.dimensions.get(key)
                 text = "–" if value is None else f"{value:.0f}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,6 +17,7 @@ from cdo_toolkit.cli.output import (
     TextOrJsonOption,
     console,
     escape,
+    fitting,
     listing,
     print_findings,
     print_json,
@@ -24,6 +26,8 @@ from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from cdo_toolkit.registry import LintResult
 
 app = typer.Typer(
@@ -116,11 +120,23 @@ def list_(
     if format is TableOrJson.JSON:
         print_json(rows)
         return
+    out = console()
+    # A narrower terminal gets fewer columns, those that identify a source first.
+    _layout, table = fitting(
+        out, lambda layout: _sources_table(rows, layout), ("wide", "ids", "standard", "bare")
+    )
+    out.print(table)
+
+
+def _id_cell(row: dict[str, Any]) -> str:
+    return escape(row["id"]) + (" *" if row["personal_data"] else "")
+
+
+def _sources_table(rows: list[dict[str, Any]], layout: str) -> Table:
     from rich import box
     from rich.table import Table
 
-    out = console()
-    wide = out.width >= 120  # a narrow terminal gets the columns that identify a source
+    wide = layout == "wide"
     table = Table(
         title=_("Registered sources ({count})").format(count=len(rows)),
         title_justify="left",
@@ -128,25 +144,32 @@ def list_(
         caption_justify="left",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("id", no_wrap=True, style="bold")
-    table.add_column(_("title"), ratio=3, min_width=20)
+    # Ids, themes, standards and frequencies stay whole; titles and names wrap.
+    whole = {"no_wrap": True}
+    columns: list[tuple[str, dict[str, Any], Callable[[dict[str, Any]], str]]] = [
+        ("id", {**whole, "style": "bold"}, _id_cell),
+        (_("title"), {"ratio": 3, "min_width": 20}, lambda row: escape(row["title"])),
+    ]
     if wide:
-        table.add_column(_("theme"), no_wrap=True)
-    table.add_column(_("guarantor"), ratio=2)
-    table.add_column(_("standard"), no_wrap=True)
-    if wide:
-        table.add_column(_("frequency"), no_wrap=True)
-    for row in rows:
-        cells = [
-            escape(row["id"]) + (" *" if row["personal_data"] else ""),
-            escape(row["title"]),
-            row["theme"],
-            escape(row["guarantor_name"] or row["guarantor"]) if wide else escape(row["guarantor"]),
-            escape(row["standard"]),
-            row["update_frequency"],
+        columns += [
+            (_("theme"), whole, lambda row: row["theme"]),
+            (
+                _("guarantor"),
+                {"ratio": 2},
+                lambda row: escape(row["guarantor_name"] or row["guarantor"]),
+            ),
         ]
-        table.add_row(*(cells if wide else [cells[0], cells[1], cells[3], cells[4]]))
-    out.print(table)
+    elif layout == "ids":
+        columns.append((_("guarantor"), {"ratio": 2}, lambda row: escape(row["guarantor"])))
+    if layout != "bare":
+        columns.append((_("standard"), whole, lambda row: escape(row["standard"])))
+    if wide:
+        columns.append((_("frequency"), whole, lambda row: row["update_frequency"]))
+    for header, options, _cell in columns:
+        table.add_column(header, **options)
+    for row in rows:
+        table.add_row(*(cell(row) for _header, _options, cell in columns))
+    return table
 
 
 @app.command()

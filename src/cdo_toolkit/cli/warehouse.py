@@ -12,6 +12,7 @@ from cdo_toolkit.cli.output import (
     TableOrJsonOption,
     console,
     escape,
+    fitting,
     listing,
     print_error,
     print_json,
@@ -21,6 +22,8 @@ from cdo_toolkit.cli.validate import ReferenceOption
 from cdo_toolkit.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from cdo_toolkit.warehouse.url import WarehouseUrl
 
 app = typer.Typer(help="The warehouse: what it holds.", no_args_is_help=True, rich_markup_mode=None)
@@ -220,18 +223,36 @@ def history(
     if format is TableOrJson.JSON:
         print_json(rows)
         return
-    from cdo_toolkit.warehouse.meta import VALID, status_label
+    from cdo_toolkit.warehouse.meta import status_label
 
     out = console()
     # A narrow terminal keeps the names whole and leaves the hash to --format json.
-    wide = out.width >= 100
+    _layout, table = fitting(out, lambda hashed: _history_table(rows, hashed), (True, False))
+    reasons = [
+        _("submission {id} ({source}) {status}: {why}").format(
+            id=row["id"],
+            source=escape(row["source"]),
+            status=status_label(row["status"]),
+            why=escape(row["message"]),
+        )
+        for row in rows
+        if row["message"]
+    ]
+    out.print(table)
+    # Under the table, where a reason has the whole width rather than a narrow column.
+    for reason in reasons:
+        out.print(reason)
+
+
+def _history_table(rows: list[dict[str, Any]], hashed: bool) -> Table:
+    from cdo_toolkit.warehouse.meta import VALID, status_label
+
     table = listing(_("Submissions ({count})").format(count=len(rows)))
     names = ["id", N_("source"), N_("status"), N_("file"), N_("rows"), N_("finished (UTC)")]
-    for name in [*names, "sha256"] if wide else names:
+    for name in [*names, "sha256"] if hashed else names:
         # A source id stays whole; a long file name folds, a time breaks between date and
         # hour; numbers and hashes stay on one line.
         table.add_column(_(name), overflow="fold", no_wrap=name not in ("file", "finished (UTC)"))
-    reasons = []
     for row in rows:
         label = status_label(row["status"])
         cells = [
@@ -242,20 +263,8 @@ def history(
             "" if row["rows"] is None else str(row["rows"]),
             when(row["finished_at"]),
         ]
-        table.add_row(*cells, *([row["sha256"][:12]] if wide else []))
-        if row["message"]:
-            reasons.append(
-                _("submission {id} ({source}) {status}: {why}").format(
-                    id=row["id"],
-                    source=escape(row["source"]),
-                    status=label,
-                    why=escape(row["message"]),
-                )
-            )
-    out.print(table)
-    # Under the table, where a reason has the whole width rather than a narrow column.
-    for reason in reasons:
-        out.print(reason)
+        table.add_row(*cells, *([row["sha256"][:12]] if hashed else []))
+    return table
 
 
 @app.command()
@@ -271,16 +280,29 @@ def status(
     if format is TableOrJson.JSON:
         print_json(data)
         return
+    out = console()
+    # A narrower terminal leaves out the count of columns, then the table names (the
+    # source's, in raw); --format json has them all.
+    _layout, table = fitting(
+        out, lambda layout: _status_table(data, layout), ("full", "short", "least")
+    )
+    out.print(table)
+
+
+def _status_table(data: dict[str, Any], layout: str) -> Table:
     table = listing(_("Warehouse {url}").format(url=escape(data["warehouse"])))
-    for name in (N_("source"), N_("table"), N_("rows"), N_("last accepted (UTC)"), N_("columns")):
+    names = [N_("source"), N_("table"), N_("rows"), N_("last accepted (UTC)"), N_("columns")]
+    shown = {"full": names, "short": names[:4], "least": [names[0], *names[2:4]]}
+    for name in shown[layout]:
         # Ids and table names stay whole; a time breaks between date and hour.
         table.add_column(_(name), no_wrap=name != "last accepted (UTC)")
     for item in data["tables"]:
-        table.add_row(
-            escape(item["source"]),
-            item["table"],
-            "–" if item["rows"] is None else str(item["rows"]),
-            when(item["last_accepted"]) or _("never"),
-            str(len(item["columns"]) or "–"),
-        )
-    console().print(table)
+        cells = {
+            "source": escape(item["source"]),
+            "table": item["table"],
+            "rows": "–" if item["rows"] is None else str(item["rows"]),
+            "last accepted (UTC)": when(item["last_accepted"]) or _("never"),
+            "columns": str(len(item["columns"]) or "–"),
+        }
+        table.add_row(*(cells[name] for name in shown[layout]))
+    return table
