@@ -358,3 +358,23 @@ def add(
     err = console(stderr=True)
     for warning in warnings:
         err.print("[yellow]" + _("warning") + f":[/] {escape(warning)}")
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Begin a new registry at --registry: the region, its office and three quality
+    standards; guarantors and sources to be added."""
+    from cdo_toolkit.registry.scaffold import init_registry
+
+    root = _registry_path(ctx)
+    for path in init_registry(root):
+        typer.echo(display_path(path) + ("/" if path.is_dir() else ""))
+    console(stderr=True).print(
+        escape(
+            _(
+                "next: add the region's guarantors to {guarantors}, onboard each source with "
+                "'cdo registry add ID --from FILE', and check the registry with "
+                "'cdo registry lint'"
+            ).format(guarantors=display_path(root / "guarantors.yaml"))
+        )
+    )

@@ -452,7 +452,8 @@ REGISTRY_MARKS = (
 )
 
 
-def _looks_like_a_registry(folder: Path) -> bool:
+def looks_like_a_registry(folder: Path) -> bool:
+    """Whether ``folder`` holds one of the files or folders every registry has."""
     return folder.is_dir() and any((folder / name).exists() for name in REGISTRY_MARKS)
 
 
@@ -470,13 +471,15 @@ def load(root: Path, *, thorough: bool | frozenset[str] = True) -> Registry:
     if not root.is_dir():
         raise CdoError(
             _("registry folder {path} not found").format(path=display_path(root)),
-            hint=_("pass --registry PATH or set CDO_REGISTRY"),
+            hint=_(
+                "pass --registry PATH or set CDO_REGISTRY; 'cdo registry init' begins a new one"
+            ),
         )
-    if not _looks_like_a_registry(root) and any(root.iterdir()):
+    if not looks_like_a_registry(root) and any(root.iterdir()):
         # Another folder named (its sources/, the examples): five findings of missing files
         # would hide that one mistake. An empty folder is a registry yet to be written.
         candidates = (root.parent, root / "registry", root.parent / "registry")
-        near = next((p for p in candidates if _looks_like_a_registry(p)), None)
+        near = next((p for p in candidates if looks_like_a_registry(p)), None)
         raise CdoError(
             _("{path} holds no registry (no registry.yaml, guarantors.yaml or sources/)").format(
                 path=display_path(root)
