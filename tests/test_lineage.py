@@ -382,6 +382,16 @@ def test_builds_refuse_cycles_and_unknown_tables_before_running(
     assert not EVENTS.exists()
 
 
+def test_a_registry_without_builds_says_so(cdo, base_registry: Path) -> None:
+    """It printed nothing and exited 0, as if builds had run."""
+    result = cdo("build")
+    assert result.exit_code == 0
+    assert "the registry has no builds: each is declared in registry/builds/<id>.yaml" in " ".join(
+        result.output.split()
+    )
+    assert json.loads(cdo("build", "--format", "json").output) == []
+
+
 def test_a_build_sql_file_in_another_encoding_or_that_does_not_parse(
     cdo, shipped_registry: Path
 ) -> None:

@@ -19,6 +19,7 @@ from cdo_toolkit.cli.output import (
     when,
 )
 from cdo_toolkit.errors import with_hint
+from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import N_, _, decimal, ngettext
 
 if TYPE_CHECKING:
@@ -55,6 +56,19 @@ def build(
 
     settings = ctx.obj.settings
     registry = load_valid(Path(settings.registry), thorough=False)
+    if not registry.builds and not names:
+        # Silence would read as builds that ran; the warehouse does not matter then.
+        if format is TableOrJson.JSON:
+            print_json([])
+        else:
+            console().print(
+                escape(
+                    _("the registry has no builds: each is declared in {folder}/<id>.yaml").format(
+                        folder=display_path(Path(settings.registry) / "builds")
+                    )
+                )
+            )
+        return
     results = run_builds(
         registry,
         parse_url(settings.warehouse, settings.root),
