@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _
 from cdo_toolkit.registry.models import EU_THEME, Access
 from cdo_toolkit.registry.registry import id_order
@@ -91,9 +92,9 @@ def _catalog_settings(registry: Any) -> Any:
     if info is None or info.catalog is None:
         raise CdoError(
             _("{file}: the registry has no catalog section").format(
-                file=registry.root / "registry.yaml"
+                file=display_path(registry.root / "registry.yaml")
             ),
-            hint=_("add catalog: with iri, title and description (see docs/catalog.md)"),
+            hint=_("add catalog: with iri, title and description, as docs/catalog.md shows"),
         )
     return info.catalog
 
