@@ -580,6 +580,14 @@ def test_a_warehouse_that_does_not_exist_is_said_and_not_created(cdo, base_regis
     assert audited.exit_code == 0, audited.output
     assert json.loads(audited.stdout)["warehouse_exists"] is False
     assert "The warehouse does not exist yet" in Path("a.md").read_text("utf-8")
+    (base_registry / "builds").mkdir()
+    (base_registry / "builds" / "pocty.sql").write_text(
+        "SELECT count(*) AS n FROM raw.obce", "utf-8"
+    )
+    (base_registry / "builds" / "pocty.yaml").write_text(
+        "id: pocty\ntitle: Počty\ndescription: Počet obcí.\nsql: builds/pocty.sql\ntable: pocty\n",
+        "utf-8",
+    )
     built = cdo(*nowhere, "build")
     assert built.exit_code == 2 and "does not exist yet" in built.output
     assert not Path("preklep").exists()
@@ -847,7 +855,8 @@ def test_czech_reports_write_decimal_commas(cdo, scored_warehouse: str) -> None:
     assert f"| {comma} |" in Path("cs.md").read_text("utf-8")
     page = Path("cs.html").read_text("utf-8")
     assert f'<td class="num">{comma}</td>' in page
-    assert page.count('"separators": ", "') == 4  # each chart: a decimal comma
+    # Each chart drawn (no lineage: the registry declares no build) with a decimal comma.
+    assert page.count('"separators": ", "') == page.count('class="chart"') == 3
     # The time of the report as Czech write it, too.
     assert re.search(
         r"Vygenerováno \d{1,2}\. \d{1,2}\. \d{4} \d\d:\d\d UTC\.", Path("cs.md").read_text("utf-8")
@@ -987,6 +996,30 @@ def test_scorecard_chart_puts_the_worst_source_on_top() -> None:
     # Plotly draws the first bar at the bottom.
     assert list(bars["y"]) == ["b", "a", "d"]
     assert list(bars["x"]) == [99.0, 91.0, 72.5]
+
+
+@pytest.mark.parametrize("count", [1, 2, 12])
+def test_scorecard_chart_gives_each_bar_its_height(count: int) -> None:
+    """One source's bar was a hairline: the chart's height (148 px) went to plotly's default
+    margins (100 px above, 80 below); a chart of no scored source, or a registry without
+    builds, drew empty axes."""
+    from cdo_toolkit.quality.audit import Audit
+    from cdo_toolkit.quality.report import _figures
+    from cdo_toolkit.quality.score import SourceScore
+
+    scores = [
+        SourceScore(f"z{i}", f"z{i}", "g", "s", "scored", score=90.0, grade="C")
+        for i in range(count)
+    ]
+    figures = _figures(Audit("2026-11-30T00:00:00Z", "kraj", "duckdb:///w", scores))
+    layout = figures["scorecard"]["layout"]
+    plot_area = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    assert plot_area >= 28 * count
+    assert "lineage" not in figures  # no build declared
+    unscored = [SourceScore("a", "a", "g", "s", "not submitted", grade="–")]
+    assert "scorecard" not in _figures(
+        Audit("2026-11-30T00:00:00Z", "kraj", "duckdb:///w", unscored)
+    )
 
 
 def test_audit_lists_the_policies_findings(cdo, shipped_registry: Path) -> None:

@@ -33,7 +33,13 @@ GRADE_COLOURS = {
 }
 
 
+BAR_HEIGHT = 30
+SCORECARD_MARGIN = {"l": 160, "t": 60, "b": 40}
+
+
 def _figures(audit: Audit) -> dict[str, Any]:
+    """The report's charts as plotly JSON, by the id of their place in the page; a chart
+    with nothing to draw (no source scored, no build) is left out, the page says why."""
     import plotly.graph_objects as go
 
     # Plotly draws the first bar at the bottom: best first puts the worst source on top.
@@ -54,11 +60,13 @@ def _figures(audit: Audit) -> dict[str, Any]:
             textangle=0,  # plotly turns a short label in a thin bar on its side
         )
     )
+    # As tall as its bars need: plotly's default margins (100 px above, 80 below) took
+    # the whole of a short chart, and one source's bar was drawn as a hairline.
     scorecard.update_layout(
         title=_("Scores of the sources (0–100)"),
         xaxis={"range": [0, 100]},
-        height=120 + 28 * len(scored),
-        margin={"l": 160},
+        height=SCORECARD_MARGIN["t"] + SCORECARD_MARGIN["b"] + BAR_HEIGHT * len(scored),
+        margin=SCORECARD_MARGIN,
     )
     dimensions = go.Figure(
         [
@@ -118,17 +126,16 @@ def _figures(audit: Audit) -> dict[str, Any]:
         )
     )
     lineage.update_layout(title=_("Which tables the derived datasets are built from"))
-    for figure in (scorecard, dimensions, history, lineage):
-        figure.update_layout(separators=chart_separators())  # 95,4 in Czech
-    return {
-        name: figure.to_plotly_json()
-        for name, figure in (
-            ("scorecard", scorecard),
-            ("dimensions", dimensions),
-            ("history", history),
-            ("lineage", lineage),
-        )
+    charts = {
+        "scorecard": scorecard if scored else None,
+        "dimensions": dimensions,
+        "history": history,
+        "lineage": lineage if audit.builds else None,
     }
+    for figure in charts.values():
+        if figure is not None:
+            figure.update_layout(separators=chart_separators())  # 95,4 in Czech
+    return {name: figure.to_plotly_json() for name, figure in charts.items() if figure is not None}
 
 
 def html(audit: Audit) -> str:
@@ -152,7 +159,8 @@ def html(audit: Audit) -> str:
     environment.filters["decimal"] = decimal
     environment.filters["moment"] = moment
     template = environment.get_template("report.html.j2")
-    figures = json.dumps(_figures(audit), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+    charts = _figures(audit)
+    figures = json.dumps(charts, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
     # "</" inside a script would end it: data can't close the script element.
     figures = figures.replace("</", "<\\/")
     return template.render(
@@ -161,6 +169,7 @@ def html(audit: Audit) -> str:
         lang=i18n.active(),
         colours=GRADE_COLOURS,
         figures=figures,
+        charts=charts.keys(),
         plotly_js="<script>" + get_plotlyjs() + "</script>",
         guarantor_name=lambda gid: audit.guarantors.get(gid, {}).get("name", gid),
         standard_title=lambda sid: audit.standards.get(sid, sid),
