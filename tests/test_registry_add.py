@@ -794,6 +794,30 @@ def test_add_says_which_empty_columns_of_a_sheet_to_delete(cdo, base_registry: P
     assert "the row taken for the header" not in text
 
 
+def test_add_says_that_every_line_ends_with_the_delimiter(cdo, base_registry: Path) -> None:
+    """It gave the three causes a blank label may have; validation knows which it is."""
+    Path("obce.csv").write_text("kod;nazev;\n563889;Liberec;\n577626;Semily;\n", "utf-8")
+    result = cdo(
+        "registry",
+        "add",
+        "obce-2",
+        "--from",
+        "obce.csv",
+        "--guarantor",
+        "gis",
+        "--theme",
+        "economy",
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert (
+        "warning: the lines of the file end with the delimiter ';', which makes an empty last "
+        "column without a label: remove the delimiter at the end of the lines (or the empty "
+        "column, in the program that exports the file), and describe the file again"
+    ) in text
+    assert "the row taken for the header" not in text
+
+
 def test_add_reads_a_file_without_a_header_row(cdo, base_registry: Path, shared: Path) -> None:
     """The police's accident file has no header row: its first record is data (an
     accident's id, numbers, a date, blank cells). The entry says header: false, names the

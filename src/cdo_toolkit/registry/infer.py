@@ -597,15 +597,14 @@ def _reader_dialect(dialect: dict[str, Any]) -> Any:
 
 def _header_warnings(task: Task, width: int) -> list[str]:
     """What no schema fixes: blank or repeated labels in the row taken for the header."""
-    from cdo_toolkit.validation.hints import blank_columns_note
-
     blank = sum(n for (kind, _f), n in task.summary.items() if kind == "blank-label")
     repeated = sum(n for (kind, _f), n in task.summary.items() if kind == "duplicate-label")
     if not blank and not repeated:
         return []
-    if not repeated and blank_columns_note(blank) in task.notes:
-        # Every blank label closes the header over empty columns: a spreadsheet's.
-        return [blank_columns_note(blank) + _(", and describe the file again")]
+    if not repeated and task.trailing_blank and task.trailing_blank[0] == blank:
+        # Every blank label closes the header over empty columns: a spreadsheet's, or a
+        # delimiter ending every line, as the note says.
+        return [task.trailing_blank[1] + _(", and describe the file again")]
     return [
         _(
             "the row taken for the header has {blank} blank and {repeated} repeated labels of "

@@ -125,19 +125,18 @@ def blank_last_columns(task: Task, text: TableText) -> None:
     if any(cell.strip() for row in rows for cell in row[named:]):
         return  # values without a label: the column is to be named, as the error says
     count = len(labels) - named
-    if text.delimiter and count == 1:
-        note = _(
-            "the lines of the file end with the delimiter {delimiter!r}, which makes an "
-            "empty last column without a label: remove the delimiter at the end of the "
-            "lines (or the empty column, in the program that exports the file)"
-        ).format(delimiter=_named(text.delimiter))
-    else:
-        note = blank_columns_note(count)
+    note = _trailing_blank_note(count, text.delimiter)
+    task.trailing_blank = (count, note)
     task.notes.append(note)
 
 
-def blank_columns_note(count: int) -> str:
-    """The note of ``count`` columns closing the header without a label or values."""
+def _trailing_blank_note(count: int, delimiter: str | None) -> str:
+    if delimiter and count == 1:
+        return _(
+            "the lines of the file end with the delimiter {delimiter!r}, which makes an "
+            "empty last column without a label: remove the delimiter at the end of the "
+            "lines (or the empty column, in the program that exports the file)"
+        ).format(delimiter=_named(delimiter))
     return ngettext(
         "the header ends in {count} column without a label or values, as a spreadsheet "
         "exports a column that once held something: delete it",
