@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -527,3 +529,28 @@ def test_global_options_may_follow_the_command(cdo, base_registry: Path) -> None
     # After `--`, an option's name is a file's name like any other.
     named = cdo("validate", "--", "--debug")
     assert named.exit_code == 2 and "file --debug not found" in named.output
+
+
+def test_every_option_names_its_value_in_words() -> None:
+    """Help read ``--limit-errors <int range>`` and ``--source <str>``: a programmer's
+    types, where a guarantor reads what to write (``N``, ``SOURCE``, ``FILE``)."""
+    import click
+    import typer.main
+    from typer.testing import CliRunner
+
+    from cdo_toolkit.cli.app import app
+
+    def commands(group: click.Command, path: list[str]) -> Iterator[list[str]]:
+        yield path
+        for name, sub in getattr(group, "commands", {}).items():
+            yield from commands(sub, [*path, name])
+
+    runner = CliRunner()
+    technical = re.compile(r"<(str|int|float|path|Path|int range|float range|list\[.*?\])>")
+    seen = 0
+    for path in commands(typer.main.get_command(app), []):
+        text = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"}).output
+        options = [line for line in text.splitlines() if line.lstrip().startswith("--")]
+        seen += len(options)
+        assert not [line for line in options if technical.search(line)], (path, options)
+    assert seen > 40

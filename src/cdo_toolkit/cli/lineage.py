@@ -175,11 +175,14 @@ def show(
     downstream: Annotated[
         bool, typer.Option("--downstream/--upstream", help="Direction (upstream by default).")
     ] = False,
-    depth: Annotated[int, typer.Option("--depth", min=1, help="How many levels.")] = 10,
+    depth: Annotated[
+        int, typer.Option("--depth", metavar="N", min=1, help="How many levels.")
+    ] = 10,
     limit: Annotated[
         int,
         typer.Option(
             "--limit",
+            metavar="N",
             min=1,
             help="How many datasets under each one, newest first (the rest counted).",
         ),

@@ -134,6 +134,7 @@ FailUnderOption = Annotated[
     float | None,
     typer.Option(
         "--fail-under",
+        metavar="SCORE",
         min=0,
         max=100,
         help="Exit 1 if a scored source is below this score (0-100).",
@@ -181,10 +182,12 @@ def score(
 def audit(
     ctx: typer.Context,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Write the report for the leadership here.")
+        Path | None,
+        typer.Option("--html", metavar="FILE", help="Write the report for the leadership here."),
     ] = None,
     markdown: Annotated[
-        Path | None, typer.Option("--markdown", help="Write the report as Markdown here.")
+        Path | None,
+        typer.Option("--markdown", metavar="FILE", help="Write the report as Markdown here."),
     ] = None,
     guarantor: GuarantorOption = None,
     format: TableOrJsonOption = TableOrJson.TABLE,

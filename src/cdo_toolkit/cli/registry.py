@@ -100,10 +100,11 @@ def _refuse_unknown(option: str, value: str | None, known: list[str]) -> None:
 def list_(
     ctx: typer.Context,
     theme: Annotated[
-        str | None, typer.Option("--theme", help="Only sources of this theme.")
+        str | None, typer.Option("--theme", metavar="THEME", help="Only sources of this theme.")
     ] = None,
     guarantor: Annotated[
-        str | None, typer.Option("--guarantor", help="Only sources of this guarantor (id).")
+        str | None,
+        typer.Option("--guarantor", metavar="ID", help="Only sources of this guarantor (id)."),
     ] = None,
     format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
@@ -283,7 +284,11 @@ def schema(
     ] = "source",
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write the schemas of all kinds into this folder instead."),
+        typer.Option(
+            "--out",
+            metavar="FOLDER",
+            help="Write the schemas of all kinds into this folder instead.",
+        ),
     ] = None,
 ) -> None:
     """Print the JSON Schema of registry files, for editor completion."""
@@ -319,22 +324,34 @@ def add(
         Path,
         typer.Option(
             "--from",
+            metavar="FILE",
             help="A data file of the source (CSV, TSV, XLSX, XLS, ODS, JSON, JSON lines; "
             "also in .gz or .zip).",
         ),
     ],
-    guarantor: Annotated[str | None, typer.Option("--guarantor", help="Guarantor id.")] = None,
-    standard: Annotated[str | None, typer.Option("--standard", help="Quality standard id.")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="Title in Czech.")] = None,
-    theme: Annotated[str | None, typer.Option("--theme", help="Theme.")] = None,
+    guarantor: Annotated[
+        str | None, typer.Option("--guarantor", metavar="ID", help="Guarantor id.")
+    ] = None,
+    standard: Annotated[
+        str | None, typer.Option("--standard", metavar="ID", help="Quality standard id.")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TEXT", help="Title in Czech.")
+    ] = None,
+    theme: Annotated[str | None, typer.Option("--theme", metavar="THEME", help="Theme.")] = None,
     sheet: Annotated[
         str | None,
-        typer.Option("--sheet", help="The workbook's sheet to describe: its name or number."),
+        typer.Option(
+            "--sheet",
+            metavar="NAME|NUMBER",
+            help="The workbook's sheet to describe: its name or number.",
+        ),
     ] = None,
     schema: Annotated[
         Path | None,
         typer.Option(
             "--schema",
+            metavar="FILE",
             help="A Table Schema, or a CSVW description (*.csv-metadata.json), to take as "
             "given rather than infer one.",
         ),

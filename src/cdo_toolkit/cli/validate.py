@@ -143,34 +143,48 @@ def validate(
         ),
     ],
     source: Annotated[
-        str | None, typer.Option("--source", help="Validate as this registered source.")
+        str | None,
+        typer.Option("--source", metavar="SOURCE", help="Validate as this registered source."),
     ] = None,
     schema: Annotated[
         Path | None,
         typer.Option(
             "--schema",
+            metavar="FILE",
             help="A Table Schema file (JSON or YAML), or a CSVW description (*.csv-metadata.json).",
         ),
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
     output: Annotated[
-        Path | None, typer.Option("--output", help="Write the report to this file.")
+        Path | None, typer.Option("--output", metavar="FILE", help="Write the report to this file.")
     ] = None,
     limit_errors: Annotated[
         int,
-        typer.Option("--limit-errors", min=0, help="How many errors are listed (all are counted)."),
+        typer.Option(
+            "--limit-errors",
+            metavar="N",
+            min=0,
+            help="How many errors are listed (all are counted).",
+        ),
     ] = 1000,
     pick_errors: Annotated[
-        str | None, typer.Option("--pick-errors", help="Only these error types, comma-separated.")
+        str | None,
+        typer.Option(
+            "--pick-errors", metavar="TYPES", help="Only these error types, comma-separated."
+        ),
     ] = None,
     skip_errors: Annotated[
-        str | None, typer.Option("--skip-errors", help="Not these error types, comma-separated.")
+        str | None,
+        typer.Option(
+            "--skip-errors", metavar="TYPES", help="Not these error types, comma-separated."
+        ),
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Text encoding, e.g. windows-1250.")
+        str | None,
+        typer.Option("--encoding", metavar="ENCODING", help="Text encoding, e.g. windows-1250."),
     ] = None,
     delimiter: Annotated[
-        str | None, typer.Option("--delimiter", help="CSV delimiter, e.g. ';'.")
+        str | None, typer.Option("--delimiter", metavar="CHAR", help="CSV delimiter, e.g. ';'.")
     ] = None,
     sheet: Annotated[
         str | None,

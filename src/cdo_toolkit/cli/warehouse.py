@@ -48,12 +48,16 @@ def submit(
         ),
     ],
     guarantor: Annotated[
-        str | None, typer.Option("--guarantor", help="Who submits (a guarantor id).")
+        str | None, typer.Option("--guarantor", metavar="ID", help="Who submits (a guarantor id).")
     ] = None,
     wait: Annotated[
         float,
         typer.Option(
-            "--wait", min=0, max=3600, help="Seconds to wait for a busy DuckDB warehouse."
+            "--wait",
+            metavar="SECONDS",
+            min=0,
+            max=3600,
+            help="Seconds to wait for a busy DuckDB warehouse.",
         ),
     ] = 30.0,
     format: TableOrJsonOption = TableOrJson.TABLE,
@@ -210,7 +214,7 @@ def history(
     ctx: typer.Context,
     source: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, help="How many submissions, newest first.")
+        int, typer.Option("--limit", metavar="N", min=1, help="How many submissions, newest first.")
     ] = 50,
     format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
