@@ -656,6 +656,30 @@ def test_a_dataset_reached_by_two_paths_counts_its_older_inputs_on_each() -> Non
     assert as_json["omitted"] == [{"dataset": "raw.a", "older": 1}]
 
 
+def test_a_dataset_is_found_by_a_table_s_whole_name_before_any_ending() -> None:
+    """``obce`` named both raw.obce and mart.zastavky_obce, which ends with it too."""
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.lineage.graph import Graph
+
+    graph = Graph()
+    for inputs, output in (([], "raw.obce"), (["raw.obce"], "mart.zastavky_obce")):
+        graph.add(
+            {
+                "eventType": "COMPLETE",
+                "eventTime": "2026-05-01T00:00:00Z",
+                "job": {"name": f"job.{output}"},
+                "run": {"runId": output},
+                "inputs": [{"namespace": "db", "name": name} for name in inputs],
+                "outputs": [{"namespace": "db", "name": output}],
+            }
+        )
+    assert graph.find("obce").name == "raw.obce"
+    assert graph.find("zastavky_obce").name == "mart.zastavky_obce"
+    assert graph.find("_obce").name == "mart.zastavky_obce"
+    with pytest.raises(CdoError, match="names several datasets"):
+        graph.find("bce")
+
+
 def test_runs_table_says_how_long_each_run_took(cdo, base_registry: Path) -> None:
     def event(kind: str, run: str, when: str) -> str:
         return json.dumps(

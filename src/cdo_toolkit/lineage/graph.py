@@ -122,13 +122,15 @@ class Graph:
                 node.columns = {n: {(inputs[0].key, n, "DIRECT/IDENTITY")} for n in names}
 
     def find(self, name: str) -> Node:
-        """A dataset by its name, or a unique ending of it (``raw.obce``, ``zastavky_obce``)."""
+        """A dataset by its name, or a unique ending of it (``raw.obce``, ``zastavky_obce``):
+        a table's whole name first (``obce`` is ``raw.obce``, not ``mart.zastavky_obce``)."""
         exact = [n for n in self.nodes.values() if n.name == name]
         if len(exact) == 1:
             return exact[0]
-        partial = [
-            n for n in self.nodes.values() if n.name.endswith(name) or n.name.endswith("." + name)
-        ]
+        whole = [n for n in self.nodes.values() if n.name.endswith(("." + name, "/" + name))]
+        if len(whole) == 1:
+            return whole[0]
+        partial = [n for n in self.nodes.values() if n.name.endswith(name)]
         if len(partial) == 1:
             return partial[0]
         if not partial:
