@@ -103,6 +103,17 @@ def registry_add(
     return result, yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
 
 
+def register_copy(registry: Path, source: str, new_id: str, table: str) -> None:
+    """Register ``source``'s entry again as ``new_id``, loaded into ``table``."""
+    entry = (registry / "sources" / f"{source}.yaml").read_text("utf-8")
+    (registry / "sources" / f"{new_id}.yaml").write_text(
+        entry.replace(f"id: {source}", f"id: {new_id}").replace(
+            f"table: {source}", f"table: {table}"
+        ),
+        "utf-8",
+    )
+
+
 def source_yaml(
     source_id: str, title: str, description: str, rest: str, *, theme: str = "territory"
 ) -> str:

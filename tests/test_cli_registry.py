@@ -15,6 +15,7 @@ import yaml
 from cdo_toolkit import __version__
 from cdo_toolkit.registry import list_sources, load_valid, source_details
 from cdo_toolkit.registry.lint import lint
+from tests.conftest import register_copy
 
 
 def test_version(cdo) -> None:
@@ -198,11 +199,7 @@ def test_list_leaves_out_columns_rather_than_cut_them(
     from cdo_toolkit.cli.app import app
 
     long_id = "cernosice-00241121-budget-2016"
-    entry = (shipped_registry / "sources" / "skoly.yaml").read_text("utf-8")
-    (shipped_registry / "sources" / f"{long_id}.yaml").write_text(
-        entry.replace("id: skoly", f"id: {long_id}").replace("table: skoly", "table: rozpocet_c"),
-        "utf-8",
-    )
+    register_copy(shipped_registry, "skoly", long_id, "rozpocet_c")
     result = CliRunner().invoke(app, ["registry", "list"], env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()

@@ -16,7 +16,7 @@ from cdo_toolkit.quality.policy import load_policy
 from cdo_toolkit.quality.score import score
 from cdo_toolkit.registry import load_valid
 from cdo_toolkit.warehouse.url import parse_url
-from tests.conftest import source_yaml, unavailable
+from tests.conftest import register_copy, source_yaml, unavailable
 
 SOURCE = source_yaml(
     "mesta",
@@ -626,11 +626,7 @@ def test_scorecard_keeps_long_ids_and_verdicts_whole_on_a_narrow_terminal(
     from cdo_toolkit.cli.app import app
 
     long_id = "cernosice-00241121-budget-2016"
-    obce = (base_registry / "sources" / "obce.yaml").read_text("utf-8")
-    (base_registry / "sources" / f"{long_id}.yaml").write_text(
-        obce.replace("id: obce", f"id: {long_id}").replace("table: obce", "table: rozpocet"),
-        "utf-8",
-    )
+    register_copy(base_registry, "obce", long_id, "rozpocet")
     result = CliRunner().invoke(app, ["score"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "…" not in result.stdout

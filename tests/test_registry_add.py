@@ -774,18 +774,7 @@ def test_add_says_which_empty_columns_of_a_sheet_to_delete(cdo, base_registry: P
         sheet.append(row)
     sheet.cell(row=1, column=40).font = Font(bold=True)
     book.save("obce.xlsx")
-    result = cdo(
-        "registry",
-        "add",
-        "obce-2",
-        "--from",
-        "obce.xlsx",
-        "--guarantor",
-        "gis",
-        "--theme",
-        "economy",
-    )
-    assert result.exit_code == 0, result.output
+    result, _entry = registry_add(cdo, "obce-2", "obce.xlsx", "economy")
     text = " ".join(result.output.split())
     assert (
         "warning: the header ends in 38 columns without a label or values, as a spreadsheet "
@@ -797,18 +786,7 @@ def test_add_says_which_empty_columns_of_a_sheet_to_delete(cdo, base_registry: P
 def test_add_says_that_every_line_ends_with_the_delimiter(cdo, base_registry: Path) -> None:
     """It gave the three causes a blank label may have; validation knows which it is."""
     Path("obce.csv").write_text("kod;nazev;\n563889;Liberec;\n577626;Semily;\n", "utf-8")
-    result = cdo(
-        "registry",
-        "add",
-        "obce-2",
-        "--from",
-        "obce.csv",
-        "--guarantor",
-        "gis",
-        "--theme",
-        "economy",
-    )
-    assert result.exit_code == 0, result.output
+    result, _entry = registry_add(cdo, "obce-2", "obce.csv", "economy")
     text = " ".join(result.output.split())
     assert (
         "warning: the lines of the file end with the delimiter ';', which makes an empty last "
