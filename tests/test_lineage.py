@@ -6,8 +6,11 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
+import types
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,6 +62,63 @@ def test_events_of_every_command_are_valid(cdo, shipped_registry: Path, shared: 
         assert event["eventTime"].endswith("+00:00")
         assert {"processing_engine", "nominalTime"} <= set(event["run"]["facets"])
         assert event["job"]["facets"]["jobType"]["processingType"] == "BATCH"
+
+
+def test_events_name_the_facet_versions_the_client_writes() -> None:
+    """The events are built without the client's classes (whose import costs every command
+    a quarter of a second): their schema URLs are those the client's classes give."""
+    from openlineage.client import event_v2, facet_v2
+
+    from cdo_toolkit.lineage.events import EVENT_SCHEMA, FACET_VERSIONS, _facet
+
+    assert event_v2.RunEvent._get_schema() == EVENT_SCHEMA
+    modules = [m for m in vars(facet_v2).values() if isinstance(m, types.ModuleType)]
+    classes = {
+        cls.__name__: cls
+        for module in modules
+        for cls in vars(module).values()
+        if isinstance(cls, type) and hasattr(cls, "_get_schema")
+    }
+    for kind in FACET_VERSIONS:
+        assert _facet(kind)["_schemaURL"] == classes[kind]._get_schema(), kind
+
+
+def test_run_ids_are_uuid7_in_the_order_of_their_time() -> None:
+    import uuid
+
+    from cdo_toolkit.lineage.events import new_run_id
+
+    ids = []
+    for _ in range(3):
+        ids.append(new_run_id())
+        time.sleep(0.002)
+    parsed = [uuid.UUID(i) for i in ids]
+    assert [u.version for u in parsed] == [7, 7, 7]
+    assert {u.variant for u in parsed} == {uuid.RFC_4122}
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    assert abs((parsed[-1].int >> 80) - time.time() * 1000) < 5_000  # its time, in ms
+
+
+def test_lineage_imports_no_client_unless_an_endpoint_is_configured(
+    shipped_registry: Path, receiver
+) -> None:  # type: ignore[no-untyped-def]
+    url, handler = receiver
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['cdo', 'validate', 'examples/obce.csv', '--source', 'obce']\n"
+        "try:\n    runpy.run_module('cdo_toolkit', run_name='__main__')\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print('openlineage' in sys.modules, file=sys.stderr)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENLINEAGE")}
+    for extra, imported in (({}, "False"), ({"OPENLINEAGE_URL": url}, "True")):
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env={**env, **extra}
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.strip().splitlines()[-1] == imported
+    assert [e["eventType"] for e in read_events(EVENTS)] == ["START", "COMPLETE"] * 2
+    assert [e["eventType"] for e in handler.received] == ["START", "COMPLETE"]
 
 
 def test_facets_say_what_the_runs_did(cdo, shipped_registry: Path, shared: Path) -> None:

@@ -1,14 +1,16 @@
 """Emitting OpenLineage events: always to the local log, and to the configured endpoint.
 
-The local log is the client's file transport in append mode (JSON Lines) under the
-warehouse folder (``lineage/events.jsonl``); ``cdo lineage show`` reads it. A further
-transport comes from the client's own mechanisms (``openlineage.yml``, ``OPENLINEAGE_URL``,
-``OPENLINEAGE__TRANSPORT__…``) or from ``lineage:`` in ``cdo.yaml``: HTTP to Marquez,
-console, composite. HTTP gets a short timeout and one retry, so a dead endpoint costs
-seconds, not minutes. When the endpoint fails, the command still succeeds, warns once, and
-the event goes to a durable spool (``lineage/spool.jsonl``, written and synced line by
-line); ``cdo lineage flush`` sends the spool again, in order, and removes only what was
-delivered.
+The local log is a JSON Lines file under the warehouse folder (``lineage/events.jsonl``),
+one event per line as the client's file transport writes it (keys sorted); ``cdo lineage
+show`` reads it. A further transport comes from the client's own mechanisms
+(``openlineage.yml``, ``OPENLINEAGE_URL``, ``OPENLINEAGE__TRANSPORT__…``) or from
+``lineage:`` in ``cdo.yaml``: HTTP to Marquez, console, composite. The client is imported
+only where one of those is present (its import costs a quarter of a second), and its
+transport sends the event as the toolkit built it. HTTP gets a short timeout and one
+retry, so a dead endpoint costs seconds, not minutes. When the endpoint fails, the command
+still succeeds, warns once, and the event goes to a durable spool
+(``lineage/spool.jsonl``, written and synced line by line); ``cdo lineage flush`` sends
+the spool again, in order, and removes only what was delivered.
 """
 
 from __future__ import annotations
@@ -31,13 +33,29 @@ HTTP_RETRY = {
 PRODUCER = "https://github.com/liberecky-kraj/cdo-toolkit"
 
 
+def _may_be_configured(extra: dict[str, Any] | None) -> bool:
+    """Whether any place the client reads its configuration from is present (the
+    ``OPENLINEAGE_CONFIG`` file, ``openlineage.yml`` here or in ``~/.openlineage``,
+    ``OPENLINEAGE__…`` or ``OPENLINEAGE_URL`` variables), or ``lineage:`` in cdo.yaml."""
+    if extra:
+        return True
+    if any(k == "OPENLINEAGE_URL" or k.startswith("OPENLINEAGE__") for k in os.environ):
+        return True
+    if os.environ.get("OPENLINEAGE_CONFIG"):
+        return True
+    homes = [Path("openlineage.yml"), Path.home() / ".openlineage" / "openlineage.yml"]
+    return any(path.is_file() for path in homes)
+
+
 def _configured_transport(extra: dict[str, Any] | None) -> dict[str, Any] | None:
     """The transport the user configured, as a client config dict, or None."""
+    if os.getenv("OPENLINEAGE_DISABLED", "").lower().strip() == "true":
+        return None
+    if not _may_be_configured(extra):
+        return None
     from openlineage.client import OpenLineageClient
     from openlineage.client.transport.noop import NoopConfig, NoopTransport
 
-    if os.getenv("OPENLINEAGE_DISABLED", "").lower().strip() == "true":
-        return None
     probe = OpenLineageClient(transport=NoopTransport(NoopConfig()), config=extra or {})
     transport = dict(probe.config.transport or {})
     if transport.get("type"):
@@ -81,26 +99,9 @@ class Emitter:
         self.log_path = self.folder / "events.jsonl"
         self.spool_path = self.folder / "spool.jsonl"
         self.extra_config = extra_config
-        self._local: Any = None
         self._remote: Any = None
         self._remote_resolved = False
         self.warned = False
-
-    def _local_client(self) -> Any:
-        if self._local is None:
-            from openlineage.client import OpenLineageClient
-
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._local = OpenLineageClient(
-                config={
-                    "transport": {
-                        "type": "file",
-                        "log_file_path": str(self.log_path),
-                        "append": True,
-                    }
-                }
-            )
-        return self._local
 
     def remote_client(self) -> Any:
         if not self._remote_resolved:
@@ -112,11 +113,14 @@ class Emitter:
                 self._remote = OpenLineageClient(config={"transport": _bounded(transport)})
         return self._remote
 
-    def emit(self, event: Any) -> None:
+    def emit(self, event: dict[str, Any]) -> None:
         """Write ``event`` to the local log, and send it on (or spool it)."""
+        line = json.dumps(event, sort_keys=True, default=str)
         try:
-            self._local_client().emit(event)
-        except Exception as exc:  # the local log must not take the command down with it
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with self.log_path.open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        except OSError as exc:  # the local log must not take the command down with it
             self._warn(
                 _("lineage could not be written to {path}: {reason}").format(
                     path=self.log_path, reason=exc
@@ -126,11 +130,11 @@ class Emitter:
         if remote is None:
             return
         try:
-            remote.emit(event)
+            # The transport serialises what it is given: the event as built, which the
+            # client's emit() would refuse for not being one of its classes.
+            remote.transport.emit(event)
         except Exception as exc:  # any transport failure: keep the event for a later flush
-            from openlineage.client.serde import Serde
-
-            self.spool(Serde.to_json(event))
+            self.spool(line)
             self._warn(
                 _(
                     "the lineage endpoint did not take the event ({reason}); it is kept in {path}, "

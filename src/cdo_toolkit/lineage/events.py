@@ -1,4 +1,4 @@
-"""OpenLineage run events of the toolkit's jobs, built with the client's v2 classes.
+"""OpenLineage run events of the toolkit's jobs, as the spec's JSON.
 
 Every job (``validate.<source>``, ``submit.<source>``, ``load.<source>``,
 ``build.<name>``, ``score.<source>``) emits START, then COMPLETE or FAIL (with
@@ -8,11 +8,20 @@ on datasets; ``dataQualityMetrics`` and ``dataQualityAssertions`` on inputs (whe
 puts them); ``outputStatistics`` on outputs; ``columnLineage`` for builds; and on the run
 ``processing_engine``, ``jobType``, ``nominalTime`` and ``parent`` where a run belongs to
 another (a submission's load).
+
+The events are built as the JSON the spec defines (2-0-2, and each facet's version as
+the OpenLineage client 1.54 writes it; a test holds the two equal), not with the
+client's classes: importing the client imports every transport it has (HTTP, async
+HTTP, Kafka…), a quarter of a second of each command's start. The client is imported
+only to send events to an endpoint someone configured (``emitter.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +29,47 @@ from typing import Any
 
 from cdo_toolkit import __version__
 from cdo_toolkit.lineage.emitter import PRODUCER, Emitter
+
+EVENT_SCHEMA = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
+FACET_VERSIONS = {
+    "ColumnLineageDatasetFacet": "1-2-0",
+    "DataQualityAssertionsDatasetFacet": "1-1-0",
+    "DataQualityMetricsInputDatasetFacet": "1-0-3",
+    "DatasourceDatasetFacet": "1-0-1",
+    "DocumentationDatasetFacet": "1-1-0",
+    "ErrorMessageRunFacet": "1-0-1",
+    "JobTypeJobFacet": "2-0-4",
+    "NominalTimeRunFacet": "1-0-1",
+    "OutputStatisticsOutputDatasetFacet": "1-0-2",
+    "OwnershipDatasetFacet": "1-0-1",
+    "ParentRunFacet": "1-2-0",
+    "ProcessingEngineRunFacet": "1-1-1",
+    "SQLJobFacet": "1-1-0",
+    "SchemaDatasetFacet": "1-2-0",
+}
+"""The spec version of each facet the toolkit writes."""
+
+
+def _facet(kind: str, **fields: Any) -> dict[str, Any]:
+    """A facet of the spec's ``kind``, its fields without the unset (None) ones."""
+    url = f"https://openlineage.io/spec/facets/{FACET_VERSIONS[kind]}/{kind}.json#/$defs/{kind}"
+    return {
+        "_producer": PRODUCER,
+        "_schemaURL": url,
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+
+
+def _no_nulls(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def new_run_id() -> str:
+    """A UUIDv7 (RFC 9562), as the client makes run ids: ordered by their time."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10)) >> 4
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC's variant
+    return str(uuid.UUID(int=value))
 
 
 def _now() -> str:
@@ -45,108 +95,97 @@ class Dataset:
     """Columns with personal data: no facet carries their values, nor does an error message."""
 
     def _facets(self) -> dict[str, Any]:
-        from openlineage.client.facet_v2 import (
-            datasource_dataset,
-            documentation_dataset,
-            ownership_dataset,
-            schema_dataset,
-        )
-
         facets: dict[str, Any] = {}
         if self.fields:
-            facets["schema"] = schema_dataset.SchemaDatasetFacet(
-                fields=[
-                    schema_dataset.SchemaDatasetFacetFields(name=n, type=t) for n, t in self.fields
-                ]
+            facets["schema"] = _facet(
+                "SchemaDatasetFacet", fields=[{"name": n, "type": t} for n, t in self.fields]
             )
         if self.source_uri:
-            facets["dataSource"] = datasource_dataset.DatasourceDatasetFacet(
-                name=self.namespace, uri=self.source_uri
+            facets["dataSource"] = _facet(
+                "DatasourceDatasetFacet", name=self.namespace, uri=self.source_uri
             )
         if self.description:
-            facets["documentation"] = documentation_dataset.DocumentationDatasetFacet(
-                description=self.description
+            facets["documentation"] = _facet(
+                "DocumentationDatasetFacet", description=self.description
             )
         if self.owner:
-            facets["ownership"] = ownership_dataset.OwnershipDatasetFacet(
-                owners=[ownership_dataset.Owner(name=self.owner, type="guarantor")]
+            facets["ownership"] = _facet(
+                "OwnershipDatasetFacet", owners=[{"name": self.owner, "type": "guarantor"}]
             )
         if self.column_lineage:
-            from openlineage.client.facet_v2 import column_lineage_dataset as cl
-
-            facets["columnLineage"] = cl.ColumnLineageDatasetFacet(
+            facets["columnLineage"] = _facet(
+                "ColumnLineageDatasetFacet",
                 fields={
-                    column: cl.Fields(
-                        inputFields=[
-                            cl.InputField(
-                                namespace=source["namespace"],
-                                name=source["name"],
-                                field=source["field"],
-                                transformations=[
-                                    cl.Transformation(
-                                        type=t["type"],
-                                        subtype=t.get("subtype"),
-                                        masking=t.get("masking", False),
-                                    )
-                                    for t in source["transformations"]
-                                ],
-                            )
-                            for source in sources
-                        ]
-                    )
+                    column: {"inputFields": [_input_field(source) for source in sources]}
                     for column, sources in self.column_lineage.items()
-                }
+                },
             )
         return facets
 
-    def as_input(self) -> Any:
-        from openlineage.client.event_v2 import InputDataset
-        from openlineage.client.facet_v2 import data_quality_assertions_dataset as dqa
-        from openlineage.client.facet_v2 import data_quality_metrics_input_dataset as dqm
-
+    def as_input(self) -> dict[str, Any]:
         input_facets: dict[str, Any] = {}
         if self.rows is not None:
-            input_facets["dataQualityMetrics"] = dqm.DataQualityMetricsInputDatasetFacet(
+            input_facets["dataQualityMetrics"] = _facet(
+                "DataQualityMetricsInputDatasetFacet",
                 rowCount=self.rows,
                 bytes=self.bytes,
-                columnMetrics={
-                    n: dqm.ColumnMetrics(nullCount=c) for n, c in self.null_counts.items()
-                },
+                columnMetrics={n: {"nullCount": c} for n, c in self.null_counts.items()},
             )
         if self.assertions:
-            input_facets["dataQualityAssertions"] = dqa.DataQualityAssertionsDatasetFacet(
-                assertions=[
-                    dqa.Assertion(
-                        assertion=a["assertion"],
-                        success=a["failures"] == 0,
-                        column=a.get("column"),
-                        severity=a.get("severity", "error"),
-                        name=a.get("rule"),
-                        description=a.get("description"),
-                        expected=a.get("expected"),
-                        content=a.get("content"),
-                        contentType="expression" if a.get("content") else None,
-                        params={"failures": a["failures"], **a.get("params", {})},
-                    )
-                    for a in self.assertions
-                ]
+            input_facets["dataQualityAssertions"] = _facet(
+                "DataQualityAssertionsDatasetFacet",
+                assertions=[_assertion(a) for a in self.assertions],
             )
-        return InputDataset(
-            self.namespace, self.name, facets=self._facets(), inputFacets=input_facets
-        )
+        return {
+            "namespace": self.namespace,
+            "name": self.name,
+            "facets": self._facets(),
+            "inputFacets": input_facets,
+        }
 
-    def as_output(self) -> Any:
-        from openlineage.client.event_v2 import OutputDataset
-        from openlineage.client.facet_v2 import output_statistics_output_dataset as stats
-
+    def as_output(self) -> dict[str, Any]:
         output_facets: dict[str, Any] = {}
         if self.rows is not None:
-            output_facets["outputStatistics"] = stats.OutputStatisticsOutputDatasetFacet(
-                rowCount=self.rows, size=self.bytes
+            output_facets["outputStatistics"] = _facet(
+                "OutputStatisticsOutputDatasetFacet", rowCount=self.rows, size=self.bytes
             )
-        return OutputDataset(
-            self.namespace, self.name, facets=self._facets(), outputFacets=output_facets
-        )
+        return {
+            "namespace": self.namespace,
+            "name": self.name,
+            "facets": self._facets(),
+            "outputFacets": output_facets,
+        }
+
+
+def _input_field(source: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "namespace": source["namespace"],
+        "name": source["name"],
+        "field": source["field"],
+        "transformations": [
+            _no_nulls(
+                {"type": t["type"], "subtype": t.get("subtype"), "masking": t.get("masking", False)}
+            )
+            for t in source["transformations"]
+        ],
+    }
+
+
+def _assertion(a: dict[str, Any]) -> dict[str, Any]:
+    return _no_nulls(
+        {
+            "assertion": a["assertion"],
+            "success": a["failures"] == 0,
+            "column": a.get("column"),
+            "severity": a.get("severity", "error"),
+            "name": a.get("rule"),
+            "description": a.get("description"),
+            "expected": a.get("expected"),
+            "content": a.get("content"),
+            "contentType": "expression" if a.get("content") else None,
+            "params": {"failures": a["failures"], **a.get("params", {})},
+        }
+    )
 
 
 @dataclass
@@ -164,49 +203,43 @@ class Run:
     inputs: list[Dataset] = field(default_factory=list)
     outputs: list[Dataset] = field(default_factory=list)
 
-    def _event(self, state: str, error: str | None = None) -> Any:
-        from openlineage.client.event_v2 import Job, RunEvent, RunState
-        from openlineage.client.event_v2 import Run as OlRun
-        from openlineage.client.facet_v2 import (
-            error_message_run,
-            job_type_job,
-            nominal_time_run,
-            parent_run,
-            processing_engine_run,
-            sql_job,
-        )
-
+    def _event(self, state: str, error: str | None = None) -> dict[str, Any]:
         run_facets: dict[str, Any] = {
-            "processing_engine": processing_engine_run.ProcessingEngineRunFacet(
-                version=__version__, name="cdo-toolkit"
+            "processing_engine": _facet(
+                "ProcessingEngineRunFacet", version=__version__, name="cdo-toolkit"
             ),
-            "nominalTime": nominal_time_run.NominalTimeRunFacet(nominalStartTime=self.started),
+            "nominalTime": _facet("NominalTimeRunFacet", nominalStartTime=self.started),
         }
         if self.parent is not None:
-            run_facets["parent"] = parent_run.ParentRunFacet(
-                run=parent_run.Run(runId=self.parent.run_id),
-                job=parent_run.Job(namespace=self.parent.namespace, name=self.parent.job),
+            run_facets["parent"] = _facet(
+                "ParentRunFacet",
+                run={"runId": self.parent.run_id},
+                job={"namespace": self.parent.namespace, "name": self.parent.job},
             )
         if error is not None:
-            run_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(
-                message=error, programmingLanguage="python"
+            run_facets["errorMessage"] = _facet(
+                "ErrorMessageRunFacet", message=error, programmingLanguage="python"
             )
         job_facets: dict[str, Any] = {
-            "jobType": job_type_job.JobTypeJobFacet(
-                processingType="BATCH", integration="CDO_TOOLKIT", jobType=self.job_type
+            "jobType": _facet(
+                "JobTypeJobFacet",
+                processingType="BATCH",
+                integration="CDO_TOOLKIT",
+                jobType=self.job_type,
             )
         }
         if self.sql:
-            job_facets["sql"] = sql_job.SQLJobFacet(query=self.sql)
-        return RunEvent(
-            eventType=getattr(RunState, state),
-            eventTime=_now(),
-            run=OlRun(runId=self.run_id, facets=run_facets),
-            job=Job(namespace=self.namespace, name=self.job, facets=job_facets),
-            inputs=[d.as_input() for d in self.inputs],
-            outputs=[d.as_output() for d in self.outputs],
-            producer=PRODUCER,
-        )
+            job_facets["sql"] = _facet("SQLJobFacet", query=self.sql)
+        return {
+            "eventType": state,
+            "eventTime": _now(),
+            "run": {"runId": self.run_id, "facets": run_facets},
+            "job": {"namespace": self.namespace, "name": self.job, "facets": job_facets},
+            "inputs": [d.as_input() for d in self.inputs],
+            "outputs": [d.as_output() for d in self.outputs],
+            "producer": PRODUCER,
+            "schemaURL": EVENT_SCHEMA,
+        }
 
     def emit(self, state: str, error: str | None = None) -> None:
         self.emitter.emit(self._event(state, error))
@@ -227,23 +260,18 @@ def run(
     if emitter is None:
         yield None
         return
-    from openlineage.client.facet_v2 import set_producer
-    from openlineage.client.uuid import generate_new_uuid
-
-    set_producer(PRODUCER)
     current = Run(
         emitter,
         namespace,
         job,
         job_type,
-        str(generate_new_uuid()),
+        new_run_id(),
         _now(),
         parent,
         sql,
         list(inputs or []),
     )
-    # START goes out from a thread: importing and setting up the client (a third of a
-    # second) overlaps the job's own work, which mostly runs outside the GIL.
+    # START goes out from a thread, so that an endpoint slow to answer holds up no work.
     start = _Start(current)
     try:
         yield current
