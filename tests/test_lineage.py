@@ -121,6 +121,21 @@ def test_lineage_imports_no_client_unless_an_endpoint_is_configured(
     assert [e["eventType"] for e in handler.received] == ["START", "COMPLETE"]
 
 
+def test_a_local_log_that_cannot_be_written_warns_and_the_command_goes_on(
+    cdo, shipped_registry: Path
+) -> None:
+    """Lineage never takes the command down: a folder where the log would be is a file."""
+    Path("warehouse").mkdir()
+    Path("warehouse/lineage").write_text("", "utf-8")
+    result = cdo("validate", "examples/obce.csv", "--source", "obce")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert (
+        said.count("warning: lineage could not be written to warehouse/lineage/events.jsonl") == 1
+    )
+    assert "obce.csv: valid" in said
+
+
 def test_facets_say_what_the_runs_did(cdo, shipped_registry: Path, shared: Path) -> None:
     _submit_all(cdo)
     assert cdo("submit", "dotace", "examples/dotace.csv").exit_code == 1

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _, ngettext
 
 HTTP_TIMEOUT = 3.0
@@ -123,7 +124,7 @@ class Emitter:
         except OSError as exc:  # the local log must not take the command down with it
             self._warn(
                 _("lineage could not be written to {path}: {reason}").format(
-                    path=self.log_path, reason=exc
+                    path=display_path(self.log_path), reason=exc
                 )
             )
         remote = self.remote_client()
@@ -139,7 +140,7 @@ class Emitter:
                 _(
                     "the lineage endpoint did not take the event ({reason}); it is kept in {path}, "
                     "send it later with 'cdo lineage flush'"
-                ).format(reason=type(exc).__name__, path=self.spool_path)
+                ).format(reason=type(exc).__name__, path=display_path(self.spool_path))
             )
 
     def spool(self, line: str) -> None:
