@@ -53,14 +53,11 @@ FACET_VERSIONS = {
 def _facet(kind: str, **fields: Any) -> dict[str, Any]:
     """A facet of the spec's ``kind``, its fields without the unset (None) ones."""
     url = f"https://openlineage.io/spec/facets/{FACET_VERSIONS[kind]}/{kind}.json#/$defs/{kind}"
-    return {
-        "_producer": PRODUCER,
-        "_schemaURL": url,
-        **{k: v for k, v in fields.items() if v is not None},
-    }
+    return {"_producer": PRODUCER, "_schemaURL": url, **_no_nulls(fields)}
 
 
 def _no_nulls(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` without its unset (None) keys, which the spec's JSON leaves out."""
     return {k: v for k, v in item.items() if v is not None}
 
 
