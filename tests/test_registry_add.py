@@ -276,6 +276,11 @@ def test_add_rejects_bad_id_unknown_references_and_missing_file(cdo, base_regist
         "registry", "add", "nova", "--from", "chybi.csv", "--guarantor", "gis", "--theme", "health"
     )
     assert missing.exit_code == 2 and "file chybi.csv not found" in missing.output
+    Path("data").mkdir()
+    folder = cdo(
+        "registry", "add", "nova", "--from", "data", "--guarantor", "gis", "--theme", "health"
+    )
+    assert folder.exit_code == 2 and "data is a folder, not a file" in folder.output
     theme = cdo("registry", "add", "nova", "--from", "x.csv", "--guarantor", "gis")
     assert theme.exit_code == 2 and "pass --theme" in theme.output
     # The options are checked before the file is read: a page saved as CSV is not reported.

@@ -37,6 +37,7 @@ from typing import IO, TYPE_CHECKING, Any
 import yaml
 
 from cdo_toolkit.errors import CdoError
+from cdo_toolkit.files import require_file
 from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _, ngettext
 from cdo_toolkit.registry.keys import Key, propose_key
@@ -1091,8 +1092,7 @@ def add_source(
             ),
             hint=_("choose another id, or edit the existing file"),
         )
-    if not data_file.is_file():
-        raise CdoError(_("file {file} not found").format(file=display_path(data_file)))
+    require_file(data_file)
     suffix = data_file.suffix.lower()
     if suffix not in (*DESCRIBED, *PACKED):
         raise CdoError(
