@@ -507,6 +507,16 @@ def test_several_files_in_one_report(cdo, shipped_registry: Path) -> None:
     missing = cdo("validate", "examples/obce.csv", "obec.csv", "--source", "obce")
     assert missing.exit_code == 2 and "file obec.csv not found" in missing.output
     assert len(read_events(events)) == before
+    # A folder is unusable input too (it was a scheme-error, exit 1), one with a data
+    # package in it named.
+    Path("balik").mkdir()
+    folder = cdo("validate", "examples/obce.csv", "balik", "--format", "json")
+    assert folder.exit_code == 2 and "balik is a folder, not a file" in folder.output
+    Path("balik/datapackage.json").write_text('{"resources": []}', "utf-8")
+    package = cdo("validate", "balik")
+    assert package.exit_code == 2
+    assert "cdo validate balik/datapackage.json" in " ".join(package.output.split())
+    assert len(read_events(events)) == before
 
 
 def test_what_cannot_be_seen_in_a_failing_cell_is_said(cdo, workdir: Path) -> None:

@@ -237,13 +237,23 @@ def validate(
         from cdo_toolkit.registry import load_valid
 
         registry = load_valid(Path(ctx.obj.settings.registry), thorough=frozenset({source}))
+    from cdo_toolkit.files import require_file
     from cdo_toolkit.validation.report import Report
     from cdo_toolkit.validation.source import is_remote
 
     # A mistyped name among many is unusable input, said before any file is validated.
     for file in files:
-        if not is_remote(file) and not Path(file).exists():
-            raise CdoError(_("file {file} not found").format(file=file))
+        if is_remote(file):
+            continue
+        package = Path(file) / "datapackage.json"
+        if package.is_file():
+            raise CdoError(
+                _("{file} is a folder, not a file").format(file=file),
+                hint=_("to validate the data package in it: cdo validate {package}").format(
+                    package=package
+                ),
+            )
+        require_file(Path(file))
     entry = registry.source(source) if registry and source else None
     keys = _warehouse_keys(ctx, registry) if registry is not None else None
     options.stored_keys = keys
