@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -635,10 +636,17 @@ def test_scorecard_keeps_long_ids_and_verdicts_whole_on_a_narrow_terminal(
     assert f"{long_id} does not meet the standard zakladni: not submitted" in said
 
 
-def test_output_without_a_terminal_is_not_cut_to_80_columns(base_registry: Path) -> None:
+def test_output_without_a_terminal_is_not_cut_to_80_columns(
+    base_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A CI log or a file has no width: rich's 80 columns left out the dimensions."""
     from cdo_toolkit.cli.app import app
 
+    def no_terminal(descriptor: int = 1) -> os.terminal_size:
+        raise OSError(25, "Inappropriate ioctl for device")
+
+    # As in CI, whether or not the tests run in a terminal (pytest -s).
+    monkeypatch.setattr(os, "get_terminal_size", no_terminal)
     result = CliRunner().invoke(app, ["score"], env={"COLUMNS": None})
     assert result.exit_code == 0, result.output
     assert "Completeness" in result.stdout and "Consistency" in result.stdout
