@@ -97,6 +97,16 @@ def test_init_writes_nothing_over_or_into_what_is_there(
     assert _snapshot(workdir) == before
 
 
+def test_init_where_nothing_can_be_written_says_so(cdo, workdir: Path) -> None:
+    """A folder that cannot be made was an internal error with a traceback's words."""
+    Path("kraj").write_text("", "utf-8")
+    result = cdo("--registry", "kraj/registry", "registry", "init")
+    assert result.exit_code == 2
+    assert "error: the registry could not be written at kraj/registry:" in result.output
+    assert "internal error" not in result.output
+    assert sorted(p.name for p in workdir.iterdir()) == ["kraj"]
+
+
 def test_init_fills_an_empty_folder(cdo, workdir: Path) -> None:
     """A folder made beforehand (an empty repository's, say) is filled in place."""
     Path("kraj").mkdir()

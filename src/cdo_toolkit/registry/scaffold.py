@@ -50,6 +50,18 @@ def init_registry(root: Path) -> list[Path]:
             _("{path} holds YAML files that are no registry's").format(path=display_path(root)),
             hint=_("nothing was written; name a new folder with --registry"),
         )
+    try:
+        _write(root)
+    except OSError as error:  # a folder not to be written in, a full disk
+        raise CdoError(
+            _("the registry could not be written at {path}: {reason}").format(
+                path=display_path(root), reason=error.strerror or error
+            )
+        ) from None
+    return [root / name for name in (*SKELETON, *FOLDERS)]
+
+
+def _write(root: Path) -> None:
     root.parent.mkdir(parents=True, exist_ok=True)
     # Not mkdtemp, whose folder is its owner's only: a registry is shared as any folder is.
     scratch = root.parent / f".{root.name}.cdo-init-{uuid.uuid4().hex[:12]}"
@@ -67,4 +79,3 @@ def init_registry(root: Path) -> list[Path]:
             scratch.rename(root)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return [root / name for name in (*SKELETON, *FOLDERS)]
