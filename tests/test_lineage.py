@@ -122,7 +122,7 @@ def test_lineage_imports_no_client_unless_an_endpoint_is_configured(
 
 
 def test_a_local_log_that_cannot_be_written_warns_and_the_command_goes_on(
-    cdo, shipped_registry: Path
+    cdo, shipped_registry: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Lineage never takes the command down: a folder where the log would be is a file."""
     Path("warehouse").mkdir()
@@ -134,6 +134,15 @@ def test_a_local_log_that_cannot_be_written_warns_and_the_command_goes_on(
         said.count("warning: lineage could not be written to warehouse/lineage/events.jsonl") == 1
     )
     assert "obce.csv: valid" in said
+    # Nor an endpoint that is down, with nowhere to keep the event: both said, once each.
+    monkeypatch.setenv("OPENLINEAGE_URL", "http://127.0.0.1:9")
+    result = cdo("validate", "examples/obce.csv", "--source", "obce")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert said.count("warning: lineage could not be written to") == 1
+    lost = "the lineage endpoint did not take the event (ConnectionError), and it could not be kept"
+    assert said.count(lost) == 1, said
+    assert "internal error" not in said
 
 
 def test_facets_say_what_the_runs_did(cdo, shipped_registry: Path, shared: Path) -> None:

@@ -298,9 +298,9 @@ def schema(
     from cdo_toolkit.registry.jsonschema import file_json_schema
 
     if out is not None:
-        from cdo_toolkit.files import write_atomic
+        from cdo_toolkit.files import make_folder, write_atomic
 
-        out.mkdir(parents=True, exist_ok=True)
+        make_folder(out)
         for name in SCHEMA_KINDS:
             target = out / f"{name}.schema.json"
             write_atomic(

@@ -102,7 +102,7 @@ class Emitter:
         self.extra_config = extra_config
         self._remote: Any = None
         self._remote_resolved = False
-        self.warned = False
+        self.warned: set[str] = set()
 
     def remote_client(self) -> Any:
         if not self._remote_resolved:
@@ -123,9 +123,10 @@ class Emitter:
                 handle.write(line + "\n")
         except OSError as exc:  # the local log must not take the command down with it
             self._warn(
+                "log",
                 _("lineage could not be written to {path}: {reason}").format(
                     path=display_path(self.log_path), reason=exc
-                )
+                ),
             )
         remote = self.remote_client()
         if remote is None:
@@ -135,12 +136,27 @@ class Emitter:
             # client's emit() would refuse for not being one of its classes.
             remote.transport.emit(event)
         except Exception as exc:  # any transport failure: keep the event for a later flush
-            self.spool(line)
+            try:
+                self.spool(line)
+            except OSError as lost:  # nowhere to keep it either: said, not an internal error
+                self._warn(
+                    "lost",
+                    _(
+                        "the lineage endpoint did not take the event ({reason}), and it could "
+                        "not be kept in {path}: {error}"
+                    ).format(
+                        reason=type(exc).__name__,
+                        path=display_path(self.spool_path),
+                        error=lost.strerror or lost,
+                    ),
+                )
+                return
             self._warn(
+                "spooled",
                 _(
                     "the lineage endpoint did not take the event ({reason}); it is kept in {path}, "
                     "send it later with 'cdo lineage flush'"
-                ).format(reason=type(exc).__name__, path=display_path(self.spool_path))
+                ).format(reason=type(exc).__name__, path=display_path(self.spool_path)),
             )
 
     def spool(self, line: str) -> None:
@@ -150,10 +166,11 @@ class Emitter:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def _warn(self, message: str) -> None:
-        if not self.warned:
+    def _warn(self, kind: str, message: str) -> None:
+        """Say ``message`` once for each kind of trouble, not once for each event."""
+        if kind not in self.warned:
             sys.stderr.write(f"warning: {message}\n")
-            self.warned = True
+            self.warned.add(kind)
 
     def flush(self) -> tuple[int, int]:
         """Send the spooled events in order; (delivered, still spooled)."""
