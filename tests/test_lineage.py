@@ -145,6 +145,17 @@ def test_a_local_log_that_cannot_be_written_warns_and_the_command_goes_on(
     assert "internal error" not in said
 
 
+def test_a_lineage_log_that_cannot_be_read_is_said(cdo, shipped_registry: Path) -> None:
+    """A folder where the log should be was an internal error in the reading commands."""
+    EVENTS.mkdir(parents=True)
+    for command in (["lineage", "runs"], ["lineage", "show", "raw.obce"]):
+        result = cdo(*command)
+        assert result.exit_code == 2
+        said = " ".join(result.output.split())
+        assert "error: the lineage log warehouse/lineage/events.jsonl cannot be read" in said
+        assert "internal error" not in said
+
+
 def test_facets_say_what_the_runs_did(cdo, shipped_registry: Path, shared: Path) -> None:
     _submit_all(cdo)
     assert cdo("submit", "dotace", "examples/dotace.csv").exit_code == 1

@@ -115,6 +115,7 @@ def make_folder(path: Path) -> None:
         CdoError: a file stands where a folder is needed, or it cannot be created.
     """
     from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.findings import display_path
     from cdo_toolkit.i18n import _
 
     try:
@@ -122,13 +123,13 @@ def make_folder(path: Path) -> None:
     except (FileExistsError, NotADirectoryError):
         blocking = next((p for p in (path, *path.parents) if p.exists()), path)
         raise CdoError(
-            _("{path} is a file, where a folder is needed").format(path=blocking),
+            _("{path} is a file, where a folder is needed").format(path=display_path(blocking)),
             hint=_("give the name of a folder, or move the file away"),
         ) from None
     except OSError as exc:
         raise CdoError(
             _("cannot create the folder {path}: {reason}").format(
-                path=path, reason=exc.strerror or exc
+                path=display_path(path), reason=exc.strerror or exc
             )
         ) from None
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _, ngettext
 
 Key = tuple[str, str]
@@ -213,21 +214,32 @@ def read_graph(log: Path) -> Graph:
     graph = Graph()
     if not log.exists():
         raise CdoError(
-            _("no lineage recorded yet in {path}").format(path=log),
+            _("no lineage recorded yet in {path}").format(path=display_path(log)),
             hint=_("lineage is recorded by cdo validate, submit and build"),
         )
-    with log.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
-                graph.damaged += 1
-                continue
-            if isinstance(event, dict):
-                graph.add(event)
+    try:
+        with log.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                _read_line(graph, line)
+    except OSError as error:  # a folder of that name, a log its owner alone may read
+        raise CdoError(
+            _("the lineage log {path} cannot be read: {reason}").format(
+                path=display_path(log), reason=error.strerror or error
+            )
+        ) from None
     return graph
+
+
+def _read_line(graph: Graph, line: str) -> None:
+    if not line.strip():
+        return
+    try:
+        event = json.loads(line)
+    except json.JSONDecodeError:
+        graph.damaged += 1
+        return
+    if isinstance(event, dict):
+        graph.add(event)
 
 
 def _label(node: Node) -> str:
