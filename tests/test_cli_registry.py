@@ -462,6 +462,38 @@ def test_internal_error_is_one_line_without_traceback(
     )
 
 
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (
+            PermissionError(13, "Permission denied", "registry/sources/skoly.yaml"),
+            "error: registry/sources/skoly.yaml: Permission denied (check the name, its "
+            "permissions and the free disk space)",
+        ),
+        (OSError(28, "No space left on device"), "error: internal error: OSError: "),
+    ],
+    ids=["of-a-file", "of-no-file"],
+)
+def test_a_file_the_system_refuses_is_named_not_reported_as_a_bug(
+    cdo, base_registry: Path, monkeypatch, error: OSError, said: str
+) -> None:
+    """Where no command foresaw it, a file refused by the system (permissions, a full
+    disk) was an internal error to be reported; it is the file and the reason. An error
+    of the system that names no file stays an internal error."""
+    import cdo_toolkit.registry.lint
+
+    def refused(root: Path) -> None:
+        raise error
+
+    monkeypatch.setattr(cdo_toolkit.registry.lint, "lint", refused)
+    result = cdo("registry", "lint")
+    assert result.exit_code == 2
+    assert result.output.startswith(said), result.output
+    assert "Traceback" not in result.output
+    with pytest.raises(OSError):
+        cdo("--debug", "registry", "lint")
+
+
 def test_other_base_exceptions_are_not_swallowed(cdo, base_registry: Path, monkeypatch) -> None:
     import cdo_toolkit.registry.lint
 

@@ -114,6 +114,15 @@ class CdoGroup(TyperGroup):
             sys.exit(130)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # usage errors and exits: typer prints and exits as usual
+        except OSError as error:
+            # A file the system refused (no permission, a full disk, a folder where a file
+            # belongs) where no command foresaw it: the file and the reason, not a bug report.
+            if ctx.params.get("debug"):
+                raise
+            if error.filename is None:
+                _internal_error(error)
+            print_error(_file_refused(error))
+            sys.exit(EXIT_UNUSABLE)
         except Exception as error:
             if ctx.params.get("debug"):
                 if isinstance(error, EOFError):  # click would print only "Aborted!"
@@ -130,6 +139,18 @@ class CdoGroup(TyperGroup):
             if type(error).__name__ != "PanicException" or ctx.params.get("debug"):
                 raise
             _internal_error(error)
+
+
+def _file_refused(error: OSError) -> str:
+    from pathlib import Path
+
+    from cdo_toolkit.errors import with_hint
+    from cdo_toolkit.findings import display_path
+
+    return with_hint(
+        f"{display_path(Path(error.filename))}: {error.strerror or error}",
+        _("check the name, its permissions and the free disk space"),
+    )
 
 
 def _internal_error(error: BaseException) -> NoReturn:
