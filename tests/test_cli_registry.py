@@ -209,6 +209,23 @@ def test_list_leaves_out_columns_rather_than_cut_them(
     assert ("zlaty" in row.split()) == ("standard" in headers)
 
 
+def test_list_explains_the_star_only_where_a_source_has_one(cdo, base_registry: Path) -> None:
+    result = cdo("registry", "list")
+    assert result.exit_code == 0 and "skoly" in result.output
+    assert "holds personal data" not in result.output
+    skoly = base_registry / "sources" / "skoly.yaml"
+    skoly.write_text(
+        skoly.read_text("utf-8").replace(
+            "personal_data: false",
+            "personal_data: {contains: true, columns: [ico], legal_basis: zákon, retention: P1Y}",
+        ),
+        "utf-8",
+    )
+    starred = cdo("registry", "list")
+    assert starred.exit_code == 0, starred.output
+    assert "skoly *" in starred.output and "* holds personal data" in starred.output
+
+
 def test_list_json_equals_library_result(cdo, shipped_registry: Path) -> None:
     result = cdo("registry", "list", "--format", "json")
     assert json.loads(result.output) == list_sources(load_valid(shipped_registry))

@@ -141,7 +141,9 @@ def _sources_table(rows: list[dict[str, Any]], layout: str) -> Table:
     table = Table(
         title=_("Registered sources ({count})").format(count=len(rows)),
         title_justify="left",
-        caption=_("* holds personal data; 'cdo registry show ID' tells more"),
+        caption=_("* holds personal data; 'cdo registry show ID' tells more")
+        if any(row["personal_data"] for row in rows)
+        else None,
         caption_justify="left",
         box=box.SIMPLE_HEAD,
     )
