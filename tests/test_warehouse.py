@@ -487,8 +487,8 @@ def test_a_warehouse_url_naming_another_file_is_refused(cdo, base_registry: Path
     Path("mesta.csv").write_text(DATA, "utf-8")
     Path("data").mkdir()
     for url, message in (
-        ("duckdb:///mesta.csv", "is not a DuckDB database"),
-        ("duckdb:///data", "is a folder, not a DuckDB database file"),
+        ("duckdb:///mesta.csv", "the warehouse mesta.csv is not a DuckDB database"),
+        ("duckdb:///data", "the warehouse data is a folder, not a DuckDB database file"),
     ):
         for args in (("submit", "mesta", "mesta.csv"), ("history",), ("warehouse", "status")):
             result = cdo("--warehouse", url, *args)

@@ -12,6 +12,7 @@ from typing import Any
 
 from cdo_toolkit.catalog.dcat import dataset_record, public_sources
 from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _
 from cdo_toolkit.registry.registry import id_order
 from cdo_toolkit.warehouse.meta import VALID, status_label
@@ -65,7 +66,9 @@ def check(registry: Any, url: Any) -> list[Readiness]:
     unreadable: str | None = None
     submissions: dict[str, dict[str, Any]] = {}
     if url.path is not None and not url.path.exists():
-        unreadable = _("latest data: the warehouse {path} does not exist yet").format(path=url.path)
+        unreadable = _("latest data: the warehouse {path} does not exist yet").format(
+            path=display_path(url.path)
+        )
     else:
         try:
             submissions = latest(url, [e.source.id for e in entries])

@@ -15,6 +15,7 @@ from cdo_toolkit.cli.output import (
     fitting,
     print_json,
 )
+from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _, decimal, ngettext
 
 
@@ -105,7 +106,7 @@ def _warn_if_absent(url: Any) -> None:
                 _(
                     "the warehouse {path} does not exist: every source is scored as never "
                     "submitted and nothing is stored (check --warehouse, or submit first)"
-                ).format(path=url.path)
+                ).format(path=display_path(url.path))
             )
         )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cdo_toolkit.errors import CdoError
-from cdo_toolkit.findings import Finding, Location, Severity
+from cdo_toolkit.findings import Finding, Location, Severity, display_path
 from cdo_toolkit.i18n import _, pick
 
 
@@ -54,7 +54,7 @@ def load_rules(folder: Path) -> list[Rule]:
     if not folder.is_dir():
         # A check of no rules would pass: a CI job pointed at the wrong folder learns nothing.
         raise CdoError(
-            _("policy folder {path} not found").format(path=folder),
+            _("policy folder {path} not found").format(path=display_path(folder)),
             hint=_("run from the project root, or pass --policies PATH"),
         )
     rules = []

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cdo_toolkit.errors import CdoError
+from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import _
 from cdo_toolkit.warehouse import sql
 from cdo_toolkit.warehouse.url import WarehouseUrl
@@ -114,7 +115,7 @@ class Warehouse:
         assert path is not None
         if existing and not path.exists():
             raise CdoError(
-                _("the warehouse {path} does not exist yet").format(path=path),
+                _("the warehouse {path} does not exist yet").format(path=display_path(path)),
                 hint=_("submit a file first: cdo submit SOURCE FILE"),
             )
         _refuse_other_files(path)
@@ -142,7 +143,9 @@ class Warehouse:
                     ) from None
                 if time.monotonic() >= deadline:
                     raise CdoError(
-                        _("the warehouse {path} is in use by another process").format(path=path),
+                        _("the warehouse {path} is in use by another process").format(
+                            path=display_path(path)
+                        ),
                         hint=_(
                             "DuckDB allows one writer at a time: wait for the other submission to end, then retry"
                         ),
@@ -359,7 +362,9 @@ def _refuse_other_files(path: Path) -> None:
     """
     if path.is_dir():
         raise CdoError(
-            _("the warehouse {path} is a folder, not a DuckDB database file").format(path=path),
+            _("the warehouse {path} is a folder, not a DuckDB database file").format(
+                path=display_path(path)
+            ),
             hint=_("name a file, e.g. duckdb:///warehouse/cdo.duckdb"),
         )
     try:
@@ -375,7 +380,7 @@ def _refuse_other_files(path: Path) -> None:
         ) from None
     if head and head[8:12] != DUCKDB_MAGIC:
         raise CdoError(
-            _("the warehouse {path} is not a DuckDB database").format(path=path),
+            _("the warehouse {path} is not a DuckDB database").format(path=display_path(path)),
             hint=_("name a DuckDB file, or a new one, e.g. duckdb:///warehouse/cdo.duckdb"),
         )
 
