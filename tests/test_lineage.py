@@ -508,17 +508,8 @@ def test_a_build_sql_file_in_another_encoding_or_that_does_not_parse(
     result = cdo("registry", "lint")
     assert result.exit_code == 1, result.output
     assert f"zastavky_obce.sql:{line + 1}:1: error REG037 the SQL does not parse" in result.output
-    result = cdo(
-        *[
-            "--warehouse",
-            "duckdb:///w/cdo.duckdb",
-            "audit",
-            "--markdown",
-            "audit.md",
-            "--html",
-            "audit.html",
-        ]
-    )
+    reports = ["--markdown", "audit.md", "--html", "audit.html"]
+    result = cdo("--warehouse", "duckdb:///w/cdo.duckdb", "audit", *reports)
     assert result.exit_code == 0, result.output
     assert '<span class="fail">(the SQL does not parse' in Path("audit.html").read_text("utf-8")
     report = Path("audit.md").read_text("utf-8")

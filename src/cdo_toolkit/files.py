@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def require_file(path: Path) -> None:
-    """Refuse a name that is no file to read: missing, or a folder.
+def require_file(path: Path, *, folder_hint: str | None = None) -> None:
+    """Refuse a name that is no file to read: missing, or a folder (``folder_hint`` says
+    what to do with that folder, if the caller knows better than to name a file in it).
 
     Raises:
         CdoError: saying which, with what to do.
@@ -23,7 +24,8 @@ def require_file(path: Path) -> None:
     if path.is_dir():
         raise CdoError(
             _("{file} is a folder, not a file").format(file=path),
-            hint=_("give the data file itself, e.g. {example}").format(example=path / "data.csv"),
+            hint=folder_hint
+            or _("give the data file itself, e.g. {example}").format(example=path / "data.csv"),
         )
     if not path.is_file():
         raise CdoError(_("file {file} not found").format(file=path))

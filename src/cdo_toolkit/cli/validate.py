@@ -246,14 +246,14 @@ def validate(
         if is_remote(file):
             continue
         package = Path(file) / "datapackage.json"
-        if package.is_file():
-            raise CdoError(
-                _("{file} is a folder, not a file").format(file=file),
-                hint=_("to validate the data package in it: cdo validate {package}").format(
-                    package=package
-                ),
+        require_file(
+            Path(file),
+            folder_hint=_("to validate the data package in it: cdo validate {package}").format(
+                package=package
             )
-        require_file(Path(file))
+            if package.is_file()
+            else None,
+        )
     entry = registry.source(source) if registry and source else None
     keys = _warehouse_keys(ctx, registry) if registry is not None else None
     options.stored_keys = keys

@@ -106,10 +106,10 @@ class Task:
     bytes: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    """What was not checked and why (a foreign key without its reference data…)."""
     trailing_blank: tuple[int, str] | None = None
     """How many columns close the header without a label or values, and the note on them
     (among ``notes``)."""
-    """What was not checked and why (a foreign key without its reference data…)."""
     assertions: list[dict[str, Any]] = field(default_factory=list)
     """Each rule checked, with its column, severity and how many rows failed it."""
     missing: dict[str, int] = field(default_factory=dict)
