@@ -363,6 +363,30 @@ def test_text_output_escapes_rich_markup(cdo, workdir: Path) -> None:
     assert "[bold red]x[/]" in result.output
 
 
+def test_text_says_a_repeated_error_once_with_the_rows_it_repeats_in(cdo, workdir: Path) -> None:
+    # Rows 2-6 and 9 hold "x", row 7 "y", row 8 a number: two lines, not seven.
+    Path("r.csv").write_text("a,b\n" + "x,1\n" * 5 + "y,1\n5,1\nx,1\n", "utf-8")
+    Path("int.json").write_text(
+        '{"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]}',
+        "utf-8",
+    )
+    result = cdo("validate", "r.csv", "--schema", "int.json")
+    assert result.exit_code == 1
+    listing = result.output.split("errors:\n", 1)[1].splitlines()
+    assert [line.split(":", 1)[0].strip() for line in listing] == [
+        "row 2, a (col 1)",
+        "the same in 5 more rows",
+        "row 7, a (col 1)",
+    ]
+    assert listing[1].strip() == "the same in 5 more rows: 3–6, 9"
+    assert '"y"' in listing[2]
+    czech = cdo("--lang", "cs", "validate", "r.csv", "--schema", "int.json")
+    assert "totéž v dalších 5 řádcích: 3–6, 9" in czech.output
+    # The counts and every other output keep each error.
+    data = json.loads(cdo("validate", "r.csv", "--schema", "int.json", "--format", "json").output)
+    assert [e["rowNumber"] for e in data["tasks"][0]["errors"]] == [2, 3, 4, 5, 6, 7, 9]
+
+
 def test_output_file(cdo, workdir: Path) -> None:
     _hostile(workdir)
     result = cdo(

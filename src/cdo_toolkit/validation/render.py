@@ -307,6 +307,40 @@ def _summary(task: Task) -> list[tuple[str, str, int, str]]:
     return rows
 
 
+def _repeats(items: list[ReportError]) -> list[tuple[ReportError, list[int]]]:
+    """The listed errors, each said once with the further rows where it repeats: the same
+    type, field, cell and note (a code missing from a code list in 160 rows is one line
+    to read, not 160). Errors of no row, or of a cell of their own, stay one line each."""
+    said: dict[tuple[Any, ...], list[int]] = {}
+    grouped: list[tuple[ReportError, list[int]]] = []
+    for error in items:
+        key = (error.type, error.field_name, error.field_number, error.cell, error.note)
+        if error.row_number is not None and key in said:
+            said[key].append(error.row_number)
+            continue
+        rows: list[int] = []
+        if error.row_number is not None:
+            said[key] = rows
+        grouped.append((error, rows))
+    return grouped
+
+
+RANGES_SHOWN = 10
+"""Runs of rows given in a repeat's line; more are left as "…"."""
+
+
+def _ranges(rows: list[int]) -> str:
+    """``[4, 5, 6, 9]`` as "4–6, 9"."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    said = [f"{a}–{b}" if b > a else str(a) for a, b in runs[:RANGES_SHOWN]]
+    return ", ".join(said) + (", …" if len(runs) > RANGES_SHOWN else "")
+
+
 def print_text(report: Report, console: Any) -> None:
     """The rich summary: a verdict per table, errors per type and field, then the listed errors."""
     from rich.markup import escape
@@ -336,12 +370,23 @@ def print_text(report: Report, console: Any) -> None:
                 if listed < total
                 else f"{label}:"
             )
-            for error in items:
+            for error, rows in _repeats(items):
                 console.print(
                     f"  {escape(visible(_where(error)))}: [bold]{error.type}[/] "
                     + escape(visible(explained(error))),
                     soft_wrap=True,
                 )
+                if rows:
+                    console.print(
+                        "    "
+                        + ngettext(
+                            "the same in {count} more row: {rows}",
+                            "the same in {count} more rows: {rows}",
+                            len(rows),
+                        ).format(count=len(rows), rows=_ranges(rows)),
+                        style="dim",
+                        soft_wrap=True,
+                    )
         for note in task.notes:
             console.print("[yellow]" + _("note") + f":[/] {escape(visible(note))}")
     for error in report.errors:
