@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -273,6 +274,13 @@ def test_rejected_file_is_quarantined_not_loaded(
     assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta")[0][0] == 2
     text = cdo("--warehouse", warehouse_url, "submit", "mesta", "bad.csv")
     assert "rejected" in text.output and "row 4" in text.output
+    # Both kept files named as the working folder reaches them, to be opened as said.
+    kept = re.search(r"the file is kept as (\S+), its report as (\S+)\n", text.output)
+    assert kept is not None, text.output
+    assert Path(kept[1]).resolve() == quarantined.resolve()
+    assert not Path(kept[1]).is_absolute()
+    again = json.loads(Path(kept[2]).read_text("utf-8"))
+    assert again["tasks"][0]["errors"] == report["tasks"][0]["errors"]
 
 
 def test_a_rejection_names_the_errors_that_always_reject(cdo, base_registry: Path) -> None:

@@ -193,11 +193,18 @@ def _print_result(result: Any) -> None:
     )
     if result.reason:
         out.print(_("why") + f": {escape(result.reason)}")
-    out.print(
-        _("the file and its report are kept in {path}").format(
-            path=escape(result.quarantine_path or "")
+    if result.quarantine_path:
+        from cdo_toolkit.findings import display_path
+        from cdo_toolkit.warehouse.landing import quarantined_report
+
+        kept = Path(result.quarantine_path)
+        out.print(
+            _("the file is kept as {file}, its report as {report}").format(
+                file=escape(display_path(kept)),
+                report=escape(display_path(quarantined_report(kept))),
+            ),
+            soft_wrap=True,
         )
-    )
     from cdo_toolkit.validation.render import print_text
 
     print_text(result.report, out)

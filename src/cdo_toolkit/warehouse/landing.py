@@ -118,5 +118,10 @@ def quarantine(landed: Landed, folder: Path, source: str, report_json: str) -> P
                 temporary.replace(target)  # never a partial copy under the final name
             finally:
                 temporary.unlink(missing_ok=True)
-    write_atomic(target_dir / f"{landed.sha256}.report.json", report_json)
+    write_atomic(quarantined_report(target), report_json)
     return target
+
+
+def quarantined_report(kept: Path) -> Path:
+    """The report beside a rejected file that ``quarantine`` kept (``<sha256>.report.json``)."""
+    return kept.with_name(kept.name.split(".", 1)[0] + ".report.json")
