@@ -617,7 +617,7 @@ def test_scorecard_fits_the_terminal(
     assert obce.split()[1] == never.split()[0]
     if columns == 80:
         assert "Compl" not in result.stdout
-        assert "obce does not meet the standard zakladni: not submitted" in result.stdout
+    assert "obce does not meet the standard zakladni: not submitted" in result.stdout
 
 
 def test_scorecard_keeps_long_ids_and_verdicts_whole_on_a_narrow_terminal(
@@ -780,6 +780,29 @@ def test_history_trend_and_fail_under(cdo, scored_warehouse: str) -> None:
     assert out_of_range.exit_code == 2 and "less than or equal to 100" in out_of_range.output
     table = cdo("--warehouse", scored_warehouse, "score", "mesta").output
     assert "mesta" in table and "+" in table
+
+
+def test_scorecard_says_in_words_what_is_below_the_standard(cdo, scored_warehouse: str) -> None:
+    """A red cell says nothing in a log without colours: each dimension below its threshold
+    is said under the table, with its value and the threshold, in every layout."""
+    from cdo_toolkit.cli.app import app
+    from cdo_toolkit.quality.score import DIMENSION_LABELS
+
+    data = json.loads(
+        cdo("--warehouse", scored_warehouse, "score", "mesta", "--format", "json").output
+    )[0]
+    below = [key for key in DIMENSION_LABELS if data["met"].get(key) is False]
+    assert below, data  # the fixture's defects keep mesta under its standard
+    what = ", ".join(
+        f"{DIMENSION_LABELS[key]} {data['dimensions'][key]:.1f} (at least {data['thresholds'][key]:g})"
+        for key in below
+    )
+    for columns in ("200", "80"):
+        result = CliRunner().invoke(
+            app, ["--warehouse", scored_warehouse, "score", "mesta"], env={"COLUMNS": columns}
+        )
+        said = " ".join(result.stdout.split())
+        assert f"mesta does not meet the standard {data['standard']}: {what}" in said
 
 
 def test_audit_masks_personal_data_everywhere(cdo, scored_warehouse: str) -> None:

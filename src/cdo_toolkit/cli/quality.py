@@ -29,27 +29,40 @@ def _context(ctx: typer.Context) -> tuple[Any, Any, Path]:
 
 
 def _scorecard(scores: list[Any]) -> None:
-    from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
-
     out = console()
     # Every dimension with its whole name where that fits, else with names cut; a narrow
-    # terminal gets the verdicts, and under the table what is below the standard.
-    layout, table = fitting(
+    # terminal gets the verdicts alone.
+    _layout, table = fitting(
         out, lambda layout: _score_table(scores, layout), ("full", "short", "narrow")
     )
     out.print(table)
-    if layout != "narrow":
-        return
+    # What is below the standard, in words under the table: a red cell says nothing in a
+    # log without colours, and a narrow terminal shows no dimension at all.
     for s in scores:
-        below = [_(DIMENSION_LABELS[k]) for k, met in s.met.items() if met is False]
-        if s.score is None:
-            below.insert(0, status_label(s.status))
-        if below:
+        if below := _below_standard(s):
             out.print(
                 _("{source} does not meet the standard {standard}: {what}").format(
                     source=escape(s.source), standard=escape(s.standard), what=", ".join(below)
                 )
             )
+
+
+def _below_standard(s: Any) -> list[str]:
+    """What keeps a source below its standard: not scored, or each dimension under its
+    threshold, with its value and the threshold ("Completeness 70.4 (at least 95)")."""
+    from cdo_toolkit.quality.score import DIMENSION_LABELS, status_label
+
+    if s.score is None:
+        return [status_label(s.status)]
+    return [
+        _("{dimension} {value} (at least {threshold})").format(
+            dimension=_(label),
+            value=decimal(s.dimensions[key]),
+            threshold=decimal(s.thresholds[key], "g"),
+        )
+        for key, label in DIMENSION_LABELS.items()
+        if s.met.get(key) is False
+    ]
 
 
 def _score_table(scores: list[Any], layout: str) -> Any:
