@@ -171,6 +171,38 @@ def test_dimensions_by_hand(scored_warehouse: str, base_registry: Path) -> None:
     }
 
 
+def test_code_lists_into_other_sources_count_for_consistency(
+    scored_warehouse: str, base_registry: Path
+) -> None:
+    """A code list held by another source is a reference as a foreign key is, whatever its
+    severity (a warning lets a file load; its codes are still not found)."""
+    entry = base_registry / "sources" / "mesta.yaml"
+    text = entry.read_text("utf-8")
+    foreign_key = (
+        "  foreignKeys:\n    - {fields: [kod], reference: {resource: obce, fields: [kod_obce]}}\n"
+    )
+    assert foreign_key in text
+
+    def consistency(checks: str, *, keep_key: bool) -> float | None:
+        written = text if keep_key else text.replace(foreign_key, "")
+        entry.write_text(written + "checks:\n" + checks, "utf-8")
+        result = _score(scored_warehouse, base_registry)["mesta"]
+        assert result.dimensions["validity"] == round(100 * 4 / 6, 1)  # warnings: no change
+        return result.dimensions["consistency"]
+
+    kod = "  - {type: code-list, field: kod, source: obce, source_field: kod_obce, severity: warning}\n"
+    by_key = round((round(100 * 5 / 6, 1) + 100) / 2, 1)
+    # The code list in place of the foreign key: the same 5 of 6 codes found.
+    assert consistency(kod, keep_key=False) == by_key
+    # Both naming the same reference: counted once.
+    assert consistency(kod, keep_key=True) == by_key
+    # A second reference, none of whose 6 values is a municipality code.
+    starosta = kod.replace("field: kod,", "field: starosta,")
+    assert consistency(kod + starosta, keep_key=True) == round(
+        (round(100 * 5 / 6, 1) + 0 + 100) / 3, 1
+    )
+
+
 def _failures_by_rule(report) -> dict[tuple[str, str | None], int]:  # type: ignore[no-untyped-def]
     """Rows failing each rule in a validation report, as the score counts them in SQL (the
     type, the keys and foreign keys are measured by other dimensions)."""

@@ -19,7 +19,8 @@ from cdo_toolkit.registry.registry import id_order
 
 NOT_SCORED = N_(
     "A dimension without a value is not scored for that source: uniqueness needs a primary "
-    "key, consistency a foreign key into another source or a load to reconcile, and every "
+    "key, consistency a foreign key or code list into another source or a load to "
+    "reconcile, and every "
     "dimension but metadata needs loaded data."
 )
 

@@ -2,7 +2,7 @@
 
 One aggregate query per table (built as sqlglot expressions, so it runs on DuckDB and
 PostgreSQL and transpiles to Spark and Trino) measures completeness, validity, uniqueness
-and the foreign-key part of consistency in a single pass. Timeliness and reconciliation
+and the reference part of consistency (foreign keys, code lists) in a single pass. Timeliness and reconciliation
 come from ``cdo_meta.submissions``; metadata from the registry (``metadata.py``).
 ``docs/quality.md`` defines each dimension.
 """
@@ -260,45 +260,37 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
             )
         ).from_(exp.Subquery(this=groups, alias=exp.TableAlias(this=sql.ident("g"))))
         measures.append(exp.alias_(exp.Max(this=exp.Subquery(this=repeated)), "dup"))
-    foreign: list[str] = []
-    for index, fk in enumerate(schema.get("foreignKeys", [])):
+    # Consistency: the share of each reference's values found where it points, for the
+    # schema's foreign keys into other sources and the code lists the registry checks
+    # against them (of any severity: a warning keeps a file loadable, not consistent).
+    references: list[tuple[str, str, str]] = []
+    for fk in schema.get("foreignKeys", []):
         resource = fk.get("reference", {}).get("resource")
         columns = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        targets = (
-            fk["reference"]["fields"]
-            if isinstance(fk["reference"]["fields"], list)
-            else [fk["reference"]["fields"]]
-        )
-        if resource not in registry.sources or len(columns) != 1:
-            continue
-        referenced = loaded(resource, targets[0], columns[0])
+        targets = fk["reference"]["fields"]
+        targets = targets if isinstance(targets, list) else [targets]
+        if resource in registry.sources and len(columns) == 1:
+            references.append((columns[0], resource, targets[0]))
+    for listed in entry.source.checks:
+        if listed.type == "code-list" and listed.source in registry.sources:
+            references.append((listed.field, listed.source, listed.source_field))
+    foreign: list[str] = []
+    one, zero = exp.Literal.number(1), exp.Literal.number(0)
+    for index, (column, resource, codes_field) in enumerate(dict.fromkeys(references)):
+        referenced = loaded(resource, codes_field, column)
         if referenced is None:
             continue
-        present = exp.Not(this=exp.Is(this=sql.column(columns[0]), expression=exp.Null()))
+        present = exp.Not(this=exp.Is(this=sql.column(column), expression=exp.Null()))
         found = exp.and_(
             present,
             member(
-                sql.column(columns[0]),
-                sql.column(targets[0]),
-                referenced[0],
-                as_text=referenced[1],
+                sql.column(column), sql.column(codes_field), referenced[0], as_text=referenced[1]
             ),
         )
-        one = exp.Literal.number(1)
-        zero = exp.Literal.number(0)
-        measures.append(
-            exp.alias_(
-                exp.Sum(this=exp.Case(ifs=[exp.If(this=present, true=one)], default=zero)),
-                f"fk{index}_n",
-            )
-        )
-        measures.append(
-            exp.alias_(
-                exp.Sum(this=exp.Case(ifs=[exp.If(this=found, true=one)], default=zero)),
-                f"fk{index}_found",
-            )
-        )
-        foreign.append(f"fk{index}")
+        for suffix, condition_ in (("n", present), ("found", found)):
+            counted = exp.Sum(this=exp.Case(ifs=[exp.If(this=condition_, true=one)], default=zero))
+            measures.append(exp.alias_(counted, f"ref{index}_{suffix}"))
+        foreign.append(f"ref{index}")
     query = exp.select(*measures).from_(source_table)
     row = warehouse.execute(sql.render(query, warehouse.kind))[0]
     names = [m.alias for m in measures]
