@@ -299,7 +299,8 @@ def test_wrong_declared_encoding_names_line_and_byte(workdir: Path) -> None:
         (
             "encoding-error",
             "the file is not valid utf-8: line 2 (byte 5) holds the bytes 8A, which are no "
-            "utf-8 text; declare its real encoding (e.g. --encoding windows-1250)",
+            "utf-8 text; it looks like windows-1250: declare that (--encoding windows-1250, or "
+            "encoding: in the source's entry)",
         )
     ]
     rows = b"".join(b"%d;Obec %d\n" % (n, n) for n in range(300_000))
@@ -312,8 +313,8 @@ def test_wrong_declared_encoding_names_line_and_byte(workdir: Path) -> None:
             (
                 "encoding-error",
                 f"the file is not valid utf-8: line 300002 (byte {10 + len(rows) + 3}) holds "
-                "the bytes 8E, which are no utf-8 text; declare its real encoding "
-                "(e.g. --encoding windows-1250)",
+                "the bytes 8E, which are no utf-8 text; it looks like windows-1250: declare "
+                "that (--encoding windows-1250, or encoding: in the source's entry)",
             )
         ], options
     Path("undefined.csv").write_bytes(b"a;b\n1;\x98\n")
@@ -324,6 +325,30 @@ def test_wrong_declared_encoding_names_line_and_byte(workdir: Path) -> None:
             "are no windows-1250 text; declare its real encoding (--encoding)",
         )
     ]
+
+
+def test_utf16_declared_for_a_file_without_its_byte_order_mark(cdo, workdir: Path) -> None:
+    """UTF-16 needs a byte order mark to be read as declared: a file without one (last
+    year's windows-1250 export, or UTF-16 saved without a mark) is an encoding error with
+    the encoding its bytes look like, not an internal error."""
+    text = "obec;pocet\nČeská Lípa;12\nŽďár;3\n"
+    Path("bare.csv").write_bytes(text.encode("utf-16-le"))
+    assert _errors("bare.csv", encoding="utf-16") == [
+        (
+            "encoding-error",
+            "the file is not utf-16: it does not start with the byte order mark that utf-16 "
+            "needs (FF FE or FE FF); it looks like utf-16-le: declare that (--encoding "
+            "utf-16-le, or encoding: in the source's entry)",
+        )
+    ]
+    assert validate("bare.csv", Options(encoding="utf-16-le")).valid
+    Path("cz.csv").write_bytes(text.encode("cp1250"))
+    result = cdo("validate", "cz.csv", "--encoding", "utf-16")
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    assert "it looks like windows-1250: declare that (--encoding windows-1250" in " ".join(
+        result.output.split()
+    )
 
 
 def test_detected_encodings_keep_czech_letters(workdir: Path) -> None:

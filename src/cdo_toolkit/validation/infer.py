@@ -116,6 +116,10 @@ def infer_schema(
     except Exception as exc:  # Frictionless raises its own exception types for unreadable files
         error = getattr(exc, "error", None)
         kind = getattr(error, "type", "source-error")
+        if isinstance(exc.__cause__ or exc, UnicodeError):
+            # A decoder's own error (UTF-16 without its byte order mark), which
+            # Frictionless calls a source error.
+            kind = "encoding-error"
         from cdo_toolkit.validation.catalogue import CATALOGUE
 
         note = getattr(error, "note", None) or str(exc)

@@ -238,7 +238,7 @@ def _read_header(
             sample.append(row)
             if len(sample) >= HEADER_SAMPLE_ROWS:
                 break
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # also UTF-16's and UTF-32's missing byte order mark
         raise SourceProblem(
             "encoding-error",
             _("the file cannot be decoded as {encoding}: {reason}").format(
@@ -381,21 +381,42 @@ def located(problem: SourceProblem, opened: Opened, encoding: str) -> SourceProb
     if where is None:
         return problem
     line, offset, bad = where
-    note = _(
-        "the file is not valid {encoding}: line {line} (byte {offset}) holds the bytes "
-        "{bytes}, which are no {encoding} text"
-    ).format(encoding=encoding, line=line, offset=offset, bytes=" ".join(f"{b:02X}" for b in bad))
-    hint = (
-        _("declare its real encoding (e.g. --encoding windows-1250)")
-        if encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig")
-        else _("declare its real encoding (--encoding)")
-    )
-    return SourceProblem("encoding-error", f"{note}; {hint}")
+    if line == 0:
+        note = _(
+            "the file is not {encoding}: it does not start with the byte order mark that "
+            "{encoding} needs (FF FE or FE FF)"
+        ).format(encoding=encoding)
+    else:
+        note = _(
+            "the file is not valid {encoding}: line {line} (byte {offset}) holds the bytes "
+            "{bytes}, which are no {encoding} text"
+        ).format(
+            encoding=encoding, line=line, offset=offset, bytes=" ".join(f"{b:02X}" for b in bad)
+        )
+    return SourceProblem("encoding-error", f"{note}; {_encoding_hint(opened, encoding)}")
+
+
+def _encoding_hint(opened: Opened, declared: str) -> str:
+    """What to declare: the encoding the file's bytes look like, where that is another."""
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.validation.sniff import detect_encoding
+
+    try:
+        guess = detect_encoding(opened.path, lambda: open_binary(opened), limit=1 << 24)
+    except (CdoError, SourceProblem, OSError):  # a hint only: the error is said without it
+        guess = None
+    if guess and codecs.lookup(guess).name != codecs.lookup(declared).name:
+        return _(
+            "it looks like {guess}: declare that (--encoding {guess}, or encoding: in the "
+            "source's entry)"
+        ).format(guess=guess)
+    return _("declare its real encoding (--encoding)")
 
 
 def first_undecodable(opened: Opened, encoding: str) -> tuple[int, int, bytes] | None:
     """(line, byte, the refused bytes) of the first bytes not of ``encoding``; lines and
-    bytes counted from 1, as the NUL byte's message counts them."""
+    bytes counted from 1, as the NUL byte's message counts them. Line 0: the file lacks
+    the byte order mark ``encoding`` needs (UTF-16, UTF-32)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
     lines = 1
@@ -410,6 +431,8 @@ def first_undecodable(opened: Opened, encoding: str) -> tuple[int, int, bytes] |
                 before = data[: exc.start]
                 line = lines - pending.count(b"\n") + before.count(b"\n")
                 return line, start + 1, bytes(data[exc.start : max(exc.end, exc.start + 1)])
+            except UnicodeError:  # UTF-16 or UTF-32 without its byte order mark
+                return 0, 1, bytes(chunk[:2])
             offset += len(chunk)
             lines += chunk.count(b"\n")
     return None
