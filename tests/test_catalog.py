@@ -229,3 +229,17 @@ def test_readiness_gate_needs_valid_latest_data(
     assert {item["source"]: item["gaps"] for item in json.loads(result.output)}["obce"] == [
         "latest data: submission #4 (prazdne.csv) has no rows; submit the source's data"
     ]
+
+
+def test_check_without_public_sources_says_what_makes_one_public(
+    base_registry: Path, cdo: Callable[..., Any]
+) -> None:
+    _with_catalog(base_registry)
+    for source in ("obce", "skoly"):
+        _edit_source(base_registry, source, access="internal")
+    result = cdo("catalog", "check")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        "no public dataset: the catalogue publishes the sources whose entry says access: public"
+    )
+    assert json.loads(cdo("catalog", "check", "--format", "json").output) == []

@@ -86,6 +86,14 @@ def check(
                 gaps.add_row("–", escape(gap))
             out.print(gaps)
         ready = sum(r.ready for r in results)
+        if not results:
+            out.print(
+                _(
+                    "no public dataset: the catalogue publishes the sources whose entry says "
+                    "access: public"
+                )
+            )
+            raise typer.Exit(0)
         out.print(
             ngettext(
                 "{ready} of {total} public dataset ready for publication",
