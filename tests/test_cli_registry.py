@@ -256,6 +256,21 @@ def test_show_text_and_json(cdo, shipped_registry: Path) -> None:
     assert data["schema_file"] == "schemas/dotace.schema.json"
 
 
+def test_show_says_the_keys_and_the_registry_checks(cdo, shipped_registry: Path) -> None:
+    """Everything the registry says of a source: its keys and its checks beyond the Table
+    Schema too, each in words with its severity."""
+    flat = " ".join(cdo("--lang", "en", "registry", "show", "dotace").output.split())
+    assert "primary key cislo_smlouvy" in flat
+    assert "foreign key kod_obce → obce.kod_obce" in flat
+    assert "ico prijemce_ico an IČO with a valid check digit error" in flat
+    assert "row-rule castka-v-mezich: castka_kc <= 5000000 warning" in flat
+    air = " ".join(cdo("--lang", "cs", "registry", "show", "kvalita-ovzdusi").output.split())
+    assert "deviation pm10 od průměru nejvýše 3× směrodatná odchylka varování" in air
+    assert "null-share pm10 nejvýše 10 procent prázdných buněk varování" in air
+    crossings = " ".join(cdo("--lang", "en", "registry", "show", "dopravni-nehody").output.split())
+    assert "code-list kod_obce codes of obce.kod_obce error" in crossings
+
+
 def test_show_unknown_source_suggests(cdo, shipped_registry: Path) -> None:
     result = cdo("registry", "show", "skolly")
     assert result.exit_code == 2

@@ -23,7 +23,7 @@ from cdo_toolkit.cli.output import (
     print_json,
 )
 from cdo_toolkit.findings import display_path
-from cdo_toolkit.i18n import N_, _, ngettext
+from cdo_toolkit.i18n import N_, _, decimal, ngettext
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -264,6 +264,66 @@ def _print_details(details: dict[str, Any]) -> None:
             escape(item.get("title", "")),
         )
     out.print(table)
+    keys = Table.grid(padding=(0, 2))
+    keys.add_column(style="dim")
+    keys.add_column()
+    schema = details.get("schema") or {}
+    if primary := schema.get("primaryKey"):
+        keys.add_row(_("primary key"), escape(", ".join(_as_list(primary))))
+    for fk in schema.get("foreignKeys", []):
+        reference = fk.get("reference") or {}
+        target = ", ".join(
+            f"{reference.get('resource') or ''}.{f}".lstrip(".")
+            for f in _as_list(reference.get("fields"))
+        )
+        keys.add_row(
+            _("foreign key"), escape(f"{', '.join(_as_list(fk.get('fields')))} → {target}")
+        )
+    if keys.row_count:
+        out.print(keys)
+    if details.get("checks"):
+        checks = listing(_("Checks beyond the Table Schema"))
+        for column in (N_("check"), N_("field"), N_("rule"), N_("severity")):
+            checks.add_column(_(column), overflow="fold", no_wrap=column == "check")
+        for check in details["checks"]:
+            checks.add_row(
+                check["type"],
+                escape(check.get("field") or ""),
+                escape(_check_rule(check)),
+                _(SEVERITIES[check.get("severity", "error")]),
+            )
+        out.print(checks)
+
+
+SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
+
+
+def _as_list(value: object) -> list[str]:
+    """A Table Schema key's fields, written as one name or a list of names."""
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _check_rule(check: dict[str, Any]) -> str:
+    """What a registry check asks, in words: ``codes of obce.kod_obce``, ``at most 2 per cent
+    of the cells empty``, ``cerpani: skutecnost <= upraveny_rozpocet * 1.5``."""
+    kind = check["type"]
+    if kind == "code-list":
+        return _("codes of {source}.{field}").format(
+            source=check["source"], field=check["source_field"]
+        )
+    if kind == "ico":
+        return _("an IČO with a valid check digit")
+    if kind == "deviation":
+        return _("within {sigma} standard deviations of the mean").format(
+            sigma=decimal(check["sigma"], "g")
+        )
+    if kind == "null-share":
+        return _("at most {max} per cent of the cells empty").format(max=decimal(check["max"], "g"))
+    if kind == "row-rule":
+        return f"{check['name']}: {check['expression']}"
+    return ", ".join(f"{k} {v}" for k, v in check.items() if k not in ("type", "severity"))
 
 
 def _constraint(name: str, value: object) -> str:
