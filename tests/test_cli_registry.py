@@ -614,4 +614,8 @@ def test_every_option_names_its_value_in_words() -> None:
         options = [line for line in text.splitlines() if line.lstrip().startswith("--")]
         seen += len(options)
         assert not [line for line in options if technical.search(line)], (path, options)
+        # Arguments too, in the usage line: SOURCE, not {source} or [[SOURCE]...]....
+        usage = next(line for line in text.splitlines() if line.startswith("Usage:"))
+        for word in usage.partition("[OPTIONS]")[2].split():
+            assert re.fullmatch(r"[\[{]?[A-Z][A-Z._]*[\]}]?(\.\.\.)?", word), (path, usage)
     assert seen > 40

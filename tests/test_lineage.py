@@ -577,7 +577,7 @@ def test_http_endpoint_failures_spool_and_flush_in_order(
     handler.received.clear()
     result = cdo("lineage", "flush")
     assert result.exit_code == 0, result.output
-    assert "6 event(s) delivered, 0 still spooled" in result.output
+    assert "6 events delivered, 0 still spooled" in result.output
     assert [(e["job"]["name"], e["eventType"]) for e in handler.received] == [
         (e["job"]["name"], e["eventType"]) for e in spooled
     ]
@@ -594,8 +594,20 @@ def test_flush_keeps_what_was_not_delivered(
     handler.mode = "500"
     cdo("validate", "examples/obce.csv", "--source", "obce")
     result = cdo("lineage", "flush")
-    assert result.exit_code == 1 and "0 event(s) delivered, 2 still spooled" in result.output
+    assert result.exit_code == 1 and "0 events delivered, 2 still spooled" in result.output
     assert len(read_events(Path("warehouse/lineage/spool.jsonl"))) == 2
+
+
+def test_flush_with_nothing_spooled_says_so(
+    cdo, shipped_registry: Path, receiver, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    url, handler = receiver
+    monkeypatch.setenv("OPENLINEAGE_URL", url)
+    assert cdo("validate", "examples/obce.csv", "--source", "obce").exit_code == 0
+    assert len(handler.received) == 2  # delivered as they happened: none spooled
+    result = cdo("lineage", "flush")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("nothing to send: no event is spooled")
 
 
 def test_lineage_configured_in_cdo_yaml(cdo, shipped_registry: Path, receiver) -> None:  # type: ignore[no-untyped-def]

@@ -40,7 +40,7 @@ class GraphFormat(StrEnum):
 def build(
     ctx: typer.Context,
     names: Annotated[
-        list[str] | None, typer.Argument(metavar="[NAME]...", help="Builds to run (default: all).")
+        list[str] | None, typer.Argument(metavar="NAME", help="Builds to run (default: all).")
     ] = None,
     format: TableOrJsonOption = TableOrJson.TABLE,
 ) -> None:
@@ -170,7 +170,11 @@ def runs(
 def show(
     ctx: typer.Context,
     dataset: Annotated[
-        str, typer.Argument(help="A dataset name, or its unique ending (raw.obce, zastavky_obce).")
+        str,
+        typer.Argument(
+            metavar="DATASET",
+            help="A dataset name, or its unique ending (raw.obce, zastavky_obce).",
+        ),
     ],
     downstream: Annotated[
         bool, typer.Option("--downstream/--upstream", help="Direction (upstream by default).")
@@ -294,9 +298,19 @@ def flush(ctx: typer.Context) -> None:
         typer.echo(_("lineage is disabled (OPENLINEAGE_DISABLED=true)"))
         return
     delivered, remaining = emitter.flush()
-    typer.echo(
-        _("{delivered} event(s) delivered, {remaining} still spooled").format(
-            delivered=delivered, remaining=remaining
+    if not delivered and not remaining:
+        typer.echo(
+            _(
+                "nothing to send: no event is spooled (events wait in the spool only while "
+                "the lineage endpoint cannot be reached)"
+            )
         )
+        return
+    typer.echo(
+        ngettext(
+            "{count} event delivered, {remaining} still spooled",
+            "{count} events delivered, {remaining} still spooled",
+            delivered,
+        ).format(count=delivered, remaining=remaining)
     )
     raise typer.Exit(1 if remaining else 0)

@@ -166,7 +166,7 @@ def score(
     ctx: typer.Context,
     sources: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[SOURCE]...", help="Sources to score (default: all)."),
+        typer.Argument(metavar="SOURCE", help="Sources to score (default: all)."),
     ] = None,
     guarantor: GuarantorOption = None,
     format: TableOrJsonOption = TableOrJson.TABLE,

@@ -341,7 +341,8 @@ def schema(
     kind: Annotated[
         str,
         typer.Argument(
-            help="Which file: source, registry, organisations, guarantors or standards."
+            metavar="KIND",
+            help="Which file: source, registry, organisations, guarantors or standards.",
         ),
     ] = "source",
     out: Annotated[

@@ -38,7 +38,9 @@ def _url(ctx: typer.Context) -> WarehouseUrl:
 
 def submit(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(help="The registered source the file belongs to.")],
+    source: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="The registered source the file belongs to.")
+    ],
     files: Annotated[
         list[Path],
         typer.Argument(
@@ -219,7 +221,9 @@ def _known_source(ctx: typer.Context, source: str) -> None:
 
 def history(
     ctx: typer.Context,
-    source: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
+    source: Annotated[
+        str | None, typer.Argument(metavar="SOURCE", help="Only this source.")
+    ] = None,
     limit: Annotated[
         int, typer.Option("--limit", metavar="N", min=1, help="How many submissions, newest first.")
     ] = 50,
