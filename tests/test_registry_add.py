@@ -234,6 +234,11 @@ def test_add_needs_a_guarantor_when_there_is_no_default(cdo, base_registry: Path
     assert "no guarantor given" in result.output
     assert "gis, odbor-skolstvi" in result.output
     assert not (base_registry / "sources" / "nova.yaml").exists()
+    themeless = cdo("registry", "add", "nova", "--from", "x.csv", "--guarantor", "gis")
+    assert themeless.exit_code == 2
+    assert themeless.output.startswith(
+        "error: no theme given and the registry has no default (pass --theme with one of: "
+    )
 
 
 def test_add_to_a_registry_without_guarantors_says_where_to_add_one(cdo, workdir: Path) -> None:

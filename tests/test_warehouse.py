@@ -428,6 +428,10 @@ def test_volume_and_schema_drift_are_reported(cdo, base_registry: Path, warehous
         "change is real, submit it with --accept-volume-change"
     )
     assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta") == [(2,)]
+    # Valid, so nothing in its report to fix: the reason alone is what to act on.
+    text = cdo("--warehouse", warehouse_url, "submit", "mesta", "smaller.csv").output
+    assert "the file was not loaded.\nwhy: the row count changes by -50.0 %" in text, text
+    assert "fix these" not in text
     # The guarantor confirms the change: loaded, the drift reported.
     result, out = _submit(cdo, warehouse_url, smaller, "smaller.csv", "--accept-volume-change")
     assert out["status"] == "accepted", result.output

@@ -185,14 +185,13 @@ def _print_result(result: Any) -> None:
         for warning in result.warnings:
             out.print("[yellow]" + _("warning") + f":[/] {escape(warning)}")
         return
-    out.print(
-        "[red]"
-        + _("rejected")
-        + "[/] "
-        + _("(submission {id}): the file was not loaded; fix these and submit again.").format(
-            id=result.submission_id
-        )
+    # A valid file is rejected for its size alone: its report has nothing to fix.
+    said = (
+        _("(submission {id}): the file was not loaded; fix these and submit again.")
+        if result.report is None or not result.report.valid
+        else _("(submission {id}): the file was not loaded.")
     )
+    out.print("[red]" + _("rejected") + "[/] " + said.format(id=result.submission_id))
     if result.reason:
         out.print(_("why") + f": {escape(result.reason)}")
     if result.quarantine_path:

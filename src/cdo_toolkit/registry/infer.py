@@ -757,7 +757,7 @@ def resolve_choices(
     themes = [t.value for t in Theme]
     if theme_value not in themes:
         raise CdoError(
-            _("no valid theme given")
+            _("no {what} given and the registry has no default").format(what="theme")
             if theme_value is None
             else _("unknown theme {theme!r}").format(theme=theme_value),
             hint=_("pass --theme with one of: {themes}").format(themes=", ".join(themes)),
