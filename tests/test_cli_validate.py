@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -382,7 +383,11 @@ def test_text_says_a_repeated_error_once_with_the_rows_it_repeats_in(cdo, workdi
     assert '"y"' in listing[2]
     czech = cdo("--lang", "cs", "validate", "r.csv", "--schema", "int.json")
     assert "totéž v dalších 5 řádcích: 3–6, 9" in czech.output
-    # The counts and every other output keep each error.
+    # Markdown too: one row of its table, naming every row the error is in.
+    markdown = cdo("validate", "r.csv", "--schema", "int.json", "--format", "markdown").output
+    listed = [line for line in markdown.splitlines() if re.match(r"\| \d", line)]
+    assert [line.split(" | ")[0] for line in listed] == ["| 2–6, 9", "| 7"]
+    # The counts and the machine outputs keep each error.
     data = json.loads(cdo("validate", "r.csv", "--schema", "int.json", "--format", "json").output)
     assert [e["rowNumber"] for e in data["tasks"][0]["errors"]] == [2, 3, 4, 5, 6, 7, 9]
 

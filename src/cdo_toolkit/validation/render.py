@@ -564,10 +564,13 @@ def markdown(report: Report) -> str:
         if task.errors:
             heads = (_("row"), _("field"), _("type"), _("cell"), _("note"))
             out += ["| " + " | ".join(heads) + " |", "|---:|---|---|---|---|"]
-            for error in task.errors:
+            for error, rows in _repeats(task.errors):
                 note = explained(error, readable_note(error.note))
+                # A repeated error is one row of the table, naming every row it is in.
+                first = error.row_number
+                where = _ranges([first, *rows]) if first is not None and rows else first or ""
                 out.append(
-                    f"| {error.row_number or ''} | {_md(error.field_name or '')} | {_md(error.type)} "
+                    f"| {where} | {_md(error.field_name or '')} | {_md(error.type)} "
                     f"| {_md(error.cell or '')} | {_md(note)} |"
                 )
             out.append("")
