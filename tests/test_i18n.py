@@ -195,3 +195,85 @@ def test_what_to_do_about_a_length_takes_the_plural_of_its_count() -> None:
     ]
     assert said["en"][0] == "the value must have at least 1 character: correct it"
     assert said["en"][2] == "the value must have at most 5 characters: correct it"
+
+
+@pytest.mark.parametrize(
+    ("args", "czech", "english"),
+    [
+        (
+            ["validate", "--sourc", "x", "x.csv"],
+            "Chyba: neznámá volba: --sourc (nemysleli jste --source?)",
+            "Error: No such option: --sourc (Possible options: --source)",
+        ),
+        (
+            ["valdate"],
+            "Chyba: neznámý příkaz 'valdate' (nemysleli jste 'validate'?)",
+            "Error: No such command 'valdate'. Did you mean 'validate'?",
+        ),
+        (
+            ["lineage", "show"],
+            "Chyba: chybí argument 'DATASET'",
+            "Error: Missing argument 'DATASET'.",
+        ),
+        (
+            ["registry", "add", "x"],
+            "Chyba: chybí volba '--from'",
+            "Error: Missing option '--from'.",
+        ),
+        (
+            ["score", "--fail-under", "200"],
+            "Chyba: neplatná hodnota '--fail-under': smí být nejvýše 100",
+            "Error: Invalid value for '--fail-under': Input should be less than or equal to 100",
+        ),
+        (
+            ["validate", "--limit-errors", "abc", "x.csv"],
+            "Chyba: neplatná hodnota '--limit-errors': zadejte celé číslo",
+            "Error: Invalid value for '--limit-errors': Input should be a valid integer",
+        ),
+        (
+            ["validate", "--format", "xml", "x.csv"],
+            "Chyba: neplatná hodnota '--format': 'xml' není žádná z možností 'text', 'json'",
+            "Error: Invalid value for '--format': Value error, 'xml' is not one of 'text'",
+        ),
+        (
+            ["validate", "x.csv", "--format"],
+            "Chyba: volba --format potřebuje hodnotu",
+            "Error: Option '--format' requires an argument.",
+        ),
+        (
+            ["registry", "show", "a", "b"],
+            "Chyba: nečekané argumenty navíc: b",
+            "Error: Got unexpected extra argument",
+        ),
+    ],
+)
+def test_usage_errors_speak_the_language_of_messages(
+    workdir: Path, cdo: Callable[..., Any], args: list[str], czech: str, english: str
+) -> None:
+    """typer words its usage errors in English (partly pydantic's): a guarantor working in
+    Czech reads them in Czech, with the usage line and where help is; English is typer's."""
+    said = cdo("--lang", "cs", *args)
+    assert said.exit_code == 2
+    assert czech in said.output, said.output
+    plain = cdo("--lang", "en", *args)
+    assert plain.exit_code == 2
+    assert english in plain.output, plain.output
+    # The usage line and where help is, as typer gives them (not for an option's value).
+    assert said.output.startswith("Použití: cdo") == plain.output.startswith("Usage: cdo")
+    assert ("\nNápověda: cdo" in said.output) == ("\nTry 'cdo" in plain.output)
+    # The language cdo.yaml names applies to them too, read before any command runs.
+    Path("cdo.yaml").write_text("lang: cs\n", "utf-8")
+    assert czech in cdo(*args).output
+
+
+def test_a_usage_error_of_an_unknown_wording_stays_as_typer_words_it() -> None:
+    import typer
+
+    from cdo_toolkit.cli.usage import in_language, said
+
+    usage_error = typer.BadParameter.__mro__[1]  # typer exports no UsageError of its own
+    assert usage_error.__name__ == "UsageError"
+    unforeseen = usage_error("Something new happened.")
+    assert said(unforeseen) is None
+    in_language(unforeseen, lambda: "cs")
+    assert "show" not in vars(unforeseen)  # typer's own show(), in its words

@@ -26,7 +26,7 @@ from cdo_toolkit.cli import validate as validate_cli
 from cdo_toolkit.cli import warehouse as warehouse_cli
 from cdo_toolkit.cli.output import print_error, tolerate_narrow_streams
 from cdo_toolkit.errors import CdoError
-from cdo_toolkit.i18n import LANGUAGES, _, locale_language, use
+from cdo_toolkit.i18n import LANGUAGES, _, active, locale_language, use
 
 if TYPE_CHECKING:
     from cdo_toolkit.config import Settings
@@ -94,9 +94,13 @@ class CdoGroup(TyperGroup):
     """Turns errors into one line and an exit code, for the whole command tree."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if ctx.parent is None:
-            args = hoist_global_options(args, ctx)
-        result: list[str] = super().parse_args(ctx, args)
+        try:
+            if ctx.parent is None:
+                args = hoist_global_options(args, ctx)
+            result: list[str] = super().parse_args(ctx, args)
+        except typer.TyperException as error:
+            _in_language(error, ctx)
+            raise
         return result
 
     def invoke(self, ctx: Any) -> Any:
@@ -112,8 +116,11 @@ class CdoGroup(TyperGroup):
             # more, as submit does, says it in the interruption).
             print_error(str(stop) or _("interrupted"))
             sys.exit(130)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # usage errors and exits: typer prints and exits as usual
+        except (typer.Exit, typer.Abort):
+            raise
+        except typer.TyperException as error:
+            _in_language(error, ctx)  # usage errors: typer prints them and exits
+            raise
         except OSError as error:
             # A file the system refused (no permission, a full disk, a folder where a file
             # belongs) where no command foresaw it: the file and the reason, not a bug report.
@@ -139,6 +146,28 @@ class CdoGroup(TyperGroup):
             if type(error).__name__ != "PanicException" or ctx.params.get("debug"):
                 raise
             _internal_error(error)
+
+
+def _in_language(error: Exception, ctx: Any) -> None:
+    from cdo_toolkit.cli.usage import in_language
+
+    in_language(error, lambda: _language(ctx))
+
+
+def _language(ctx: Any) -> str:
+    """The language of messages, made the active one, for a usage error: said before the
+    command has read its settings (cdo.yaml may name the language), or while it does."""
+    root = ctx.find_root()
+    try:
+        if isinstance(root.obj, State):
+            return root.obj.settings.language
+        from cdo_toolkit.config import load_settings
+
+        language = load_settings(lang=root.params.get("lang")).language
+    except CdoError:
+        return active()
+    use(language)
+    return language
 
 
 def _file_refused(error: OSError) -> str:
