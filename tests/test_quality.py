@@ -1120,6 +1120,23 @@ def test_audit_lists_the_policies_findings(cdo, shipped_registry: Path) -> None:
     )
 
 
+def test_audit_says_when_no_policy_was_checked(cdo, shipped_registry: Path) -> None:
+    """Without a policy folder the audit checked no governance rule, and said nothing of
+    it: "registry and policies: 0 errors" read as if the policies had passed."""
+    said = "no governance policy was checked: the policy folder policies does not exist"
+    result = cdo("audit", "--markdown", "a.md", "--html", "a.html")
+    assert result.exit_code == 0, result.output
+    assert said in " ".join(result.output.split())
+    for report in ("a.md", "a.html"):
+        assert said in Path(report).read_text("utf-8")
+    assert json.loads(cdo("audit", "--format", "json").stdout)["policy_rules"] is None
+    shutil.copytree(Path(__file__).parent.parent / "policies", shipped_registry.parent / "policies")
+    rules = len(yaml.safe_load(Path("policies/registry.yaml").read_text("utf-8"))["rules"])
+    assert json.loads(cdo("audit", "--format", "json").stdout)["policy_rules"] == rules
+    checked = cdo("audit", "--markdown", "a.md")
+    assert "no governance policy" not in checked.output + Path("a.md").read_text("utf-8")
+
+
 def test_audit_refuses_one_file_for_both_reports(cdo, shipped_registry: Path) -> None:
     result = cdo("audit", "--markdown", "report", "--html", "./report")
     assert result.exit_code == 2

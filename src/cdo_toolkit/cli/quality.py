@@ -261,6 +261,8 @@ def audit(
                     ).format(count=len(result.findings) - errors),
                 )
             )
+        if unchecked := result.unchecked_policies:
+            out.print("[yellow]" + _("note") + f":[/] {escape(unchecked)}")
         for path in (html, markdown):
             if path is not None:
                 out.print(_("report written: {path}").format(path=escape(str(path))))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from cdo_toolkit.findings import display_path
 from cdo_toolkit.i18n import NN_, _, decimal, moment, ngettext
 from cdo_toolkit.masking import MASK, mask_cells, mask_note
 from cdo_toolkit.quality.policy import load_policy
@@ -50,6 +51,20 @@ class Audit:
     """False: the DuckDB file does not exist, so every source scores as never submitted."""
     history: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)
     builds: list[dict[str, Any]] = field(default_factory=list)
+    policies: str = "policies"
+    """The policy folder, as the working folder reaches it."""
+    policy_rules: int | None = None
+    """How many governance rules were checked; None: the policy folder does not exist."""
+
+    @property
+    def unchecked_policies(self) -> str | None:
+        """Said where no governance rule was checked, for lack of a policy folder."""
+        if self.policy_rules is not None:
+            return None
+        return _(
+            "no governance policy was checked: the policy folder {folder} does not exist "
+            "(docs/policies.md shows how to write one)"
+        ).format(folder=self.policies)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +80,7 @@ class Audit:
             "warehouse_exists": self.warehouse_exists,
             "history": self.history,
             "builds": self.builds,
+            "policy_rules": self.policy_rules,
         }
 
 
@@ -137,6 +153,7 @@ def audit(
         region=registry.info.region.name if registry.info else "",
         warehouse=url.safe,
         scores=scores,
+        policies=display_path(policies),
         guarantors={
             g.id: {"name": g.name, "email": g.email, "department": g.department or ""}
             for g in registry.guarantors.values()
@@ -149,8 +166,10 @@ def audit(
         from cdo_toolkit.policies.check import check as check_policies
         from cdo_toolkit.policies.check import load_rules
 
-        found = check_policies(registry, load_rules(policies), lang=active())
+        rules = load_rules(policies)
+        found = check_policies(registry, rules, lang=active())
         result.findings += [f.to_dict() for f in found]
+        result.policy_rules = len(rules)
     if guarantor is not None:
         result.guarantor = guarantor
         files = _files_of(registry, sources)

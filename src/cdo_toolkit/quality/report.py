@@ -233,13 +233,15 @@ def markdown(audit: Audit) -> str:
             out += [f"  - {_md(item['what'])}" for item in e["items"]]
             out += ["  - " + _sample_line(sample) for sample in e["samples"]]
         out.append("")
-    if audit.findings:
+    if audit.findings or audit.unchecked_policies:
         out += ["## " + _("Registry and policy findings"), ""]
         out += [
             f"- `{f['location']['file']}:{f['location']['line']}` {f['severity']} {f['code']} "
             + _md(f["message"])
             for f in audit.findings
         ]
+        if audit.unchecked_policies:
+            out += ["", _md(audit.unchecked_policies)]
         out.append("")
     if audit.builds:
         out += ["## " + _("Lineage of derived datasets"), ""]
