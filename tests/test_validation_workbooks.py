@@ -404,6 +404,31 @@ def test_a_csv_given_for_a_source_of_workbooks(tmp_path: Path) -> None:
     assert "source's files are Excel workbooks" in error.note and "named" not in error.note
 
 
+@pytest.mark.parametrize("declared", ["csv", "json"])
+def test_a_workbook_given_for_a_source_of_text_files(tmp_path: Path, declared: str) -> None:
+    """The registry says the source's files are CSV (or JSON); an Excel workbook is given:
+    refused as the wrong kind of file (it was read as a workbook, its thousands of type
+    errors saying nothing of why)."""
+    from cdo_toolkit.validation.engine import Limits, TableInput, validate_table
+    from cdo_toolkit.validation.reader import Dialect
+
+    book = _workbook(tmp_path / "skoly.xlsx", [["kod"], [1]])
+    task = validate_table(
+        TableInput(book, "skoly", "skoly.xlsx", None, Dialect(), None, declared), Limits()
+    )
+    (error,) = task.errors
+    assert error.type == "format-error"
+    assert error.note == (
+        f"the source's files are {declared.upper()} files, and this file is an Excel workbook "
+        f"(.xlsx): export its sheet as {declared.upper()}, or change the source's format in "
+        "the registry"
+    )
+    # Without a declared format (no source), the workbook is read as what it is.
+    assert validate_table(
+        TableInput(book, "skoly", "skoly.xlsx", None, Dialect(), None, None), Limits()
+    ).valid
+
+
 def test_a_workbook_under_another_name(workdir: Path, cdo) -> None:  # type: ignore[no-untyped-def]
     """Excel opens an .xlsx workbook renamed .xls (a common export), and so do we, with a
     note; one named .csv is refused as the workbook it is."""

@@ -95,6 +95,29 @@ def detect(
             parts=tuple(parts),
             part_headers=header is not False and first.format == "csv",
         )
+    opened = _detect(path, declared_format)
+    declared = (declared_format or "").lower()
+    if declared in TEXT_FORMATS and opened.format in WORKBOOK_FORMATS:
+        # The registry says what the source's files are; a workbook sent instead is the
+        # wrong file or a new habit, either way not read as if nothing had changed.
+        raise SourceProblem(
+            "format-error",
+            _(
+                "the source's files are {declared} files, and this file is {workbook}: "
+                "export its sheet as {declared}, or change the source's format in the registry"
+            ).format(declared=declared.upper(), workbook=_(WORKBOOK_NAMES[opened.format])),
+        )
+    return opened
+
+
+WORKBOOK_NAMES = {
+    "xlsx": N_("an Excel workbook (.xlsx)"),
+    "xls": N_("an old Excel workbook (.xls)"),
+    "ods": N_("an OpenDocument spreadsheet (.ods)"),
+}
+
+
+def _detect(path: Path, declared_format: str | None) -> Opened:
     if not path.exists():
         raise SourceProblem("scheme-error", _("file not found: {path}").format(path=path))
     if path.is_dir():
@@ -240,6 +263,7 @@ READABLE_FORMATS = ("csv", "tsv", "txt", *WORKBOOK_FORMATS, "json", "jsonl", "nd
 """Formats a resource or source may declare; ``txt`` is a table as a ``.txt`` file is."""
 
 JSON_FORMATS = ("json", "jsonl")
+TEXT_FORMATS = ("csv", "tsv", "txt", *JSON_FORMATS, "ndjson")
 """A JSON table (an array of rows) and JSON lines (a row per line)."""
 _JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
