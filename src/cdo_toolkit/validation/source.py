@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -97,16 +97,14 @@ def detect(
         )
     opened = _detect(path, declared_format)
     declared = (declared_format or "").lower()
-    if declared in TEXT_FORMATS and opened.format in WORKBOOK_FORMATS:
-        # The registry says what the source's files are; a workbook sent instead is the
-        # wrong file or a new habit, either way not read as if nothing had changed.
-        raise SourceProblem(
-            "format-error",
-            _(
-                "the source's files are {declared} files, and this file is {workbook}: "
-                "export its sheet as {declared}, or change the source's format in the registry"
-            ).format(declared=declared.upper(), workbook=_(WORKBOOK_NAMES[opened.format])),
-        )
+    if declared in TEXT_FORMATS and opened.format in WORKBOOK_FORMATS and not opened.note:
+        # A workbook is read for a source of CSV files (the same rows, typed natively),
+        # but said: it may be the wrong file, whose errors would not say why.
+        note = _(
+            "the source's files are {declared} files, and this file is {workbook}: read as "
+            "one; is it the source's file?"
+        ).format(declared=declared.upper(), workbook=_(WORKBOOK_NAMES[opened.format]))
+        return replace(opened, note=note)
     return opened
 
 
