@@ -202,47 +202,47 @@ def test_what_to_do_about_a_length_takes_the_plural_of_its_count() -> None:
     [
         (
             ["validate", "--sourc", "x", "x.csv"],
-            "Chyba: neznámá volba: --sourc (nemysleli jste --source?)",
+            "Error: neznámá volba: --sourc (nemysleli jste --source?)",
             "Error: No such option: --sourc (Possible options: --source)",
         ),
         (
             ["valdate"],
-            "Chyba: neznámý příkaz 'valdate' (nemysleli jste 'validate'?)",
+            "Error: neznámý příkaz 'valdate' (nemysleli jste 'validate'?)",
             "Error: No such command 'valdate'. Did you mean 'validate'?",
         ),
         (
             ["lineage", "show"],
-            "Chyba: chybí argument 'DATASET'",
+            "Error: chybí argument 'DATASET'",
             "Error: Missing argument 'DATASET'.",
         ),
         (
             ["registry", "add", "x"],
-            "Chyba: chybí volba '--from'",
+            "Error: chybí volba '--from'",
             "Error: Missing option '--from'.",
         ),
         (
             ["score", "--fail-under", "200"],
-            "Chyba: neplatná hodnota '--fail-under': smí být nejvýše 100",
+            "Error: neplatná hodnota '--fail-under': smí být nejvýše 100",
             "Error: Invalid value for '--fail-under': Input should be less than or equal to 100",
         ),
         (
             ["validate", "--limit-errors", "abc", "x.csv"],
-            "Chyba: neplatná hodnota '--limit-errors': zadejte celé číslo",
+            "Error: neplatná hodnota '--limit-errors': zadejte celé číslo",
             "Error: Invalid value for '--limit-errors': Input should be a valid integer",
         ),
         (
             ["validate", "--format", "xml", "x.csv"],
-            "Chyba: neplatná hodnota '--format': 'xml' není žádná z možností 'text', 'json'",
+            "Error: neplatná hodnota '--format': 'xml' není žádná z možností 'text', 'json'",
             "Error: Invalid value for '--format': Value error, 'xml' is not one of 'text'",
         ),
         (
             ["validate", "x.csv", "--format"],
-            "Chyba: volba --format potřebuje hodnotu",
+            "Error: volba --format potřebuje hodnotu",
             "Error: Option '--format' requires an argument.",
         ),
         (
             ["registry", "show", "a", "b"],
-            "Chyba: nečekané argumenty navíc: b",
+            "Error: nečekané argumenty navíc: b",
             "Error: Got unexpected extra argument",
         ),
     ],
@@ -259,7 +259,7 @@ def test_usage_errors_speak_the_language_of_messages(
     assert plain.exit_code == 2
     assert english in plain.output, plain.output
     # The usage line and where help is, as typer gives them (not for an option's value).
-    assert said.output.startswith("Použití: cdo") == plain.output.startswith("Usage: cdo")
+    assert said.output.startswith("Usage: cdo") == plain.output.startswith("Usage: cdo")
     assert ("\nNápověda: cdo" in said.output) == ("\nTry 'cdo" in plain.output)
     # The language cdo.yaml names applies to them too, read before any command runs.
     Path("cdo.yaml").write_text("lang: cs\n", "utf-8")

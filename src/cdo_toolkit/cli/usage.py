@@ -45,13 +45,13 @@ def in_language(error: Any, language: Callable[[], str]) -> None:
     ctx = getattr(error, "ctx", None)
 
     def show(file: Any = None) -> None:
+        # "Usage:" and "Error:" stay as markers, as every error of cdo starts "error:".
         out = file or sys.stderr
         if ctx is not None:
-            usage = ctx.get_usage().replace("Usage:", _("Usage:"), 1)
             option = ctx.help_option_names[0] if ctx.help_option_names else "--help"
             hint = _("Help: {command} {option}").format(command=ctx.command_path, option=option)
-            print(f"{usage}\n{hint}\n", file=out)
-        print(_("Error: {message}").format(message=message), file=out)
+            print(f"{ctx.get_usage()}\n{hint}\n", file=out)
+        print(f"Error: {message}", file=out)
 
     error.show = show
 
