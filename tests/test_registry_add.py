@@ -481,6 +481,16 @@ def test_refine_keeps_leading_zeros_and_reads_decimal_commas() -> None:
     assert refine_field({"name": "d", "type": "string"}, ["31.2.2024"])["type"] == "string"
 
 
+def test_phone_numbers_grouped_by_spaces_stay_text() -> None:
+    """485 226 111 looks like grouped thousands; a column named as phones is not counted
+    (and "obyvatel", inhabitants, holds the letters "tel" but is no phone)."""
+    phones = ["485 226 111", "485 226 1", "604 123"]
+    for name in ("telefon", "tel", "Mobil", "kontaktni_telefon", "fax"):
+        assert refine_field({"name": name, "type": "string"}, phones)["type"] == "string", name
+    counts = refine_field({"name": "Počet obyvatel", "type": "string"}, ["104 261", "45 830"])
+    assert counts["type"] == "number"
+
+
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
@@ -500,6 +510,14 @@ def test_refine_keeps_leading_zeros_and_reads_decimal_commas() -> None:
             {"type": "number", "decimalChar": ",", "groupChar": "."},
         ),
         (["1.234", "12.000"], {"type": "string"}),  # no comma: dots alone are no grouping
+        # Whole numbers grouped by a space (a count of inhabitants), four digits ungrouped.
+        (
+            ["104 261", "45 830", "1234", "999"],
+            {"type": "number", "decimalChar": ",", "groupChar": " "},
+        ),
+        (["104\u00a0261", "830"], {"type": "number", "decimalChar": ",", "groupChar": "\u00a0"}),
+        (["123 456 789", "223 456 789"], {"type": "string"}),  # codes all as long
+        (["12 34", "1 000"], {"type": "string"}),  # no thousands
         (["12 %", "3 Kč"], {"type": "string"}),  # two units: no one quantity
         (["−1 234,5", "7,25"], {"type": "string"}),
     ],

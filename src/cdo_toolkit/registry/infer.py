@@ -100,7 +100,7 @@ def refine_field(field: dict[str, Any], values: list[str]) -> dict[str, Any]:
     if kind in ("string", "geopoint"):
         # Frictionless takes "7,25" for a point (longitude 7, latitude 25): a column of
         # small decimal-comma numbers, in Czech data, comes back as a geopoint.
-        numbers = _comma_numbers(present)
+        numbers = _comma_numbers(present) or _grouped_whole_numbers(field["name"], present)
         if numbers is not None:
             refined.update(numbers)
             return refined
@@ -145,6 +145,27 @@ def _comma_numbers(values: list[str]) -> dict[str, Any] | None:
     if all(_DOT_GROUPED.match(v) or _PLAIN_COMMA.match(v) for v in values):
         return {"type": "number", "decimalChar": ",", "groupChar": "."}
     return None
+
+
+_SPACE_GROUPED = re.compile(r"^[-+]?\d{1,3}([ \u00a0]\d{3})+$")
+_UNGROUPED = re.compile(r"^[-+]?\d{1,4}$")  # Czech leaves four digits ungrouped (1234)
+# A word of the name, not its letters: "obyvatel" (inhabitants) holds "tel".
+_PHONE_NAME = re.compile(r"(?:^|[^a-z])(telefon|tel|mobil|fax|phone)(?:[^a-z]|$)", re.IGNORECASE)
+
+
+def _grouped_whole_numbers(name: str, values: list[str]) -> dict[str, Any] | None:
+    """The options of a column of whole numbers whose thousands a space groups (``104
+    261``, as Czech exports and Excel write counts), or None. Typed ``number``, since
+    Table Schema's ``integer`` has no ``groupChar``. Not a column of phone numbers
+    (``485 226 111``, by its name) nor of codes all as long (seven digits or more)."""
+    if not any(_SPACE_GROUPED.match(v) for v in values):
+        return None
+    if not all(_SPACE_GROUPED.match(v) or _UNGROUPED.match(v) for v in values):
+        return None
+    digits = {sum(c.isdigit() for c in v) for v in values}
+    if _PHONE_NAME.search(name) or (len(digits) == 1 and digits.pop() >= 7):
+        return None
+    return {"type": "number", "decimalChar": ",", "groupChar": _space_group(values)}
 
 
 def _unit_numbers(values: list[str]) -> dict[str, Any] | None:
