@@ -78,6 +78,14 @@ def _notes(workdir: Path, field: dict[str, object], values: list[str]) -> list[s
             ["1 234,50 Kč", "12 000 Kč", "7,5 Kč"],
             'declare "decimalChar": ",", "groupChar": " ", "bareNumber": false for the field',
         ),
+        (
+            {"name": "obyvatel", "type": "integer"},
+            ["104 261", "45 830", "1 000 000"],
+            "obyvatel: the failing values are whole numbers whose thousands a space groups (e.g. "
+            '"104 261"), which an integer field does not read (it has no groupChar): write them '
+            'without the spaces, or, if the source writes them so, declare "type": "number", '
+            '"groupChar": " " for the field',
+        ),
     ],
     ids=[
         "iso-date",
@@ -90,6 +98,7 @@ def _notes(workdir: Path, field: dict[str, object], values: list[str]) -> list[s
         "no-directive",
         "percent",
         "czech-crowns",
+        "grouped-integers",
     ],
 )
 def test_the_shared_cause_is_named(
@@ -268,6 +277,8 @@ def test_a_renamed_column_gets_only_frictionless_errors(workdir: Path) -> None:
         ({"name": "n", "type": "number"}, ["1\u00a0234,50", "12\u00a0000", "7,5"]),
         ({"name": "n", "type": "number"}, ["1 234,50 Kč", "12 000 Kč", "7,5 Kč"]),
         ({"name": "i", "type": "integer"}, ["15 %", "7 %", "100 %"]),
+        ({"name": "i", "type": "integer"}, ["104 261", "45 830", "999", "12 000"]),
+        ({"name": "i", "type": "integer"}, ["104\u00a0261", "45\u00a0830", "12\u00a0000"]),
         ({"name": "b", "type": "boolean"}, ["Ano", "ne", "Ano"]),
     ],
 )

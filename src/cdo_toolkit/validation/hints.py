@@ -550,6 +550,17 @@ def as_strptime(written: str, kind: str = "date") -> str | None:
 def _number_cause(spec: FieldSpec, cells: list[str], said: dict[str, str]) -> str | None:
     """Numbers written with another decimal or group character than declared, or with a
     unit around them (``15 %``, ``1 234,50 Kč``), which ``bareNumber: false`` strips."""
+    if spec.type == "integer" and spec.bare_number:
+        for group in (" ", "\u00a0"):
+            if all(group in c and c.replace(group, "").lstrip("+-").isdigit() for c in cells):
+                # Table Schema's integer has no groupChar: a number field reads them.
+                written = "\\u00A0" if group == "\u00a0" else group
+                return _(
+                    "{field}: the failing values are whole numbers whose thousands a space "
+                    'groups (e.g. "{example}"), which an integer field does not read (it has '
+                    "no groupChar): write them without the spaces, or, if the source writes "
+                    'them so, declare "type": "number", "groupChar": "{group}" for the field'
+                ).format(group=written, **said)
     own = (spec.decimal_char, spec.group_char)
     styles = NUMBER_STYLES if spec.type == "number" else ((".", ""),)  # integers: no options
     bare = [_BARE.sub("", c) for c in cells] if spec.bare_number else cells
