@@ -38,7 +38,7 @@ def in_language(error: Any, language: Callable[[], str]) -> None:
         return
     try:
         message = said(error)
-    except Exception:
+    except Exception:  # an error typer built otherwise: shown as typer words it
         message = None
     if message is None:
         return
@@ -53,7 +53,7 @@ def in_language(error: Any, language: Callable[[], str]) -> None:
             print(f"{ctx.get_usage()}\n{hint}\n", file=out)
         print(f"Error: {message}", file=out)
 
-    error.show = show
+    error.show = show  # typer calls show() (its rich formatting is off: cli/app.py)
 
 
 def said(error: Any) -> str | None:
