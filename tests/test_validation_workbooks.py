@@ -418,8 +418,8 @@ def test_a_workbook_given_for_a_source_of_text_files(tmp_path: Path, declared: s
     )
     assert task.valid
     assert task.notes == [
-        f"the source's files are {declared.upper()} files, and this file is an Excel workbook "
-        "(.xlsx): read as one; is it the source's file?"
+        f"the declared format is {declared.upper()}, and this file is an Excel workbook "
+        "(.xlsx): read as one; is it the right file?"
     ]
     # Without a declared format (no source), the workbook is read as what it is, unsaid.
     assert not validate_table(

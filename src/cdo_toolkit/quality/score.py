@@ -2,8 +2,9 @@
 
 One aggregate query per table (built as sqlglot expressions, so it runs on DuckDB and
 PostgreSQL and transpiles to Spark and Trino) measures completeness, validity, uniqueness
-and the reference part of consistency (foreign keys, code lists) in a single pass. Timeliness and reconciliation
-come from ``cdo_meta.submissions``; metadata from the registry (``metadata.py``).
+and the reference part of consistency (foreign keys, code lists) in a single pass.
+Timeliness and reconciliation come from ``cdo_meta.submissions``; metadata from the
+registry (``metadata.py``).
 ``docs/quality.md`` defines each dimension.
 """
 

@@ -98,11 +98,11 @@ def detect(
     opened = _detect(path, declared_format)
     declared = (declared_format or "").lower()
     if declared in TEXT_FORMATS and opened.format in WORKBOOK_FORMATS and not opened.note:
-        # A workbook is read for a source of CSV files (the same rows, typed natively),
-        # but said: it may be the wrong file, whose errors would not say why.
+        # A workbook is read for a source (or resource) of CSV files, the same rows typed
+        # natively, but said: it may be the wrong file, whose errors would not say why.
         note = _(
-            "the source's files are {declared} files, and this file is {workbook}: read as "
-            "one; is it the source's file?"
+            "the declared format is {declared}, and this file is {workbook}: read as one; is "
+            "it the right file?"
         ).format(declared=declared.upper(), workbook=_(WORKBOOK_NAMES[opened.format]))
         return replace(opened, note=note)
     return opened
@@ -116,6 +116,8 @@ WORKBOOK_NAMES = {
 
 
 def _detect(path: Path, declared_format: str | None) -> Opened:
+    """What the one file at ``path`` is, by its name, its first bytes and the format
+    declared for it."""
     if not path.exists():
         raise SourceProblem("scheme-error", _("file not found: {path}").format(path=path))
     if path.is_dir():
