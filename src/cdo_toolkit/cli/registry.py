@@ -264,45 +264,48 @@ def _print_details(details: dict[str, Any]) -> None:
             escape(item.get("title", "")),
         )
     out.print(table)
+    _print_keys(out, details.get("schema") or {})
+    if details.get("checks"):
+        _print_checks(out, details["checks"])
+
+
+def _print_keys(out: Any, schema: dict[str, Any]) -> None:
+    """The primary key and the foreign keys, each on a line."""
+    from rich.table import Table
+
+    from cdo_toolkit.registry.tableschema import as_list
+
     keys = Table.grid(padding=(0, 2))
     keys.add_column(style="dim")
     keys.add_column()
-    schema = details.get("schema") or {}
     if primary := schema.get("primaryKey"):
-        keys.add_row(_("primary key"), escape(", ".join(_as_list(primary))))
+        keys.add_row(_("primary key"), escape(", ".join(as_list(primary))))
     for fk in schema.get("foreignKeys", []):
         reference = fk.get("reference") or {}
-        target = ", ".join(
-            f"{reference.get('resource') or ''}.{f}".lstrip(".")
-            for f in _as_list(reference.get("fields"))
-        )
-        keys.add_row(
-            _("foreign key"), escape(f"{', '.join(_as_list(fk.get('fields')))} → {target}")
-        )
+        resource = reference.get("resource") or ""
+        target = ", ".join(f"{resource}.{f}".lstrip(".") for f in as_list(reference["fields"]))
+        said = f"{', '.join(as_list(fk['fields']))} → {target}"
+        keys.add_row(_("foreign key"), escape(said))
     if keys.row_count:
         out.print(keys)
-    if details.get("checks"):
-        checks = listing(_("Checks beyond the Table Schema"))
-        for column in (N_("check"), N_("field"), N_("rule"), N_("severity")):
-            checks.add_column(_(column), overflow="fold", no_wrap=column == "check")
-        for check in details["checks"]:
-            checks.add_row(
-                check["type"],
-                escape(check.get("field") or ""),
-                escape(_check_rule(check)),
-                _(SEVERITIES[check.get("severity", "error")]),
-            )
-        out.print(checks)
 
 
 SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
 
 
-def _as_list(value: object) -> list[str]:
-    """A Table Schema key's fields, written as one name or a list of names."""
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+def _print_checks(out: Any, checks: list[dict[str, Any]]) -> None:
+    """The registry's checks beyond the Table Schema, each in words with its severity."""
+    table = listing(_("Checks beyond the Table Schema"))
+    for column in (N_("check"), N_("field"), N_("rule"), N_("severity")):
+        table.add_column(_(column), overflow="fold", no_wrap=column == "check")
+    for check in checks:
+        table.add_row(
+            check["type"],
+            escape(check.get("field") or ""),
+            escape(_check_rule(check)),
+            _(SEVERITIES[check.get("severity", "error")]),
+        )
+    out.print(table)
 
 
 def _check_rule(check: dict[str, Any]) -> str:

@@ -141,6 +141,7 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
 
     from cdo_toolkit.i18n import _
     from cdo_toolkit.quality.sqlrules import breaks, condition, member
+    from cdo_toolkit.registry.tableschema import as_list
     from cdo_toolkit.warehouse.load import table_columns
 
     table = entry.source.warehouse.table
@@ -194,8 +195,7 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
         ).from_(sql.table("raw", table))
         return exp.Subquery(this=padded, alias=exp.TableAlias(this=sql.ident(table)))
 
-    primary_key = schema.get("primaryKey") or []
-    primary_key = [primary_key] if isinstance(primary_key, str) else list(primary_key)
+    primary_key = as_list(schema.get("primaryKey") or [])
     measures: list[Any] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
     measures += [
         exp.alias_(exp.Count(this=sql.column(name)), f"c{i}") for i, name in enumerate(fields)
@@ -267,9 +267,7 @@ def table_measures(warehouse: Warehouse, registry: Registry, entry: SourceEntry)
     references: list[tuple[str, str, str]] = []
     for fk in schema.get("foreignKeys", []):
         resource = fk.get("reference", {}).get("resource")
-        columns = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        targets = fk["reference"]["fields"]
-        targets = targets if isinstance(targets, list) else [targets]
+        columns, targets = as_list(fk["fields"]), as_list(fk["reference"]["fields"])
         if resource in registry.sources and len(columns) == 1:
             references.append((columns[0], resource, targets[0]))
     for listed in entry.source.checks:

@@ -198,7 +198,8 @@ def check_schema(
     return findings
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """A Table Schema key's fields, written as one name or as a list of names."""
     return value if isinstance(value, list) else [value]
 
 
@@ -208,7 +209,7 @@ def _check_keys(
     findings = []
     for key in ("primaryKey",):
         if key in schema:
-            for column in _as_list(schema[key]):
+            for column in as_list(schema[key]):
                 if column not in names:
                     findings.append(
                         finding(
@@ -220,14 +221,14 @@ def _check_keys(
                             (*at, key),
                         )
                     )
-    for index, foreign in enumerate(_as_list(schema.get("foreignKeys", []))):
+    for index, foreign in enumerate(as_list(schema.get("foreignKeys", []))):
         here = (*at, "foreignKeys", index)
         if not isinstance(foreign, dict) or not isinstance(foreign.get("reference"), dict):
             findings.append(
                 finding("REG031", _("a foreign key needs 'fields' and 'reference'"), document, here)
             )
             continue
-        for column in _as_list(foreign.get("fields")):
+        for column in as_list(foreign.get("fields")):
             if column not in names:
                 findings.append(
                     finding(
@@ -237,9 +238,7 @@ def _check_keys(
                         (*here, "fields"),
                     )
                 )
-        if len(_as_list(foreign.get("fields"))) != len(
-            _as_list(foreign["reference"].get("fields"))
-        ):
+        if len(as_list(foreign.get("fields"))) != len(as_list(foreign["reference"].get("fields"))):
             findings.append(
                 finding(
                     "REG031",
