@@ -121,6 +121,9 @@ def test_accepted_file_is_loaded_typed_and_recorded(
     assert any("raw.mesta" in line and accepted in line for line in table.splitlines()), table
     listed = cdo("--warehouse", warehouse_url, "history").output
     assert any("mesta.csv" in line and accepted in line for line in listed.splitlines()), listed
+    # Who submitted: the source's guarantor unless --guarantor said another.
+    (row,) = [line.split() for line in listed.splitlines() if "mesta.csv" in line]
+    assert "submitted by" in listed and row[-2] == history[0]["guarantor"] == "gis", listed
 
 
 def test_a_workbook_is_loaded_with_its_native_values(

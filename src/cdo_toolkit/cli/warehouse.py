@@ -240,8 +240,11 @@ def history(
     from cdo_toolkit.warehouse.meta import status_label
 
     out = console()
-    # A narrow terminal keeps the names whole and leaves the hash to --format json.
-    _layout, table = fitting(out, lambda hashed: _history_table(rows, hashed), (True, False))
+    # A narrow terminal keeps the names whole and leaves the hash, then who submitted, to
+    # --format json.
+    _layout, table = fitting(
+        out, lambda layout: _history_table(rows, layout), ("full", "unhashed", "bare")
+    )
     reasons = [
         _("submission {id} ({source}) {status}: {why}").format(
             id=row["id"],
@@ -258,12 +261,14 @@ def history(
         out.print(reason)
 
 
-def _history_table(rows: list[dict[str, Any]], hashed: bool) -> Table:
+def _history_table(rows: list[dict[str, Any]], layout: str) -> Table:
+    """The submissions; ``layout`` full (who submitted and the hash), unhashed, or bare."""
     from cdo_toolkit.warehouse.meta import VALID, status_label
 
     table = listing(_("Submissions ({count})").format(count=len(rows)))
     names = ["id", N_("source"), N_("status"), N_("file"), N_("rows"), N_("finished (UTC)")]
-    for name in [*names, "sha256"] if hashed else names:
+    names += [N_("submitted by")] if layout != "bare" else []
+    for name in [*names, "sha256"] if layout == "full" else names:
         # A source id stays whole; a long file name folds, a time breaks between date and
         # hour; numbers and hashes stay on one line.
         table.add_column(_(name), overflow="fold", no_wrap=name not in ("file", "finished (UTC)"))
@@ -277,7 +282,9 @@ def _history_table(rows: list[dict[str, Any]], hashed: bool) -> Table:
             "" if row["rows"] is None else str(row["rows"]),
             when(row["finished_at"]),
         ]
-        table.add_row(*cells, *([row["sha256"][:12]] if hashed else []))
+        if layout != "bare":
+            cells.append(escape(row.get("guarantor") or "–"))
+        table.add_row(*cells, *([row["sha256"][:12]] if layout == "full" else []))
     return table
 
 
