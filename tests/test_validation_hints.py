@@ -382,6 +382,21 @@ def test_rows_under_the_table_are_named(workdir: Path, tail: str, said: bool) ->
     assert validate("t.csv", Options(schema=Path("schema.json"))).tasks[0].notes == []
 
 
+def test_empty_lines_closing_the_file_are_named_as_such(workdir: Path) -> None:
+    """Blank rows alone at the end (an export's empty lines) are no total or notes: the
+    note says they are empty lines to delete."""
+    Path("schema.json").write_text(json.dumps(MUNICIPALITIES), "utf-8")
+    data = "kod;nazev;pocet\n563889;Liberec;104802\n563510;Jablonec;45368\n"
+    for tail in ("\n\n", ";;\r\n;;\r\n;;\r\n"):
+        Path("t.csv").write_text(data + tail, "utf-8")
+        task = validate("t.csv", Options(schema=Path("schema.json"))).tasks[0]
+        last = 3 + tail.count("\n")
+        assert task.notes == [
+            f"rows 4 to {last}, closing the file, are empty: delete them (an export left empty "
+            "lines at the end)"
+        ], tail
+
+
 def test_a_repeated_header_is_named(workdir: Path) -> None:
     """Monthly exports joined one under another repeat the header: its failing cells are
     the labels of their columns."""

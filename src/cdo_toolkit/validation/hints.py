@@ -168,6 +168,15 @@ def rows_under_the_table(task: Task, text: TableText) -> None:
     block = [n for n in range(rows[0], last + 1) if n not in skipped]
     if rows != block or not 2 <= len(block) <= FOOTER_ROWS or len(block) >= task.rows:
         return
+    if all(e.type == "blank-row" for e in task.errors):
+        # Empty lines an export left at the end: nothing to puzzle over but where they are.
+        task.notes.append(
+            _(
+                "rows {first} to {last}, closing the file, are empty: delete them (an export "
+                "left empty lines at the end)"
+            ).format(first=block[0], last=block[-1])
+        )
+        return
     task.notes.append(
         _(
             "rows {first} to {last} close the file and are the only ones that fail, one of "
