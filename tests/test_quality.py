@@ -624,6 +624,15 @@ def test_a_warehouse_that_does_not_exist_is_said_and_not_created(cdo, base_regis
     built = cdo(*nowhere, "build")
     assert built.exit_code == 2 and "does not exist yet" in built.output
     assert not Path("preklep").exists()
+    # A mistyped source or guarantor is the one thing said, not after the warehouse's warning.
+    for args in (
+        ["score", "obcee"],
+        ["score", "--guarantor", "gys"],
+        ["audit", "--guarantor", "gys"],
+    ):
+        typo = runner.invoke(app, [*nowhere, *args])
+        assert typo.exit_code == 2, typo.output
+        assert typo.stderr.startswith("error: unknown"), typo.stderr
 
 
 @pytest.mark.parametrize(

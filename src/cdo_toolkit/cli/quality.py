@@ -177,7 +177,6 @@ def score(
     from cdo_toolkit.quality.score import score as run
 
     url, registry, policies = _context(ctx)
-    _warn_if_absent(url)
     wanted = sources or None
     if guarantor is not None:
         if sources:
@@ -185,6 +184,9 @@ def score(
 
             raise CdoError(_("give sources or --guarantor, not both"))
         wanted = registry.sources_of(guarantor)
+    for source in wanted or []:
+        registry.source(source)  # a mistyped id is said before the warehouse's warning
+    _warn_if_absent(url)
     results = run(url, registry, wanted, policy=load_policy(policies), on_unstored=_warn_unstored)
     if format is TableOrJson.JSON:
         print_json([r.to_dict() for r in results])
@@ -221,6 +223,8 @@ def audit(
     from cdo_toolkit.quality.audit import audit as run
 
     url, registry, policies = _context(ctx)
+    if guarantor is not None:
+        registry.sources_of(guarantor)  # a mistyped id is said before the warehouse's warning
     _warn_if_absent(url)
     result = run(url, registry, policies, guarantor, on_unstored=_warn_unstored)
     from cdo_toolkit.files import write_atomic
