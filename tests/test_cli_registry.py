@@ -593,8 +593,9 @@ def test_global_options_may_follow_the_command(cdo, base_registry: Path) -> None
 
 
 def test_every_option_names_its_value_in_words() -> None:
-    """Help read ``--limit-errors <int range>`` and ``--source <str>``: a programmer's
-    types, where a guarantor reads what to write (``N``, ``SOURCE``, ``FILE``)."""
+    """Help read ``--limit-errors <int range>``, ``--source <str>`` and ``FILE
+    <list[Path]>``: a programmer's types, where a guarantor reads what to write (``N``,
+    ``SOURCE``, ``FILE``)."""
     import click
     import typer.main
     from typer.testing import CliRunner
@@ -614,6 +615,9 @@ def test_every_option_names_its_value_in_words() -> None:
         options = [line for line in text.splitlines() if line.lstrip().startswith("--")]
         seen += len(options)
         assert not [line for line in options if technical.search(line)], (path, options)
+        # The arguments' list too: "SOURCE  The registered source…", not "SOURCE <str>".
+        listed = text.partition("Arguments:")[2].partition("Options:")[0].splitlines()
+        assert not [line for line in listed if technical.search(line)], (path, listed)
         # Arguments too, in the usage line: SOURCE, not {source} or [[SOURCE]...]....
         usage = next(line for line in text.splitlines() if line.startswith("Usage:"))
         for word in usage.partition("[OPTIONS]")[2].split():

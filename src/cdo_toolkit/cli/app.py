@@ -190,6 +190,25 @@ def _internal_error(error: BaseException) -> NoReturn:
     sys.exit(EXIT_UNUSABLE)
 
 
+def _arguments_named_in_words() -> None:
+    """Help lists an argument as ``SOURCE <str>``, ``FILE <list[Path]>``: a programmer's
+    types, where the option values read ``--source SOURCE``. typer has no setting for it,
+    so an argument given a name in words (a metavar) is listed by that name alone. A typer
+    without the method keeps its own form (tests/test_cli_registry.py says so)."""
+    from typer.core import TyperArgument
+
+    typed = getattr(TyperArgument, "display_type_rich", None)
+    if typed is None:
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if self.metavar else typed(self, ctx)
+
+    TyperArgument.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_arguments_named_in_words()
+
 app = typer.Typer(
     name="cdo",
     cls=CdoGroup,
