@@ -266,6 +266,17 @@ def test_usage_errors_speak_the_language_of_messages(
     assert czech in cdo(*args).output
 
 
+def test_our_own_usage_words_said_before_the_language_is_chosen(
+    workdir: Path, cdo: Callable[..., Any]
+) -> None:
+    """`cdo --lang` (no value) is refused before --lang could choose a language: cdo.yaml's
+    language says it, our words looked up in it again."""
+    Path("cdo.yaml").write_text("lang: cs\n", "utf-8")
+    result = cdo("--lang")
+    assert result.exit_code == 2
+    assert result.output.strip().endswith("Error: neplatná hodnota --lang: chybí jí hodnota")
+
+
 def test_a_usage_error_of_an_unknown_wording_stays_as_typer_words_it() -> None:
     import typer
 

@@ -111,4 +111,6 @@ def _value_said(text: str) -> str:
         return _("{value!r} is none of {choices}").format(
             value=found["value"], choices=found["choices"]
         )
-    return text
+    # Our own words, said before the language was chosen (`cdo --lang` with no value),
+    # are a message of the catalogue: looked up again now.
+    return _(text)
