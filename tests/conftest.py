@@ -79,7 +79,7 @@ def cdo() -> Callable[..., object]:
 
     runner = CliRunner()
 
-    def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    def run(*args: str, input: str | bytes | None = None):  # type: ignore[no-untyped-def]
         return runner.invoke(
             app, list(args), input=input, env={"COLUMNS": "200"}, catch_exceptions=False
         )

@@ -392,6 +392,43 @@ def test_text_says_a_repeated_error_once_with_the_rows_it_repeats_in(cdo, workdi
     assert [e["rowNumber"] for e in data["tasks"][0]["errors"]] == [2, 3, 4, 5, 6, 7, 9]
 
 
+def test_standard_input_is_validated_as_a_file_is(cdo, shipped_registry: Path) -> None:
+    """`cdo validate -` reads the table piped in: CSV in any encoding, JSON, a workbook, as
+    their first bytes say; the report names it stdin; nothing is left in the temp folder."""
+    import tempfile
+
+    from openpyxl import Workbook
+
+    scratch = Path(tempfile.gettempdir())
+    before = set(scratch.glob("cdo-stdin-*"))
+    csv_bytes = Path("examples/skoly.csv").read_bytes()
+    piped = cdo("validate", "-", "--source", "skoly", "--format", "json", input=csv_bytes)
+    report = json.loads(piped.output)
+    assert piped.exit_code == 1 and report["tasks"][0]["place"] == "stdin"
+    on_disk = json.loads(
+        cdo("validate", "examples/skoly.csv", "--source", "skoly", "--format", "json").output
+    )
+    assert [(e["type"], e["rowNumber"]) for e in report["tasks"][0]["errors"]] == [
+        (e["type"], e["rowNumber"]) for e in on_disk["tasks"][0]["errors"]
+    ]
+    czech = "název;počet\nČeská Lípa;37000\nŽelezný Brod;6000\n".encode("cp1250")
+    text = cdo("validate", "-", input=czech)
+    assert text.exit_code == 0 and text.output.startswith("stdin: valid"), text.output
+    rows = json.dumps([["kod", "nazev"], ["563889", "Liberec"]]).encode("utf-8")
+    assert cdo("validate", "-", input=rows).exit_code == 0
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["kod", "nazev"])
+    sheet.append([563889, "Liberec"])
+    book.save("t.xlsx")
+    workbook = cdo("validate", "-", "--format", "json", input=Path("t.xlsx").read_bytes())
+    assert workbook.exit_code == 0 and json.loads(workbook.output)["tasks"][0]["stats"]["rows"] == 1
+    twice = cdo("validate", "-", "-", input=b"")
+    assert twice.exit_code == 2 and "standard input is read once" in twice.output
+    assert set(scratch.glob("cdo-stdin-*")) == before
+
+
 def test_output_file(cdo, workdir: Path) -> None:
     _hostile(workdir)
     result = cdo(

@@ -139,7 +139,7 @@ def validate(
         typer.Argument(
             metavar="FILE",
             help="CSV, TSV, XLSX, XLS, ODS or JSON files (also .csv.gz, .zip), or "
-            "datapackage.json; each is validated, in one report.",
+            "datapackage.json; each is validated, in one report. '-' reads standard input.",
         ),
     ],
     source: Annotated[
@@ -238,12 +238,15 @@ def validate(
 
         registry = load_valid(Path(ctx.obj.settings.registry), thorough=frozenset({source}))
     from cdo_toolkit.files import require_file
+    from cdo_toolkit.validation.piped import STDIN
     from cdo_toolkit.validation.report import Report
     from cdo_toolkit.validation.source import is_remote
 
+    if files.count(STDIN) > 1:
+        raise CdoError(_("standard input is read once: give '-' once"))
     # A mistyped name among many is unusable input, said before any file is validated.
     for file in files:
-        if is_remote(file):
+        if is_remote(file) or file == STDIN:
             continue
         package = Path(file) / "datapackage.json"
         require_file(
@@ -307,12 +310,14 @@ def _validate_file(
     from cdo_toolkit.lineage.context import file_input, with_report
     from cdo_toolkit.lineage.events import run as lineage_run
     from cdo_toolkit.validation.api import validate as run
+    from cdo_toolkit.validation.piped import PLACE, STDIN
     from cdo_toolkit.validation.source import is_remote
 
     settings = ctx.obj.settings
-    local = not is_remote(file) and Path(file).is_file()
+    local = not is_remote(file) and file != STDIN and Path(file).is_file()
     inputs = [file_input(Path(file), registry, entry)] if local else []
-    job = f"validate.{options.source or Path(file).name.split('.')[0]}"
+    named = PLACE if file == STDIN else Path(file).name.split(".")[0]
+    job = f"validate.{options.source or named}"
     progress = _Progress()
     try:
         with lineage_run(emitter, settings.namespace, job, "VALIDATE", inputs=inputs) as current:

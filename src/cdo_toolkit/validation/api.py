@@ -263,6 +263,16 @@ def validate(
     """
     options = options or Options()
     started = time.perf_counter()
+    from cdo_toolkit.validation.piped import PLACE, STDIN
+
+    if place == STDIN:
+        from cdo_toolkit.validation.piped import piped
+
+        with piped() as local:
+            report = validate(str(local), options, registry=registry, progress=progress)
+        for task in report.tasks:
+            task.place = PLACE
+        return report
     if is_remote(place):
         if not options.allow_remote:
             raise CdoError(
