@@ -286,6 +286,8 @@ def test_remote_urls_fetched_with_allow_remote(workdir: Path) -> None:
         url = f"http://127.0.0.1:{server.server_address[1]}/served.csv"
         report = validate(url, Options(allow_remote=True))
         assert report.tasks[0].rows == 1
+        # Named by its URL, not by the temporary copy validated.
+        assert report.tasks[0].place == url
     finally:
         server.shutdown()
 

@@ -263,26 +263,10 @@ def validate(
     """
     options = options or Options()
     started = time.perf_counter()
-    from cdo_toolkit.validation.piped import PLACE, STDIN
+    from cdo_toolkit.validation.piped import STDIN
 
-    if place == STDIN:
-        from cdo_toolkit.validation.piped import piped
-
-        with piped() as local:
-            report = validate(str(local), options, registry=registry, progress=progress)
-        for task in report.tasks:
-            task.place = PLACE
-        return report
-    if is_remote(place):
-        if not options.allow_remote:
-            raise CdoError(
-                _("{place} is a remote URL; remote files are not fetched").format(place=place),
-                hint=_("download it first, or pass --allow-remote"),
-            )
-        from cdo_toolkit.validation.remote import download
-
-        with download(place) as local:
-            return validate(str(local), options, registry=registry, progress=progress)
+    if place == STDIN or is_remote(place):
+        return _fetched(place, options, registry, progress)
     path = Path(place)
     if not path.exists():
         raise CdoError(_("file {file} not found").format(file=place))
@@ -359,6 +343,35 @@ def _zipped_package(
     for task in tasks:
         task.place = zipped.named_as_in(task.place, scratch, path)
     return _report(tasks, started)
+
+
+def _fetched(
+    place: str, options: Options, registry: Registry | None, progress: Progress | None
+) -> Report:
+    """A table piped in or at a URL, validated from a temporary copy and reported under
+    the name it was given by (``stdin``, the URL), not the copy's."""
+    from cdo_toolkit.validation.piped import PLACE, STDIN
+
+    if place == STDIN:
+        from cdo_toolkit.validation.piped import piped
+
+        fetched, shown = piped(), PLACE
+    else:
+        if not options.allow_remote:
+            raise CdoError(
+                _("{place} is a remote URL; remote files are not fetched").format(place=place),
+                hint=_("download it first, or pass --allow-remote"),
+            )
+        from cdo_toolkit.validation.remote import download
+
+        fetched, shown = download(place), place
+    with fetched as local:
+        report = validate(str(local), options, registry=registry, progress=progress)
+        copy = display_path(local)
+    for task in report.tasks:
+        if task.place.startswith(copy):  # a member of a zip too: "copy.zip, member.csv"
+            task.place = shown + task.place[len(copy) :]
+    return report
 
 
 def _is_package(path: Path) -> bool:
