@@ -485,7 +485,7 @@ def test_phone_numbers_grouped_by_spaces_stay_text() -> None:
     """485 226 111 looks like grouped thousands; a column named as phones is not counted
     (and "obyvatel", inhabitants, holds the letters "tel" but is no phone)."""
     phones = ["485 226 111", "485 226 1", "604 123"]
-    for name in ("telefon", "tel", "Mobil", "kontaktni_telefon", "fax"):
+    for name in ("telefon", "tel", "Mobil", "kontaktni_telefon", "fax", "Telefonní číslo"):
         assert refine_field({"name": name, "type": "string"}, phones)["type"] == "string", name
     counts = refine_field({"name": "Počet obyvatel", "type": "string"}, ["104 261", "45 830"])
     assert counts["type"] == "number"

@@ -150,7 +150,9 @@ def _comma_numbers(values: list[str]) -> dict[str, Any] | None:
 _SPACE_GROUPED = re.compile(r"^[-+]?\d{1,3}([ \u00a0]\d{3})+$")
 _UNGROUPED = re.compile(r"^[-+]?\d{1,4}$")  # Czech leaves four digits ungrouped (1234)
 # A word of the name, not its letters: "obyvatel" (inhabitants) holds "tel".
-_PHONE_NAME = re.compile(r"(?:^|[^a-z])(telefon|tel|mobil|fax|phone)(?:[^a-z]|$)", re.IGNORECASE)
+_PHONE_NAME = re.compile(
+    r"(?:^|[^a-z])(?:telefon|mobil|phone|fax(?![a-z])|tel(?![a-z]))", re.IGNORECASE
+)
 
 
 def _grouped_whole_numbers(name: str, values: list[str]) -> dict[str, Any] | None:
