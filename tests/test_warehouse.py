@@ -414,6 +414,40 @@ warehouse:
     ]
 
 
+def test_a_file_piped_to_submit_is_landed_and_loaded(
+    cdo, base_registry: Path, warehouse_url: str
+) -> None:
+    """`cdo submit SOURCE -` submits standard input: landed by its content as a file is,
+    named stdin.csv in the history, the temporary copy removed; '-' may be given once."""
+    import tempfile
+
+    _registry(base_registry)
+    scratch = Path(tempfile.gettempdir())
+    before = set(scratch.glob("cdo-stdin-*"))
+    piped = cdo(
+        "--warehouse",
+        warehouse_url,
+        "submit",
+        "mesta",
+        "-",
+        "--format",
+        "json",
+        input=DATA.encode(),
+    )
+    assert piped.exit_code == 0, piped.output
+    data = json.loads(piped.output)
+    assert data["status"] == "accepted" and data["rows"] == 2
+    assert Path(data["landing"]).read_text("utf-8") == DATA
+    (row,) = json.loads(cdo("--warehouse", warehouse_url, "history", "--format", "json").output)
+    assert row["file"] == "stdin.csv"
+    assert _rows(warehouse_url, "SELECT count(*) FROM raw.mesta") == [(2,)]
+    again = cdo("--warehouse", warehouse_url, "submit", "mesta", "-", input=DATA.encode())
+    assert again.exit_code == 0 and "already loaded" in again.output, again.output
+    twice = cdo("--warehouse", warehouse_url, "submit", "mesta", "-", "-", input=b"")
+    assert twice.exit_code == 2 and "standard input is read once" in twice.output
+    assert set(scratch.glob("cdo-stdin-*")) == before
+
+
 def test_volume_and_schema_drift_are_reported(cdo, base_registry: Path, warehouse_url: str) -> None:
     _registry(base_registry)
     standards = base_registry / "standards.yaml"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -46,7 +48,7 @@ def submit(
         typer.Argument(
             metavar="FILE",
             help="The file to submit; several are submitted in the order given, until one "
-            "is rejected.",
+            "is rejected. '-' reads standard input.",
         ),
     ],
     guarantor: Annotated[
@@ -79,13 +81,18 @@ def submit(
     from cdo_toolkit.files import require_file
     from cdo_toolkit.lineage.context import emitter_for
     from cdo_toolkit.registry import load_valid
+    from cdo_toolkit.validation.piped import STDIN
     from cdo_toolkit.warehouse.submit import submit as run
 
     registry = load_valid(Path(ctx.obj.settings.registry), thorough=frozenset({source}))
     registry.source(source)  # an unknown id stops here, with the id probably meant
+    stdin = Path(STDIN)
+    if files.count(stdin) > 1:
+        raise CdoError(_("standard input is read once: give '-' once"))
     # A mistyped name among several is unusable input, said before anything is submitted.
     for file in files:
-        require_file(file)
+        if file != stdin:
+            require_file(file)
     err = console(stderr=True)
     references = _references(reference or [])
     url, emitter = _url(ctx), emitter_for(ctx.obj.settings)
@@ -94,19 +101,21 @@ def submit(
         if len(files) > 1 and format is not TableOrJson.JSON:
             console().print(f"[bold]{escape(str(file))}[/]")
         try:
-            result = run(
-                registry,
-                url,
-                source,
-                file,
-                guarantor=guarantor,
-                wait_seconds=wait,
-                on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
-                references=references,
-                emitter=emitter,
-                namespace=ctx.obj.settings.namespace,
-                accept_volume_change=accept_volume_change,
-            )
+            with _piped_or(file) as given:
+                result = run(
+                    registry,
+                    url,
+                    source,
+                    given,
+                    guarantor=guarantor,
+                    wait_seconds=wait,
+                    on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/]"),
+                    references=references,
+                    emitter=emitter,
+                    namespace=ctx.obj.settings.namespace,
+                    accept_volume_change=accept_volume_change,
+                    piped=given != file,
+                )
         except CdoError as error:
             if len(files) == 1:
                 raise
@@ -209,6 +218,19 @@ def _print_result(result: Any) -> None:
     from cdo_toolkit.validation.render import print_text
 
     print_text(result.report, out)
+
+
+@contextmanager
+def _piped_or(file: Path) -> Iterator[Path]:
+    """``file``, or for ``-`` a temporary copy of standard input (``stdin.csv`` in the
+    history), removed once the submission has landed it."""
+    from cdo_toolkit.validation.piped import STDIN, piped
+
+    if file != Path(STDIN):
+        yield file
+        return
+    with piped() as local:
+        yield local
 
 
 def _known_source(ctx: typer.Context, source: str) -> None:

@@ -81,8 +81,12 @@ def submit(
     emitter: Any = None,
     namespace: str = "liberecky-kraj",
     accept_volume_change: bool = False,
+    piped: bool = False,
 ) -> SubmitResult:
     """Submit ``file`` as the source ``source_id``. See the module docstring.
+
+    ``piped``: ``file`` is a temporary copy of standard input, no dataset of lineage (the
+    load's input, the landed copy, is).
 
     ``accept_volume_change`` lets a file through whose row count differs from the last
     accepted one by more than the standard's ``max_volume_change`` (or that would empty a
@@ -95,7 +99,8 @@ def submit(
     from cdo_toolkit.lineage.events import run
 
     entry = registry.sources.get(source_id)
-    inputs = [file_input(file, registry, entry)] if entry is not None and file.is_file() else []
+    named = entry is not None and file.is_file() and not piped
+    inputs = [file_input(file, registry, entry)] if named else []
     with run(emitter, namespace, f"submit.{source_id}", "SUBMIT", inputs=inputs) as current:
         result = _submit(
             registry,
@@ -113,7 +118,8 @@ def submit(
         if current is not None and result.report is not None and result.report.tasks:
             from cdo_toolkit.lineage.context import with_report
 
-            with_report(current.inputs[0], result.report.tasks[0])
+            if current.inputs:
+                with_report(current.inputs[0], result.report.tasks[0])
             if result.status == "accepted" and result.table:
                 current.outputs = [
                     table_output(url, result.table.split(".", 1)[1], registry, entry, result.rows)
