@@ -45,6 +45,10 @@ def test_events_of_every_command_are_valid(cdo, shipped_registry: Path, shared: 
     assert cdo("validate", "examples/skoly.csv", "--source", "skoly").exit_code == 1
     _submit_all(cdo)
     assert cdo("build").exit_code == 0
+    # Tables piped in: their runs have no file of their own to name, and are as valid.
+    piped = Path("examples/zastavky.csv").read_bytes()
+    assert cdo("validate", "-", "--source", "zastavky", input=piped).exit_code == 0
+    assert cdo("submit", "zastavky", "-", input=piped).exit_code == 0
     events = read_events(EVENTS)
     for event in events:
         assert event_errors(event) == [], (event["job"]["name"], event["eventType"])
