@@ -238,12 +238,11 @@ def validate(
 
         registry = load_valid(Path(ctx.obj.settings.registry), thorough=frozenset({source}))
     from cdo_toolkit.files import require_file
-    from cdo_toolkit.validation.piped import STDIN
+    from cdo_toolkit.validation.piped import STDIN, read_once
     from cdo_toolkit.validation.report import Report
     from cdo_toolkit.validation.source import is_remote
 
-    if files.count(STDIN) > 1:
-        raise CdoError(_("standard input is read once: give '-' once"))
+    read_once(files)
     # A mistyped name among many is unusable input, said before any file is validated.
     for file in files:
         if is_remote(file) or file == STDIN:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -81,17 +79,15 @@ def submit(
     from cdo_toolkit.files import require_file
     from cdo_toolkit.lineage.context import emitter_for
     from cdo_toolkit.registry import load_valid
-    from cdo_toolkit.validation.piped import STDIN
+    from cdo_toolkit.validation.piped import STDIN, read_once, unless_a_file
     from cdo_toolkit.warehouse.submit import submit as run
 
     registry = load_valid(Path(ctx.obj.settings.registry), thorough=frozenset({source}))
     registry.source(source)  # an unknown id stops here, with the id probably meant
-    stdin = Path(STDIN)
-    if files.count(stdin) > 1:
-        raise CdoError(_("standard input is read once: give '-' once"))
+    read_once(files)
     # A mistyped name among several is unusable input, said before anything is submitted.
     for file in files:
-        if file != stdin:
+        if file != Path(STDIN):
             require_file(file)
     err = console(stderr=True)
     references = _references(reference or [])
@@ -101,7 +97,7 @@ def submit(
         if len(files) > 1 and format is not TableOrJson.JSON:
             console().print(f"[bold]{escape(str(file))}[/]")
         try:
-            with _piped_or(file) as given:
+            with unless_a_file(file) as given:
                 result = run(
                     registry,
                     url,
@@ -218,19 +214,6 @@ def _print_result(result: Any) -> None:
     from cdo_toolkit.validation.render import print_text
 
     print_text(result.report, out)
-
-
-@contextmanager
-def _piped_or(file: Path) -> Iterator[Path]:
-    """``file``, or for ``-`` a temporary copy of standard input (``stdin.csv`` in the
-    history), removed once the submission has landed it."""
-    from cdo_toolkit.validation.piped import STDIN, piped
-
-    if file != Path(STDIN):
-        yield file
-        return
-    with piped() as local:
-        yield local
 
 
 def _known_source(ctx: typer.Context, source: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -37,6 +37,29 @@ def piped(stream: IO[bytes] | None = None) -> Iterator[Path]:
             out.write(head)
             shutil.copyfileobj(source, out, 1 << 20)
         yield target
+
+
+@contextmanager
+def unless_a_file(file: Path) -> Iterator[Path]:
+    """``file``, or for ``-`` a temporary copy of standard input, removed after the block."""
+    if file != Path(STDIN):
+        yield file
+        return
+    with piped() as local:
+        yield local
+
+
+def read_once(files: Sequence[str | Path]) -> None:
+    """Refuse ``-`` given more than once: standard input is read once.
+
+    Raises:
+        CdoError: ``-`` is among ``files`` twice or more.
+    """
+    if sum(str(file) == STDIN for file in files) > 1:
+        from cdo_toolkit.errors import CdoError
+        from cdo_toolkit.i18n import _
+
+        raise CdoError(_("standard input is read once: give '-' once"))
 
 
 def suffix_for(head: bytes) -> str:
