@@ -7,6 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from cdo_toolkit.registry import load_valid
 from cdo_toolkit.validation.api import Options, validate
 
@@ -427,6 +429,25 @@ def test_standard_input_is_validated_as_a_file_is(cdo, shipped_registry: Path) -
     twice = cdo("validate", "-", "-", input=b"")
     assert twice.exit_code == 2 and "standard input is read once" in twice.output
     assert set(scratch.glob("cdo-stdin-*")) == before
+
+
+def test_standard_input_on_a_terminal_is_not_waited_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`cdo validate -` typed at a terminal, nothing piped: said at once, not a wait for
+    typing that looks like a hang."""
+    import io
+
+    from cdo_toolkit.errors import CdoError
+    from cdo_toolkit.validation.piped import piped
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal(io.BytesIO(b"a\n1\n")))
+    with pytest.raises(CdoError, match="nothing is piped in"), piped():
+        pass
 
 
 def test_output_file(cdo, workdir: Path) -> None:

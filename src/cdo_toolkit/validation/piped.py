@@ -28,7 +28,20 @@ PLACE = "stdin"
 
 @contextmanager
 def piped(stream: IO[bytes] | None = None) -> Iterator[Path]:
-    """Standard input (or ``stream``) in a temporary file, removed after the block."""
+    """Standard input (or ``stream``) in a temporary file, removed after the block.
+
+    Raises:
+        CdoError: standard input is a terminal: nothing is piped in, and reading would
+            wait for typing.
+    """
+    if stream is None and sys.stdin.isatty():
+        from cdo_toolkit.errors import CdoError
+        from cdo_toolkit.i18n import _
+
+        raise CdoError(
+            _("'-' reads a table piped to standard input, and nothing is piped in"),
+            hint=_("pipe one in, as in: cat skoly.csv | cdo validate -; or give the file's path"),
+        )
     source = stream if stream is not None else sys.stdin.buffer
     with tempfile.TemporaryDirectory(prefix="cdo-stdin-") as folder:
         head = source.read(4096)
