@@ -305,6 +305,16 @@ def test_github_shows_each_kind_of_error_within_its_ten_annotations(cdo, workdir
     ]
 
 
+def test_github_shows_each_value_before_its_repetitions(cdo, workdir: Path) -> None:
+    """A code missing from a code list in twelve rows, another in one more: the second is
+    among the first annotations, before the first one's repetitions."""
+    Path("s.json").write_text('{"fields": [{"name": "a", "type": "integer"}]}', "utf-8")
+    Path("d.csv").write_text("a\n" + "x\n" * 12 + "y\n", "utf-8")
+    lines = cdo("validate", "d.csv", "--schema", "s.json", "--format", "github").stdout.splitlines()
+    rows = [line.partition("line=")[2].partition(",")[0] for line in lines]
+    assert rows == ["2", "14", *[str(row) for row in range(3, 14)]]
+
+
 def test_junit_failures_say_what_to_do(cdo, workdir: Path) -> None:
     _broken_constraints()
     root = ET.fromstring(cdo("validate", "d.csv", "--schema", "s.json", "--format", "junit").stdout)

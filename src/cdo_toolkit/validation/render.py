@@ -496,18 +496,25 @@ def github(report: Report) -> str:
 
     GitHub shows 10 error and 10 warning annotations of a step and drops the rest from
     the pull request (the log keeps them all): the first error of each kind and field
-    comes first, so that those 10 show as many different problems as there are."""
+    comes first, then the first of each other value (a second code missing from a code
+    list), then the repetitions, so that those 10 show as many different problems as
+    there are."""
     first: list[str] = [f"::error::{_gh_data(error.message)}" for error in report.errors]
+    other: list[str] = []
     rest: list[str] = []
     notices: list[str] = []
     for task in report.tasks:
         place = _gh_property(task.place)
         for level, items in (("error", task.errors), ("warning", task.warnings)):
-            seen: set[tuple[str, str | None]] = set()
+            kinds: set[tuple[str, str | None]] = set()
+            values: set[tuple[Any, ...]] = set()
             for error in items:
                 kind = (error.type, error.field_name)
-                (rest if kind in seen else first).append(_annotation(level, place, error))
-                seen.add(kind)
+                value = (*kind, error.cell, error.note)
+                tier = first if kind not in kinds else other if value not in values else rest
+                tier.append(_annotation(level, place, error))
+                kinds.add(kind)
+                values.add(value)
         unlisted = task.error_count - len(task.errors)
         if unlisted > 0:
             notices.append(
@@ -523,7 +530,7 @@ def github(report: Report) -> str:
             notices.append(
                 f"::notice file={place},title={_gh_property(_('note'))}::{_gh_data(note)}"
             )
-    lines = first + rest + notices
+    lines = first + other + rest + notices
     return "\n".join(lines) + ("\n" if lines else "")
 
 
