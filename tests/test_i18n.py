@@ -211,6 +211,11 @@ def test_what_to_do_about_a_length_takes_the_plural_of_its_count() -> None:
             "Error: No such command 'valdate'. Did you mean 'validate'?",
         ),
         (
+            ["registry", "li"],
+            "Error: neznámý příkaz 'li' (nemysleli jste 'list', 'lint'?)",
+            "Error: No such command 'li'. Did you mean 'list', 'lint'?",
+        ),
+        (
             ["lineage", "show"],
             "Error: chybí argument 'DATASET'",
             "Error: Missing argument 'DATASET'.",

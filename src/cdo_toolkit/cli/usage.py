@@ -16,7 +16,8 @@ from typing import Any
 
 from cdo_toolkit.i18n import _
 
-_NO_COMMAND = re.compile(r"No such command '(?P<name>.*?)'\.(?: Did you mean '(?P<near>.*?)'\?)?$")
+# typer's suggestions come quoted, one or several: "Did you mean 'list', 'lint'?"
+_NO_COMMAND = re.compile(r"No such command '(?P<name>.*?)'\.(?: Did you mean (?P<near>.+)\?)?$")
 _EXTRA = re.compile(r"Got unexpected extra arguments? ?(?:\(s\))? \((?P<args>.*)\)$")
 _NEEDS_VALUE = re.compile(r"Option '(?P<name>.*?)' requires an argument\.$")
 _LESS = re.compile(r"Input should be less than or equal to (?P<n>\S+)$")
@@ -78,9 +79,7 @@ def said(error: Any) -> str | None:
     if found := _NO_COMMAND.match(text):
         unknown = _("no such command {name!r}").format(name=found["name"])
         if found["near"]:
-            return (
-                unknown + " (" + _("did you mean {names}?").format(names=repr(found["near"])) + ")"
-            )
+            return unknown + " (" + _("did you mean {names}?").format(names=found["near"]) + ")"
         return unknown
     if found := _EXTRA.match(text):
         return _("unexpected extra arguments: {args}").format(args=found["args"])
