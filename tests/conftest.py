@@ -103,6 +103,17 @@ def registry_add(
     return result, yaml.safe_load(Path(result.stdout.strip()).read_text("utf-8"))
 
 
+def add_refused(
+    cdo: Callable[..., Any], registry: Path, source_id: str, data: str, *options: str
+) -> str:
+    """``cdo registry add`` of ``source_id`` from ``data`` with ``options``, asserted to be
+    refused as unusable input (exit 2) with no entry written: what it said, on one line."""
+    result = cdo("registry", "add", source_id, "--from", data, *options)
+    assert result.exit_code == 2, result.output
+    assert not (registry / "sources" / f"{source_id}.yaml").exists()
+    return " ".join(result.output.split())
+
+
 def register_copy(registry: Path, source: str, new_id: str, table: str) -> None:
     """Register ``source``'s entry again as ``new_id``, loaded into ``table``."""
     entry = (registry / "sources" / f"{source}.yaml").read_text("utf-8")

@@ -10,8 +10,11 @@ from pathlib import Path
 
 from cdo_toolkit.errors import CdoError
 from cdo_toolkit.findings import display_path
-from cdo_toolkit.i18n import _
+from cdo_toolkit.i18n import N_, _
 from cdo_toolkit.registry.loader import looks_like_a_registry
+
+REFUSED = N_("nothing was written; name a new folder with --registry")
+"""What to do where ``init`` refuses a folder, whatever the reason."""
 
 SKELETON = ("registry.yaml", "organisations.yaml", "guarantors.yaml", "standards.yaml")
 FOLDERS = ("sources", "schemas")
@@ -30,7 +33,7 @@ def init_registry(root: Path) -> list[Path]:
     if root.exists() and not root.is_dir():
         raise CdoError(
             _("{path} is a file, not a folder").format(path=display_path(root)),
-            hint=_("nothing was written; name a new folder with --registry"),
+            hint=_(REFUSED),
         )
     taken = [name for name in (*SKELETON, *FOLDERS) if (root / name).exists()]
     if taken:
@@ -38,17 +41,17 @@ def init_registry(root: Path) -> list[Path]:
             _("a registry exists at {path} already ({names})").format(
                 path=display_path(root), names=", ".join(taken)
             ),
-            hint=_("nothing was written; name a new folder with --registry"),
+            hint=_(REFUSED),
         )
     if looks_like_a_registry(root.resolve().parent):
         raise CdoError(
             _("{path} is inside a registry").format(path=display_path(root)),
-            hint=_("nothing was written; name a new folder with --registry"),
+            hint=_(REFUSED),
         )
     if root.exists() and any(root.glob("*.y*ml")):
         raise CdoError(
             _("{path} holds YAML files that are no registry's").format(path=display_path(root)),
-            hint=_("nothing was written; name a new folder with --registry"),
+            hint=_(REFUSED),
         )
     try:
         _write(root)
